@@ -1,0 +1,98 @@
+# SPDX-License-Identifier: MIT
+# wa: one Makefile, no recursion. lib/libwa.a, then cmd/wa-*, tests.
+
+VERSION    = 0.1.0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+DESTDIR   ?=
+
+CC        ?= cc
+CFLAGS    ?= -O2 -g
+PKGS       = sqlite3 libcurl libcrypto libmicrohttpd
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lcurl -lcrypto -lmicrohttpd)
+JQ_LIBS    := $(shell pkg-config --libs libjq 2>/dev/null || echo -ljq)
+
+WA_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+             -DWA_VERSION='"$(VERSION)"' \
+             -Wall -Wextra -Wshadow -Wstrict-prototypes -Wvla -Wformat=2 \
+             -Wno-unused-parameter -Ilib $(PKG_CFLAGS)
+ifeq ($(WERROR),1)
+WA_CFLAGS += -Werror
+endif
+ifneq ($(SANITIZE),)
+WA_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+WA_LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+LIBS       = $(PKG_LIBS) $(JQ_LIBS) -lpthread -lm
+
+LIB_SRC    = $(sort $(wildcard lib/*.c))
+LIB_OBJ    = $(LIB_SRC:.c=.o)
+CMD_SRC    = $(sort $(wildcard cmd/wa-*.c))
+CMDS       = $(CMD_SRC:.c=)
+UNIT_SRC   = $(sort $(wildcard tests/unit/t-*.c))
+UNITS      = $(UNIT_SRC:.c=)
+TEST_TOOLS = tests/fake-graph tests/helper
+BENCH_SRC  = $(sort $(wildcard bench/*.c))
+BENCHES    = $(BENCH_SRC:.c=)
+MANS       = $(sort $(wildcard man/*.[157]))
+
+.DELETE_ON_ERROR:
+.PHONY: all check check-valgrind check-man check-usage bench demo fuzz \
+        clean install uninstall
+
+all: $(CMDS) $(TEST_TOOLS) $(UNITS)
+
+%.o: %.c
+	$(CC) $(WA_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+lib/libwa.a: $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+cmd/wa-%: cmd/wa-%.o lib/libwa.a
+	$(CC) $(CFLAGS) $(WA_LDFLAGS) $(LDFLAGS) -o $@ $< lib/libwa.a $(LIBS)
+
+tests/unit/t-%: tests/unit/t-%.o lib/libwa.a
+	$(CC) $(CFLAGS) $(WA_LDFLAGS) $(LDFLAGS) -o $@ $< lib/libwa.a $(LIBS)
+
+tests/%: tests/%.o lib/libwa.a
+	$(CC) $(CFLAGS) $(WA_LDFLAGS) $(LDFLAGS) -o $@ $< lib/libwa.a $(LIBS)
+
+bench/%: bench/%.o lib/libwa.a
+	$(CC) $(CFLAGS) $(WA_LDFLAGS) $(LDFLAGS) -o $@ $< lib/libwa.a $(LIBS)
+
+check: all
+	tests/run
+
+check-valgrind: all
+	WA_WRAP="valgrind -q --leak-check=full --error-exitcode=99 --suppressions=tests/valgrind.supp" tests/run
+
+check-man:
+	scripts/check-man
+
+check-usage: all
+	scripts/check-usage
+
+bench: all $(BENCHES)
+	scripts/bench
+
+demo:
+	scripts/demo
+
+install: $(CMDS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
+	install -m 0755 $(CMDS) $(DESTDIR)$(BINDIR)/
+	for m in $(MANS); do s=$${m##*.}; install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+
+uninstall:
+	for c in $(notdir $(CMDS)); do rm -f $(DESTDIR)$(BINDIR)/$$c; done
+	for m in $(notdir $(MANS)); do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$$m; done
+
+clean:
+	rm -f lib/*.o lib/*.d lib/libwa.a cmd/*.o cmd/*.d $(CMDS) \
+	      tests/*.o tests/*.d $(TEST_TOOLS) tests/unit/*.o tests/unit/*.d $(UNITS) \
+	      bench/*.o bench/*.d $(BENCHES)
+
+-include $(wildcard lib/*.d cmd/*.d tests/*.d tests/unit/*.d bench/*.d)

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/* Graph API client on libcurl: auth, retries, Meta's error mapping. */
+#ifndef WA_GRAPH_H
+#define WA_GRAPH_H
+
+#include <stdio.h>
+#include <curl/curl.h>
+#include <jv.h>
+#include "err.h"
+#include "config.h"
+
+struct graph;
+
+struct graph_opts {
+	int max_attempts;	/* total tries for retryable failures (4) */
+	long backoff_ms;	/* first backoff, doubled per try (500) */
+	long max_backoff_ms;	/* cap per wait incl. Retry-After (30000) */
+	long connect_timeout_ms;/* (10000) */
+	long timeout_ms;	/* whole request (30000) */
+};
+
+/* Global curl init/cleanup: once, first and last thing in main. */
+void graph_global_init(void);
+void graph_global_cleanup(void);
+
+/* Defaults, overridable by WA_GRAPH_RETRIES / WA_GRAPH_BACKOFF_MS /
+ * WA_GRAPH_TIMEOUT_MS (read in config). */
+void graph_opts_default(struct graph_opts *o);
+
+/* A client with one reused easy handle. Needs cfg->token (else exit 78,
+ * code "auth"). cfg is borrowed and must outlive the client. */
+int graph_open(struct graph **out, const struct wa_config *cfg,
+	       const struct graph_opts *opts, struct wa_err *err);
+void graph_close(struct graph *g);
+
+/* One request. path is "/123/messages" (joined to the base URL, may carry
+ * a query) or an absolute http(s) URL. body (consumed; jv_invalid() for
+ * none) is sent as JSON. On 2xx: 0 and *resp owned (jv_null() for an empty
+ * body). On failure: -1, err filled from Meta's envelope (graph_code,
+ * code, action, sysexit), *resp the error body or invalid.
+ * POST/DELETE whose outcome is unknown are "ambiguous" and never retried. */
+int graph_request(struct graph *g, const char *method, const char *path,
+		  jv body, jv *resp, struct wa_err *err);
+int graph_get(struct graph *g, const char *path, jv *resp, struct wa_err *err);
+int graph_post(struct graph *g, const char *path, jv body, jv *resp,
+	       struct wa_err *err);
+int graph_delete(struct graph *g, const char *path, jv *resp,
+		 struct wa_err *err);
+
+/* multipart/form-data upload of a file (field "file" with mime, plus
+ * messaging_product=whatsapp and type=mime). */
+int graph_upload(struct graph *g, const char *path, const char *file,
+		 const char *mime, jv *resp, struct wa_err *err);
+
+/* Downloads url (Bearer token) into fp; at most max_bytes. */
+int graph_download(struct graph *g, const char *url, FILE *fp,
+		   long max_bytes, struct wa_err *err);
+
+/* Classifies a finished transfer into err (also for multi-handle users):
+ * curl result, whether the request bytes went out, HTTP status, body
+ * (borrowed; may be invalid), Retry-After seconds (-1 none).
+ * Returns 0 for success (2xx), -1 otherwise. */
+int graph_classify(CURLcode rc, int request_sent, int idempotent,
+		   long http_status, jv body, struct wa_err *err);
+
+/* Maps Meta's numeric error code (and HTTP status) to our stable code,
+ * action, retry flag and sysexit inside err. */
+void graph_map_code(long graph_code, long http_status, struct wa_err *err);
+
+/* Escapes a path component for URLs (ids are plain, names may not be).
+ * Returns owned string. */
+char *graph_escape(const char *s);
+
+#endif

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/* Schema migrations: an append-only array of SQL steps. */
+#ifndef WA_SCHEMA_H
+#define WA_SCHEMA_H
+
+#include <sqlite3.h>
+#include "err.h"
+
+/* Number of migration steps this binary knows (= newest user_version). */
+int schema_version(void);
+
+/* Brings db to schema_version(); refuses (exit 78) a newer database
+ * without changing it. Each step runs in its own BEGIN IMMEDIATE. */
+int schema_migrate(sqlite3 *db, struct wa_err *err);
+
+#endif

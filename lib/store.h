@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/* The SQLite store: open (0600, WAL, migrate), transactions, cached statements. */
+#ifndef WA_STORE_H
+#define WA_STORE_H
+
+#include <stdint.h>
+#include <sqlite3.h>
+#include <jv.h>
+#include "err.h"
+
+struct store;
+
+/* Opens (creating parent dirs and the file mode 0600) and migrates.
+ * Newer schema than this binary: -1, err exit 78, file untouched.
+ * I/O: 74; busy past the timeout: 75. */
+int store_open(struct store **out, const char *path, struct wa_err *err);
+/* Finalises every cached statement and closes. NULL is fine. */
+void store_close(struct store *st);
+sqlite3 *store_db(struct store *st);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. Rollback never fails loudly. */
+int store_begin(struct store *st, struct wa_err *err);
+int store_commit(struct store *st, struct wa_err *err);
+void store_rollback(struct store *st);
+int store_in_tx(struct store *st);
+
+/* Returns the prepared statement for sql, prepared once per process
+ * (SQLITE_PREPARE_PERSISTENT) and cached by the address of sql, which must
+ * be a string with static storage. The statement is reset and its
+ * bindings cleared. Aborts on a SQL syntax error (a bug). */
+sqlite3_stmt *store_stmt(struct store *st, const char *sql);
+
+/* Runs sql (one or more statements, no results). */
+int store_exec(struct store *st, const char *sql, struct wa_err *err);
+
+/* Fills err from the connection's last error: BUSY/LOCKED exit 75,
+ * others 74; what names the operation. Returns -1. */
+int store_fail(struct store *st, struct wa_err *err, const char *what);
+
+/* Steps a statement expected to finish (DONE); -1 with err on error.
+ * Resets the statement afterwards. */
+int store_step_done(struct store *st, sqlite3_stmt *s, struct wa_err *err);
+
+/* Binding helpers: NULL / negative-as-null friendly. */
+void store_bind_text(sqlite3_stmt *s, int idx, const char *v);
+void store_bind_int(sqlite3_stmt *s, int idx, int64_t v);
+void store_bind_int_or_null(sqlite3_stmt *s, int idx, int64_t v, int isnull);
+/* Binds jv (borrowed): string as text, number as int/real, null/invalid
+ * as NULL, arrays and objects as compact JSON text. */
+void store_bind_jv(sqlite3_stmt *s, int idx, jv v);
+
+/* Column helpers: owned jv of a column (NULL -> jv_null()). */
+jv store_col_str(sqlite3_stmt *s, int col);
+jv store_col_int(sqlite3_stmt *s, int col);
+/* Column holding JSON text parsed back (NULL -> jv_null()). */
+jv store_col_json(sqlite3_stmt *s, int col);
+/* Column as ISO time string (NULL -> jv_null()). */
+jv store_col_time(sqlite3_stmt *s, int col);
+
+/* settings table: owned value or NULL; set replaces. */
+char *store_setting_get(struct store *st, const char *key);
+int store_setting_set(struct store *st, const char *key, const char *value,
+		      struct wa_err *err);
+
+#endif

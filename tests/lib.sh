@@ -1,0 +1,78 @@
+# SPDX-License-Identifier: MIT
+# Shell test helpers: plan, ok, is, is_json, exits, a temp home, the fake Graph server.
+# Source from tests/t/*.t; binaries come from the build tree via PATH.
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+PATH="$top/cmd:$top/tests:$top/scripts:$PATH"
+T=$(mktemp -d "${TMPDIR:-/tmp}/wa-test.XXXXXX")
+WA_DB="$T/wa.db"
+WA_MEDIA_DIR="$T/media"
+WA_NOW=1713290225		# 2024-04-16T17:57:05Z
+WA_TOKEN=test-token
+WA_GRAPH_URL="http://127.0.0.1:9/v25.0"	# nothing listens until start_fake
+WA_GRAPH_BACKOFF_MS=20
+WA_USER=agent
+export PATH WA_DB WA_MEDIA_DIR WA_NOW WA_TOKEN WA_GRAPH_URL WA_GRAPH_BACKOFF_MS WA_USER
+unset WA_TOKEN_FILE WA_APP_SECRET WA_APP_SECRET_FILE WA_VERIFY_TOKEN WA_DEFAULT_CC XDG_DATA_HOME
+test_n=0
+test_failed=0
+fake_pid=
+cleanup() {
+	[ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+plan() { echo "1..$1"; }
+ok() {	# ok COND-STATUS DESCRIPTION: `cmd; ok $? "desc"`
+	test_n=$((test_n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $test_n - $2"
+	else echo "not ok $test_n - $2"; test_failed=$((test_failed + 1)); fi
+}
+is() {	# is GOT WANT DESCRIPTION
+	[ "$1" = "$2" ]; ok $? "$3" || true
+	[ "$1" = "$2" ] || printf '#   got:  %s\n#   want: %s\n' "$1" "$2"
+}
+like() {	# like GOT GLOB DESCRIPTION
+	case "$1" in $2) ok 0 "$3" ;; *) ok 1 "$3"; printf '#   got: %s\n#   want like: %s\n' "$1" "$2" ;; esac
+}
+exits() {	# exits N DESC cmd...: runs cmd with stdout/stderr to $T/out, $T/err
+	want=$1; desc=$2; shift 2
+	$WA_WRAP "$@" >"$T/out" 2>"$T/err"
+	got=$?
+	[ "$got" -eq "$want" ]; ok $? "$desc (exit $want)"
+	[ "$got" -eq "$want" ] || { echo "#   exit $got; stderr:"; sed 's/^/#   /' "$T/err" | head -5; }
+	return 0
+}
+# jf FILTER [FILE]: a jq filter over JSON lines; compact output, one per line.
+jf() { jq -c "$1" "${2:-$T/out}"; }
+# is_json FILTER WANT DESC [FILE]: compares jq -c output with WANT.
+is_json() { is "$(jq -c "$1" "${4:-$T/out}" 2>&1)" "$2" "$3"; }
+# sql QUERY: reads the test database.
+sql() { sqlite3 -batch -noheader "$WA_DB" "$1"; }
+
+# start_fake [SEED] [ARGS...]: runs tests/fake-graph on a free loopback
+# port; sets WA_GRAPH_URL and FAKE (base URL without the version).
+start_fake() {
+	seed=${1:-$top/tests/fixtures/graph-seed.json}
+	[ $# -gt 0 ] && shift
+	rm -f "$T/fake.port"
+	fake-graph --port-file "$T/fake.port" --seed "$seed" --log "$T/requests.jsonl" "$@" \
+		>"$T/fake.out" 2>"$T/fake.err" &
+	fake_pid=$!
+	i=0
+	while [ ! -s "$T/fake.port" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	FAKE="http://127.0.0.1:$(cat "$T/fake.port")"
+	WA_GRAPH_URL="$FAKE/v25.0"
+	export WA_GRAPH_URL FAKE
+}
+# fake_ctl PATH [JSON]: POSTs JSON to the fake's control endpoint.
+fake_ctl() { curl -s -X POST --data-binary "${2:-{\}}" "$FAKE/_fake/$1"; }
+# requests [FILTER]: the requests the fake received, as JSON lines.
+requests() { curl -s "$FAKE/_fake/requests" | jq -c "${1:-.}"; }
+nrequests() { curl -s "$FAKE/_fake/requests" | grep -c . ; }
+
+done_testing() {
+	echo "1..$test_n"
+	[ "$test_failed" -eq 0 ]
+}

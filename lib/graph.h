@@ -67,6 +67,17 @@ int graph_classify(CURLcode rc, int request_sent, int idempotent,
  * action, retry flag and sysexit inside err. */
 void graph_map_code(long graph_code, long http_status, struct wa_err *err);
 
+/* Building blocks for multi-handle users (wa-send --rate): the full URL
+ * for path (owned), the header list (owned; JSON content type when
+ * json), and the options every request gets (timeouts, protocols,
+ * user agent, error buffer, NOSIGNAL) applied to h. */
+char *graph_url(struct graph *g, const char *path);
+struct curl_slist *graph_headers(struct graph *g, int json);
+void graph_setup_easy(struct graph *g, CURL *h, char *errbuf);
+const struct graph_opts *graph_options(struct graph *g);
+/* Waits for backoff attempt n (0-based), or retry_after seconds (>= 0). */
+void graph_backoff(const struct graph_opts *o, int n, long retry_after);
+
 /* Escapes a path component for URLs (ids are plain, names may not be).
  * Returns owned string. */
 char *graph_escape(const char *s);

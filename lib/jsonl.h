@@ -4,6 +4,7 @@
 #define WA_JSONL_H
 
 #include <stdio.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <jv.h>
 #include "err.h"
@@ -21,6 +22,9 @@ void jsonl_close(struct jsonl *r);
  * (err invalid_input naming the line, *line set) after which reading goes
  * on with the next line. A fatal read error returns -2 (err, exit 74). */
 int jsonl_next(struct jsonl *r, jv *out, long *line, struct wa_err *err);
+
+/* Raises or lowers the 1 MiB cap for lines and records (wa-recv: 3 MB bodies). */
+void jsonl_set_limit(struct jsonl *r, size_t max);
 
 /* How many records (good or bad) were seen so far. */
 long jsonl_count(const struct jsonl *r);

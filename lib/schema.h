@@ -13,4 +13,7 @@ int schema_version(void);
  * without changing it. Each step runs in its own BEGIN IMMEDIATE. */
 int schema_migrate(sqlite3 *db, struct wa_err *err);
 
+/* -1 with err (exit 78) when db's user_version is newer than we know. */
+int schema_check_newer(sqlite3 *db, struct wa_err *err);
+
 #endif

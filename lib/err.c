@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: MIT */
+/* struct wa_err, stderr diagnostics in the SPEC's format, result records. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "err.h"
+
+extern char *program_invocation_short_name;
+
+void
+wa_err_clear(struct wa_err *err)
+{
+	memset(err, 0, sizeof(*err));
+}
+
+static const struct {
+	const char *code;
+	const char *action;
+} actions[] = {
+	{ "rate_limited", "retry" },
+	{ "network", "retry" },
+	{ "busy", "retry" },
+	{ "window_closed", "use_template" },
+	{ "auth", "admin" },
+	{ "config", "admin" },
+	{ "io", "admin" },
+	{ "not_connected", "admin" },
+	{ "limit_reached", "admin" },
+	{ "quota_exhausted", "admin" },
+	{ "daily_limit", "retry" },
+	{ "ambiguous", "never" },
+	{ "duplicate", "never" },
+	{ "already_connected", "never" },
+};
+
+const char *
+wa_err_default_action(const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+		if (strcmp(actions[i].code, code) == 0)
+			return actions[i].action;
+	return "fix_input";
+}
+
+int
+wa_err_set(struct wa_err *err, int sysexit, const char *code,
+	   const char *fmt, ...)
+{
+	va_list ap;
+
+	wa_err_clear(err);
+	snprintf(err->code, sizeof(err->code), "%s", code);
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	err->sysexit = sysexit;
+	err->action = wa_err_default_action(code);
+	err->retry = strcmp(err->action, "retry") == 0;
+	return -1;
+}
+
+void
+wa_err_prefix(struct wa_err *err, const char *fmt, ...)
+{
+	char pre[256];
+	size_t n, old = strlen(err->message);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(pre, sizeof(pre), fmt, ap);
+	va_end(ap);
+	n = strlen(pre) + 2;
+	if (n >= sizeof(err->message))
+		return;
+	if (old + n >= sizeof(err->message))
+		old = sizeof(err->message) - n - 1;
+	memmove(err->message + n, err->message, old);
+	err->message[n + old] = '\0';
+	memcpy(err->message, pre, n - 2);
+	memcpy(err->message + n - 2, ": ", 2);
+}
+
+void
+wa_warn(const struct wa_err *err, long line)
+{
+	if (line > 0)
+		fprintf(stderr, "%s: line %ld: %s: %s\n",
+			program_invocation_short_name, line,
+			err->code[0] ? err->code : "error", err->message);
+	else
+		fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name,
+			err->code[0] ? err->code : "error", err->message);
+}
+
+void
+wa_die(int sysexit, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	if (code)
+		fprintf(stderr, "%s: %s: ", program_invocation_short_name,
+			code);
+	else
+		fprintf(stderr, "%s: ", program_invocation_short_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(sysexit);
+}
+
+void
+wa_warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: warning: ", program_invocation_short_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+jv
+wa_err_json(const struct wa_err *err)
+{
+	jv o = JV_OBJECT(jv_string("code"),
+			 jv_string(err->code[0] ? err->code : "error"),
+			 jv_string("message"), jv_string(err->message));
+
+	if (err->graph_code)
+		o = jv_object_set(o, jv_string("graph_code"),
+				  jv_number(err->graph_code));
+	if (err->graph_subcode)
+		o = jv_object_set(o, jv_string("graph_subcode"),
+				  jv_number(err->graph_subcode));
+	return o;
+}
+
+jv
+wa_err_result(const struct wa_err *err, jv input, long line)
+{
+	jv r = JV_OBJECT(jv_string("ok"), jv_false(),
+			 jv_string("error"), wa_err_json(err));
+
+	r = jv_object_set(r, jv_string("action"),
+			  jv_string(err->action ? err->action :
+				    wa_err_default_action(err->code)));
+	if (jv_is_valid(input))
+		r = jv_object_set(r, jv_string("input"), input);
+	else
+		jv_free(input);
+	if (line > 0)
+		r = jv_object_set(r, jv_string("line"), jv_number(line));
+	return r;
+}
+
+static int
+exit_rank(int status)
+{
+	if (status == 0)
+		return 0;
+	if (status == 1)
+		return 1;
+	return 2;
+}
+
+int
+wa_exit_merge(int a, int b)
+{
+	return exit_rank(b) > exit_rank(a) ? b : a;
+}

@@ -1,0 +1,600 @@
+/* SPDX-License-Identifier: MIT */
+/* Graph API client on libcurl: auth, retries with backoff, Meta's error mapping. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+#include "graph.h"
+#include "jsonl.h"
+#include "util.h"
+
+#define GRAPH_MAX_BODY (8L << 20)	/* JSON answers are small; cap them */
+
+struct graph {
+	CURL *h;			/* reused: keeps the connection */
+	const struct wa_config *cfg;	/* borrowed */
+	struct graph_opts o;
+	int loopback;			/* base URL is on this machine */
+	char errbuf[CURL_ERROR_SIZE];
+	struct strbuf body;		/* answer being received */
+	long retry_after;		/* seconds from Retry-After, -1 none */
+	int too_big;
+};
+
+void
+graph_global_init(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+void
+graph_global_cleanup(void)
+{
+	curl_global_cleanup();
+}
+
+static long
+env_long(const char *name, long dflt, long min, long max)
+{
+	const char *s = getenv(name);
+	long long v;
+
+	if (s && parse_int(s, min, max, &v) == 0)
+		return (long)v;
+	return dflt;
+}
+
+void
+graph_opts_default(struct graph_opts *o)
+{
+	o->max_attempts = (int)env_long("WA_GRAPH_RETRIES", 4, 1, 20);
+	o->backoff_ms = env_long("WA_GRAPH_BACKOFF_MS", 500, 0, 600000);
+	o->max_backoff_ms = 30000;
+	o->connect_timeout_ms = 10000;
+	o->timeout_ms = env_long("WA_GRAPH_TIMEOUT_MS", 30000, 10, 3600000);
+}
+
+static int
+is_loopback_url(const char *url)
+{
+	const char *h = strstr(url, "://");
+
+	if (!h)
+		return 0;
+	h += 3;
+	return strncmp(h, "127.", 4) == 0 || strncmp(h, "localhost", 9) == 0 ||
+	       strncmp(h, "[::1]", 5) == 0;
+}
+
+int
+graph_open(struct graph **out, const struct wa_config *cfg,
+	   const struct graph_opts *opts, struct wa_err *err)
+{
+	struct graph *g;
+
+	*out = NULL;
+	if (config_need_token(cfg, err) < 0)
+		return -1;
+	g = xcalloc(1, sizeof(*g));
+	g->cfg = cfg;
+	if (opts)
+		g->o = *opts;
+	else
+		graph_opts_default(&g->o);
+	g->loopback = is_loopback_url(cfg->graph_url);
+	g->h = curl_easy_init();
+	if (!g->h) {
+		free(g);
+		return wa_err_set(err, WA_EX_UNAVAILABLE, "network",
+				  "cannot start libcurl");
+	}
+	*out = g;
+	return 0;
+}
+
+void
+graph_close(struct graph *g)
+{
+	if (!g)
+		return;
+	curl_easy_cleanup(g->h);
+	sb_release(&g->body);
+	free(g);
+}
+
+const struct graph_opts *
+graph_options(struct graph *g)
+{
+	return &g->o;
+}
+
+char *
+graph_url(struct graph *g, const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (strncmp(path, "http://", 7) == 0 ||
+	    strncmp(path, "https://", 8) == 0)
+		return xstrdup(path);
+	sb_adds(&sb, g->cfg->graph_url);
+	if (path[0] != '/')
+		sb_adds(&sb, "/");
+	sb_adds(&sb, path);
+	return sb_detach(&sb);
+}
+
+struct curl_slist *
+graph_headers(struct graph *g, int json)
+{
+	struct curl_slist *l = NULL;
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_addf(&sb, "Authorization: Bearer %s", g->cfg->token);
+	l = curl_slist_append(l, sb.buf);
+	memset(sb.buf, 0, sb.len);
+	sb_release(&sb);
+	if (json)
+		l = curl_slist_append(l, "Content-Type: application/json");
+	l = curl_slist_append(l, "Expect:");
+	return l;
+}
+
+void
+graph_setup_easy(struct graph *g, CURL *h, char *errbuf)
+{
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, g->o.connect_timeout_ms);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, g->o.timeout_ms);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "wa/" WA_VERSION);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR,
+			 g->loopback ? "http,https" : "https");
+	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR,
+			 g->loopback ? "http,https" : "https");
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+}
+
+static size_t
+on_body(char *p, size_t size, size_t n, void *ctx)
+{
+	struct graph *g = ctx;
+
+	if (g->body.len + size * n > (size_t)GRAPH_MAX_BODY) {
+		g->too_big = 1;
+		return 0;
+	}
+	sb_add(&g->body, p, size * n);
+	return size * n;
+}
+
+static size_t
+on_header(char *p, size_t size, size_t n, void *ctx)
+{
+	struct graph *g = ctx;
+	size_t len = size * n;
+	long long v;
+	char buf[32];
+
+	if (len > 12 && strncasecmp(p, "Retry-After:", 12) == 0) {
+		size_t i = 12, j = 0;
+
+		while (i < len && isspace((unsigned char)p[i]))
+			i++;
+		while (i < len && j + 1 < sizeof(buf) &&
+		       isdigit((unsigned char)p[i]))
+			buf[j++] = p[i++];
+		buf[j] = '\0';
+		if (parse_int(buf, 0, 86400, &v) == 0)
+			g->retry_after = (long)v;
+	}
+	return len;
+}
+
+static unsigned long
+jitter_seed(void)
+{
+	static unsigned long x;
+
+	if (!x)
+		x = (unsigned long)time(NULL) ^ ((unsigned long)getpid() << 16);
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return x;
+}
+
+void
+graph_backoff(const struct graph_opts *o, int n, long retry_after)
+{
+	long ms;
+	struct timespec ts;
+
+	if (retry_after >= 0) {
+		ms = retry_after * 1000;
+	} else {
+		ms = o->backoff_ms << (n < 16 ? n : 16);
+		/* full jitter on the upper half keeps clients apart */
+		if (ms > 1)
+			ms = ms / 2 + (long)(jitter_seed() % (unsigned long)(ms / 2 + 1));
+	}
+	if (ms > o->max_backoff_ms)
+		ms = o->max_backoff_ms;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) < 0)
+		;
+}
+
+static const struct code_map {
+	long lo, hi;		/* Meta's codes, inclusive range */
+	const char *code;	/* our stable code */
+	const char *action;
+	int sysexit;
+	int retry;
+} code_map[] = {
+	{ 0, 0, "auth", "admin", WA_EX_NOPERM, 0 },
+	{ 190, 190, "auth", "admin", WA_EX_NOPERM, 0 },
+	{ 102, 102, "auth", "admin", WA_EX_NOPERM, 0 },
+	{ 3, 3, "auth", "admin", WA_EX_NOPERM, 0 },
+	{ 10, 10, "auth", "admin", WA_EX_NOPERM, 0 },
+	{ 200, 299, "auth", "admin", WA_EX_NOPERM, 0 },
+	{ 4, 4, "rate_limited", "retry", WA_EX_TEMPFAIL, 1 },
+	{ 613, 613, "rate_limited", "retry", WA_EX_TEMPFAIL, 1 },
+	{ 80007, 80008, "rate_limited", "retry", WA_EX_TEMPFAIL, 1 },
+	{ 130429, 130429, "rate_limited", "retry", WA_EX_TEMPFAIL, 1 },
+	{ 131056, 131056, "rate_limited", "retry", WA_EX_TEMPFAIL, 1 },
+	{ 1, 2, "graph_error", "retry", WA_EX_UNAVAILABLE, 1 },
+	{ 131000, 131000, "graph_error", "retry", WA_EX_UNAVAILABLE, 1 },
+	{ 131016, 131016, "graph_error", "retry", WA_EX_UNAVAILABLE, 1 },
+	{ 131057, 131057, "graph_error", "retry", WA_EX_UNAVAILABLE, 1 },
+	{ 133004, 133004, "graph_error", "retry", WA_EX_UNAVAILABLE, 1 },
+	{ 131047, 131047, "window_closed", "use_template", WA_EX_REJECTED, 0 },
+	{ 132001, 132001, "template_not_found", "fix_input", WA_EX_REJECTED, 0 },
+	{ 132000, 132000, "template_params", "fix_input", WA_EX_REJECTED, 0 },
+	{ 132005, 132008, "template_params", "fix_input", WA_EX_REJECTED, 0 },
+	{ 132012, 132012, "template_params", "fix_input", WA_EX_REJECTED, 0 },
+	{ 132015, 132016, "template_not_approved", "fix_input", WA_EX_REJECTED, 0 },
+	{ 131053, 131053, "media_type", "fix_input", WA_EX_REJECTED, 0 },
+	{ 131026, 131026, "graph_error", "never", WA_EX_REJECTED, 0 },
+	{ 131049, 131050, "graph_error", "never", WA_EX_REJECTED, 0 },
+	{ 131048, 131048, "graph_error", "admin", WA_EX_REJECTED, 0 },
+	{ 368, 368, "graph_error", "admin", WA_EX_REJECTED, 0 },
+	{ 131005, 131005, "auth", "admin", WA_EX_NOPERM, 0 },
+	{ 131031, 131031, "graph_error", "admin", WA_EX_REJECTED, 0 },
+	{ 131037, 131037, "graph_error", "admin", WA_EX_REJECTED, 0 },
+	{ 131042, 131042, "graph_error", "admin", WA_EX_REJECTED, 0 },
+	{ 131045, 131045, "graph_error", "admin", WA_EX_REJECTED, 0 },
+	{ 131063, 131064, "graph_error", "admin", WA_EX_REJECTED, 0 },
+	{ 130497, 130497, "graph_error", "admin", WA_EX_REJECTED, 0 },
+};
+
+void
+graph_map_code(long graph_code, long http_status, struct wa_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(code_map) / sizeof(code_map[0]); i++) {
+		const struct code_map *m = &code_map[i];
+
+		if (graph_code >= m->lo && graph_code <= m->hi &&
+		    (graph_code != 0 || http_status == 401)) {
+			snprintf(err->code, sizeof(err->code), "%s", m->code);
+			err->action = m->action;
+			err->sysexit = m->sysexit;
+			err->retry = m->retry;
+			return;
+		}
+	}
+	if (http_status == 429) {
+		snprintf(err->code, sizeof(err->code), "rate_limited");
+		err->action = "retry";
+		err->sysexit = WA_EX_TEMPFAIL;
+		err->retry = 1;
+	} else if (http_status >= 500) {
+		snprintf(err->code, sizeof(err->code), "graph_error");
+		err->action = "retry";
+		err->sysexit = WA_EX_UNAVAILABLE;
+		err->retry = 1;
+	} else if (http_status == 401 || http_status == 403) {
+		snprintf(err->code, sizeof(err->code), "auth");
+		err->action = "admin";
+		err->sysexit = WA_EX_NOPERM;
+		err->retry = 0;
+	} else {
+		snprintf(err->code, sizeof(err->code), "graph_error");
+		err->action = "fix_input";
+		err->sysexit = WA_EX_REJECTED;
+		err->retry = 0;
+	}
+}
+
+/* Fills err from Meta's envelope {"error":{...}} in body (borrowed). */
+static void
+map_envelope(long http_status, jv body, struct wa_err *err)
+{
+	jv e = jx_get(body, "error");
+	const char *msg = jx_cstr(e, "message");
+	const char *details = NULL;
+	jv data = jx_get(e, "error_data");
+	int64_t code = 0, sub = 0;
+	int transient = 0;
+	struct wa_err ignore;
+
+	details = jx_cstr(data, "details");
+	if (!details)
+		details = jx_cstr(e, "error_user_msg");
+	jx_intish(e, "code", &code);
+	jx_intish(e, "error_subcode", &sub);
+	jx_bool(e, "is_transient", &transient, &ignore);
+	wa_err_clear(err);
+	err->graph_code = (long)code;
+	err->graph_subcode = (long)sub;
+	err->http_status = http_status;
+	graph_map_code((long)code, http_status, err);
+	if (code == 100 && sub == 2593002) {
+		snprintf(err->code, sizeof(err->code), "template_not_found");
+		err->action = "fix_input";
+	}
+	if (transient && !err->retry) {
+		err->retry = 1;
+		err->action = "retry";
+	}
+	if (msg && details && !strstr(msg, details))
+		snprintf(err->message, sizeof(err->message),
+			 "Graph API error %lld: %s: %s", (long long)code, msg,
+			 details);
+	else if (msg)
+		snprintf(err->message, sizeof(err->message),
+			 "Graph API error %lld: %s", (long long)code, msg);
+	else
+		snprintf(err->message, sizeof(err->message),
+			 "Graph API answered HTTP %ld", http_status);
+	jv_free(data);
+	jv_free(e);
+}
+
+int
+graph_classify(CURLcode rc, int request_sent, int idempotent,
+	       long http_status, jv body, struct wa_err *err)
+{
+	if (rc != CURLE_OK) {
+		int unknown = request_sent && !idempotent &&
+			rc != CURLE_COULDNT_CONNECT &&
+			rc != CURLE_COULDNT_RESOLVE_HOST &&
+			rc != CURLE_SSL_CONNECT_ERROR;
+
+		if (unknown) {
+			wa_err_set(err, WA_EX_REJECTED, "ambiguous",
+				   "no answer after the request was sent (%s): "
+				   "it may or may not have reached Meta; not "
+				   "resent", curl_easy_strerror(rc));
+			err->action = "never";
+			err->retry = 0;
+		} else {
+			wa_err_set(err, WA_EX_UNAVAILABLE, "network",
+				   "Graph API unreachable: %s",
+				   curl_easy_strerror(rc));
+			err->retry = 1;
+		}
+		return -1;
+	}
+	if (http_status >= 200 && http_status < 300)
+		return 0;
+	map_envelope(http_status, body, err);
+	return -1;
+}
+
+static int
+perform(struct graph *g, const char *method, const char *url,
+	const char *payload, curl_mime *mime, int idempotent, jv *resp,
+	struct wa_err *err)
+{
+	struct curl_slist *hdrs = graph_headers(g, payload != NULL);
+	long status = 0, reqsize = 0;
+	CURLcode rc;
+	jv body;
+
+	curl_easy_reset(g->h);
+	graph_setup_easy(g, g->h, g->errbuf);
+	curl_easy_setopt(g->h, CURLOPT_URL, url);
+	curl_easy_setopt(g->h, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(g->h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(g->h, CURLOPT_WRITEDATA, g);
+	curl_easy_setopt(g->h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(g->h, CURLOPT_HEADERDATA, g);
+	if (mime)
+		curl_easy_setopt(g->h, CURLOPT_MIMEPOST, mime);
+	else if (payload)
+		curl_easy_setopt(g->h, CURLOPT_POSTFIELDS, payload);
+	if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0)
+		curl_easy_setopt(g->h, CURLOPT_CUSTOMREQUEST, method);
+	else if (strcmp(method, "POST") == 0 && !payload && !mime)
+		curl_easy_setopt(g->h, CURLOPT_POSTFIELDS, "");
+	sb_reset(&g->body);
+	g->retry_after = -1;
+	g->too_big = 0;
+	g->errbuf[0] = '\0';
+	rc = curl_easy_perform(g->h);
+	curl_easy_getinfo(g->h, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(g->h, CURLINFO_REQUEST_SIZE, &reqsize);
+	curl_slist_free_all(hdrs);
+	if (g->body.len)
+		body = jv_parse_sized(g->body.buf, (int)g->body.len);
+	else
+		body = jv_null();
+	if (!jv_is_valid(body)) {
+		jv_free(body);
+		body = jv_null();
+	}
+	if (graph_classify(rc, reqsize > 0, idempotent, status, body, err)) {
+		*resp = body;
+		return -1;
+	}
+	*resp = body;
+	return 0;
+}
+
+static int
+with_retries(struct graph *g, const char *method, const char *path,
+	     const char *payload, curl_mime *mime, jv *resp,
+	     struct wa_err *err)
+{
+	char *url = graph_url(g, path);
+	int idempotent = strcmp(method, "GET") == 0;
+	int n, rc = -1;
+
+	*resp = jv_invalid();
+	for (n = 0; n < g->o.max_attempts; n++) {
+		jv_free(*resp);
+		rc = perform(g, method, url, payload, mime, idempotent, resp,
+			     err);
+		if (rc == 0 || !err->retry)
+			break;
+		if (n + 1 < g->o.max_attempts)
+			graph_backoff(&g->o, n, g->retry_after);
+	}
+	if (rc < 0 && err->retry)
+		wa_err_prefix(err, "after %d tries", n < g->o.max_attempts ?
+			      n + 1 : n);
+	free(url);
+	return rc;
+}
+
+int
+graph_request(struct graph *g, const char *method, const char *path,
+	      jv body, jv *resp, struct wa_err *err)
+{
+	jv dump = jv_invalid();
+	int rc;
+
+	if (jv_is_valid(body))
+		dump = jv_dump_string(body, 0);
+	else
+		jv_free(body);
+	rc = with_retries(g, method, path,
+			  jv_is_valid(dump) ? jv_string_value(dump) : NULL,
+			  NULL, resp, err);
+	jv_free(dump);
+	return rc;
+}
+
+int
+graph_get(struct graph *g, const char *path, jv *resp, struct wa_err *err)
+{
+	return graph_request(g, "GET", path, jv_invalid(), resp, err);
+}
+
+int
+graph_post(struct graph *g, const char *path, jv body, jv *resp,
+	   struct wa_err *err)
+{
+	return graph_request(g, "POST", path, body, resp, err);
+}
+
+int
+graph_delete(struct graph *g, const char *path, jv *resp,
+	     struct wa_err *err)
+{
+	return graph_request(g, "DELETE", path, jv_invalid(), resp, err);
+}
+
+int
+graph_upload(struct graph *g, const char *path, const char *file,
+	     const char *mime_type, jv *resp, struct wa_err *err)
+{
+	curl_mime *mime = curl_mime_init(g->h);
+	curl_mimepart *part;
+	int rc;
+
+	part = curl_mime_addpart(mime);
+	curl_mime_name(part, "messaging_product");
+	curl_mime_data(part, "whatsapp", CURL_ZERO_TERMINATED);
+	part = curl_mime_addpart(mime);
+	curl_mime_name(part, "type");
+	curl_mime_data(part, mime_type, CURL_ZERO_TERMINATED);
+	part = curl_mime_addpart(mime);
+	curl_mime_name(part, "file");
+	if (curl_mime_filedata(part, file) != CURLE_OK) {
+		curl_mime_free(mime);
+		*resp = jv_invalid();
+		return wa_err_set(err, WA_EX_REJECTED, "invalid_input",
+				  "cannot read '%s'", file);
+	}
+	curl_mime_type(part, mime_type);
+	rc = with_retries(g, "POST", path, NULL, mime, resp, err);
+	curl_mime_free(mime);
+	return rc;
+}
+
+struct dl {
+	FILE *fp;
+	long max, got;
+	int over;	/* the answer was larger than max */
+};
+
+static size_t
+on_file(char *p, size_t size, size_t n, void *ctx)
+{
+	struct dl *d = ctx;
+
+	if (d->got + (long)(size * n) > d->max) {
+		d->over = 1;
+		return 0;
+	}
+	d->got += (long)(size * n);
+	return fwrite(p, size, n, d->fp) == n ? size * n : 0;
+}
+
+int
+graph_download(struct graph *g, const char *url, FILE *fp, long max_bytes,
+	       struct wa_err *err)
+{
+	struct curl_slist *hdrs = graph_headers(g, 0);
+	struct dl d = { fp, max_bytes, 0, 0 };
+	long status = 0;
+	CURLcode rc = CURLE_FAILED_INIT;
+	int n;
+
+	for (n = 0; n < g->o.max_attempts; n++) {
+		curl_easy_reset(g->h);
+		graph_setup_easy(g, g->h, g->errbuf);
+		curl_easy_setopt(g->h, CURLOPT_URL, url);
+		curl_easy_setopt(g->h, CURLOPT_HTTPHEADER, hdrs);
+		curl_easy_setopt(g->h, CURLOPT_WRITEFUNCTION, on_file);
+		curl_easy_setopt(g->h, CURLOPT_WRITEDATA, &d);
+		/* the CDN may answer from another host: only https there */
+		if (!is_loopback_url(url))
+			curl_easy_setopt(g->h, CURLOPT_PROTOCOLS_STR, "https");
+		d.got = 0;
+		rewind(fp);
+		rc = curl_easy_perform(g->h);
+		curl_easy_getinfo(g->h, CURLINFO_RESPONSE_CODE, &status);
+		if (rc == CURLE_OK && status >= 200 && status < 300)
+			break;
+		if (rc == CURLE_WRITE_ERROR && d.over) {
+			wa_err_set(err, WA_EX_REJECTED, "media_too_large",
+				   "download larger than %ld bytes", max_bytes);
+			break;
+		}
+		graph_classify(rc, 0, 1, status, jv_null(), err);
+		if (!err->retry)
+			break;
+		if (n + 1 < g->o.max_attempts)
+			graph_backoff(&g->o, n, -1);
+	}
+	curl_slist_free_all(hdrs);
+	return rc == CURLE_OK && status >= 200 && status < 300 ? 0 : -1;
+}
+
+char *
+graph_escape(const char *s)
+{
+	char *e = curl_easy_escape(NULL, s, 0);
+	char *r = xstrdup(e ? e : "");
+
+	curl_free(e);
+	return r;
+}

@@ -1,0 +1,401 @@
+/* SPDX-License-Identifier: MIT */
+/* JSON lines: streaming reader (jv_parser) with line numbers, typed getters, writer. */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "jsonl.h"
+#include "util.h"
+
+struct jsonl {
+	FILE *fp;		/* borrowed */
+	char *name;		/* for messages */
+	jv_parser *p;		/* NULL between records after an error */
+	char *line;		/* getline buffer */
+	size_t cap;
+	long lineno;		/* lines read so far */
+	long count;		/* records and errors returned */
+	size_t pending;		/* bytes fed into the current record */
+	size_t max;		/* cap for a line and for a record */
+	long bad_first;		/* first line of a run of bad lines, 0 = none */
+	long bad_last;
+	char bad_msg[256];
+	int eof;
+	jv held;		/* a good record waiting behind an error */
+	long held_line;
+};
+
+struct jsonl *
+jsonl_open(FILE *fp, const char *name)
+{
+	struct jsonl *r = xcalloc(1, sizeof(*r));
+
+	r->fp = fp;
+	r->name = xstrdup(name ? name : "-");
+	r->max = JSONL_MAX_RECORD;
+	r->held = jv_invalid();
+	return r;
+}
+
+void
+jsonl_set_limit(struct jsonl *r, size_t max)
+{
+	r->max = max;
+}
+
+void
+jsonl_close(struct jsonl *r)
+{
+	if (!r)
+		return;
+	if (r->p)
+		jv_parser_free(r->p);
+	jv_free(r->held);
+	free(r->line);
+	free(r->name);
+	free(r);
+}
+
+long
+jsonl_count(const struct jsonl *r)
+{
+	return r->count;
+}
+
+void
+jsonl_clean_message(char *msg)
+{
+	char *w = strstr(msg, " (while parsing");
+
+	if (w)
+		*w = '\0';
+	w = strstr(msg, " at line ");
+	if (w)
+		*w = '\0';
+	w = strstr(msg, " at EOF");
+	if (w)
+		*w = '\0';
+}
+
+/* Notes a bad line; consecutive bad lines merge into one error. */
+static void
+mark_bad(struct jsonl *r, const char *msg)
+{
+	if (!r->bad_first) {
+		r->bad_first = r->lineno;
+		snprintf(r->bad_msg, sizeof(r->bad_msg), "%s", msg);
+		jsonl_clean_message(r->bad_msg);
+	}
+	r->bad_last = r->lineno;
+	if (r->p) {
+		jv_parser_free(r->p);
+		r->p = NULL;
+	}
+	r->pending = 0;
+}
+
+static int
+flush_bad(struct jsonl *r, long *line, struct wa_err *err)
+{
+	if (r->bad_first == r->bad_last)
+		wa_err_set(err, WA_EX_REJECTED, "invalid_input",
+			   "%s: not JSON: %s", r->name, r->bad_msg);
+	else
+		wa_err_set(err, WA_EX_REJECTED, "invalid_input",
+			   "%s: lines %ld-%ld: not JSON: %s", r->name,
+			   r->bad_first, r->bad_last, r->bad_msg);
+	*line = r->bad_first;
+	r->bad_first = r->bad_last = 0;
+	r->count++;
+	return -1;
+}
+
+/* Drains the parser: 1 with a value, 0 when it needs more input, -1 on a
+ * parse error (noted as bad). */
+static int
+drain(struct jsonl *r, jv *out)
+{
+	jv v;
+
+	if (!r->p)
+		return 0;
+	v = jv_parser_next(r->p);
+	if (jv_is_valid(v)) {
+		*out = v;
+		return 1;
+	}
+	if (jv_invalid_has_msg(jv_copy(v))) {
+		jv msg = jv_invalid_get_msg(v);
+
+		mark_bad(r, jv_get_kind(msg) == JV_KIND_STRING ?
+			 jv_string_value(msg) : "parse error");
+		jv_free(msg);
+		return -1;
+	}
+	jv_free(v);
+	return 0;
+}
+
+static int
+only_space(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' &&
+		    s[i] != '\r')
+			return 0;
+	return 1;
+}
+
+static int
+feed_line(struct jsonl *r, ssize_t n)
+{
+	if ((size_t)n > r->max || r->pending + (size_t)n > r->max) {
+		char msg[96];
+
+		snprintf(msg, sizeof(msg), "record longer than %zu bytes",
+			 r->max);
+		mark_bad(r, msg);
+		return -1;
+	}
+	if (!r->p) {
+		if (only_space(r->line, (size_t)n))
+			return 0;
+		r->p = jv_parser_new(0);
+	}
+	r->pending += (size_t)n;
+	jv_parser_set_buf(r->p, r->line, (int)n, 1);
+	return 0;
+}
+
+/* A value completed: hand it out, or hold it while a preceding run of bad
+ * lines is reported first. */
+static int
+give(struct jsonl *r, jv v, jv *out, long *line, struct wa_err *err)
+{
+	r->pending = 0;
+	if (r->bad_first) {
+		r->held = v;
+		r->held_line = r->lineno;
+		return flush_bad(r, line, err);
+	}
+	*out = v;
+	*line = r->lineno;
+	r->count++;
+	return 1;
+}
+
+static int
+at_eof(struct jsonl *r, jv *out, long *line, struct wa_err *err)
+{
+	jv v;
+
+	if (r->p) {
+		jv_parser_set_buf(r->p, "", 0, 0);
+		if (drain(r, &v) == 1)
+			return give(r, v, out, line, err);
+		if (r->p) {
+			jv_parser_free(r->p);
+			r->p = NULL;
+		}
+	}
+	if (r->bad_first)
+		return flush_bad(r, line, err);
+	return 0;
+}
+
+int
+jsonl_next(struct jsonl *r, jv *out, long *line, struct wa_err *err)
+{
+	ssize_t n;
+	jv v;
+	int rc;
+
+	if (jv_is_valid(r->held)) {
+		*out = r->held;
+		*line = r->held_line;
+		r->held = jv_invalid();
+		r->count++;
+		return 1;
+	}
+	for (;;) {
+		rc = drain(r, &v);
+		if (rc == 1)
+			return give(r, v, out, line, err);
+		if (rc < 0)
+			continue;
+		if (r->eof)
+			return at_eof(r, out, line, err);
+		errno = 0;
+		n = getline(&r->line, &r->cap, r->fp);
+		if (n < 0) {
+			if (ferror(r->fp)) {
+				wa_err_set(err, WA_EX_IOERR, "io",
+					   "%s: read error: %s", r->name,
+					   strerror(errno));
+				return -2;
+			}
+			r->eof = 1;
+			continue;
+		}
+		r->lineno++;
+		feed_line(r, n);
+	}
+}
+
+static int
+kind_error(jv obj, const char *key, const char *want, struct wa_err *err)
+{
+	(void)obj;
+	return wa_err_set(err, WA_EX_REJECTED, "invalid_input",
+			  "'%s' must be %s", key, want);
+}
+
+/* Owned obj[key], or invalid when obj is not an object / key absent. */
+jv
+jx_get(jv obj, const char *key)
+{
+	jv v;
+
+	if (jv_get_kind(obj) != JV_KIND_OBJECT)
+		return jv_invalid();
+	v = jv_object_get(jv_copy(obj), jv_string(key));
+	return v;
+}
+
+const char *
+jx_cstr(jv obj, const char *key)
+{
+	jv v = jx_get(obj, key);
+	const char *s = NULL;
+
+	if (jv_get_kind(v) == JV_KIND_STRING)
+		s = jv_string_value(v);	/* obj keeps its own reference */
+	jv_free(v);
+	return s;
+}
+
+jv
+jx_path(jv obj, ...)
+{
+	va_list ap;
+	const char *k;
+	jv cur = jv_copy(obj);
+
+	va_start(ap, obj);
+	while ((k = va_arg(ap, const char *)) != NULL) {
+		jv next = jx_get(cur, k);
+
+		jv_free(cur);
+		cur = next;
+		if (!jv_is_valid(cur))
+			break;
+	}
+	va_end(ap);
+	return cur;
+}
+
+int
+jx_str(jv obj, const char *key, const char **out, struct wa_err *err)
+{
+	jv v = jx_get(obj, key);
+	jv_kind k = jv_get_kind(v);
+
+	if (k == JV_KIND_INVALID || k == JV_KIND_NULL) {
+		jv_free(v);
+		return 0;
+	}
+	if (k != JV_KIND_STRING) {
+		jv_free(v);
+		return kind_error(obj, key, "a string", err);
+	}
+	*out = jv_string_value(v);
+	jv_free(v);
+	return 1;
+}
+
+int
+jx_num(jv obj, const char *key, double *out, struct wa_err *err)
+{
+	jv v = jx_get(obj, key);
+	jv_kind k = jv_get_kind(v);
+	const char *s;
+	char *end;
+	double d;
+
+	if (k == JV_KIND_INVALID || k == JV_KIND_NULL) {
+		jv_free(v);
+		return 0;
+	}
+	if (k == JV_KIND_NUMBER) {
+		*out = jv_number_value(v);
+		jv_free(v);
+		return 1;
+	}
+	if (k == JV_KIND_STRING) {
+		s = jv_string_value(v);
+		errno = 0;
+		d = strtod(s, &end);
+		if (*s && !*end && !errno && isfinite(d)) {
+			*out = d;
+			jv_free(v);
+			return 1;
+		}
+	}
+	jv_free(v);
+	return kind_error(obj, key, "a number", err);
+}
+
+int
+jx_int(jv obj, const char *key, int64_t *out, struct wa_err *err)
+{
+	double d;
+	int rc = jx_num(obj, key, &d, err);
+
+	if (rc <= 0)
+		return rc;
+	if (d != floor(d) || d < -9007199254740992.0 ||
+	    d > 9007199254740992.0)
+		return kind_error(obj, key, "an integer", err);
+	*out = (int64_t)d;
+	return 1;
+}
+
+int
+jx_intish(jv obj, const char *key, int64_t *out)
+{
+	struct wa_err err;
+
+	return jx_int(obj, key, out, &err);
+}
+
+int
+jx_bool(jv obj, const char *key, int *out, struct wa_err *err)
+{
+	jv v = jx_get(obj, key);
+	jv_kind k = jv_get_kind(v);
+
+	jv_free(v);
+	if (k == JV_KIND_INVALID || k == JV_KIND_NULL)
+		return 0;
+	if (k == JV_KIND_TRUE || k == JV_KIND_FALSE) {
+		*out = k == JV_KIND_TRUE;
+		return 1;
+	}
+	return kind_error(obj, key, "true or false", err);
+}
+
+int
+jsonl_write(FILE *fp, jv v)
+{
+	jv s = jv_dump_string(v, 0);
+	int rc = 0;
+
+	if (fputs(jv_string_value(s), fp) == EOF || putc('\n', fp) == EOF)
+		rc = -1;
+	jv_free(s);
+	return rc;
+}

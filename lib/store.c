@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: MIT */
+/* The SQLite store: open (0600, WAL, migrate), transactions, cached statements. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "store.h"
+#include "schema.h"
+#include "util.h"
+
+#define STMT_SLOTS 512	/* open addressing; more distinct SQL is a bug */
+
+struct stmt_slot {
+	const char *sql;	/* key: address of a static string */
+	sqlite3_stmt *stmt;
+};
+
+struct store {
+	sqlite3 *db;
+	int in_tx;
+	struct stmt_slot slots[STMT_SLOTS];
+};
+
+sqlite3 *
+store_db(struct store *st)
+{
+	return st->db;
+}
+
+int
+store_fail(struct store *st, struct wa_err *err, const char *what)
+{
+	int ext = sqlite3_extended_errcode(st->db);
+	int prim = ext & 0xff;
+
+	if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
+		return wa_err_set(err, WA_EX_TEMPFAIL, "busy",
+				  "%s: database is busy (sqlite %d): retry "
+				  "later", what, ext);
+	return wa_err_set(err, WA_EX_IOERR, "io", "%s: %s (sqlite %d)", what,
+			  sqlite3_errmsg(st->db), ext);
+}
+
+static int
+parent_dir(const char *path)
+{
+	char *copy = xstrdup(path), *slash = strrchr(copy, '/');
+	int rc = 0;
+
+	if (slash && slash != copy) {
+		*slash = '\0';
+		rc = mkdir_p(copy);
+	}
+	free(copy);
+	return rc;
+}
+
+static int
+pragma_wal(struct store *st, struct wa_err *err)
+{
+	sqlite3_stmt *s;
+	int ok = 0;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode=WAL", -1, &s,
+			       NULL))
+		return store_fail(st, err, "set WAL mode");
+	if (sqlite3_step(s) == SQLITE_ROW)
+		ok = strcmp((const char *)sqlite3_column_text(s, 0), "wal") == 0;
+	sqlite3_finalize(s);
+	if (!ok)
+		return wa_err_set(err, WA_EX_IOERR, "io",
+				  "cannot use WAL journal mode "
+				  "(network filesystem?)");
+	return 0;
+}
+
+int
+store_open(struct store **out, const char *path, struct wa_err *err)
+{
+	struct store *st = xcalloc(1, sizeof(*st));
+	mode_t old;
+	int rc;
+
+	*out = NULL;
+	if (parent_dir(path) < 0) {
+		free(st);
+		return wa_err_set(err, WA_EX_IOERR, "io",
+				  "cannot create the directory of '%s': %s",
+				  path, strerror(errno));
+	}
+	old = umask(077);
+	rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
+			     SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	umask(old);
+	if (rc != SQLITE_OK) {
+		wa_err_set(err, WA_EX_IOERR, "io", "cannot open '%s': %s",
+			   path, st->db ? sqlite3_errmsg(st->db) :
+			   "out of memory");
+		sqlite3_close(st->db);
+		free(st);
+		return -1;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, 5000);
+	/* A newer schema is refused before anything (even WAL) is written. */
+	if (schema_check_newer(st->db, err) < 0 || pragma_wal(st, err) < 0 ||
+	    store_exec(st, "PRAGMA synchronous=NORMAL; "
+		       "PRAGMA foreign_keys=ON", err) < 0 ||
+	    schema_migrate(st->db, err) < 0) {
+		wa_err_prefix(err, "%s", path);
+		store_close(st);
+		return -1;
+	}
+	*out = st;
+	return 0;
+}
+
+void
+store_close(struct store *st)
+{
+	int i;
+
+	if (!st)
+		return;
+	for (i = 0; i < STMT_SLOTS; i++)
+		if (st->slots[i].stmt)
+			sqlite3_finalize(st->slots[i].stmt);
+	if (sqlite3_close(st->db) != SQLITE_OK)
+		abort();	/* an unfinalised statement is a bug */
+	free(st);
+}
+
+int
+store_exec(struct store *st, const char *sql, struct wa_err *err)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(st, err, "exec");
+	return 0;
+}
+
+int
+store_begin(struct store *st, struct wa_err *err)
+{
+	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL))
+		return store_fail(st, err, "begin transaction");
+	st->in_tx = 1;
+	return 0;
+}
+
+int
+store_commit(struct store *st, struct wa_err *err)
+{
+	if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL)) {
+		store_fail(st, err, "commit");
+		store_rollback(st);
+		return -1;
+	}
+	st->in_tx = 0;
+	return 0;
+}
+
+void
+store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	st->in_tx = 0;
+}
+
+int
+store_in_tx(struct store *st)
+{
+	return !sqlite3_get_autocommit(st->db);
+}
+
+sqlite3_stmt *
+store_stmt(struct store *st, const char *sql)
+{
+	uintptr_t h = (uintptr_t)sql;
+	unsigned i = (unsigned)((h >> 3) ^ (h >> 11)) % STMT_SLOTS, n;
+	struct stmt_slot *slot;
+
+	for (n = 0; n < STMT_SLOTS; n++, i = (i + 1) % STMT_SLOTS) {
+		slot = &st->slots[i];
+		if (slot->sql == sql) {
+			sqlite3_reset(slot->stmt);
+			sqlite3_clear_bindings(slot->stmt);
+			return slot->stmt;
+		}
+		if (!slot->sql)
+			break;
+	}
+	if (n == STMT_SLOTS)
+		abort();
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+			       &slot->stmt, NULL) != SQLITE_OK) {
+		fprintf(stderr, "wa: bad SQL: %s\n%s\n", sqlite3_errmsg(st->db),
+			sql);
+		abort();
+	}
+	slot->sql = sql;
+	return slot->stmt;
+}
+
+int
+store_step_done(struct store *st, sqlite3_stmt *s, struct wa_err *err)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
+		sqlite3_reset(s);
+		return 0;
+	}
+	sqlite3_reset(s);
+	return store_fail(st, err, "write");
+}
+
+void
+store_bind_text(sqlite3_stmt *s, int idx, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, idx, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, idx);
+}
+
+void
+store_bind_int(sqlite3_stmt *s, int idx, int64_t v)
+{
+	sqlite3_bind_int64(s, idx, v);
+}
+
+void
+store_bind_int_or_null(sqlite3_stmt *s, int idx, int64_t v, int isnull)
+{
+	if (isnull)
+		sqlite3_bind_null(s, idx);
+	else
+		sqlite3_bind_int64(s, idx, v);
+}
+
+void
+store_bind_jv(sqlite3_stmt *s, int idx, jv v)
+{
+	double d;
+
+	switch (jv_get_kind(v)) {
+	case JV_KIND_STRING:
+		sqlite3_bind_text(s, idx, jv_string_value(v),
+				  jv_string_length_bytes(jv_copy(v)),
+				  SQLITE_TRANSIENT);
+		break;
+	case JV_KIND_NUMBER:
+		d = jv_number_value(v);
+		if (d == (double)(int64_t)d)
+			sqlite3_bind_int64(s, idx, (int64_t)d);
+		else
+			sqlite3_bind_double(s, idx, d);
+		break;
+	case JV_KIND_TRUE:
+		sqlite3_bind_int(s, idx, 1);
+		break;
+	case JV_KIND_FALSE:
+		sqlite3_bind_int(s, idx, 0);
+		break;
+	case JV_KIND_ARRAY:
+	case JV_KIND_OBJECT: {
+		jv d2 = jv_dump_string(jv_copy(v), 0);
+
+		sqlite3_bind_text(s, idx, jv_string_value(d2), -1,
+				  SQLITE_TRANSIENT);
+		jv_free(d2);
+		break;
+	}
+	default:
+		sqlite3_bind_null(s, idx);
+	}
+}
+
+jv
+store_col_str(sqlite3_stmt *s, int col)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+
+	if (!t)
+		return jv_null();
+	return jv_string_sized((const char *)t, sqlite3_column_bytes(s, col));
+}
+
+jv
+store_col_int(sqlite3_stmt *s, int col)
+{
+	if (sqlite3_column_type(s, col) == SQLITE_NULL)
+		return jv_null();
+	return jv_number((double)sqlite3_column_int64(s, col));
+}
+
+jv
+store_col_json(sqlite3_stmt *s, int col)
+{
+	const char *t = (const char *)sqlite3_column_text(s, col);
+	jv v;
+
+	if (!t)
+		return jv_null();
+	v = jv_parse_sized(t, sqlite3_column_bytes(s, col));
+	if (!jv_is_valid(v)) {
+		jv_free(v);
+		return jv_null();
+	}
+	return v;
+}
+
+jv
+store_col_time(sqlite3_stmt *s, int col)
+{
+	if (sqlite3_column_type(s, col) == SQLITE_NULL)
+		return jv_null();
+	return time_jv(sqlite3_column_int64(s, col));
+}
+
+static const char SQL_SETTING_GET[] =
+	"SELECT value FROM settings WHERE key = ?1";
+static const char SQL_SETTING_SET[] =
+	"INSERT INTO settings (key, value) VALUES (?1, ?2) "
+	"ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+
+char *
+store_setting_get(struct store *st, const char *key)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_SETTING_GET);
+	char *v = NULL;
+
+	store_bind_text(s, 1, key);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+		v = xstrdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_reset(s);
+	return v;
+}
+
+int
+store_setting_set(struct store *st, const char *key, const char *value,
+		  struct wa_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_SETTING_SET);
+
+	store_bind_text(s, 1, key);
+	store_bind_text(s, 2, value);
+	return store_step_done(st, s, err);
+}

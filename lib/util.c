@@ -1,0 +1,519 @@
+/* SPDX-License-Identifier: MIT */
+/* Memory, string buffers, integer parsing, time (WA_NOW), phone numbers, encodings. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include "util.h"
+
+extern char *program_invocation_short_name;
+
+static void
+oom(void)
+{
+	fprintf(stderr, "%s: out of memory\n", program_invocation_short_name);
+	abort();
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+static void
+sb_grow(struct strbuf *sb, size_t extra)
+{
+	size_t want = sb->len + extra + 1;
+
+	if (want <= sb->cap)
+		return;
+	sb->cap = sb->cap ? sb->cap : 64;
+	while (sb->cap < want)
+		sb->cap *= 2;
+	sb->buf = xrealloc(sb->buf, sb->cap);
+}
+
+void
+sb_add(struct strbuf *sb, const void *p, size_t n)
+{
+	sb_grow(sb, n);
+	memcpy(sb->buf + sb->len, p, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+void
+sb_adds(struct strbuf *sb, const char *s)
+{
+	sb_add(sb, s, strlen(s));
+}
+
+void
+sb_addf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		abort();
+	sb_grow(sb, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	sb->len += (size_t)n;
+}
+
+void
+sb_reset(struct strbuf *sb)
+{
+	sb->len = 0;
+	if (sb->buf)
+		sb->buf[0] = '\0';
+}
+
+const char *
+sb_str(struct strbuf *sb)
+{
+	return sb->buf ? sb->buf : "";
+}
+
+char *
+sb_detach(struct strbuf *sb)
+{
+	char *p = sb->buf ? sb->buf : xstrdup("");
+
+	sb->buf = NULL;
+	sb->len = sb->cap = 0;
+	return p;
+}
+
+void
+sb_release(struct strbuf *sb)
+{
+	free(sb->buf);
+	sb->buf = NULL;
+	sb->len = sb->cap = 0;
+}
+
+int
+parse_int(const char *s, long long min, long long max, long long *out)
+{
+	char *end;
+	long long v;
+
+	if (!s || !*s || isspace((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int64_t
+wa_now(void)
+{
+	const char *s = getenv("WA_NOW");
+	long long v;
+
+	if (s && *s && parse_int(s, 0, 253402300799LL, &v) == 0)
+		return v;
+	return (int64_t)time(NULL);
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant). */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+int64_t
+time_from_ymd(int y, int m, int d)
+{
+	return days_from_civil(y, m, d) * 86400;
+}
+
+void
+time_to_ymd(int64_t t, int *y, int *m, int *d)
+{
+	int64_t z = (t >= 0 ? t : t - 86399) / 86400 + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+int
+time_days_in_month(int y, int m)
+{
+	static const int dim[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+				   30, 31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return dim[m - 1];
+}
+
+char *
+time_fmt(int64_t t, char *buf, size_t len)
+{
+	int y, mo, d;
+	int64_t s = ((t % 86400) + 86400) % 86400;
+
+	time_to_ymd(t, &y, &mo, &d);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, mo, d,
+		 (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
+	return buf;
+}
+
+jv
+time_jv(int64_t t)
+{
+	char buf[32];
+
+	if (t < 0)
+		return jv_null();
+	return jv_string(time_fmt(t, buf, sizeof(buf)));
+}
+
+static int
+digits(const char **p, int n, int *out)
+{
+	int v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)(*p)[i]))
+			return -1;
+		v = v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	*out = v;
+	return 0;
+}
+
+static int
+parse_offset(const char *p, int64_t *off)
+{
+	int sign, hh, mm = 0;
+
+	if (*p == 'Z' || *p == 'z')
+		return p[1] ? -1 : (*off = 0, 0);
+	if (*p != '+' && *p != '-')
+		return -1;
+	sign = *p++ == '-' ? -1 : 1;
+	if (digits(&p, 2, &hh) < 0)
+		return -1;
+	if (*p == ':')
+		p++;
+	if (*p && digits(&p, 2, &mm) < 0)
+		return -1;
+	if (*p || hh > 23 || mm > 59)
+		return -1;
+	*off = sign * (hh * 3600 + mm * 60);
+	return 0;
+}
+
+static int
+parse_iso(const char *s, int64_t *out)
+{
+	const char *p = s;
+	int y, mo, d, hh = 0, mi = 0, ss = 0;
+	int64_t off = 0;
+
+	if (digits(&p, 4, &y) < 0 || *p++ != '-' || digits(&p, 2, &mo) < 0 ||
+	    *p++ != '-' || digits(&p, 2, &d) < 0)
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > time_days_in_month(y, mo))
+		return -1;
+	if (*p == 'T' || *p == 't' || *p == ' ') {
+		p++;
+		if (digits(&p, 2, &hh) < 0 || *p++ != ':' ||
+		    digits(&p, 2, &mi) < 0)
+			return -1;
+		if (*p == ':') {
+			p++;
+			if (digits(&p, 2, &ss) < 0)
+				return -1;
+			if (*p == '.' || *p == ',')
+				for (p++; isdigit((unsigned char)*p); p++)
+					;
+		}
+		if (hh > 23 || mi > 59 || ss > 60)
+			return -1;
+		if (*p && parse_offset(p, &off) < 0)
+			return -1;
+	} else if (*p) {
+		return -1;
+	}
+	*out = time_from_ymd(y, mo, d) + hh * 3600 + mi * 60 + ss - off;
+	return 0;
+}
+
+int
+time_parse(const char *s, int64_t *out, struct wa_err *err)
+{
+	long long v;
+
+	if (s && parse_int(s, 0, 253402300799LL, &v) == 0) {
+		*out = v;
+		return 0;
+	}
+	if (s && parse_iso(s, out) == 0)
+		return 0;
+	return wa_err_set(err, WA_EX_USAGE, "invalid_input",
+			  "'%s' is not a time: use ISO 8601 "
+			  "(2024-04-16T17:57:05Z) or Unix seconds",
+			  s ? s : "");
+}
+
+int
+duration_parse(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+	int64_t mult = 1;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || v < 0)
+		return -1;
+	if (*end) {
+		switch (*end) {
+		case 's': mult = 1; break;
+		case 'm': mult = 60; break;
+		case 'h': mult = 3600; break;
+		case 'd': mult = 86400; break;
+		default: return -1;
+		}
+		if (end[1])
+			return -1;
+	}
+	*out = (int64_t)v * mult;
+	return 0;
+}
+
+int
+phone_normalize(const char *in, const char *default_cc, char *out,
+		size_t outlen, struct wa_err *err)
+{
+	char dig[40];
+	size_t n = 0;
+	const char *p = in;
+	int intl = 0, national = 0;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '+') {
+		intl = 1;
+		p++;
+	}
+	for (; *p; p++) {
+		if (isdigit((unsigned char)*p)) {
+			if (n + 1 >= sizeof(dig))
+				goto bad;
+			dig[n++] = *p;
+		} else if (!strchr(" -().\t/", *p)) {
+			goto bad;
+		}
+	}
+	dig[n] = '\0';
+	if (n == 0)
+		goto bad;
+	if (!intl && n > 2 && dig[0] == '0' && dig[1] == '0') {
+		memmove(dig, dig + 2, n - 1);
+		n -= 2;
+		intl = 1;
+	} else if (!intl && dig[0] == '0') {
+		memmove(dig, dig + 1, n);
+		n--;
+		national = 1;
+	} else if (!intl && n <= 10) {
+		national = 1;
+	}
+	if (national) {
+		if (!default_cc || !*default_cc)
+			return wa_err_set(err, 1, "invalid_phone",
+					  "'%s' has no country code: write it "
+					  "as +CC... or set WA_DEFAULT_CC", in);
+		if (strlen(default_cc) + n + 1 > sizeof(dig))
+			goto bad;
+		memmove(dig + strlen(default_cc), dig, n + 1);
+		memcpy(dig, default_cc, strlen(default_cc));
+		n += strlen(default_cc);
+	}
+	if (n < 7 || n > 15 || dig[0] == '0')
+		goto bad;
+	if (n + 1 > outlen)
+		goto bad;
+	memcpy(out, dig, n + 1);
+	return 0;
+bad:
+	return wa_err_set(err, 1, "invalid_phone",
+			  "'%s' is not a phone number", in);
+}
+
+char *
+env_secret(const char *name)
+{
+	char fname[128];
+	const char *v = getenv(name), *path;
+	struct strbuf sb = STRBUF_INIT;
+	char buf[4096];
+	size_t n;
+	FILE *fp;
+
+	if (v && *v)
+		return xstrdup(v);
+	snprintf(fname, sizeof(fname), "%s_FILE", name);
+	path = getenv(fname);
+	if (!path || !*path || !(fp = fopen(path, "r")))
+		return NULL;
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		sb_add(&sb, buf, n);
+	fclose(fp);
+	while (sb.len > 0 && (sb.buf[sb.len - 1] == '\n' ||
+			      sb.buf[sb.len - 1] == '\r'))
+		sb.buf[--sb.len] = '\0';
+	if (sb.len == 0) {
+		sb_release(&sb);
+		return NULL;
+	}
+	return sb_detach(&sb);
+}
+
+void
+hex_encode(const unsigned char *in, size_t n, char *out)
+{
+	static const char hx[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hx[in[i] >> 4];
+		out[2 * i + 1] = hx[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static int
+b64val(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+' || c == '-')
+		return 62;
+	if (c == '/' || c == '_')
+		return 63;
+	return -1;
+}
+
+long
+base64_decode(const char *in, unsigned char *out, size_t outlen)
+{
+	unsigned acc = 0;
+	int bits = 0, v;
+	size_t n = 0;
+
+	for (; *in && *in != '='; in++) {
+		if (isspace((unsigned char)*in))
+			continue;
+		if ((v = b64val((unsigned char)*in)) < 0)
+			return -1;
+		acc = (acc << 6) | (unsigned)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (n >= outlen)
+				return -1;
+			out[n++] = (unsigned char)(acc >> bits);
+			acc &= (1u << bits) - 1;
+		}
+	}
+	return (long)n;
+}
+
+int
+mkdir_p(const char *path)
+{
+	char *p = xstrdup(path), *s;
+	int rc = 0;
+
+	for (s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST)
+			rc = -1;
+		*s = '/';
+	}
+	if (rc == 0 && mkdir(p, 0700) < 0 && errno != EEXIST)
+		rc = -1;
+	free(p);
+	return rc;
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/* The help desk's records: contacts, threads, tickets, sessions, messages (rules 3-7). */
+#ifndef WA_DESK_H
+#define WA_DESK_H
+
+#include <stdint.h>
+#include <jv.h>
+#include "err.h"
+#include "store.h"
+
+/*
+ * Every function here runs inside the caller's transaction (store_begin)
+ * and never commits. Implemented in lib/desk.c.
+ */
+
+/* Who a message is from/to, as Meta names them (any field may be NULL). */
+struct desk_who {
+	const char *wa_id;		/* digits */
+	const char *bsuid;		/* "US.1349..." business-scoped user id */
+	const char *parent_bsuid;
+	const char *profile_name;	/* WhatsApp push name */
+	const char *username;
+};
+
+/* Rule 4: finds the contact by BSUID, else by phone/mobile_phone/wa_id,
+ * else creates one; fills in what was missing (both ids are kept). */
+int desk_contact_resolve(struct store *st, const struct desk_who *who,
+			 int64_t now, int64_t *contact_id, struct wa_err *err);
+
+/* user_changed_number / user_changed_user_id: moves the identity of the
+ * contact known by old_* to new_* (never creates a second contact). */
+int desk_contact_move(struct store *st, const struct desk_who *old_who,
+		      const struct desk_who *new_who, int64_t now,
+		      int64_t *contact_id, struct wa_err *err);
+
+struct desk_thread {
+	int64_t thread_id;
+	int64_t ticket_id;
+	int created;		/* 1 when this call made thread + ticket */
+};
+
+/* Rule 3: the contact's open thread on the channel (its ticket open), or
+ * a new thread with a new open ticket. origin: "inbound"|"outbound". */
+int desk_thread_open(struct store *st, const char *channel_id,
+		     int64_t contact_id, const char *origin, int64_t now,
+		     struct desk_thread *out, struct wa_err *err);
+
+/* What a thread id refers to: 0 found, 1 not found, -1 error.
+ * channel_out (>= 64 bytes), wa_id_out (>= 32, "" when unknown). */
+int desk_thread_lookup(struct store *st, int64_t thread_id,
+		       char *channel_out, int64_t *contact_id,
+		       char *wa_id_out, int64_t *ticket_id, char *ticket_status,
+		       struct wa_err *err);
+
+/* Rule 5: records an inbound message time; a message after the window
+ * closed starts a new session (conversation_id cleared). */
+int desk_session_touch(struct store *st, const char *channel_id,
+		       int64_t contact_id, int64_t inbound_ts,
+		       struct wa_err *err);
+
+/* The session: last inbound (-1 never) and its counted conversation id
+ * (0 none). */
+int desk_session_get(struct store *st, const char *channel_id,
+		     int64_t contact_id, int64_t *last_inbound,
+		     int64_t *conversation_id, struct wa_err *err);
+
+/* Records who changed a ticket (assign, close, reopen, create). */
+int desk_ticket_event(struct store *st, int64_t ticket_id,
+		      const char *action, const char *actor,
+		      const char *from_value, const char *to_value,
+		      int64_t now, struct wa_err *err);
+
+#endif

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/* Webhook deliveries into the help desk: store raw, derive, emit events (rule 12). */
+#ifndef WA_INGEST_H
+#define WA_INGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jv.h>
+#include "err.h"
+#include "store.h"
+
+struct ingest;
+
+/* Called once per event record (message, status, skipped, error, ...);
+ * takes ev. Called only after the delivery's transaction committed. */
+typedef void (*ingest_emit_fn)(jv ev, void *ctx);
+
+/* Prepares ingestion into st (borrowed): loads quarantine rules
+ * (compiled once with libjq). */
+int ingest_new(struct ingest **out, struct store *st, struct wa_err *err);
+void ingest_free(struct ingest *in);
+
+/* One delivery: body are the raw bytes (stored as received), signature
+ * the X-Hub-Signature-256 header or NULL, source "file"|"http".
+ * Must be called inside a transaction the caller opened (so a caller
+ * may group many deliveries into one commit); events are queued and
+ * handed to emit by ingest_flush after the caller commits. A delivery
+ * that is not JSON or not a webhook is still stored (state 'error') and
+ * yields an "error" event; returns -1 only on a database error. */
+int ingest_delivery(struct ingest *in, const char *body, size_t len,
+		    const char *signature, const char *source,
+		    struct wa_err *err);
+
+/* Hands queued events to emit (after COMMIT) or drops them (after
+ * ROLLBACK, emit NULL). */
+void ingest_flush(struct ingest *in, ingest_emit_fn emit, void *ctx);
+
+/* Derives again from stored deliveries (wa-recv replay), idempotently. */
+int ingest_replay(struct ingest *in, int64_t since, const char *channel,
+		  ingest_emit_fn emit, void *ctx, struct wa_err *err);
+
+#endif

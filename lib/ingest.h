@@ -26,10 +26,19 @@ void ingest_free(struct ingest *in);
  * may group many deliveries into one commit); events are queued and
  * handed to emit by ingest_flush after the caller commits. A delivery
  * that is not JSON or not a webhook is still stored (state 'error') and
- * yields an "error" event; returns -1 only on a database error. */
+ * yields an "error" event; returns -1 only on a database error, 1 when
+ * the delivery (or part of it) could not be understood, else 0. */
 int ingest_delivery(struct ingest *in, const char *body, size_t len,
 		    const char *signature, const char *source,
 		    struct wa_err *err);
+
+/* Like ingest_delivery for a body already parsed (file mode): takes
+ * delivery; body/len are the raw bytes to store, or NULL to store the
+ * compact JSON of delivery. Returns 0 understood, 1 stored but not (or
+ * not wholly) understood, -1 on a database error. */
+int ingest_delivery_jv(struct ingest *in, jv delivery, const char *body,
+		       size_t len, const char *signature, const char *source,
+		       struct wa_err *err);
 
 /* Hands queued events to emit (after COMMIT) or drops them (after
  * ROLLBACK, emit NULL). */

@@ -3,6 +3,7 @@
 #ifndef WA_DESK_H
 #define WA_DESK_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <jv.h>
 #include "err.h"
@@ -69,5 +70,44 @@ int desk_ticket_event(struct store *st, int64_t ticket_id,
 		      const char *action, const char *actor,
 		      const char *from_value, const char *to_value,
 		      int64_t now, struct wa_err *err);
+
+/* Maintains threads.last_message_at/_id, last_inbound_at or
+ * last_outbound_at, unread (inbound) and message_count for one new
+ * message stamped ts (Meta's time). */
+int desk_thread_touch(struct store *st, int64_t thread_id,
+		      int64_t message_id, int64_t ts, int inbound,
+		      struct wa_err *err);
+
+/* One status webhook as applied to a message (rule 7). Strings borrowed. */
+struct desk_status {
+	const char *status;		/* sent|delivered|read|played|failed */
+	int64_t timestamp;		/* Meta's */
+	const char *error_json;		/* failed: Meta's errors[] as JSON */
+	const char *pricing_category;	/* NULL keeps what is recorded */
+	const char *pricing_type;
+	const char *pricing_model;
+	int billable;			/* 1, 0, -1 unknown */
+};
+
+/* Rank for "never backwards": sent 1 < delivered 2 < failed 3 < read 4
+ * < played 5; anything else 0. */
+int desk_status_rank(const char *status);
+
+/* Applies ds to message message_id: keeps the time of each status, moves
+ * the current status only up the rank, records failure and pricing.
+ * current (len bytes, may be NULL) receives the status afterwards. */
+int desk_message_status(struct store *st, int64_t message_id,
+			const struct desk_status *ds, char *current,
+			size_t len, struct wa_err *err);
+
+/* Fills ds's pricing fields from Meta's pricing object (borrowed; the
+ * strings point into it). */
+void desk_status_pricing(struct desk_status *ds, jv pricing);
+
+/* Applies statuses stored before their message was known (applied = 0)
+ * to the message with this wamid; wa-send calls it after recording a
+ * sent message. Returns how many were applied, or -1 (err io/busy). */
+int desk_apply_pending_statuses(struct store *st, const char *wamid,
+				struct wa_err *err);
 
 #endif

@@ -1,0 +1,77 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Measure 1: file ingest — wa-recv vs the libjq ceiling vs a Python-stdlib script; peak RSS; instructions.
+. "$(dirname "$0")/common.inc"
+N=${BENCH_INGEST_N:-200000}
+BIG=${BENCH_INGEST_BIG:-1000000}
+CG_N=10000
+[ -n "${BENCH_QUICK:-}" ] && { N=20000; BIG=50000; }
+PN=111111111111111
+d="$BENCH_TMP/ingest"
+mkdir -p "$d"
+WA_NOW=1713290225
+export WA_NOW
+
+gen-deliveries "$N" --channel "$PN" --seed 1 >"$d/text.jsonl"
+gen-deliveries "$N" --channel "$PN" --seed 2 --mixed >"$d/mixed.jsonl"
+
+# fresh DB with one channel connected long ago
+fresh() {
+	rm -f "$1" "$1-wal" "$1-shm"
+	wa-recv --db "$1" </dev/null >/dev/null 2>&1
+	sqlite3 "$1" "INSERT INTO channels (id, waba_id, phone, connected_at)
+		VALUES ('$PN', '100200300400500', '15550001111', 0)"
+}
+count() { sqlite3 "$1" "SELECT count(*) FROM messages"; }
+
+run_set() {	# run_set NAME INPUT: medians of msgs/s for the three programs
+	name=$1 in=$2
+	msgs=$(jq -c '.entry[].changes[].value.messages // [] | length' "$in" | awk '{ s += $1 } END { print s }')
+	for prog in wa ceiling python; do
+		: >"$d/times"
+		i=0
+		while [ $i -lt "$RUNS" ]; do
+			fresh "$d/db"
+			case $prog in
+			wa) t=$(time_ms wa-recv --db "$d/db" "$in") ;;
+			ceiling) t=$(time_ms ingest-ceiling "$d/db" "$in") ;;
+			python) t=$(time_ms python3 "$top/bench/ingest.py" "$d/db" "$in") ;;
+			esac
+			echo "$t" >>"$d/times"
+			i=$((i + 1))
+		done
+		ms=$(median <"$d/times")
+		eval "rate_$prog=\$(awk -v n=$msgs -v ms=$ms 'BEGIN { printf \"%d\", n * 1000 / ms }')"
+	done
+	r1=$(div "$rate_wa" "$rate_ceiling")
+	r2=$(div "$rate_wa" "$rate_python")
+	record "ingest $name $N: wa-recv vs ceiling" "$rate_wa" msg/s "$rate_ceiling" ceiling "$r1" ">= 0.5x ceiling" "$(ge "$r1" 0.5)"
+	record "ingest $name $N: wa-recv vs python" "$rate_wa" msg/s "$rate_python" python "$r2" ">= 2x python" "$(ge "$r2" 2)"
+	[ "$name" = text ] && record "ingest text $N: absolute rate" "$rate_wa" msg/s "" "" "" ">= 25000 msg/s" "$(ge "$rate_wa" 25000)"
+}
+run_set text "$d/text.jsonl"
+run_set mixed "$d/mixed.jsonl"
+
+fresh "$d/db"
+rss=$(rss_kb wa-recv --db "$d/db" "$d/text.jsonl")
+record "ingest peak RSS, $N deliveries" "$((rss / 1024))" MiB "" "" "" "<= 20 MiB" "$(le "$rss" 20480)"
+gen-deliveries "$BIG" --channel "$PN" --seed 3 >"$d/big.jsonl"
+fresh "$d/db"
+rss2=$(rss_kb wa-recv --db "$d/db" "$d/big.jsonl")
+record "ingest peak RSS, $BIG deliveries" "$((rss2 / 1024))" MiB "$((rss / 1024))" "$N deliveries" "$(div "$rss2" "$rss")" "<= 20 MiB, flat" "$(le "$rss2" 20480)"
+rm -f "$d/big.jsonl"
+
+if command -v valgrind >/dev/null; then
+	head -n "$CG_N" "$d/text.jsonl" >"$d/cg.jsonl"
+	fresh "$d/db"
+	valgrind --tool=callgrind --callgrind-out-file="$d/cg.out" wa-recv --db "$d/db" "$d/cg.jsonl" >/dev/null 2>"$d/cg.err"
+	ir=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$d/cg.err")
+	[ -n "$ir" ] || ir=$(grep -m1 '^summary:' "$d/cg.out" | awk '{ print $2 }')
+	acc=$(sed -n 's/^ingest_10k_instructions=//p' "$top/bench/accepted.inc" 2>/dev/null)
+	if [ -n "$acc" ]; then
+		r=$(div "$ir" "$acc")
+		record "ingest 10k: instructions (callgrind)" "$ir" Ir "$acc" accepted "$r" "<= 1.05x accepted" "$(le "$r" 1.05)"
+	else
+		record "ingest 10k: instructions (callgrind)" "$ir" Ir "" "" "" "recorded" ""
+	fi
+fi

@@ -1,0 +1,597 @@
+/* SPDX-License-Identifier: MIT */
+/* wa-connect: the business, its phone numbers (channels), verification, profile. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "wa.h"
+#include "channel.h"
+
+static const char usage[] =
+"usage: wa-connect business [--legal-name N] [--display-name N] [--website URL]\n"
+"           [--email E] [--timezone TZ] [--country CC] [--verified true|false]\n"
+"       wa-connect add --waba ID --phone-number-id ID\n"
+"       wa-connect request-code ID --method sms|voice [--language LANG]\n"
+"       wa-connect verify ID --code CODE\n"
+"       wa-connect register ID --pin PIN\n"
+"       wa-connect list [--waba ID]\n"
+"       wa-connect show ID\n"
+"       wa-connect disconnect ID\n"
+"       wa-connect profile ID [--about T] [--address A] [--description T]\n"
+"           [--email E] [--vertical V] [--website URL ...]\n"
+"       common options: [--db PATH] [--json | --table] [-h | --help] [--version]\n";
+
+enum {
+	O_LEGAL = CLI_OPT_FIRST_FREE, O_DISPLAY, O_WEBSITE, O_EMAIL,
+	O_TIMEZONE, O_COUNTRY, O_VERIFIED, O_WABA, O_PNID, O_METHOD,
+	O_LANGUAGE, O_CODE, O_PIN, O_ABOUT, O_ADDRESS, O_DESCRIPTION,
+	O_VERTICAL, O_END
+};
+#define BIT(o) (1u << ((o) - CLI_OPT_FIRST_FREE))
+
+static const struct option longopts[] = {
+	CLI_COMMON_OPTIONS,
+	{ "legal-name", required_argument, NULL, O_LEGAL },
+	{ "display-name", required_argument, NULL, O_DISPLAY },
+	{ "website", required_argument, NULL, O_WEBSITE },
+	{ "email", required_argument, NULL, O_EMAIL },
+	{ "timezone", required_argument, NULL, O_TIMEZONE },
+	{ "country", required_argument, NULL, O_COUNTRY },
+	{ "verified", required_argument, NULL, O_VERIFIED },
+	{ "waba", required_argument, NULL, O_WABA },
+	{ "phone-number-id", required_argument, NULL, O_PNID },
+	{ "method", required_argument, NULL, O_METHOD },
+	{ "language", required_argument, NULL, O_LANGUAGE },
+	{ "code", required_argument, NULL, O_CODE },
+	{ "pin", required_argument, NULL, O_PIN },
+	{ "about", required_argument, NULL, O_ABOUT },
+	{ "address", required_argument, NULL, O_ADDRESS },
+	{ "description", required_argument, NULL, O_DESCRIPTION },
+	{ "vertical", required_argument, NULL, O_VERTICAL },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Option values, by O_* index; --website may repeat. */
+static struct {
+	unsigned set;
+	const char *val[O_END - CLI_OPT_FIRST_FREE];
+	const char *websites[3];
+	int nwebsites;
+} opt;
+static struct cli cli = { usage, NULL, OUT_AUTO };
+
+#define OPT(o) (opt.val[(o) - CLI_OPT_FIRST_FREE])
+
+static const char *
+opt_name(int o)
+{
+	const struct option *p;
+
+	for (p = longopts; p->name; p++)
+		if (p->val == o)
+			return p->name;
+	return "?";
+}
+
+static void
+on_option(int o, const char *arg, void *ctx)
+{
+	if (o < CLI_OPT_FIRST_FREE || o >= O_END)
+		cli_usage_error(&cli, "unexpected option");
+	if (o == O_WEBSITE) {
+		if (opt.nwebsites == 3)
+			cli_usage_error(&cli, "--website: at most 2 websites");
+		opt.websites[opt.nwebsites++] = arg;
+	} else if (opt.set & BIT(o)) {
+		cli_usage_error(&cli, "option '--%s' given twice",
+				opt_name(o));
+	}
+	opt.set |= BIT(o);
+	OPT(o) = arg;
+}
+
+/* What every command shares: config, store, Graph client, output. */
+struct ctx {
+	struct wa_config cfg;
+	struct store *st;
+	struct graph *g;
+	struct out out;
+	const char *id;		/* the ID operand */
+	int64_t now;
+};
+
+static const struct out_col list_cols[] = {
+	{ "channel", "CHANNEL", 0 }, { "phone", "PHONE", 0 },
+	{ "verified_name", "NAME", 24 }, { "status", "STATUS", 0 },
+	{ "waba_id", "WABA", 0 }, { "connected_at", "CONNECTED", 0 },
+	{ NULL, NULL, 0 }
+};
+
+/* A fatal error before any action: stderr only. */
+static void
+die_err(const struct wa_err *err)
+{
+	wa_warn(err, 0);
+	exit(err->sysexit ? err->sysexit : WA_EX_IOERR);
+}
+
+/* Usage errors from lib validation: "website: ..." names --website. */
+static void
+die_usage_err(const struct wa_err *err)
+{
+	char flag[64];
+	size_t n = strcspn(err->message, ":"), i;
+
+	if (err->sysexit != WA_EX_USAGE)
+		die_err(err);
+	snprintf(flag, sizeof(flag), "%.*s", (int)(n < 60 ? n : 60),
+		 err->message);
+	for (i = 0; flag[i]; i++)
+		if (flag[i] == ' ')
+			flag[i] = '-';
+	cli_usage_error(&cli, "--%s%s", flag, err->message + n);
+}
+
+/* The input echoed in result records: the command and its operands,
+ * never the PIN or the code. */
+static jv
+input_json(const char *cmd, const char *id)
+{
+	jv in = JV_OBJECT(jv_string("command"), jv_string(cmd));
+	static const int keys[] = { O_WABA, O_PNID, O_METHOD, O_LANGUAGE };
+	size_t i;
+
+	if (id)
+		in = jv_object_set(in, jv_string("channel"), jv_string(id));
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (OPT(keys[i]))
+			in = jv_object_set(in, jv_string(opt_name(keys[i])),
+					   jv_string(OPT(keys[i])));
+	return in;
+}
+
+/* A failed action: result record on stdout, diagnostic on stderr. */
+static int
+fail(struct ctx *c, const char *cmd, struct wa_err *err)
+{
+	out_record(&c->out, wa_err_result(err, input_json(cmd, c->id), 0));
+	wa_warn(err, 0);
+	return err->sysexit ? err->sysexit : WA_EX_REJECTED;
+}
+
+static int
+fail_tx(struct ctx *c, const char *cmd, struct wa_err *err)
+{
+	store_rollback(c->st);
+	return fail(c, cmd, err);
+}
+
+static jv
+ok_record(const char *id)
+{
+	jv r = JV_OBJECT(jv_string("ok"), jv_true());
+
+	return id ? jv_object_set(r, jv_string("channel"), jv_string(id)) : r;
+}
+
+static int
+cmd_business(struct ctx *c)
+{
+	struct business_update u = {
+		OPT(O_LEGAL), OPT(O_DISPLAY), opt.websites[0], OPT(O_EMAIL),
+		OPT(O_TIMEZONE), OPT(O_COUNTRY), -1
+	};
+	struct wa_err err;
+	int created;
+	jv b;
+
+	if (opt.nwebsites > 1)
+		cli_usage_error(&cli, "--website: one website for the business");
+	if (OPT(O_VERIFIED)) {
+		if (strcmp(OPT(O_VERIFIED), "true") == 0)
+			u.verified = 1;
+		else if (strcmp(OPT(O_VERIFIED), "false") == 0)
+			u.verified = 0;
+		else
+			cli_usage_error(&cli, "--verified: '%s' is not true "
+					"or false", OPT(O_VERIFIED));
+	}
+	if (business_validate(&u, &err) < 0)
+		die_usage_err(&err);
+	if (!opt.set) {		/* no flags: show the business */
+		if (business_get(c->st, &b, &err) < 0)
+			die_err(&err);
+		if (!jv_is_valid(b))
+			cli_usage_error(&cli, "no business yet: give "
+					"--legal-name, --display-name, "
+					"--website and --email");
+		out_record(&c->out, b);
+		return 0;
+	}
+	if (store_begin(c->st, &err) < 0)
+		die_err(&err);
+	if (business_save(c->st, &u, c->now, &created, &err) < 0) {
+		store_rollback(c->st);
+		die_usage_err(&err);
+	}
+	if (store_commit(c->st, &err) < 0 || business_get(c->st, &b, &err) < 0)
+		die_err(&err);
+	b = jv_object_merge(JV_OBJECT(jv_string("ok"), jv_true(),
+				      jv_string("created"), jv_bool(created)),
+			    b);
+	out_record(&c->out, b);
+	return 0;
+}
+
+static int
+cmd_add(struct ctx *c)
+{
+	const char *waba = OPT(O_WABA), *pnid = OPT(O_PNID);
+	struct channel_number n;
+	struct wa_err err;
+	char path[256];
+	jv num = jv_invalid(), resp, rec;
+	int rc;
+
+	if (!waba || !pnid)
+		cli_usage_error(&cli, "add needs --waba and --phone-number-id");
+	if (!channel_id_valid(waba) || !channel_id_valid(pnid))
+		cli_usage_error(&cli, "--%s: '%s' is not a Graph id (digits)",
+				channel_id_valid(waba) ? "phone-number-id" :
+				"waba", channel_id_valid(waba) ? pnid : waba);
+	c->id = pnid;
+	if (channel_check_connect(c->st, waba, pnid, NULL, &err) < 0)
+		return fail(c, "add", &err);
+	snprintf(path, sizeof(path), "/%s?fields=id,display_phone_number,"
+		 "verified_name,status,code_verification_status,"
+		 "quality_rating,platform_type", pnid);
+	if (graph_get(c->g, path, &num, &err) < 0 ||
+	    channel_number_parse(num, waba, &n, &err) < 0 ||
+	    channel_check_connect(c->st, waba, pnid, n.phone, &err) < 0) {
+		jv_free(num);
+		return fail(c, "add", &err);
+	}
+	n.id = pnid;
+	/* Subscribe first: a failure then leaves nothing half-connected. */
+	snprintf(path, sizeof(path), "/%s/subscribed_apps", waba);
+	rc = graph_post(c->g, path, jv_invalid(), &resp, &err);
+	jv_free(resp);
+	if (rc < 0 || store_begin(c->st, &err) < 0) {
+		jv_free(num);
+		return fail(c, "add", &err);
+	}
+	if (channel_connect(c->st, &n, c->now, &err) < 0 ||
+	    channel_mark(c->st, pnid, CHANNEL_SUBSCRIBED, NULL, c->now,
+			 &err) < 0 ||
+	    store_commit(c->st, &err) < 0) {
+		jv_free(num);
+		return fail_tx(c, "add", &err);
+	}
+	jv_free(num);
+	if (channel_record(c->st, pnid, &rec, &err) != 0)
+		die_err(&err);
+	out_record(&c->out, jv_object_merge(ok_record(NULL), rec));
+	return 0;
+}
+
+/* POST /{id}/{edge} body, then marks step; result: ok plus extra. */
+static int
+verify_step(struct ctx *c, const char *cmd, const char *edge, jv body,
+	    enum channel_step step, const char *arg, jv extra)
+{
+	char id[CHANNEL_ID_MAX], path[128];
+	struct wa_err err;
+	jv resp, rec;
+	int rc;
+
+	if (channel_resolve(c->st, c->id, id, &err) < 0) {
+		jv_free(body);
+		jv_free(extra);
+		return fail(c, cmd, &err);
+	}
+	snprintf(path, sizeof(path), "/%s/%s", id, edge);
+	rc = graph_post(c->g, path, body, &resp, &err);
+	jv_free(resp);
+	if (rc < 0 || channel_mark(c->st, id, step, arg, c->now, &err) < 0) {
+		jv_free(extra);
+		return fail(c, cmd, &err);
+	}
+	if (channel_record(c->st, id, &rec, &err) != 0)
+		die_err(&err);
+	extra = jv_object_merge(ok_record(id), extra);
+	extra = jv_object_set(extra, jv_string("phone"), jx_get(rec, "phone"));
+	jv_free(rec);
+	out_record(&c->out, extra);
+	return 0;
+}
+
+static int
+cmd_request_code(struct ctx *c)
+{
+	const char *m = OPT(O_METHOD), *lang = OPT(O_LANGUAGE);
+	const char *method;
+
+	if (!m)
+		cli_usage_error(&cli, "request-code needs --method sms|voice");
+	if (strcmp(m, "sms") == 0 || strcmp(m, "SMS") == 0)
+		method = "SMS";
+	else if (strcmp(m, "voice") == 0 || strcmp(m, "VOICE") == 0)
+		method = "VOICE";
+	else
+		cli_usage_error(&cli, "--method: '%s' is not sms or voice", m);
+	if (!lang)
+		lang = "en_US";
+	if (!*lang || strlen(lang) > 16 ||
+	    strspn(lang, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
+	    != strlen(lang))
+		cli_usage_error(&cli, "--language: '%s' is not a language "
+				"code like en_US", lang);
+	return verify_step(c, "request-code", "request_code",
+			   JV_OBJECT(jv_string("code_method"),
+				     jv_string(method),
+				     jv_string("language"), jv_string(lang)),
+			   CHANNEL_CODE_REQUESTED, method,
+			   JV_OBJECT(jv_string("code_method"),
+				     jv_string(method),
+				     jv_string("language"), jv_string(lang),
+				     jv_string("code_requested_at"),
+				     time_jv(c->now)));
+}
+
+static int
+digits_only(const char *s, size_t min, size_t max)
+{
+	size_t n = strlen(s);
+
+	return n >= min && n <= max && strspn(s, "0123456789") == n;
+}
+
+static int
+cmd_verify(struct ctx *c)
+{
+	const char *code = OPT(O_CODE);
+
+	if (!code)
+		cli_usage_error(&cli, "verify needs --code CODE");
+	if (!digits_only(code, 4, 10))
+		cli_usage_error(&cli, "--code: the code is 4 to 10 digits");
+	return verify_step(c, "verify", "verify_code",
+			   JV_OBJECT(jv_string("code"), jv_string(code)),
+			   CHANNEL_VERIFIED, NULL,
+			   JV_OBJECT(jv_string("code_verification_status"),
+				     jv_string("VERIFIED"),
+				     jv_string("verified_at"),
+				     time_jv(c->now)));
+}
+
+static int
+cmd_register(struct ctx *c)
+{
+	const char *pin = OPT(O_PIN);
+
+	if (!pin)
+		cli_usage_error(&cli, "register needs --pin PIN");
+	if (!digits_only(pin, 6, 6))
+		cli_usage_error(&cli, "--pin: the PIN is 6 digits");
+	return verify_step(c, "register", "register",
+			   JV_OBJECT(jv_string("messaging_product"),
+				     jv_string("whatsapp"),
+				     jv_string("pin"), jv_string(pin)),
+			   CHANNEL_REGISTERED, NULL,
+			   JV_OBJECT(jv_string("registered_at"),
+				     time_jv(c->now)));
+}
+
+static int
+cmd_list(struct ctx *c)
+{
+	const char *waba = OPT(O_WABA);
+	struct wa_err err;
+	jv all;
+
+	if (channel_list(c->st, &all, &err) < 0)
+		die_err(&err);
+	jv_array_foreach(all, i, rec) {
+		const char *w = jx_cstr(rec, "waba_id");
+
+		if (!waba || (w && strcmp(w, waba) == 0))
+			out_record(&c->out, rec);
+		else
+			jv_free(rec);
+	}
+	jv_free(all);
+	return 0;
+}
+
+static int
+cmd_show(struct ctx *c)
+{
+	struct wa_err err;
+	jv rec;
+	int rc = channel_id_valid(c->id) ?
+		channel_record(c->st, c->id, &rec, &err) : 1;
+
+	if (rc < 0)
+		die_err(&err);
+	if (rc == 1) {
+		wa_err_set(&err, WA_EX_CONFIG, "not_connected",
+			   "unknown channel '%s'", c->id);
+		return fail(c, "show", &err);
+	}
+	out_record(&c->out, rec);
+	return 0;
+}
+
+static int
+cmd_disconnect(struct ctx *c)
+{
+	struct wa_err err;
+	struct channel ch;
+	char path[128];
+	int left, unsub = 0;
+	jv resp;
+
+	if (store_begin(c->st, &err) < 0)
+		die_err(&err);
+	if (channel_disconnect(c->st, c->id, c->now, &left, &err) < 0 ||
+	    channel_get(c->st, c->id, &ch, &err) != 0 ||
+	    store_commit(c->st, &err) < 0)
+		return fail_tx(c, "disconnect", &err);
+	/* The WABA's webhooks stay while another number of it is connected;
+	 * unsubscribing is a courtesy: deliveries for a disconnected channel
+	 * are skipped anyway. */
+	if (left == 0 && c->cfg.token) {
+		if (!c->g && graph_open(&c->g, &c->cfg, NULL, &err) < 0)
+			die_err(&err);
+		snprintf(path, sizeof(path), "/%s/subscribed_apps", ch.waba_id);
+		unsub = graph_delete(c->g, path, &resp, &err) == 0;
+		jv_free(resp);
+		if (!unsub)
+			wa_warnx("webhook subscription of WABA '%s' kept: %s: %s",
+				 ch.waba_id, err.code, err.message);
+	}
+	out_record(&c->out, jv_object_merge(ok_record(c->id), JV_OBJECT(
+		jv_string("waba_id"), jv_string(ch.waba_id),
+		jv_string("phone"), jv_string(ch.phone),
+		jv_string("status"), jv_string("disconnected"),
+		jv_string("disconnected_at"), time_jv(c->now),
+		jv_string("unsubscribed"), jv_bool(unsub))));
+	return 0;
+}
+
+static int
+cmd_profile(struct ctx *c)
+{
+	struct profile_update p = {
+		OPT(O_ABOUT), OPT(O_ADDRESS), OPT(O_DESCRIPTION), OPT(O_EMAIL),
+		OPT(O_VERTICAL), { opt.websites[0], opt.websites[1] },
+		opt.nwebsites
+	};
+	struct wa_err err;
+	struct channel ch;
+	char path[160];
+	jv resp, data;
+	int rc, set = profile_has_update(&p);
+
+	if (profile_validate(&p, &err) < 0)
+		die_usage_err(&err);
+	rc = channel_id_valid(c->id) ? channel_get(c->st, c->id, &ch, &err) : 1;
+	if (rc < 0)
+		die_err(&err);
+	if (rc == 1) {
+		wa_err_set(&err, WA_EX_CONFIG, "not_connected",
+			   "unknown channel '%s'", c->id);
+		return fail(c, "profile", &err);
+	}
+	snprintf(path, sizeof(path), "/%s/whatsapp_business_profile", c->id);
+	if (set && graph_post(c->g, path, profile_body(&p), &resp, &err) < 0) {
+		jv_free(resp);
+		return fail(c, "profile", &err);
+	}
+	if (set)
+		jv_free(resp);
+	snprintf(path, sizeof(path), "/%s/whatsapp_business_profile?fields="
+		 PROFILE_FIELDS, c->id);
+	if (graph_get(c->g, path, &resp, &err) < 0) {
+		jv_free(resp);
+		return fail(c, "profile", &err);
+	}
+	data = jx_path(resp, "data", NULL);
+	jv_free(resp);
+	resp = jv_get_kind(data) == JV_KIND_ARRAY ?
+		jv_array_get(jv_copy(data), 0) : jv_invalid();
+	jv_free(data);
+	if (jv_get_kind(resp) != JV_KIND_OBJECT) {
+		jv_free(resp);
+		resp = jv_object();
+	}
+	resp = jv_object_delete(resp, jv_string("messaging_product"));
+	resp = jv_object_merge(set ? ok_record(c->id) :
+			       JV_OBJECT(jv_string("channel"),
+					 jv_string(c->id)), resp);
+	out_record(&c->out, resp);
+	return 0;
+}
+
+static const struct command {
+	const char *name;
+	int (*run)(struct ctx *);
+	int operand;		/* takes the ID operand */
+	int graph;		/* calls Meta: needs the token */
+	unsigned opts;		/* the options it takes */
+} commands[] = {
+	{ "business", cmd_business, 0, 0, BIT(O_LEGAL) | BIT(O_DISPLAY) |
+	  BIT(O_WEBSITE) | BIT(O_EMAIL) | BIT(O_TIMEZONE) | BIT(O_COUNTRY) |
+	  BIT(O_VERIFIED) },
+	{ "add", cmd_add, 0, 1, BIT(O_WABA) | BIT(O_PNID) },
+	{ "request-code", cmd_request_code, 1, 1,
+	  BIT(O_METHOD) | BIT(O_LANGUAGE) },
+	{ "verify", cmd_verify, 1, 1, BIT(O_CODE) },
+	{ "register", cmd_register, 1, 1, BIT(O_PIN) },
+	{ "list", cmd_list, 0, 0, BIT(O_WABA) },
+	{ "show", cmd_show, 1, 0, 0 },
+	{ "disconnect", cmd_disconnect, 1, 0, 0 },
+	{ "profile", cmd_profile, 1, 1, BIT(O_ABOUT) | BIT(O_ADDRESS) |
+	  BIT(O_DESCRIPTION) | BIT(O_EMAIL) | BIT(O_VERTICAL) |
+	  BIT(O_WEBSITE) },
+};
+
+static const struct command *
+find_command(int argc, char **argv, int optind_)
+{
+	const struct command *cmd = NULL;
+	size_t i;
+	int o;
+
+	if (optind_ >= argc)
+		cli_usage_error(&cli, "missing command");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[optind_], commands[i].name) == 0)
+			cmd = &commands[i];
+	if (!cmd)
+		cli_usage_error(&cli, "unknown command '%s'", argv[optind_]);
+	for (o = CLI_OPT_FIRST_FREE; o < O_END; o++)
+		if ((opt.set & BIT(o)) && !(cmd->opts & BIT(o)))
+			cli_usage_error(&cli, "'%s' takes no option '--%s'",
+					cmd->name, opt_name(o));
+	if (argc - optind_ - 1 != cmd->operand)
+		cli_usage_error(&cli, cmd->operand ? "'%s' needs one channel "
+				"ID" : "'%s' takes no operands", cmd->name);
+	return cmd;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct command *cmd;
+	struct ctx c;
+	struct wa_err err;
+	int first, rc;
+
+	graph_global_init();
+	signal(SIGPIPE, SIG_IGN);	/* commit before printing; EPIPE is 74 */
+	memset(&c, 0, sizeof(c));
+	first = cli_parse(&cli, argc, argv, "", longopts, on_option, NULL);
+	cmd = find_command(argc, argv, first);
+	c.id = cmd->operand ? argv[first + 1] : NULL;
+	c.now = wa_now();
+	config_load(&c.cfg, cli.db);
+	if (cmd->graph && graph_open(&c.g, &c.cfg, NULL, &err) < 0)
+		die_err(&err);
+	if (store_open(&c.st, c.cfg.db_path, &err) < 0)
+		die_err(&err);
+	out_init(&c.out, stdout, cli.out,
+		 cmd->run == cmd_list || cmd->run == cmd_show ? list_cols :
+		 NULL);
+	rc = cmd->run(&c);
+	if (out_finish(&c.out) < 0 || fflush(stdout) == EOF || ferror(stdout)) {
+		wa_err_set(&err, WA_EX_IOERR, "io", "cannot write output");
+		wa_warn(&err, 0);
+		rc = WA_EX_IOERR;
+	}
+	graph_close(c.g);
+	store_close(c.st);
+	config_release(&c.cfg);
+	graph_global_cleanup();
+	return rc;
+}

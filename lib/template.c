@@ -1,0 +1,1583 @@
+/* SPDX-License-Identifier: MIT */
+/* Message templates: the store, parameter analysis, offline checks, send objects. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "template.h"
+#include "jsonl.h"
+#include "util.h"
+
+#define PH_NAME_MAX 64		/* longest placeholder name we keep */
+
+/* One {{...}} in a text: byte offsets and the trimmed inside. */
+struct ph {
+	size_t start;		/* offset of "{{" */
+	size_t end;		/* offset just after "}}" */
+	char name[PH_NAME_MAX];
+};
+
+struct phs {
+	struct ph *v;
+	int n, cap;
+	int bad;		/* an unterminated, empty or overlong {{ }} */
+};
+
+static void
+phs_release(struct phs *p)
+{
+	free(p->v);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Finds the placeholders of text into p (p zeroed by the caller). */
+static void
+phs_scan(const char *text, struct phs *p)
+{
+	const char *s = text, *o, *c;
+	size_t len;
+
+	while ((o = strstr(s, "{{")) != NULL) {
+		c = strstr(o + 2, "}}");
+		if (!c) {
+			p->bad = 1;
+			return;
+		}
+		o += 2;
+		while (o < c && isspace((unsigned char)*o))
+			o++;
+		len = (size_t)(c - o);
+		while (len > 0 && isspace((unsigned char)o[len - 1]))
+			len--;
+		if (len == 0 || len >= PH_NAME_MAX) {
+			p->bad = 1;
+			s = c + 2;
+			continue;
+		}
+		if (p->n == p->cap) {
+			p->cap = p->cap ? p->cap * 2 : 8;
+			p->v = xrealloc(p->v, (size_t)p->cap * sizeof(*p->v));
+		}
+		p->v[p->n].start = (size_t)(strstr(s, "{{") - text);
+		p->v[p->n].end = (size_t)(c + 2 - text);
+		memcpy(p->v[p->n].name, o, len);
+		p->v[p->n].name[len] = '\0';
+		p->n++;
+		s = c + 2;
+	}
+}
+
+static int
+all_digits(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/* Lowercase letters, digits and '_', not starting with a digit. */
+static int
+param_name_ok(const char *s)
+{
+	const char *p;
+
+	if (!*s || isdigit((unsigned char)*s))
+		return 0;
+	for (p = s; *p; p++)
+		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) ||
+		      *p == '_'))
+			return 0;
+	return 1;
+}
+
+/* Characters (code points) of UTF-8 text. */
+static size_t
+u8_len(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+/* Case-insensitive s == want, NULL-safe. */
+static int
+eq(const char *s, const char *want)
+{
+	return s && strcasecmp(s, want) == 0;
+}
+
+static void
+upper_copy(char *dst, size_t n, const char *src)
+{
+	size_t i;
+
+	for (i = 0; src && src[i] && i + 1 < n; i++)
+		dst[i] = (char)toupper((unsigned char)src[i]);
+	dst[i] = '\0';
+}
+
+/* ---- analysis of stored templates ---- */
+
+static int
+name_index(char **names, int n, const char *name)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+static void
+analyze_body(const char *text, struct template_info *info)
+{
+	struct phs p = { 0 };
+	long long v;
+	int i;
+
+	phs_scan(text, &p);
+	for (i = 0; i < p.n; i++) {
+		if (!info->named) {
+			if (parse_int(p.v[i].name, 1, 1000, &v) == 0 &&
+			    v > info->nbody)
+				info->nbody = (int)v;
+			continue;
+		}
+		if (name_index(info->body, info->nbody, p.v[i].name) >= 0)
+			continue;
+		info->body = xrealloc(info->body, (size_t)(info->nbody + 1) *
+				      sizeof(*info->body));
+		info->body[info->nbody++] = xstrdup(p.v[i].name);
+	}
+	phs_release(&p);
+}
+
+static void
+analyze_header(jv comp, struct template_info *info)
+{
+	const char *fmt = jx_cstr(comp, "format");
+	const char *text = jx_cstr(comp, "text");
+	struct phs p = { 0 };
+
+	upper_copy(info->header, sizeof(info->header), fmt ? fmt : "TEXT");
+	if (strcmp(info->header, "TEXT") != 0 || !text)
+		return;
+	phs_scan(text, &p);
+	if (p.n > 0) {
+		info->nheader = 1;
+		if (info->named)
+			info->header_name = xstrdup(p.v[0].name);
+	}
+	phs_release(&p);
+}
+
+static void
+analyze_buttons(jv comp, struct template_info *info)
+{
+	jv list = jx_get(comp, "buttons");
+	int i, n;
+
+	if (jv_get_kind(list) != JV_KIND_ARRAY) {
+		jv_free(list);
+		return;
+	}
+	n = jv_array_length(jv_copy(list));
+	for (i = 0; i < n && info->nbuttons < TEMPLATE_MAX_BUTTONS; i++) {
+		jv b = jv_array_get(jv_copy(list), i);
+		struct template_button *tb = &info->buttons[info->nbuttons++];
+		const char *url = jx_cstr(b, "url");
+
+		tb->index = i;
+		upper_copy(tb->type, sizeof(tb->type), jx_cstr(b, "type"));
+		if (strcmp(tb->type, "URL") == 0)
+			tb->takes = tb->required = url && strstr(url, "{{");
+		else if (strcmp(tb->type, "COPY_CODE") == 0)
+			tb->takes = tb->required = 1;
+		else if (strcmp(tb->type, "FLOW") == 0 ||
+			 strcmp(tb->type, "QUICK_REPLY") == 0)
+			tb->takes = 1;
+		jv_free(b);
+	}
+	jv_free(list);
+}
+
+/* Named when Meta says so, or when a placeholder is not a number. */
+static int
+guess_named(jv tpl, jv comps)
+{
+	const char *pf = jx_cstr(tpl, "parameter_format");
+	int named = 0;
+
+	if (pf)
+		return eq(pf, "NAMED");
+	jv_array_foreach(comps, i, c) {
+		const char *text = jx_cstr(c, "text");
+		struct phs p = { 0 };
+		int k;
+
+		if (text) {
+			phs_scan(text, &p);
+			for (k = 0; k < p.n; k++)
+				if (!all_digits(p.v[k].name))
+					named = 1;
+			phs_release(&p);
+		}
+		(void)i;
+		jv_free(c);
+	}
+	return named;
+}
+
+void
+template_analyze(jv tpl, struct template_info *info)
+{
+	jv comps = jx_get(tpl, "components");
+
+	memset(info, 0, sizeof(*info));
+	if (jv_get_kind(comps) != JV_KIND_ARRAY) {
+		jv_free(comps);
+		return;
+	}
+	info->named = guess_named(tpl, comps);
+	jv_array_foreach(comps, i, c) {
+		const char *type = jx_cstr(c, "type");
+		const char *text = jx_cstr(c, "text");
+
+		if (eq(type, "BODY") && text)
+			analyze_body(text, info);
+		else if (eq(type, "HEADER"))
+			analyze_header(c, info);
+		else if (eq(type, "BUTTONS"))
+			analyze_buttons(c, info);
+		(void)i;
+		jv_free(c);
+	}
+	jv_free(comps);
+}
+
+void
+template_info_release(struct template_info *info)
+{
+	int i;
+
+	for (i = 0; info->body && i < info->nbody; i++)
+		free(info->body[i]);
+	free(info->body);
+	free(info->header_name);
+	memset(info, 0, sizeof(*info));
+}
+
+static jv
+info_body_json(const struct template_info *info)
+{
+	jv a = jv_array();
+	char buf[16];
+	int i;
+
+	for (i = 0; i < info->nbody; i++) {
+		if (info->named) {
+			a = jv_array_append(a, jv_string(info->body[i]));
+			continue;
+		}
+		snprintf(buf, sizeof(buf), "%d", i + 1);
+		a = jv_array_append(a, jv_string(buf));
+	}
+	return a;
+}
+
+jv
+template_info_json(const struct template_info *info)
+{
+	jv header = jv_null(), buttons = jv_array();
+	int i;
+
+	if (info->header[0]) {
+		header = JV_OBJECT(jv_string("format"),
+				   jv_string(info->header));
+		if (info->nheader)
+			header = jv_object_set(header, jv_string("param"),
+					       jv_string(info->header_name ?
+							 info->header_name :
+							 "1"));
+	}
+	for (i = 0; i < info->nbuttons; i++) {
+		const struct template_button *b = &info->buttons[i];
+
+		if (!b->takes)
+			continue;
+		buttons = jv_array_append(buttons,
+			JV_OBJECT(jv_string("index"), jv_number(b->index),
+				  jv_string("type"), jv_string(b->type),
+				  jv_string("required"),
+				  jv_bool(b->required)));
+	}
+	return JV_OBJECT(jv_string("format"),
+			 jv_string(info->named ? "named" : "positional"),
+			 jv_string("count"), jv_number(info->nbody),
+			 jv_string("body"), info_body_json(info),
+			 jv_string("header"), header,
+			 jv_string("buttons"), buttons);
+}
+
+/* ---- offline checks of a create payload ---- */
+
+__attribute__((format(printf, 3, 4))) static int
+bad(struct wa_err *err, const char *field, const char *fmt, ...)
+{
+	char msg[384];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return wa_err_set(err, WA_EX_REJECTED, "invalid_input", "%s: %s",
+			  field, msg);
+}
+
+/* Like bad() for placeholders and examples: template_params. */
+#define bad_param(err, ...) \
+	(bad((err), __VA_ARGS__), \
+	 snprintf((err)->code, sizeof((err)->code), "template_params"), \
+	 (err)->action = wa_err_default_action((err)->code), -1)
+
+static int
+check_name(jv tpl, struct wa_err *err)
+{
+	const char *name = jx_cstr(tpl, "name");
+	const char *p;
+
+	if (!name || !*name)
+		return bad(err, "name", "missing");
+	if (strlen(name) > TEMPLATE_NAME_MAX)
+		return bad(err, "name", "longer than 512 characters");
+	for (p = name; *p; p++)
+		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) ||
+		      *p == '_'))
+			return bad(err, "name", "'%s' may hold only lowercase "
+				   "letters, digits and '_'", name);
+	return 0;
+}
+
+static int
+check_head(jv tpl, int *named, struct wa_err *err)
+{
+	const char *cat = jx_cstr(tpl, "category");
+	const char *lang = jx_cstr(tpl, "language");
+	const char *pf = jx_cstr(tpl, "parameter_format");
+	jv v;
+	const char *p;
+
+	if (check_name(tpl, err) < 0)
+		return -1;
+	if (!cat)
+		return bad(err, "category", "missing (MARKETING, UTILITY or "
+			   "AUTHENTICATION)");
+	if (!eq(cat, "MARKETING") && !eq(cat, "UTILITY") &&
+	    !eq(cat, "AUTHENTICATION"))
+		return bad(err, "category", "'%s' is not MARKETING, UTILITY "
+			   "or AUTHENTICATION", cat);
+	if (!lang || !*lang)
+		return bad(err, "language", "missing (e.g. en_US)");
+	for (p = lang; *p; p++)
+		if (!isalpha((unsigned char)*p) && *p != '_')
+			return bad(err, "language", "'%s' is not a language "
+				   "code like en_US", lang);
+	v = jx_get(tpl, "parameter_format");
+	if (jv_is_valid(v) && !pf) {
+		jv_free(v);
+		return bad(err, "parameter_format", "must be a string");
+	}
+	jv_free(v);
+	if (pf && !eq(pf, "NAMED") && !eq(pf, "POSITIONAL"))
+		return bad(err, "parameter_format", "'%s' is not named or "
+			   "positional", pf);
+	*named = eq(pf, "NAMED");
+	return 0;
+}
+
+/* Placeholders of one text: format, order, adjacency, ends. Names the
+ * used parameters in *ph (positional: "1".."n" all present). */
+static int
+check_placeholders(const char *text, const char *field, int named,
+		   int is_body, struct phs *ph, struct wa_err *err)
+{
+	char *seen;
+	long long v;
+	int i, k, max = 0;
+	size_t j;
+
+	phs_scan(text, ph);
+	if (ph->bad)
+		return bad_param(err, field, "malformed placeholder (use "
+				 "{{1}} or {{name}})");
+	for (i = 0; i < ph->n; i++) {
+		const char *nm = ph->v[i].name;
+
+		if (named && all_digits(nm))
+			return bad_param(err, field, "'{{%s}}' is positional "
+					 "but parameter_format is named", nm);
+		if (!named && !all_digits(nm))
+			return bad_param(err, field, "'{{%s}}' is named but "
+					 "parameter_format is positional "
+					 "(set \"parameter_format\":\"named\")",
+					 nm);
+		if (named && !param_name_ok(nm))
+			return bad_param(err, field, "'{{%s}}': parameter "
+					 "names are lowercase letters, digits "
+					 "and '_'", nm);
+		for (k = 0; k < i; k++)
+			if (strcmp(ph->v[k].name, nm) == 0)
+				return bad_param(err, field, "'{{%s}}' is used "
+						 "more than once", nm);
+		if (!named) {
+			if (parse_int(nm, 1, 1000, &v) < 0)
+				return bad_param(err, field, "'{{%s}}' is out "
+						 "of range", nm);
+			if (v > max)
+				max = (int)v;
+		}
+		if (i > 0) {
+			for (j = ph->v[i - 1].end; j < ph->v[i].start; j++)
+				if (!isspace((unsigned char)text[j]))
+					break;
+			if (j == ph->v[i].start)
+				return bad_param(err, field, "'{{%s}}' is "
+						 "adjacent to the placeholder "
+						 "before it", nm);
+		}
+	}
+	if (!named && max != ph->n) {
+		seen = xcalloc((size_t)max + 1, 1);
+		for (i = 0; i < ph->n; i++)
+			if (parse_int(ph->v[i].name, 1, max, &v) == 0)
+				seen[v] = 1;
+		for (i = 1; i <= max && seen[i]; i++)
+			;
+		free(seen);
+		char num[16];
+		snprintf(num, sizeof(num), "%d", i);
+		return bad_param(err, field, "placeholders must be {{1}}, "
+				 "{{2}}, ... without gaps: {{%s}} is missing",
+				 num);
+	}
+	if (is_body && ph->n > 0) {
+		for (j = 0; j < ph->v[0].start; j++)
+			if (!isspace((unsigned char)text[j]))
+				break;
+		if (j == ph->v[0].start)
+			return bad_param(err, field, "the text may not start "
+					 "with a placeholder");
+		for (j = ph->v[ph->n - 1].end; text[j]; j++)
+			if (!isspace((unsigned char)text[j]))
+				break;
+		if (!text[j])
+			return bad_param(err, field, "the text may not end "
+					 "with a placeholder");
+	}
+	return 0;
+}
+
+/* Positional examples: ex is example[key] = [[v1..vn]] (body) or
+ * [v1] (header). Named: [{"param_name","example"}] covering every name. */
+static int
+check_examples(jv comp, const char *field, const char *key, int named,
+	       int nested, const struct phs *ph, struct wa_err *err)
+{
+	char f[128];
+	jv ex = jx_path(comp, "example", key, NULL), row;
+	int i, n, rc = 0;
+
+	snprintf(f, sizeof(f), "%s.example.%s", field, key);
+	if (ph->n == 0) {
+		jv_free(ex);
+		return 0;
+	}
+	if (jv_get_kind(ex) != JV_KIND_ARRAY) {
+		jv_free(ex);
+		return bad_param(err, f, "missing: every parameter needs an "
+				 "example value");
+	}
+	row = nested && !named ? jv_array_get(jv_copy(ex), 0) : jv_copy(ex);
+	if (jv_get_kind(row) != JV_KIND_ARRAY) {
+		rc = bad_param(err, f, "must be an array of example "
+			       "values");
+		goto out;
+	}
+	n = jv_array_length(jv_copy(row));
+	if (!named) {
+		char cnt[48];
+
+		snprintf(cnt, sizeof(cnt), "%d values, got %d", ph->n, n);
+		if (n != ph->n) {
+			rc = bad_param(err, f, "needs %s", cnt);
+			goto out;
+		}
+		for (i = 0; i < n && rc == 0; i++) {
+			jv v = jv_array_get(jv_copy(row), i);
+
+			if (jv_get_kind(v) != JV_KIND_STRING ||
+			    !jv_string_value(v)[0])
+				rc = bad_param(err, f, "example values must "
+					       "be non-empty strings");
+			jv_free(v);
+		}
+		goto out;
+	}
+	for (i = 0; i < ph->n && rc == 0; i++) {
+		int found = 0;
+
+		jv_array_foreach(row, k, e) {
+			const char *pn = jx_cstr(e, "param_name");
+			const char *pe = jx_cstr(e, "example");
+
+			if (pn && strcmp(pn, ph->v[i].name) == 0 && pe && *pe)
+				found = 1;
+			(void)k;
+			jv_free(e);
+		}
+		if (!found)
+			rc = bad_param(err, f, "no example for '%s'",
+				       ph->v[i].name);
+	}
+	jv_array_foreach(row, k, e) {
+		const char *pn = jx_cstr(e, "param_name");
+		int m;
+
+		for (m = 0; rc == 0 && m < ph->n; m++)
+			if (pn && strcmp(pn, ph->v[m].name) == 0)
+				break;
+		if (rc == 0 && m == ph->n)
+			rc = bad_param(err, f, "'%s' is not a placeholder of "
+				       "the text", pn ? pn : "(no param_name)");
+		(void)k;
+		jv_free(e);
+	}
+out:
+	jv_free(row);
+	jv_free(ex);
+	return rc;
+}
+
+static int
+check_text_len(jv comp, const char *field, size_t max, int required,
+	       const char **text, struct wa_err *err)
+{
+	char f[96], lim[48];
+
+	*text = jx_cstr(comp, "text");
+	snprintf(f, sizeof(f), "%s.text", field);
+	if (!*text) {
+		if (required)
+			return bad(err, f, "missing");
+		return 0;
+	}
+	if (!**text && required)
+		return bad(err, f, "empty");
+	snprintf(lim, sizeof(lim), "%zu", max);
+	if (u8_len(*text) > max)
+		return bad(err, f, "longer than %s characters", lim);
+	return 0;
+}
+
+static int
+check_body(jv comp, const char *field, int named, int auth,
+	   struct wa_err *err)
+{
+	struct phs ph = { 0 };
+	const char *text;
+	char f[96];
+	int rc;
+
+	if (check_text_len(comp, field, TEMPLATE_BODY_MAX, !auth, &text,
+			   err) < 0)
+		return -1;
+	if (!text)
+		return 0;
+	snprintf(f, sizeof(f), "%s.text", field);
+	rc = check_placeholders(text, f, named, 1, &ph, err);
+	if (rc == 0)
+		rc = check_examples(comp, field, named ?
+				    "body_text_named_params" : "body_text",
+				    named, 1, &ph, err);
+	phs_release(&ph);
+	return rc;
+}
+
+static int
+check_header(jv comp, const char *field, int named, struct wa_err *err)
+{
+	const char *fmt = jx_cstr(comp, "format"), *text;
+	struct phs ph = { 0 };
+	char f[96];
+	jv h;
+	int rc;
+
+	snprintf(f, sizeof(f), "%s.format", field);
+	if (!fmt)
+		return bad(err, f, "missing (TEXT, IMAGE, VIDEO, DOCUMENT or "
+			   "LOCATION)");
+	if (eq(fmt, "IMAGE") || eq(fmt, "VIDEO") || eq(fmt, "DOCUMENT")) {
+		h = jx_path(comp, "example", "header_handle", NULL);
+		rc = jv_get_kind(h) == JV_KIND_ARRAY &&
+		     jv_array_length(jv_copy(h)) > 0;
+		jv_free(h);
+		snprintf(f, sizeof(f), "%s.example.header_handle", field);
+		return rc ? 0 : bad_param(err, f, "a %s header needs an "
+					  "example media handle", fmt);
+	}
+	if (eq(fmt, "LOCATION"))
+		return 0;
+	if (!eq(fmt, "TEXT"))
+		return bad(err, f, "'%s' is not TEXT, IMAGE, VIDEO, DOCUMENT "
+			   "or LOCATION", fmt);
+	if (check_text_len(comp, field, TEMPLATE_HEADER_MAX, 1, &text,
+			   err) < 0)
+		return -1;
+	snprintf(f, sizeof(f), "%s.text", field);
+	rc = check_placeholders(text, f, named, 0, &ph, err);
+	if (rc == 0 && ph.n > 1)
+		rc = bad_param(err, f, "a header takes at most one "
+			       "parameter");
+	if (rc == 0)
+		rc = check_examples(comp, field, named ?
+				    "header_text_named_params" : "header_text",
+				    named, 0, &ph, err);
+	phs_release(&ph);
+	return rc;
+}
+
+static int
+check_footer(jv comp, const char *field, struct wa_err *err)
+{
+	const char *text;
+	char f[96];
+
+	if (check_text_len(comp, field, TEMPLATE_FOOTER_MAX, 1, &text,
+			   err) < 0)
+		return -1;
+	snprintf(f, sizeof(f), "%s.text", field);
+	if (strstr(text, "{{"))
+		return bad_param(err, f, "a footer takes no parameters");
+	return 0;
+}
+
+static int
+check_button(jv b, const char *f, struct wa_err *err)
+{
+	const char *type = jx_cstr(b, "type"), *text, *url;
+	char ff[128];
+	jv ex;
+
+	snprintf(ff, sizeof(ff), "%s.type", f);
+	if (!type)
+		return bad(err, ff, "missing");
+	if (eq(type, "QUICK_REPLY") || eq(type, "URL") ||
+	    eq(type, "PHONE_NUMBER") || eq(type, "FLOW"))
+		if (check_text_len(b, f, 25, 1, &text, err) < 0)
+			return -1;
+	if (eq(type, "PHONE_NUMBER") && !jx_cstr(b, "phone_number")) {
+		snprintf(ff, sizeof(ff), "%s.phone_number", f);
+		return bad(err, ff, "missing");
+	}
+	ex = jx_get(b, "example");
+	if (eq(type, "COPY_CODE") && !jv_is_valid(ex)) {
+		jv_free(ex);
+		snprintf(ff, sizeof(ff), "%s.example", f);
+		return bad_param(err, ff, "a COPY_CODE button needs an "
+				 "example code");
+	}
+	jv_free(ex);
+	if (!eq(type, "URL"))
+		return 0;
+	url = jx_cstr(b, "url");
+	snprintf(ff, sizeof(ff), "%s.url", f);
+	if (!url || !*url)
+		return bad(err, ff, "missing");
+	if (!strstr(url, "{{"))
+		return 0;
+	if (!strstr(url, "{{1}}") ||
+	    strcmp(url + strlen(url) - 5, "{{1}}") != 0 ||
+	    strstr(url, "{{1}}") != url + strlen(url) - 5)
+		return bad_param(err, ff, "a URL takes one parameter, {{1}}, "
+				 "at its end");
+	ex = jx_get(b, "example");
+	if (jv_get_kind(ex) != JV_KIND_ARRAY &&
+	    jv_get_kind(ex) != JV_KIND_STRING) {
+		jv_free(ex);
+		snprintf(ff, sizeof(ff), "%s.example", f);
+		return bad_param(err, ff, "a URL with {{1}} needs an example "
+				 "URL");
+	}
+	jv_free(ex);
+	return 0;
+}
+
+static int
+check_buttons(jv comp, const char *field, struct wa_err *err)
+{
+	jv list = jx_get(comp, "buttons");
+	char f[96];
+	int n, rc = 0;
+
+	snprintf(f, sizeof(f), "%s.buttons", field);
+	if (jv_get_kind(list) != JV_KIND_ARRAY ||
+	    (n = jv_array_length(jv_copy(list))) == 0) {
+		jv_free(list);
+		return bad(err, f, "must be a non-empty array");
+	}
+	if (n > TEMPLATE_MAX_BUTTONS) {
+		jv_free(list);
+		return bad(err, f, "more than 10 buttons");
+	}
+	jv_array_foreach(list, i, b) {
+		char bf[112];
+
+		snprintf(bf, sizeof(bf), "%s[%d]", f, i);
+		if (rc == 0 && jv_get_kind(b) != JV_KIND_OBJECT)
+			rc = bad(err, bf, "must be an object");
+		else if (rc == 0)
+			rc = check_button(b, bf, err);
+		jv_free(b);
+	}
+	jv_free(list);
+	return rc;
+}
+
+static int
+check_component(jv c, int i, int named, int auth, int *seen,
+		struct wa_err *err)
+{
+	static const char *const types[] = { "HEADER", "BODY", "FOOTER",
+					     "BUTTONS" };
+	const char *type = jx_cstr(c, "type");
+	char f[64];
+	int t;
+
+	snprintf(f, sizeof(f), "components[%d]", i);
+	if (jv_get_kind(c) != JV_KIND_OBJECT)
+		return bad(err, f, "must be an object");
+	for (t = 0; t < 4; t++)
+		if (eq(type, types[t]))
+			break;
+	if (t == 4) {
+		snprintf(f, sizeof(f), "components[%d].type", i);
+		return bad(err, f, "'%s' is not HEADER, BODY, FOOTER or "
+			   "BUTTONS", type ? type : "(missing)");
+	}
+	if (seen[t]++)
+		return bad(err, f, "a second %s", types[t]);
+	switch (t) {
+	case 0:
+		return check_header(c, f, named, err);
+	case 1:
+		return check_body(c, f, named, auth, err);
+	case 2:
+		return check_footer(c, f, err);
+	default:
+		return check_buttons(c, f, err);
+	}
+}
+
+int
+template_validate(jv tpl, struct wa_err *err)
+{
+	int named = 0, seen[4] = { 0 }, rc = 0, auth;
+	jv comps;
+
+	if (jv_get_kind(tpl) != JV_KIND_OBJECT)
+		return bad(err, "template", "must be a JSON object");
+	if (check_head(tpl, &named, err) < 0)
+		return -1;
+	auth = eq(jx_cstr(tpl, "category"), "AUTHENTICATION");
+	comps = jx_get(tpl, "components");
+	if (jv_get_kind(comps) != JV_KIND_ARRAY ||
+	    jv_array_length(jv_copy(comps)) == 0) {
+		jv_free(comps);
+		return bad(err, "components", "must be a non-empty array");
+	}
+	jv_array_foreach(comps, i, c) {
+		if (rc == 0)
+			rc = check_component(c, i, named, auth, seen, err);
+		jv_free(c);
+	}
+	jv_free(comps);
+	if (rc == 0 && seen[1] == 0)
+		rc = bad(err, "components", "exactly one BODY is needed");
+	return rc;
+}
+
+/* ---- the send object ---- */
+
+__attribute__((format(printf, 4, 5))) static int
+param_err(struct wa_err *err, const char *name, const char *lang,
+	  const char *fmt, ...)
+{
+	char msg[384];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return wa_err_set(err, WA_EX_REJECTED, "template_params",
+			  "template '%s' (%s): %s", name, lang, msg);
+}
+
+/* A parameter value as Graph's parameter object (owned), or invalid. */
+static jv
+param_value(jv v, const char *pname)
+{
+	jv p;
+
+	switch (jv_get_kind(v)) {
+	case JV_KIND_STRING:
+		if (!jv_string_value(v)[0])
+			return jv_invalid();
+		p = JV_OBJECT(jv_string("type"), jv_string("text"),
+			      jv_string("text"), jv_copy(v));
+		break;
+	case JV_KIND_NUMBER:
+		p = JV_OBJECT(jv_string("type"), jv_string("text"),
+			      jv_string("text"), jv_dump_string(jv_copy(v), 0));
+		break;
+	case JV_KIND_OBJECT:
+		if (!jx_cstr(v, "type"))
+			return jv_invalid();
+		p = jv_copy(v);
+		break;
+	default:
+		return jv_invalid();
+	}
+	if (pname && !jx_cstr(p, "parameter_name"))
+		p = jv_object_set(p, jv_string("parameter_name"),
+				  jv_string(pname));
+	return p;
+}
+
+static int
+kind_count(jv v)
+{
+	jv_kind k = jv_get_kind(v);
+
+	if (k == JV_KIND_ARRAY)
+		return jv_array_length(jv_copy(v));
+	if (k == JV_KIND_OBJECT)
+		return jv_object_length(jv_copy(v));
+	return 0;
+}
+
+/* Named or {"1":..} keys of params that the template does not know. */
+static int
+unknown_keys(const struct template_info *info, jv params, const char *name,
+	     const char *lang, struct wa_err *err)
+{
+	long long v;
+	int rc = 0;
+
+	jv_object_foreach(params, k, val) {
+		const char *ks = jv_string_value(k);
+		int known = info->named ?
+			name_index(info->body, info->nbody, ks) >= 0 :
+			parse_int(ks, 1, info->nbody, &v) == 0;
+
+		if (!known && rc == 0)
+			rc = param_err(err, name, lang, info->nbody ?
+				       "unknown parameter '%s'" :
+				       "unknown parameter '%s': it takes no "
+				       "body parameters", ks);
+		jv_free(k);
+		jv_free(val);
+	}
+	return rc;
+}
+
+static jv
+expected_list(const struct template_info *info)
+{
+	struct strbuf sb = STRBUF_INIT;
+	jv s;
+	int i;
+
+	for (i = 0; i < info->nbody; i++) {
+		if (info->named)
+			sb_addf(&sb, "%s%s", i ? ", " : "", info->body[i]);
+		else
+			sb_addf(&sb, "%s{{%d}}", i ? ", " : "", i + 1);
+	}
+	s = jv_string(info->nbody ? sb_str(&sb) : "none");
+	sb_release(&sb);
+	return s;
+}
+
+/* The body component's parameters (owned array) into *out. */
+static int
+build_body(const struct template_info *info, const char *name,
+	   const char *lang, jv params, jv *out, struct wa_err *err)
+{
+	jv_kind k = jv_get_kind(params);
+	jv list = jv_array(), want = expected_list(info);
+	char got[64], key[16];
+	int i, rc = 0;
+
+	if (k == JV_KIND_INVALID || k == JV_KIND_NULL)
+		params = jv_array();
+	else
+		params = jv_copy(params);
+	k = jv_get_kind(params);
+	if (k != JV_KIND_ARRAY && k != JV_KIND_OBJECT) {
+		rc = param_err(err, name, lang, "\"params\" must be an array "
+			       "or an object");
+		goto out;
+	}
+	if (info->named && k == JV_KIND_ARRAY && kind_count(params) > 0) {
+		rc = param_err(err, name, lang, "it takes named parameters "
+			       "(%s), not a list", jv_string_value(want));
+		goto out;
+	}
+	if (k == JV_KIND_OBJECT && (rc = unknown_keys(info, params, name,
+						       lang, err)) < 0)
+		goto out;
+	if (k == JV_KIND_ARRAY && kind_count(params) != info->nbody) {
+		snprintf(got, sizeof(got), "got %d", kind_count(params));
+		rc = param_err(err, name, lang, "needs body parameters %s; "
+			       "%s", jv_string_value(want), got);
+		goto out;
+	}
+	for (i = 0; i < info->nbody && rc == 0; i++) {
+		jv v;
+
+		snprintf(key, sizeof(key), "%d", i + 1);
+		if (k == JV_KIND_ARRAY)
+			v = jv_array_get(jv_copy(params), i);
+		else
+			v = jx_get(params, info->named ? info->body[i] : key);
+		if (!jv_is_valid(v))
+			rc = param_err(err, name, lang, "missing parameter "
+				       "'%s' (needs %s)", info->named ?
+				       info->body[i] : key,
+				       jv_string_value(want));
+		else {
+			jv p = param_value(v, info->named ? info->body[i] :
+					   NULL);
+
+			if (!jv_is_valid(p))
+				rc = param_err(err, name, lang, "parameter '%s'"
+					       " must be a non-empty string, "
+					       "a number or a parameter "
+					       "object", info->named ?
+					       info->body[i] : key);
+			if (jv_is_valid(p))
+				list = jv_array_append(list, p);
+		}
+		jv_free(v);
+	}
+out:
+	jv_free(want);
+	jv_free(params);
+	if (rc < 0) {
+		jv_free(list);
+		return -1;
+	}
+	*out = list;
+	return 0;
+}
+
+static jv
+component(const char *type, jv params)
+{
+	return JV_OBJECT(jv_string("type"), jv_string(type),
+			 jv_string("parameters"), params);
+}
+
+static int
+build_media_header(const struct template_info *info, const char *name,
+		   const char *lang, jv media, jv *out, struct wa_err *err)
+{
+	char want[16];
+	const char *type = jx_cstr(media, "type");
+	jv obj;
+	size_t i;
+
+	for (i = 0; info->header[i] && i + 1 < sizeof(want); i++)
+		want[i] = (char)tolower((unsigned char)info->header[i]);
+	want[i] = '\0';
+	if (!type || strcmp(type, want) != 0)
+		return param_err(err, name, lang, "its header is %s, not %s",
+				 want, type ? type : "(none)");
+	obj = jv_object();
+	jv_object_foreach(media, k, v) {
+		if (strcmp(jv_string_value(k), "type") == 0) {
+			jv_free(k);
+			jv_free(v);
+		} else
+			obj = jv_object_set(obj, k, v);
+	}
+	*out = JV_OBJECT(jv_string("type"), jv_string(want),
+			 jv_string(want), obj);
+	return 0;
+}
+
+/* The header component (owned) or jv_null() when it needs none. */
+static int
+build_header(const struct template_info *info, const char *name,
+	     const char *lang, const struct template_args *a, jv *out,
+	     struct wa_err *err)
+{
+	int has_text = jv_get_kind(a->header_text) == JV_KIND_STRING;
+	int has_media = jv_get_kind(a->header_media) == JV_KIND_OBJECT;
+	int has_loc = jv_get_kind(a->header_location) == JV_KIND_OBJECT;
+	int media = strcmp(info->header, "IMAGE") == 0 ||
+		    strcmp(info->header, "VIDEO") == 0 ||
+		    strcmp(info->header, "DOCUMENT") == 0;
+	jv p;
+
+	*out = jv_null();
+	if (has_text && !info->nheader)
+		return param_err(err, name, lang, "it takes no header text "
+				 "parameter");
+	if (has_media && !media)
+		return param_err(err, name, lang, "it has no media header "
+				 "(header: %s)", info->header[0] ?
+				 info->header : "none");
+	if (has_loc && strcmp(info->header, "LOCATION") != 0)
+		return param_err(err, name, lang, "it has no location "
+				 "header");
+	if (info->nheader) {
+		if (!has_text || !jv_string_value(a->header_text)[0])
+			return param_err(err, name, lang, "missing header "
+					 "parameter '%s'", info->header_name ?
+					 info->header_name : "1");
+		p = param_value(a->header_text, info->header_name);
+		*out = component("header", JV_ARRAY(p));
+	} else if (media) {
+		if (!has_media)
+			return param_err(err, name, lang, "missing header %s "
+					 "(it has a %s header)", info->header,
+					 info->header);
+		if (build_media_header(info, name, lang, a->header_media, &p,
+				       err) < 0)
+			return -1;
+		*out = component("header", JV_ARRAY(p));
+	} else if (strcmp(info->header, "LOCATION") == 0) {
+		if (!has_loc)
+			return param_err(err, name, lang, "missing header "
+					 "location");
+		p = JV_OBJECT(jv_string("type"), jv_string("location"),
+			      jv_string("location"),
+			      jv_copy(a->header_location));
+		*out = component("header", JV_ARRAY(p));
+	}
+	return 0;
+}
+
+/* The value given for button idx (owned; invalid when none). */
+static jv
+button_arg(jv buttons, int idx)
+{
+	char key[16];
+
+	if (jv_get_kind(buttons) == JV_KIND_ARRAY) {
+		if (idx >= jv_array_length(jv_copy(buttons)))
+			return jv_invalid();
+		jv v = jv_array_get(jv_copy(buttons), idx);
+		if (jv_get_kind(v) == JV_KIND_NULL) {
+			jv_free(v);
+			return jv_invalid();
+		}
+		return v;
+	}
+	snprintf(key, sizeof(key), "%d", idx);
+	return jx_get(buttons, key);
+}
+
+static int
+check_button_keys(const struct template_info *info, const char *name,
+		  const char *lang, jv buttons, struct wa_err *err)
+{
+	long long idx;
+	int rc = 0, i;
+
+	if (jv_get_kind(buttons) == JV_KIND_ARRAY) {
+		jv_array_foreach(buttons, k, v) {
+			int takes = k < info->nbuttons &&
+				    info->buttons[k].takes;
+			char ks[16];
+
+			snprintf(ks, sizeof(ks), "%d", k);
+			if (rc == 0 && jv_get_kind(v) != JV_KIND_NULL &&
+			    !takes)
+				rc = param_err(err, name, lang, "button %s "
+					       "takes no parameter", ks);
+			jv_free(v);
+		}
+		return rc;
+	}
+	jv_object_foreach(buttons, k, v) {
+		const char *ks = jv_string_value(k);
+
+		if (rc == 0) {
+			if (parse_int(ks, 0, TEMPLATE_MAX_BUTTONS - 1, &idx) < 0)
+				rc = param_err(err, name, lang, "button index "
+					       "'%s' is not 0-9", ks);
+			else {
+				for (i = 0; i < info->nbuttons; i++)
+					if (info->buttons[i].index == idx &&
+					    info->buttons[i].takes)
+						break;
+				if (i == info->nbuttons)
+					rc = param_err(err, name, lang,
+						       "button %s takes no "
+						       "parameter", ks);
+			}
+		}
+		jv_free(k);
+		jv_free(v);
+	}
+	return rc;
+}
+
+static jv
+button_param(const char *type, jv v)
+{
+	if (strcmp(type, "COPY_CODE") == 0)
+		return JV_OBJECT(jv_string("type"), jv_string("coupon_code"),
+				 jv_string("coupon_code"), v);
+	if (strcmp(type, "QUICK_REPLY") == 0)
+		return JV_OBJECT(jv_string("type"), jv_string("payload"),
+				 jv_string("payload"), v);
+	if (strcmp(type, "FLOW") == 0) {
+		if (jv_get_kind(v) != JV_KIND_OBJECT)
+			v = JV_OBJECT(jv_string("flow_token"), v);
+		return JV_OBJECT(jv_string("type"), jv_string("action"),
+				 jv_string("action"), v);
+	}
+	return JV_OBJECT(jv_string("type"), jv_string("text"),
+			 jv_string("text"), v);
+}
+
+/* Appends one component per button given a parameter to comps. */
+static int
+build_buttons(const struct template_info *info, const char *name,
+	      const char *lang, jv buttons, jv *comps, struct wa_err *err)
+{
+	char idx[16], sub[24];
+	int i;
+	size_t j;
+
+	if (jv_is_valid(buttons) && jv_get_kind(buttons) != JV_KIND_NULL &&
+	    jv_get_kind(buttons) != JV_KIND_OBJECT &&
+	    jv_get_kind(buttons) != JV_KIND_ARRAY)
+		return param_err(err, name, lang, "\"button_params\" must be "
+				 "an object or an array");
+	if (check_button_keys(info, name, lang, buttons, err) < 0)
+		return -1;
+	for (i = 0; i < info->nbuttons; i++) {
+		const struct template_button *b = &info->buttons[i];
+		jv v = b->takes ? button_arg(buttons, b->index) : jv_invalid();
+		jv_kind k = jv_get_kind(v);
+
+		snprintf(idx, sizeof(idx), "%d", b->index);
+		if (!jv_is_valid(v)) {
+			if (b->required)
+				return param_err(err, name, lang, "button %s "
+						 "(%s) needs a parameter", idx,
+						 b->type);
+			continue;
+		}
+		if ((k != JV_KIND_STRING || !jv_string_value(v)[0]) &&
+		    !(k == JV_KIND_OBJECT && strcmp(b->type, "FLOW") == 0)) {
+			jv_free(v);
+			return param_err(err, name, lang, "button %s parameter "
+					 "must be a non-empty string", idx);
+		}
+		for (j = 0; b->type[j] && j + 1 < sizeof(sub); j++)
+			sub[j] = (char)tolower((unsigned char)b->type[j]);
+		sub[j] = '\0';
+		*comps = jv_array_append(*comps, JV_OBJECT(
+			jv_string("type"), jv_string("button"),
+			jv_string("sub_type"), jv_string(sub),
+			jv_string("index"), jv_string(idx),
+			jv_string("parameters"),
+			JV_ARRAY(button_param(b->type, v))));
+	}
+	return 0;
+}
+
+int
+template_build(const struct template_info *info, const char *name,
+	       const char *language, const struct template_args *args,
+	       jv *out, struct wa_err *err)
+{
+	jv comps = jv_array(), header, body;
+
+	*out = jv_invalid();
+	if (build_header(info, name, language, args, &header, err) < 0)
+		goto fail;
+	if (jv_get_kind(header) == JV_KIND_OBJECT)
+		comps = jv_array_append(comps, header);
+	else
+		jv_free(header);
+	if (build_body(info, name, language, args->params, &body, err) < 0)
+		goto fail;
+	if (info->nbody > 0)
+		comps = jv_array_append(comps, component("body", body));
+	else
+		jv_free(body);
+	if (build_buttons(info, name, language, args->buttons, &comps,
+			  err) < 0)
+		goto fail;
+	*out = JV_OBJECT(jv_string("name"), jv_string(name),
+			 jv_string("language"),
+			 JV_OBJECT(jv_string("code"), jv_string(language)));
+	if (jv_array_length(jv_copy(comps)) > 0)
+		*out = jv_object_set(*out, jv_string("components"), comps);
+	else
+		jv_free(comps);
+	return 0;
+fail:
+	jv_free(comps);
+	return -1;
+}
+
+/* ---- the store ---- */
+
+static const char SQL_UPSERT[] =
+	"INSERT INTO templates (id, waba_id, name, language, category, "
+	"status, parameter_format, components, quality, reason, updated_at, "
+	"synced_at, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+	"?11, ?11, ?12) ON CONFLICT (waba_id, name, language) DO UPDATE SET "
+	"id = coalesce(excluded.id, id), category = excluded.category, "
+	"status = excluded.status, "
+	"parameter_format = excluded.parameter_format, "
+	"components = excluded.components, quality = excluded.quality, "
+	"reason = excluded.reason, updated_at = excluded.updated_at, "
+	"synced_at = excluded.synced_at, raw = excluded.raw";
+
+/* quality_score is {"score":"GREEN",...} in Graph answers. */
+static jv
+quality_of(jv tpl)
+{
+	jv q = jx_get(tpl, "quality_score");
+
+	if (jv_get_kind(q) == JV_KIND_OBJECT) {
+		jv s = jx_get(q, "score");
+
+		jv_free(q);
+		return s;
+	}
+	return q;
+}
+
+int
+template_upsert(struct store *st, const char *waba, jv tpl, int64_t now,
+		struct wa_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_UPSERT);
+	const char *name = jx_cstr(tpl, "name");
+	const char *lang = jx_cstr(tpl, "language");
+	const char *status = jx_cstr(tpl, "status");
+	char pf[16];
+	jv comps, id, q;
+
+	if (!name || !lang)
+		return wa_err_set(err, WA_EX_REJECTED, "invalid_input",
+				  "a template needs a name and a language");
+	upper_copy(pf, sizeof(pf), jx_cstr(tpl, "parameter_format"));
+	comps = jx_get(tpl, "components");
+	if (jv_get_kind(comps) != JV_KIND_ARRAY) {
+		jv_free(comps);
+		comps = jv_array();
+	}
+	id = jx_get(tpl, "id");
+	q = quality_of(tpl);
+	store_bind_jv(s, 1, id);
+	store_bind_text(s, 2, waba);
+	store_bind_text(s, 3, name);
+	store_bind_text(s, 4, lang);
+	store_bind_text(s, 5, jx_cstr(tpl, "category"));
+	store_bind_text(s, 6, status ? status : "PENDING");
+	store_bind_text(s, 7, pf[0] ? pf : "POSITIONAL");
+	store_bind_jv(s, 8, comps);
+	store_bind_jv(s, 9, q);
+	store_bind_text(s, 10, jx_cstr(tpl, "rejected_reason"));
+	store_bind_int(s, 11, now);
+	store_bind_jv(s, 12, tpl);
+	jv_free(id);
+	jv_free(q);
+	jv_free(comps);
+	return store_step_done(st, s, err);
+}
+
+#define TEMPLATE_COLS \
+	"waba_id, id, name, language, status, category, parameter_format, " \
+	"components, quality, reason, updated_at"
+
+static jv
+row_json(sqlite3_stmt *s)
+{
+	jv r = JV_OBJECT(jv_string("waba"), store_col_str(s, 0),
+			 jv_string("id"), store_col_str(s, 1),
+			 jv_string("name"), store_col_str(s, 2),
+			 jv_string("language"), store_col_str(s, 3),
+			 jv_string("status"), store_col_str(s, 4),
+			 jv_string("category"), store_col_str(s, 5),
+			 jv_string("parameter_format"), store_col_str(s, 6),
+			 jv_string("components"), store_col_json(s, 7),
+			 jv_string("quality"), store_col_str(s, 8));
+
+	r = jv_object_set(r, jv_string("reason"), store_col_str(s, 9));
+	return jv_object_set(r, jv_string("updated_at"),
+			     store_col_time(s, 10));
+}
+
+static const char SQL_GET[] =
+	"SELECT " TEMPLATE_COLS " FROM templates WHERE (?1 IS NULL OR "
+	"waba_id = ?1) AND name = ?2 AND language = ?3 ORDER BY waba_id "
+	"LIMIT 1";
+
+int
+template_get(struct store *st, const char *waba, const char *name,
+	     const char *language, jv *out, struct wa_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_GET);
+	int rc;
+
+	*out = jv_invalid();
+	store_bind_text(s, 1, waba);
+	store_bind_text(s, 2, name);
+	store_bind_text(s, 3, language);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = row_json(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, err, "read template");
+	return rc == SQLITE_ROW;
+}
+
+static const char SQL_LIST[] =
+	"SELECT " TEMPLATE_COLS " FROM templates WHERE "
+	"(?1 IS NULL OR waba_id = ?1) AND (?2 IS NULL OR name = ?2) AND "
+	"(?3 IS NULL OR language = ?3) AND "
+	"(?4 IS NULL OR upper(status) = upper(?4)) AND "
+	"(?5 IS NULL OR upper(category) = upper(?5)) "
+	"ORDER BY name, language, waba_id";
+
+int
+template_list(struct store *st, const char *waba, const char *name,
+	      const char *language, const char *status,
+	      const char *category, jv *out, struct wa_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_LIST);
+	int rc;
+
+	*out = jv_array();
+	store_bind_text(s, 1, waba);
+	store_bind_text(s, 2, name);
+	store_bind_text(s, 3, language);
+	store_bind_text(s, 4, status);
+	store_bind_text(s, 5, category);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*out = jv_array_append(*out, row_json(s));
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		jv_free(*out);
+		*out = jv_invalid();
+		return store_fail(st, err, "list templates");
+	}
+	return 0;
+}
+
+static const char SQL_DELETE[] =
+	"DELETE FROM templates WHERE waba_id = ?1 AND name = ?2 AND "
+	"(?3 IS NULL OR language = ?3)";
+
+int
+template_delete(struct store *st, const char *waba, const char *name,
+		const char *language, int *n, struct wa_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_DELETE);
+
+	store_bind_text(s, 1, waba);
+	store_bind_text(s, 2, name);
+	store_bind_text(s, 3, language);
+	if (store_step_done(st, s, err) < 0)
+		return -1;
+	*n = sqlite3_changes(store_db(st));
+	return 0;
+}
+
+static const char SQL_KEYS[] =
+	"SELECT rowid, name, language FROM templates WHERE waba_id = ?1";
+static const char SQL_DELETE_ROW[] =
+	"DELETE FROM templates WHERE rowid = ?1";
+
+int
+template_prune(struct store *st, const char *waba, jv seen, int *n,
+	       struct wa_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_KEYS);
+	int64_t *gone = NULL;
+	size_t ngone = 0, i;
+	int rc;
+
+	*n = 0;
+	store_bind_text(s, 1, waba);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct strbuf key = STRBUF_INIT;
+
+		sb_addf(&key, "%s\t%s", sqlite3_column_text(s, 1),
+			sqlite3_column_text(s, 2));
+		if (!jv_object_has(jv_copy(seen), jv_string(sb_str(&key)))) {
+			gone = xrealloc(gone, (ngone + 1) * sizeof(*gone));
+			gone[ngone++] = sqlite3_column_int64(s, 0);
+		}
+		sb_release(&key);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		free(gone);
+		return store_fail(st, err, "read templates");
+	}
+	for (i = 0; i < ngone; i++) {
+		s = store_stmt(st, SQL_DELETE_ROW);
+		store_bind_int(s, 1, gone[i]);
+		if (store_step_done(st, s, err) < 0) {
+			free(gone);
+			return -1;
+		}
+	}
+	*n = (int)ngone;
+	free(gone);
+	return 0;
+}
+
+static const char SQL_FIND_ID[] =
+	"SELECT rowid FROM templates WHERE id = ?1 ORDER BY rowid LIMIT 1";
+static const char SQL_FIND_KEY[] =
+	"SELECT rowid FROM templates WHERE waba_id = ?1 AND name = ?2 AND "
+	"language = ?3";
+static const char SQL_APPLY[] =
+	"UPDATE templates SET status = coalesce(?2, status), "
+	"category = coalesce(?3, category), quality = coalesce(?4, quality), "
+	"reason = coalesce(?5, reason), id = coalesce(id, ?6), "
+	"updated_at = ?7 WHERE rowid = ?1";
+static const char SQL_INSERT_BARE[] =
+	"INSERT INTO templates (id, waba_id, name, language, category, "
+	"status, quality, reason, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+	"?6, ?7, ?8, ?9)";
+
+/* rowid of the template known by id, else by key; 0 none, -1 error. */
+static int64_t
+find_row(struct store *st, const char *waba, const char *id,
+	 const char *name, const char *language, struct wa_err *err)
+{
+	sqlite3_stmt *s;
+	int64_t row = 0;
+	int rc = SQLITE_DONE;
+
+	if (id) {
+		s = store_stmt(st, SQL_FIND_ID);
+		store_bind_text(s, 1, id);
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW)
+			row = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+	}
+	if (!row && rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, err, "find template");
+	if (row || !waba || !name || !language)
+		return row;
+	s = store_stmt(st, SQL_FIND_KEY);
+	store_bind_text(s, 1, waba);
+	store_bind_text(s, 2, name);
+	store_bind_text(s, 3, language);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		row = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, err, "find template");
+	return row;
+}
+
+int
+template_apply_status(struct store *st, const char *waba, const char *id,
+		      const char *name, const char *language,
+		      const char *status, const char *category,
+		      const char *quality, const char *reason, int64_t now,
+		      struct wa_err *err)
+{
+	char lang[32], *p;
+	const char *st_new = status;
+	sqlite3_stmt *s;
+	int64_t row;
+
+	/* webhooks sometimes spell en_US as en-US */
+	snprintf(lang, sizeof(lang), "%s", language ? language : "");
+	for (p = lang; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	if (eq(status, "REINSTATED"))
+		st_new = "APPROVED";
+	else if (eq(status, "FLAGGED") || eq(status, "LOCKED"))
+		st_new = NULL;
+	if (reason && eq(reason, "NONE"))
+		reason = NULL;
+	row = find_row(st, waba, id, name, language ? lang : NULL, err);
+	if (row < 0)
+		return -1;
+	if (row == 0) {
+		if (!waba || !name || !language)
+			return 0;
+		s = store_stmt(st, SQL_INSERT_BARE);
+		store_bind_text(s, 1, id);
+		store_bind_text(s, 2, waba);
+		store_bind_text(s, 3, name);
+		store_bind_text(s, 4, lang);
+		store_bind_text(s, 5, category);
+		store_bind_text(s, 6, st_new ? st_new : "UNKNOWN");
+		store_bind_text(s, 7, quality);
+		store_bind_text(s, 8, reason);
+		store_bind_int(s, 9, now);
+		return store_step_done(st, s, err);
+	}
+	s = store_stmt(st, SQL_APPLY);
+	store_bind_int(s, 1, row);
+	store_bind_text(s, 2, st_new);
+	store_bind_text(s, 3, category);
+	store_bind_text(s, 4, quality);
+	store_bind_text(s, 5, reason);
+	store_bind_text(s, 6, id);
+	store_bind_int(s, 7, now);
+	return store_step_done(st, s, err);
+}
+
+static const char SQL_WABAS[] =
+	"SELECT DISTINCT waba_id FROM channels WHERE status = 'connected' "
+	"ORDER BY waba_id";
+
+int
+template_wabas(struct store *st, jv *out, struct wa_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_WABAS);
+	int rc;
+
+	*out = jv_array();
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*out = jv_array_append(*out, store_col_str(s, 0));
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		jv_free(*out);
+		*out = jv_invalid();
+		return store_fail(st, err, "list channels");
+	}
+	return 0;
+}

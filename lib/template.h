@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/* Message templates: the store, parameter analysis, offline checks, send objects. */
+#ifndef WA_TEMPLATE_H
+#define WA_TEMPLATE_H
+
+/*
+ * NOTE for wa-recv (lib/ingest.c): template webhooks go through
+ * template_apply_status() below, inside the delivery's transaction:
+ *
+ *   message_template_status_update:
+ *     template_apply_status(st, waba, id, name, language, event,
+ *                           category, NULL, reason, now, err)
+ *   message_template_quality_update:
+ *     template_apply_status(st, waba, id, name, language, NULL, NULL,
+ *                           new_quality_score, NULL, now, err)
+ *   template_category_update:
+ *     template_apply_status(st, waba, id, name, language, NULL,
+ *                           new_category, NULL, NULL, now, err)
+ *
+ * id is message_template_id as text (webhooks send it as a number: use
+ * "%.0f" or jx_intish); waba is entry[].id.  This is what makes
+ * `wa-template send` accept a template that Meta approved after `create`,
+ * or refuse one that Meta paused.
+ */
+
+#include <stdint.h>
+#include <jv.h>
+#include "err.h"
+#include "store.h"
+
+#define TEMPLATE_MAX_BUTTONS 10
+#define TEMPLATE_BODY_MAX 1024		/* characters */
+#define TEMPLATE_HEADER_MAX 60
+#define TEMPLATE_FOOTER_MAX 60
+#define TEMPLATE_NAME_MAX 512
+
+/* A button of a stored template and the parameter it takes. */
+struct template_button {
+	int index;		/* 0-based position in BUTTONS */
+	char type[24];		/* URL, COPY_CODE, FLOW, QUICK_REPLY, ... */
+	int takes;		/* 1 when it accepts a send parameter */
+	int required;		/* 1 when a send must give it (URL {{1}}, COPY_CODE) */
+};
+
+/* What a template needs at send time (template_analyze). */
+struct template_info {
+	int named;		/* parameter_format NAMED: {{first_name}} */
+	int nbody;		/* body parameters */
+	char **body;		/* named: the names in first-use order; else NULL */
+	char header[16];	/* header format: "" none, TEXT, IMAGE, VIDEO,
+				   DOCUMENT, LOCATION */
+	int nheader;		/* text parameters in a TEXT header (0 or 1) */
+	char *header_name;	/* named header parameter, or NULL */
+	int nbuttons;		/* buttons in the template */
+	struct template_button buttons[TEMPLATE_MAX_BUTTONS];
+};
+
+/* Analyses tpl (borrowed: a Graph template object or a stored row, with
+ * "components" and "parameter_format"). Lenient: what Meta approved is
+ * taken as it is. Fills info (release with template_info_release). */
+void template_analyze(jv tpl, struct template_info *info);
+void template_info_release(struct template_info *info);
+
+/* The "params" object of `show`: {"format","count","body":[...],
+ * "header":{...}|null,"buttons":[...]} (owned). */
+jv template_info_json(const struct template_info *info);
+
+/* Offline checks of a create payload (borrowed), as Meta would reject it:
+ * name, category, language, components, placeholders, examples and
+ * parameter_format. 0, or -1 with err naming the field ("invalid_input"
+ * for structure, "template_params" for placeholders and examples). */
+int template_validate(jv tpl, struct wa_err *err);
+
+/*
+ * What a send supplies (all borrowed, jv_invalid() or null when absent):
+ *   params   array (positional, in order) or object ({"1":..} positional,
+ *            {"first_name":..} named); values are strings, numbers, or
+ *            parameter objects ({"type":"currency",...}) passed through
+ *   header_text    the TEXT header's parameter (string)
+ *   header_media   {"type":"image|video|document","id"|"link":...}
+ *   header_location {"latitude","longitude","name","address"}
+ *   buttons  object {"INDEX": value} or array by index (null holes)
+ */
+struct template_args {
+	jv params;
+	jv header_text;
+	jv header_media;
+	jv header_location;
+	jv buttons;
+};
+
+/* Builds the Graph "template" object for name/language from info and
+ * args: {"name","language":{"code"},"components":[...]} (owned, in *out).
+ * Wrong counts, missing or unknown names, a header or button parameter
+ * the template does not take: -1, err "template_params" naming which. */
+int template_build(const struct template_info *info, const char *name,
+		   const char *language, const struct template_args *args,
+		   jv *out, struct wa_err *err);
+
+/* ---- the store (run inside the caller's transaction when writing) ---- */
+
+/* Inserts or replaces a template of waba from a Graph object (borrowed:
+ * id, name, language, status, category, components, parameter_format,
+ * quality_score, rejected_reason). invalid_input when name or language
+ * are missing; 74/75 on store errors. */
+int template_upsert(struct store *st, const char *waba, jv tpl, int64_t now,
+		    struct wa_err *err);
+
+/* The stored template (name, language) of waba; waba NULL matches any
+ * WABA (the first by waba id). Returns 1 and *out owned (a record with
+ * "waba","id","name","language","status","category","parameter_format",
+ * "components","quality","reason","updated_at"), 0 when absent, -1 on a
+ * store error. */
+int template_get(struct store *st, const char *waba, const char *name,
+		 const char *language, jv *out, struct wa_err *err);
+
+/* Stored templates matching the filters (each NULL = any), ordered by
+ * name, language: an owned array of records like template_get's. */
+int template_list(struct store *st, const char *waba, const char *name,
+		  const char *language, const char *status,
+		  const char *category, jv *out, struct wa_err *err);
+
+/* Deletes (waba, name[, language]) locally; *n the rows removed. */
+int template_delete(struct store *st, const char *waba, const char *name,
+		    const char *language, int *n, struct wa_err *err);
+
+/* After a full sync of waba: deletes the local templates whose
+ * "name\tlanguage" is not a key of seen (borrowed object); *n removed. */
+int template_prune(struct store *st, const char *waba, jv seen, int *n,
+		   struct wa_err *err);
+
+/* A template webhook: finds the template by id, else by (waba, name,
+ * language), and sets what is not NULL (status: Meta's event; REINSTATED
+ * means APPROVED again, FLAGGED and LOCKED change nothing but the time).
+ * An unknown template with a name and language is inserted (components
+ * empty until the next sync). 0, or -1 with err on store errors. */
+int template_apply_status(struct store *st, const char *waba,
+			  const char *id, const char *name,
+			  const char *language, const char *status,
+			  const char *category, const char *quality,
+			  const char *reason, int64_t now, struct wa_err *err);
+
+/* The WABAs that have a connected channel: owned array of id strings. */
+int template_wabas(struct store *st, jv *out, struct wa_err *err);
+
+#endif

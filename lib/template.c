@@ -1119,6 +1119,8 @@ check_button_keys(const struct template_info *info, const char *name,
 		}
 		return rc;
 	}
+	if (jv_get_kind(buttons) != JV_KIND_OBJECT)
+		return 0;
 	jv_object_foreach(buttons, k, v) {
 		const char *ks = jv_string_value(k);
 

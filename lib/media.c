@@ -1,0 +1,450 @@
+/* SPDX-License-Identifier: MIT */
+/* Incoming media: download through Graph, verify SHA-256, store by checksum, record the path. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <openssl/evp.h>
+#include "jsonl.h"
+#include "media.h"
+#include "util.h"
+
+static const char SQL_DUE[] =
+	"SELECT m.id, m.thread_id, t.id, m.wamid, m.channel_id, c.wa_id,"
+	" m.media_id, m.media_mime, m.media_sha256, m.media_state"
+	" FROM messages m"
+	" LEFT JOIN tickets t ON t.thread_id = m.thread_id"
+	" LEFT JOIN contacts c ON c.id = m.contact_id"
+	" WHERE m.media_state IN ('pending', 'failed')"
+	" AND m.media_id IS NOT NULL AND (?1 = 0 OR m.thread_id = ?1)"
+	" ORDER BY m.id LIMIT ?2";
+
+static const char SQL_DONE[] =
+	"UPDATE messages SET media_path = ?2, media_state = 'done',"
+	" media_error = NULL, media_size = ?3,"
+	" media_mime = coalesce(media_mime, ?4) WHERE id = ?1";
+
+static const char SQL_FAIL[] =
+	"UPDATE messages SET media_state = ?2, media_error = ?3 WHERE id = ?1";
+
+static char *
+col_dup(sqlite3_stmt *s, int col)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+int
+media_due(struct store *st, int64_t thread_id, long limit,
+	  struct media_job **jobs, size_t *n, struct wa_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_DUE);
+	struct media_job *j;
+	size_t cap = 0;
+	int rc;
+
+	*jobs = NULL;
+	*n = 0;
+	store_bind_int(s, 1, thread_id);
+	store_bind_int(s, 2, limit > 0 ? limit : -1);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*jobs = xrealloc(*jobs, cap * sizeof(**jobs));
+		}
+		j = &(*jobs)[(*n)++];
+		j->msg_id = sqlite3_column_int64(s, 0);
+		j->thread_id = sqlite3_column_int64(s, 1);
+		j->ticket_id = sqlite3_column_int64(s, 2);
+		j->wamid = col_dup(s, 3);
+		j->channel = col_dup(s, 4);
+		j->wa_id = col_dup(s, 5);
+		j->media_id = col_dup(s, 6);
+		j->mime = col_dup(s, 7);
+		j->sha256 = col_dup(s, 8);
+		j->state = col_dup(s, 9);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		media_jobs_free(*jobs, *n);
+		*jobs = NULL;
+		*n = 0;
+		return store_fail(st, err, "list pending media");
+	}
+	return 0;
+}
+
+void
+media_jobs_free(struct media_job *jobs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(jobs[i].wamid);
+		free(jobs[i].channel);
+		free(jobs[i].wa_id);
+		free(jobs[i].media_id);
+		free(jobs[i].mime);
+		free(jobs[i].sha256);
+		free(jobs[i].state);
+	}
+	free(jobs);
+}
+
+static jv
+str_or_null(const char *s)
+{
+	return s ? jv_string(s) : jv_null();
+}
+
+static jv
+id_or_null(int64_t id)
+{
+	return id > 0 ? jv_number((double)id) : jv_null();
+}
+
+jv
+media_job_json(const struct media_job *j)
+{
+	return JV_OBJECT(jv_string("wamid"), str_or_null(j->wamid),
+			 jv_string("thread_id"), id_or_null(j->thread_id),
+			 jv_string("ticket_id"), id_or_null(j->ticket_id),
+			 jv_string("channel"), str_or_null(j->channel),
+			 jv_string("wa_id"), str_or_null(j->wa_id),
+			 jv_string("media_id"), str_or_null(j->media_id));
+}
+
+/* ---- recording ---- */
+
+static int
+record_fail(struct store *st, const struct media_job *j, const char *state,
+	    struct wa_err *err)
+{
+	struct wa_err dberr;
+	sqlite3_stmt *s;
+
+	wa_err_clear(&dberr);
+	if (store_begin(st, &dberr) < 0)
+		goto fail;
+	s = store_stmt(st, SQL_FAIL);
+	store_bind_int(s, 1, j->msg_id);
+	store_bind_text(s, 2, state);
+	store_bind_text(s, 3, err->message);
+	if (store_step_done(st, s, &dberr) < 0) {
+		store_rollback(st);
+		goto fail;
+	}
+	if (store_commit(st, &dberr) < 0)
+		goto fail;
+	return -1;
+fail:
+	*err = dberr;
+	wa_err_prefix(err, "recording the media error of '%s'",
+		      j->wamid ? j->wamid : j->media_id);
+	return -1;
+}
+
+static int
+record_done(struct store *st, const struct media_job *j, const char *path,
+	    long bytes, const char *mime, struct wa_err *err)
+{
+	sqlite3_stmt *s;
+
+	if (store_begin(st, err) < 0)
+		return -1;
+	s = store_stmt(st, SQL_DONE);
+	store_bind_int(s, 1, j->msg_id);
+	store_bind_text(s, 2, path);
+	store_bind_int(s, 3, bytes);
+	store_bind_text(s, 4, mime);
+	if (store_step_done(st, s, err) < 0) {
+		store_rollback(st);
+		return -1;
+	}
+	return store_commit(st, err);
+}
+
+/* ---- checksums and file names ---- */
+
+/* SHA-256 of the open file fp (rewound), as 32 bytes. */
+static int
+file_sha256(FILE *fp, unsigned char *md)
+{
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	unsigned char buf[65536];
+	unsigned int mdlen = 0;
+	size_t n;
+	int ok;
+
+	rewind(fp);
+	ok = c && EVP_DigestInit_ex(c, EVP_sha256(), NULL);
+	while (ok && (n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		ok = EVP_DigestUpdate(c, buf, n);
+	ok = ok && !ferror(fp) && EVP_DigestFinal_ex(c, md, &mdlen) &&
+	     mdlen == 32;
+	EVP_MD_CTX_free(c);
+	return ok ? 0 : -1;
+}
+
+/* A checksum as Meta gives it (base64 in webhooks, hex from Graph) to 32
+ * bytes; -1 when it is neither. */
+static int
+sha_decode(const char *s, unsigned char *out)
+{
+	unsigned char tmp[64];
+	size_t i;
+
+	if (strlen(s) == 64 && strspn(s, "0123456789abcdefABCDEF") == 64) {
+		for (i = 0; i < 32; i++) {
+			unsigned int b;
+
+			if (sscanf(s + 2 * i, "%2x", &b) != 1)
+				return -1;
+			out[i] = (unsigned char)b;
+		}
+		return 0;
+	}
+	if (base64_decode(s, tmp, sizeof(tmp)) != 32)
+		return -1;
+	memcpy(out, tmp, 32);
+	return 0;
+}
+
+/* Checks got against want (NULL: nothing to check); who names the source. */
+static int
+sha_check(const char *want, const unsigned char *got, const char *hex,
+	  const char *who, struct wa_err *err)
+{
+	unsigned char w[32];
+
+	if (!want || !*want)
+		return 0;
+	if (sha_decode(want, w) < 0)
+		return wa_err_set(err, WA_EX_REJECTED, "graph_error",
+				  "%s sha256 '%.80s' is neither hex nor "
+				  "base64", who, want);
+	if (memcmp(w, got, 32) != 0)
+		return wa_err_set(err, WA_EX_REJECTED, "graph_error",
+				  "sha256 mismatch: got %s, %s says %s", hex,
+				  who, want);
+	return 0;
+}
+
+static const struct {
+	const char *mime, *ext;
+} exts[] = {
+	{ "image/jpeg", ".jpg" }, { "image/png", ".png" },
+	{ "image/webp", ".webp" }, { "image/gif", ".gif" },
+	{ "video/mp4", ".mp4" }, { "video/3gpp", ".3gp" },
+	{ "audio/ogg", ".ogg" }, { "audio/mpeg", ".mp3" },
+	{ "audio/aac", ".aac" }, { "audio/amr", ".amr" },
+	{ "audio/mp4", ".m4a" }, { "application/pdf", ".pdf" },
+	{ "text/plain", ".txt" }, { "application/msword", ".doc" },
+	{ "application/vnd.ms-excel", ".xls" },
+	{ "application/vnd.ms-powerpoint", ".ppt" },
+	{ "application/vnd.openxmlformats-officedocument.wordprocessingml."
+	  "document", ".docx" },
+	{ "application/vnd.openxmlformats-officedocument.spreadsheetml."
+	  "sheet", ".xlsx" },
+	{ "application/vnd.openxmlformats-officedocument.presentationml."
+	  "presentation", ".pptx" },
+};
+
+/* A file name extension for mime ("audio/ogg; codecs=opus" too), or "". */
+static const char *
+mime_ext(const char *mime)
+{
+	size_t i, n;
+
+	if (!mime)
+		return "";
+	n = strcspn(mime, "; ");
+	for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
+		if (strlen(exts[i].mime) == n &&
+		    strncasecmp(exts[i].mime, mime, n) == 0)
+			return exts[i].ext;
+	return "";
+}
+
+/* ---- fetching ---- */
+
+/* GET /{media-id}: the download URL (owned), Graph's sha256 and MIME type
+ * (owned or NULL) and size (-1 unknown). */
+static int
+media_lookup(struct graph *g, const char *media_id, char **url, char **sha,
+	     char **mime, int64_t *size, struct wa_err *err)
+{
+	char *esc = graph_escape(media_id), *path;
+	struct strbuf sb = STRBUF_INIT;
+	const char *u;
+	jv resp;
+	int rc;
+
+	sb_addf(&sb, "/%s", esc);
+	free(esc);
+	path = sb_detach(&sb);
+	rc = graph_get(g, path, &resp, err);
+	free(path);
+	if (rc < 0) {
+		jv_free(resp);
+		return -1;
+	}
+	u = jx_cstr(resp, "url");
+	if (!u || !*u) {
+		jv_free(resp);
+		return wa_err_set(err, WA_EX_REJECTED, "graph_error",
+				  "Graph answered without a media url");
+	}
+	*url = xstrdup(u);
+	*sha = jx_cstr(resp, "sha256") ? xstrdup(jx_cstr(resp, "sha256")) :
+	       NULL;
+	*mime = jx_cstr(resp, "mime_type") ?
+		xstrdup(jx_cstr(resp, "mime_type")) : NULL;
+	if (jx_intish(resp, "file_size", size) != 1)
+		*size = -1;
+	jv_free(resp);
+	return 0;
+}
+
+/* Downloads url into a new temporary file in dir; *tmp owned path. */
+static int
+download(struct graph *g, const char *dir, const char *url, char **tmp,
+	 unsigned char *md, long *bytes, struct wa_err *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	FILE *fp;
+	int fd;
+
+	if (mkdir_p(dir) < 0)
+		return wa_err_set(err, WA_EX_IOERR, "io", "cannot create '%s': "
+				  "%s", dir, strerror(errno));
+	sb_addf(&sb, "%s/.tmp.XXXXXX", dir);
+	*tmp = sb_detach(&sb);
+	fd = mkstemp(*tmp);
+	if (fd < 0 || !(fp = fdopen(fd, "w+b"))) {
+		if (fd >= 0)
+			close(fd);
+		return wa_err_set(err, WA_EX_IOERR, "io", "cannot create a "
+				  "file in '%s': %s", dir, strerror(errno));
+	}
+	if (graph_download(g, url, fp, MEDIA_MAX_BYTES, err) < 0) {
+		fclose(fp);
+		return -1;
+	}
+	/* A retried transfer rewinds; cut what an earlier try left over. */
+	*bytes = fflush(fp) == 0 ? ftell(fp) : -1;
+	if (*bytes < 0 || ftruncate(fd, *bytes) < 0 ||
+	    file_sha256(fp, md) < 0 || fsync(fd) < 0) {
+		fclose(fp);
+		return wa_err_set(err, WA_EX_IOERR, "io", "cannot write a "
+				  "file in '%s': %s", dir, strerror(errno));
+	}
+	if (fclose(fp) != 0)
+		return wa_err_set(err, WA_EX_IOERR, "io", "cannot write a "
+				  "file in '%s': %s", dir, strerror(errno));
+	return 0;
+}
+
+/* Moves tmp to DIR/ab/<hex><ext>; *path owned. */
+static int
+store_file(const char *dir, const char *tmp, const char *hex,
+	   const char *ext, char **path, struct wa_err *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_addf(&sb, "%s/%.2s", dir, hex);
+	if (mkdir_p(sb.buf) < 0) {
+		sb_release(&sb);
+		return wa_err_set(err, WA_EX_IOERR, "io", "cannot create a "
+				  "directory in '%s': %s", dir,
+				  strerror(errno));
+	}
+	sb_addf(&sb, "/%s%s", hex, ext);
+	/* Same name, same bytes: replacing an earlier copy is harmless. */
+	if (rename(tmp, sb.buf) < 0) {
+		wa_err_set(err, WA_EX_IOERR, "io", "cannot store '%s': %s",
+			   sb.buf, strerror(errno));
+		sb_release(&sb);
+		return -1;
+	}
+	*path = sb_detach(&sb);
+	return 0;
+}
+
+static jv
+done_record(const struct media_job *j, const char *path, const char *hex,
+	    long bytes, const char *mime)
+{
+	jv r = JV_OBJECT(jv_string("ok"), jv_true());
+	jv keys = media_job_json(j);
+
+	jv_object_foreach(keys, k, v)
+		r = jv_object_set(r, k, v);
+	jv_free(keys);
+	r = jv_object_set(r, jv_string("mime_type"), str_or_null(mime));
+	r = jv_object_set(r, jv_string("path"), jv_string(path));
+	r = jv_object_set(r, jv_string("sha256"), jv_string(hex));
+	return jv_object_set(r, jv_string("bytes"), jv_number((double)bytes));
+}
+
+int
+media_fetch(struct store *st, struct graph *g, const char *dir,
+	    const struct media_job *j, jv *rec, struct wa_err *err)
+{
+	char *url = NULL, *gsha = NULL, *gmime = NULL, *tmp = NULL;
+	char *path = NULL, hex[65];
+	unsigned char md[32];
+	const char *state = "pending", *mime;
+	int64_t size = -1;
+	long bytes = 0;
+	int rc = -1, dbfail = 0;
+
+	*rec = jv_invalid();
+	if (media_lookup(g, j->media_id, &url, &gsha, &gmime, &size,
+			 err) < 0)
+		goto out;
+	mime = j->mime ? j->mime : gmime;
+	if (size > MEDIA_MAX_BYTES) {
+		wa_err_set(err, WA_EX_REJECTED, "media_too_large", "media is "
+			   "%lld bytes, more than %ld", (long long)size,
+			   MEDIA_MAX_BYTES);
+		state = "failed";
+		goto out;
+	}
+	if (download(g, dir, url, &tmp, md, &bytes, err) < 0) {
+		if (!strcmp(err->code, "media_too_large"))
+			state = "failed";
+		goto out;
+	}
+	hex_encode(md, 32, hex);
+	if (sha_check(j->sha256, md, hex, "the webhook", err) < 0 ||
+	    sha_check(gsha, md, hex, "Graph", err) < 0) {
+		err->action = "retry";
+		state = "failed";
+		goto out;
+	}
+	if (store_file(dir, tmp, hex, mime_ext(mime), &path, err) < 0)
+		goto out;
+	free(tmp);
+	tmp = NULL;
+	if (record_done(st, j, path, bytes, gmime, err) < 0) {
+		dbfail = 1;
+		goto out;
+	}
+	*rec = done_record(j, path, hex, bytes, mime);
+	rc = 0;
+out:
+	if (tmp)
+		unlink(tmp);
+	if (rc < 0 && !dbfail)
+		record_fail(st, j, state, err);
+	free(tmp);
+	free(path);
+	free(url);
+	free(gsha);
+	free(gmime);
+	return rc;
+}

@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: MIT */
+/* Quarantine rules (rule 10): jq predicates over the normalised message, compiled once. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jq.h>
+#include "quarantine.h"
+#include "util.h"
+
+/* Documented in wa-recv(1), QUARANTINE. */
+const char *const quarantine_defaults[][2] = {
+	{ "ip_link",
+	  "(.text // \"\") | contains(\"://\") and "
+	  "test(\"(https?|ftp)://\\\\[?[0-9]{1,3}(\\\\.[0-9]{1,3}){3}\"; \"i\")" },
+	{ "executable_attachment",
+	  ".media.filename != null and (.media.filename | test(\"\\\\."
+	  "(exe|scr|bat|cmd|com|pif|vbs|vbe|js|jse|jar|msi|apk|ps1|dll|hta|"
+	  "lnk|wsf|cpl|reg)$\"; \"i\"))" },
+	{ "executable_mime",
+	  ".media.mime_type != null and (.media.mime_type as $m | any("
+	  "\"application/x-msdownload\", \"application/x-msdos-program\","
+	  " \"application/x-dosexec\", \"application/x-executable\","
+	  " \"application/vnd.android.package-archive\","
+	  " \"application/java-archive\", \"application/x-ms-installer\","
+	  " \"application/x-sh\"; . == $m))" },
+	{ NULL, NULL }
+};
+
+struct qrule {
+	char *name;
+	char *predicate;
+};
+
+struct quarantine {
+	struct qrule *rules;
+	int n, cap;
+	jq_state *jq;		/* NULL until compiled, or with no rules */
+	char jq_error[256];	/* the last compile message */
+};
+
+static void
+rule_free(struct qrule *r)
+{
+	free(r->name);
+	free(r->predicate);
+}
+
+struct quarantine *
+quarantine_new(void)
+{
+	struct quarantine *q = xcalloc(1, sizeof(*q));
+	struct wa_err err;
+	int i;
+
+	for (i = 0; quarantine_defaults[i][0]; i++)
+		quarantine_set(q, quarantine_defaults[i][0],
+			       quarantine_defaults[i][1], &err);
+	return q;
+}
+
+void
+quarantine_free(struct quarantine *q)
+{
+	int i;
+
+	if (!q)
+		return;
+	for (i = 0; i < q->n; i++)
+		rule_free(&q->rules[i]);
+	free(q->rules);
+	if (q->jq)
+		jq_teardown(&q->jq);
+	free(q);
+}
+
+int
+quarantine_count(const struct quarantine *q)
+{
+	return q->n;
+}
+
+static int
+name_ok(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+			return 0;
+	return 1;
+}
+
+int
+quarantine_set(struct quarantine *q, const char *name, const char *predicate,
+	       struct wa_err *err)
+{
+	int i;
+
+	if (!name_ok(name))
+		return wa_err_set(err, WA_EX_CONFIG, "invalid_input",
+				  "quarantine rule name '%s': use letters, "
+				  "digits, '_' and '-'", name);
+	for (i = 0; i < q->n; i++)
+		if (strcmp(q->rules[i].name, name) == 0)
+			break;
+	if (!predicate) {
+		if (i < q->n) {
+			rule_free(&q->rules[i]);
+			memmove(&q->rules[i], &q->rules[i + 1],
+				(size_t)(q->n - i - 1) * sizeof(*q->rules));
+			q->n--;
+		}
+		return 0;
+	}
+	if (i == q->n) {
+		if (q->n == q->cap) {
+			q->cap = q->cap ? 2 * q->cap : 8;
+			q->rules = xrealloc(q->rules,
+					    (size_t)q->cap * sizeof(*q->rules));
+		}
+		q->rules[q->n].name = xstrdup(name);
+		q->rules[q->n].predicate = NULL;
+		q->n++;
+	}
+	free(q->rules[i].predicate);
+	q->rules[i].predicate = xstrdup(predicate);
+	return 0;
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+/* One line of a rules file; 0 or -1 with err. */
+static int
+file_line(struct quarantine *q, char *line, struct wa_err *err)
+{
+	char *s = trim(line), *pred;
+
+	if (!*s || *s == '#')
+		return 0;
+	if (*s == '!')
+		return quarantine_set(q, trim(s + 1), NULL, err);
+	pred = s;
+	while (*pred && !isspace((unsigned char)*pred))
+		pred++;
+	if (!*pred)
+		return wa_err_set(err, WA_EX_CONFIG, "invalid_input",
+				  "rule '%s' has no predicate", s);
+	*pred++ = '\0';
+	return quarantine_set(q, s, trim(pred), err);
+}
+
+int
+quarantine_load_file(struct quarantine *q, const char *path,
+		     struct wa_err *err)
+{
+	FILE *fp = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	long n = 0;
+	int rc = 0;
+
+	if (!fp)
+		return wa_err_set(err, WA_EX_CONFIG, "config",
+				  "quarantine rules '%s': %s", path,
+				  strerror(errno));
+	while (rc == 0 && getline(&line, &cap, fp) != -1) {
+		n++;
+		rc = file_line(q, line, err);
+	}
+	if (rc < 0) {
+		err->sysexit = WA_EX_CONFIG;
+		wa_err_prefix(err, "%s: line %ld", path, n);
+	}
+	free(line);
+	fclose(fp);
+	return rc;
+}
+
+static const char SQL_RULES[] =
+	"SELECT name, predicate, enabled FROM quarantine_rules ORDER BY id";
+
+int
+quarantine_load_table(struct quarantine *q, struct store *st,
+		      struct wa_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_RULES);
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(s, 0);
+		const char *pred = (const char *)sqlite3_column_text(s, 1);
+
+		if (quarantine_set(q, name ? name : "",
+				   sqlite3_column_int(s, 2) ? pred : NULL,
+				   err) < 0) {
+			sqlite3_reset(s);
+			wa_err_prefix(err, "quarantine_rules table");
+			return -1;
+		}
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, err, "read quarantine rules");
+	return 0;
+}
+
+static void
+jq_msg(void *data, jv msg)
+{
+	struct quarantine *q = data;
+
+	if (q->jq_error[0])
+		;	/* keep the first, most precise message */
+	else if (jv_get_kind(msg) == JV_KIND_STRING)
+		snprintf(q->jq_error, sizeof(q->jq_error), "%s",
+			 jv_string_value(msg));
+	else if (jv_invalid_has_msg(jv_copy(msg))) {
+		jv m = jv_invalid_get_msg(jv_copy(msg));
+
+		if (jv_get_kind(m) == JV_KIND_STRING)
+			snprintf(q->jq_error, sizeof(q->jq_error), "%s",
+				 jv_string_value(m));
+		jv_free(m);
+	}
+	jv_free(msg);
+}
+
+/* Compiles program; returns the state or NULL with q->jq_error set. */
+static jq_state *
+compile(struct quarantine *q, const char *program)
+{
+	jq_state *jq = jq_init();
+
+	if (!jq)
+		return NULL;
+	q->jq_error[0] = '\0';
+	jq_set_error_cb(jq, jq_msg, q);
+	if (!jq_compile(jq, program)) {
+		jq_teardown(&jq);
+		return NULL;
+	}
+	return jq;
+}
+
+/* The first rule that fails to compile on its own names the error. */
+static int
+blame(struct quarantine *q, struct wa_err *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	jq_state *jq;
+	int i;
+
+	for (i = 0; i < q->n; i++) {
+		sb_reset(&sb);
+		sb_addf(&sb, "first((try (%s\n) catch false), false)",
+			q->rules[i].predicate);
+		jq = compile(q, sb_str(&sb));
+		if (!jq)
+			break;
+		jq_teardown(&jq);
+	}
+	sb_release(&sb);
+	return wa_err_set(err, WA_EX_CONFIG, "config",
+			  "quarantine rule '%s' does not compile: %s",
+			  i < q->n ? q->rules[i].name : "?", q->jq_error);
+}
+
+int
+quarantine_compile(struct quarantine *q, struct wa_err *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	jv name;
+	int i;
+
+	if (q->jq)
+		jq_teardown(&q->jq);
+	if (!q->n)
+		return 0;
+	/* One program, one run per message: the first rule that holds
+	 * yields its name. */
+	for (i = 0; i < q->n; i++) {
+		name = jv_dump_string(jv_string(q->rules[i].name), 0);
+		sb_addf(&sb, "%s first((try (%s\n) catch false), false) then %s ",
+			i ? "elif" : "if", q->rules[i].predicate,
+			jv_string_value(name));
+		jv_free(name);
+	}
+	sb_adds(&sb, "else null end");
+	q->jq = compile(q, sb_str(&sb));
+	sb_release(&sb);
+	if (!q->jq)
+		return blame(q, err);
+	return 0;
+}
+
+const char *
+quarantine_match(struct quarantine *q, jv rec)
+{
+	const char *hit = NULL;
+	jv v;
+	int i;
+
+	if (!q->jq)
+		return NULL;
+	jq_start(q->jq, jv_copy(rec), 0);
+	v = jq_next(q->jq);
+	if (jv_get_kind(v) == JV_KIND_STRING)
+		for (i = 0; i < q->n && !hit; i++)
+			if (strcmp(q->rules[i].name, jv_string_value(v)) == 0)
+				hit = q->rules[i].name;
+	jv_free(v);
+	return hit;
+}

@@ -124,6 +124,8 @@ die_usage_err(const struct wa_err *err)
 
 	if (err->sysexit != WA_EX_USAGE)
 		die_err(err);
+	if (n > 16 || strspn(err->message, "abcdefghijklmnopqrstuvwxyz ") < n)
+		cli_usage_error(&cli, "%s", err->message);
 	snprintf(flag, sizeof(flag), "%.*s", (int)(n < 60 ? n : 60),
 		 err->message);
 	for (i = 0; flag[i]; i++)
@@ -137,16 +139,22 @@ die_usage_err(const struct wa_err *err)
 static jv
 input_json(const char *cmd, const char *id)
 {
+	static const struct {
+		int o;
+		const char *key;
+	} keys[] = {
+		{ O_WABA, "waba_id" }, { O_PNID, "phone_number_id" },
+		{ O_METHOD, "method" }, { O_LANGUAGE, "language" },
+	};
 	jv in = JV_OBJECT(jv_string("command"), jv_string(cmd));
-	static const int keys[] = { O_WABA, O_PNID, O_METHOD, O_LANGUAGE };
 	size_t i;
 
 	if (id)
 		in = jv_object_set(in, jv_string("channel"), jv_string(id));
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (OPT(keys[i]))
-			in = jv_object_set(in, jv_string(opt_name(keys[i])),
-					   jv_string(OPT(keys[i])));
+		if (OPT(keys[i].o))
+			in = jv_object_set(in, jv_string(keys[i].key),
+					   jv_string(OPT(keys[i].o)));
 	return in;
 }
 
@@ -154,7 +162,11 @@ input_json(const char *cmd, const char *id)
 static int
 fail(struct ctx *c, const char *cmd, struct wa_err *err)
 {
-	out_record(&c->out, wa_err_result(err, input_json(cmd, c->id), 0));
+	jv r = wa_err_result(err, input_json(cmd, c->id), 0);
+
+	if (c->id)	/* the join key, as on success */
+		r = jv_object_set(r, jv_string("channel"), jv_string(c->id));
+	out_record(&c->out, r);
 	wa_warn(err, 0);
 	return err->sysexit ? err->sysexit : WA_EX_REJECTED;
 }
@@ -164,6 +176,19 @@ fail_tx(struct ctx *c, const char *cmd, struct wa_err *err)
 {
 	store_rollback(c->st);
 	return fail(c, cmd, err);
+}
+
+/* Opens what a command needs once its arguments are checked: the Graph
+ * client first (no token: 78 before the database is touched). */
+static void
+ctx_open(struct ctx *c, int graph)
+{
+	struct wa_err err;
+
+	if (graph && graph_open(&c->g, &c->cfg, NULL, &err) < 0)
+		die_err(&err);
+	if (store_open(&c->st, c->cfg.db_path, &err) < 0)
+		die_err(&err);
 }
 
 static jv
@@ -198,6 +223,7 @@ cmd_business(struct ctx *c)
 	}
 	if (business_validate(&u, &err) < 0)
 		die_usage_err(&err);
+	ctx_open(c, 0);
 	if (!opt.set) {		/* no flags: show the business */
 		if (business_get(c->st, &b, &err) < 0)
 			die_err(&err);
@@ -240,6 +266,7 @@ cmd_add(struct ctx *c)
 				channel_id_valid(waba) ? "phone-number-id" :
 				"waba", channel_id_valid(waba) ? pnid : waba);
 	c->id = pnid;
+	ctx_open(c, 1);
 	if (channel_check_connect(c->st, waba, pnid, NULL, &err) < 0)
 		return fail(c, "add", &err);
 	snprintf(path, sizeof(path), "/%s?fields=id,display_phone_number,"
@@ -284,6 +311,7 @@ verify_step(struct ctx *c, const char *cmd, const char *edge, jv body,
 	jv resp, rec;
 	int rc;
 
+	ctx_open(c, 1);
 	if (channel_resolve(c->st, c->id, id, &err) < 0) {
 		jv_free(body);
 		jv_free(extra);
@@ -389,6 +417,7 @@ cmd_list(struct ctx *c)
 	struct wa_err err;
 	jv all;
 
+	ctx_open(c, 0);
 	if (channel_list(c->st, &all, &err) < 0)
 		die_err(&err);
 	jv_array_foreach(all, i, rec) {
@@ -408,8 +437,11 @@ cmd_show(struct ctx *c)
 {
 	struct wa_err err;
 	jv rec;
-	int rc = channel_id_valid(c->id) ?
-		channel_record(c->st, c->id, &rec, &err) : 1;
+	int rc;
+
+	ctx_open(c, 0);
+	rc = channel_id_valid(c->id) ? channel_record(c->st, c->id, &rec, &err)
+		: 1;
 
 	if (rc < 0)
 		die_err(&err);
@@ -431,6 +463,7 @@ cmd_disconnect(struct ctx *c)
 	int left, unsub = 0;
 	jv resp;
 
+	ctx_open(c, 0);
 	if (store_begin(c->st, &err) < 0)
 		die_err(&err);
 	if (channel_disconnect(c->st, c->id, c->now, &left, &err) < 0 ||
@@ -475,6 +508,7 @@ cmd_profile(struct ctx *c)
 
 	if (profile_validate(&p, &err) < 0)
 		die_usage_err(&err);
+	ctx_open(c, 1);
 	rc = channel_id_valid(c->id) ? channel_get(c->st, c->id, &ch, &err) : 1;
 	if (rc < 0)
 		die_err(&err);
@@ -517,21 +551,20 @@ static const struct command {
 	const char *name;
 	int (*run)(struct ctx *);
 	int operand;		/* takes the ID operand */
-	int graph;		/* calls Meta: needs the token */
 	unsigned opts;		/* the options it takes */
 } commands[] = {
-	{ "business", cmd_business, 0, 0, BIT(O_LEGAL) | BIT(O_DISPLAY) |
+	{ "business", cmd_business, 0, BIT(O_LEGAL) | BIT(O_DISPLAY) |
 	  BIT(O_WEBSITE) | BIT(O_EMAIL) | BIT(O_TIMEZONE) | BIT(O_COUNTRY) |
 	  BIT(O_VERIFIED) },
-	{ "add", cmd_add, 0, 1, BIT(O_WABA) | BIT(O_PNID) },
-	{ "request-code", cmd_request_code, 1, 1,
+	{ "add", cmd_add, 0, BIT(O_WABA) | BIT(O_PNID) },
+	{ "request-code", cmd_request_code, 1,
 	  BIT(O_METHOD) | BIT(O_LANGUAGE) },
-	{ "verify", cmd_verify, 1, 1, BIT(O_CODE) },
-	{ "register", cmd_register, 1, 1, BIT(O_PIN) },
-	{ "list", cmd_list, 0, 0, BIT(O_WABA) },
-	{ "show", cmd_show, 1, 0, 0 },
-	{ "disconnect", cmd_disconnect, 1, 0, 0 },
-	{ "profile", cmd_profile, 1, 1, BIT(O_ABOUT) | BIT(O_ADDRESS) |
+	{ "verify", cmd_verify, 1, BIT(O_CODE) },
+	{ "register", cmd_register, 1, BIT(O_PIN) },
+	{ "list", cmd_list, 0, BIT(O_WABA) },
+	{ "show", cmd_show, 1, 0 },
+	{ "disconnect", cmd_disconnect, 1, 0 },
+	{ "profile", cmd_profile, 1, BIT(O_ABOUT) | BIT(O_ADDRESS) |
 	  BIT(O_DESCRIPTION) | BIT(O_EMAIL) | BIT(O_VERTICAL) |
 	  BIT(O_WEBSITE) },
 };
@@ -576,10 +609,6 @@ main(int argc, char **argv)
 	c.id = cmd->operand ? argv[first + 1] : NULL;
 	c.now = wa_now();
 	config_load(&c.cfg, cli.db);
-	if (cmd->graph && graph_open(&c.g, &c.cfg, NULL, &err) < 0)
-		die_err(&err);
-	if (store_open(&c.st, c.cfg.db_path, &err) < 0)
-		die_err(&err);
 	out_init(&c.out, stdout, cli.out,
 		 cmd->run == cmd_list || cmd->run == cmd_show ? list_cols :
 		 NULL);

@@ -15,6 +15,10 @@ api() {
 # send JSON: POST /PN/messages with a JSON body.
 send() { api POST "/$PN/messages" -H 'Content-Type: application/json' --data-binary "$1"; }
 
+exits 0 "--help" fake-graph --help
+grep -q -- '--port-file FILE' "$T/out"; ok $? "--help shows the synopsis"
+exits 64 "no --port-file" fake-graph
+exits 64 "bad --listen" fake-graph --port-file "$T/p" --listen nowhere
 start_fake
 grep -qx '[0-9][0-9]*' "$T/fake.port"; ok $? "port file holds just the port"
 
@@ -173,8 +177,8 @@ is_json '.data[0].whatsapp_business_api_data.name' '"wa test app"' "subscription
 fake_ctl fault '{"method":"POST","path_suffix":"/messages","times":2,"http":400,"code":130429}' >/dev/null
 M='{"messaging_product":"whatsapp","to":"15551234567","text":{"body":"x"}}'
 is "$(send "$M") $(send "$M") $(send "$M")" "400 400 200" "130429 twice, then through"
-fake_ctl fault '{"path_suffix":"/messages","times":1,"http":400,"code":130429}' >/dev/null
-send "$M" >/dev/null
+fake_ctl fault '{"path_suffix":"/messages","code":130429}' >/dev/null
+is "$(send "$M")" 400 "a code alone answers HTTP 400"
 is_json '[.error.code,.error.message]' '[130429,"(#130429) Rate limit hit"]' "130429 envelope"
 fake_ctl fault '{"http":503,"retry_after":1,"times":1}' >/dev/null
 curl -s -D "$T/hdr" -o "$T/out" -H "$AUTH" "$WA_GRAPH_URL/$PN"

@@ -71,6 +71,15 @@ int quotadb_set(struct store *st, long limit, const char *start,
 int quotadb_log(struct store *st, const struct quota_period *p,
 		void (*fn)(jv rec, void *ctx), void *ctx, struct wa_err *err);
 
+/* One record per period, oldest first, from the period of the first
+ * counted conversation (at most QUOTADB_HISTORY_MAX back) to u's current
+ * one: {"period_start","period_end","used","user_initiated",
+ * "business_initiated","current"}. */
+#define QUOTADB_HISTORY_MAX 1200	/* periods, a century */
+int quotadb_history(struct store *st, const struct quotadb_usage *u,
+		    void (*fn)(jv rec, void *ctx), void *ctx,
+		    struct wa_err *err);
+
 /* Billable messages sent in [p->start, p->end) grouped by pricing
  * category, each wamid once: fn gets {"category","pricing_model",
  * "messages","billable"} records. */

@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: MIT */
+/* wa-quota: conversation usage against the monthly limit, for people and cron. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "wa.h"
+#include "quota.h"
+#include "quotadb.h"
+
+static const char usage[] =
+	"usage: wa-quota [status] [--db PATH] [--json | --table]\n"
+	"       wa-quota set [--limit N] [--subscription-start YYYY-MM-DD]\n"
+	"       wa-quota check [--warn PCT]\n"
+	"       wa-quota history | log | forecast | billing\n";
+
+enum {
+	OPT_LIMIT = CLI_OPT_FIRST_FREE,
+	OPT_START,
+	OPT_WARN
+};
+
+static const struct option longopts[] = {
+	CLI_COMMON_OPTIONS,
+	{ "limit", required_argument, NULL, OPT_LIMIT },
+	{ "subscription-start", required_argument, NULL, OPT_START },
+	{ "warn", required_argument, NULL, OPT_WARN },
+	{ NULL, 0, NULL, 0 }
+};
+
+static struct cli cli = { usage, NULL, OUT_AUTO };
+static long opt_limit = -1;
+static const char *opt_start;
+static int opt_warn = 80;
+static int opt_warn_set;
+
+static const struct out_col status_cols[] = {
+	{ "period_start", "PERIOD START", 0 },
+	{ "period_end", "PERIOD END", 0 },
+	{ "limit", "LIMIT", 0 },
+	{ "used", "USED", 0 },
+	{ "remaining", "LEFT", 0 },
+	{ "user_initiated", "USER", 0 },
+	{ "business_initiated", "BUSINESS", 0 },
+	{ "daily_business_initiated.used", "24H", 0 },
+	{ "daily_business_initiated.limit", "24H LIMIT", 0 },
+	{ NULL, NULL, 0 }
+};
+
+static const struct out_col history_cols[] = {
+	{ "period_start", "PERIOD START", 0 },
+	{ "period_end", "PERIOD END", 0 },
+	{ "used", "USED", 0 },
+	{ "user_initiated", "USER", 0 },
+	{ "business_initiated", "BUSINESS", 0 },
+	{ "current", "CURRENT", 0 },
+	{ NULL, NULL, 0 }
+};
+
+static const struct out_col log_cols[] = {
+	{ "conversation_id", "ID", 0 },
+	{ "kind", "KIND", 0 },
+	{ "started_at", "STARTED", 0 },
+	{ "channel", "CHANNEL", 0 },
+	{ "wa_id", "WA_ID", 0 },
+	{ "thread_id", "THREAD", 0 },
+	{ NULL, NULL, 0 }
+};
+
+static const struct out_col forecast_cols[] = {
+	{ "reach_at", "REACH AT", 0 },
+	{ "pace_per_day", "PER DAY", 0 },
+	{ "used", "USED", 0 },
+	{ "limit", "LIMIT", 0 },
+	{ "period_end", "PERIOD END", 0 },
+	{ NULL, NULL, 0 }
+};
+
+static const struct out_col billing_cols[] = {
+	{ "category", "CATEGORY", 0 },
+	{ "pricing_model", "MODEL", 0 },
+	{ "messages", "MESSAGES", 0 },
+	{ "billable", "BILLABLE", 0 },
+	{ NULL, NULL, 0 }
+};
+
+static void
+handle(int opt, const char *arg, void *ctx)
+{
+	long long v;
+
+	switch (opt) {
+	case OPT_LIMIT:
+		if (parse_int(arg, 0, 1000000000, &v) < 0)
+			cli_usage_error(&cli, "--limit: '%s' is not a count",
+					arg);
+		opt_limit = (long)v;
+		break;
+	case OPT_START:
+		opt_start = arg;
+		break;
+	case OPT_WARN:
+		if (parse_int(arg, 0, 100, &v) < 0)
+			cli_usage_error(&cli, "--warn: '%s' is not a "
+					"percentage 0..100", arg);
+		opt_warn = (int)v;
+		opt_warn_set = 1;
+		break;
+	default:
+		cli_usage_error(&cli, "unexpected option");
+	}
+}
+
+static void
+emit(jv rec, void *ctx)
+{
+	out_record(ctx, rec);
+}
+
+static jv
+forecast_json(const struct quotadb_usage *u, int64_t now)
+{
+	int64_t at = quota_forecast(u->used, u->limit, &u->period, now);
+	int64_t elapsed = now - u->period.start;
+	double pace;
+
+	if (elapsed < 1)
+		elapsed = 1;
+	/* Two decimals are plenty for a rate shown to people. */
+	pace = (double)(long long)((double)u->used * 86400.0 /
+				   (double)elapsed * 100.0 + 0.5) / 100.0;
+	return JV_OBJECT(jv_string("reach_at"), time_jv(at),
+			 jv_string("pace_per_day"), jv_number(pace),
+			 jv_string("used"), jv_number(u->used),
+			 jv_string("limit"), jv_number(u->limit),
+			 jv_string("period_start"), time_jv(u->period.start),
+			 jv_string("period_end"), time_jv(u->period.end));
+}
+
+/* Runs the sub-command; returns its exit status or -1 with err. */
+static int
+run(struct store *st, const char *cmd, struct out *o, struct wa_err *err)
+{
+	struct quotadb_usage u;
+	int64_t now = wa_now();
+
+	if (strcmp(cmd, "set") == 0 &&
+	    quotadb_set(st, opt_limit, opt_start, err) < 0)
+		return -1;
+	if (quotadb_usage(st, now, &u, err) < 0)
+		return -1;
+	if (strcmp(cmd, "history") == 0) {
+		o->cols = history_cols;
+		return quotadb_history(st, &u, emit, o, err);
+	}
+	if (strcmp(cmd, "log") == 0) {
+		o->cols = log_cols;
+		return quotadb_log(st, &u.period, emit, o, err);
+	}
+	if (strcmp(cmd, "billing") == 0) {
+		o->cols = billing_cols;
+		return quotadb_billing(st, &u.period, emit, o, err);
+	}
+	if (strcmp(cmd, "forecast") == 0) {
+		o->cols = forecast_cols;
+		out_record(o, forecast_json(&u, now));
+		return 0;
+	}
+	out_record(o, quotadb_status_json(&u));
+	if (strcmp(cmd, "check") == 0)
+		return quota_check_level(u.used, u.limit, opt_warn);
+	return 0;
+}
+
+static const char *const commands[] = {
+	"status", "set", "check", "history", "log", "forecast", "billing",
+	NULL
+};
+
+static void
+check_args(const char *cmd)
+{
+	int i;
+
+	for (i = 0; commands[i]; i++)
+		if (strcmp(cmd, commands[i]) == 0)
+			break;
+	if (!commands[i])
+		cli_usage_error(&cli, "unknown command '%s'", cmd);
+	if (strcmp(cmd, "set") == 0 && opt_limit < 0 && !opt_start)
+		cli_usage_error(&cli, "set needs --limit or "
+				"--subscription-start");
+	if (strcmp(cmd, "set") != 0 && (opt_limit >= 0 || opt_start))
+		cli_usage_error(&cli, "--limit and --subscription-start "
+				"go with 'set'");
+	if (strcmp(cmd, "check") != 0 && opt_warn_set)
+		cli_usage_error(&cli, "--warn goes with 'check'");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct wa_config cfg;
+	struct wa_err err;
+	struct store *st;
+	struct out o;
+	const char *cmd = "status";
+	int i, status;
+
+	graph_global_init();
+	wa_err_clear(&err);
+	i = cli_parse(&cli, argc, argv, "", longopts, handle, NULL);
+	if (i < argc)
+		cmd = argv[i++];
+	if (i < argc)
+		cli_usage_error(&cli, "unexpected argument '%s'", argv[i]);
+	check_args(cmd);
+	config_load(&cfg, cli.db);
+	if (store_open(&st, cfg.db_path, &err) < 0) {
+		wa_warn(&err, 0);
+		return err.sysexit;
+	}
+	out_init(&o, stdout, cli.out, status_cols);
+	status = run(st, cmd, &o, &err);
+	if (status < 0) {
+		wa_warn(&err, 0);
+		status = err.sysexit;
+	}
+	if (out_finish(&o) < 0 && status < WA_EX_USAGE) {
+		fprintf(stderr, "wa-quota: io: cannot write output\n");
+		status = WA_EX_IOERR;
+	}
+	store_close(st);
+	config_release(&cfg);
+	graph_global_cleanup();
+	return status;
+}

@@ -1,0 +1,465 @@
+/* SPDX-License-Identifier: MIT */
+/* wa-view: the help desk: list threads through views, show, search, assign, close, contacts. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "wa.h"
+#include "contacts.h"
+#include "views.h"
+
+static const char usage[] =
+	"usage: wa-view list [--view NAME] [--status open|closed|sent|all]\n"
+	"           [--source whatsapp] [--owner USER | --unassigned]\n"
+	"           [--channel ID] [--contact ID] [--search TEXT] [--since T]\n"
+	"           [--limit N] [--window open|closed|closing[:DURATION]]\n"
+	"           [--where JQ] [--as USER]\n"
+	"       wa-view show THREAD | --ticket N\n"
+	"       wa-view search TEXT [--limit N]\n"
+	"       wa-view assign TICKET OWNER | close TICKET | reopen TICKET\n"
+	"       wa-view history TICKET\n"
+	"       wa-view create NAME [filters] [--sharing private|team|everyone]\n"
+	"       wa-view views | delete NAME\n"
+	"       wa-view contacts add [--name N] [--email E] [--phone P]\n"
+	"           [--mobile-phone P]\n"
+	"       wa-view contacts import [FILE ...] | contacts list\n"
+	"       common: [--as USER] [--db PATH] [--json | --table]\n";
+
+enum {
+	OPT_VIEW = CLI_OPT_FIRST_FREE,
+	OPT_SHARING, OPT_AS, OPT_TICKET, OPT_NAME, OPT_EMAIL, OPT_PHONE,
+	OPT_MOBILE,
+	OPT_FILTER = CLI_OPT_FIRST_FREE + 0x40	/* + enum views_key */
+};
+
+#define FILTER_OPT(name, has, key) \
+	{ name, has, NULL, OPT_FILTER + (key) }
+
+static const struct option longopts[] = {
+	CLI_COMMON_OPTIONS,
+	{ "view", required_argument, NULL, OPT_VIEW },
+	{ "sharing", required_argument, NULL, OPT_SHARING },
+	{ "as", required_argument, NULL, OPT_AS },
+	{ "ticket", required_argument, NULL, OPT_TICKET },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "email", required_argument, NULL, OPT_EMAIL },
+	{ "phone", required_argument, NULL, OPT_PHONE },
+	{ "mobile-phone", required_argument, NULL, OPT_MOBILE },
+	FILTER_OPT("status", required_argument, VIEWS_STATUS),
+	FILTER_OPT("source", required_argument, VIEWS_SOURCE),
+	FILTER_OPT("owner", required_argument, VIEWS_OWNER),
+	FILTER_OPT("unassigned", no_argument, VIEWS_UNASSIGNED),
+	FILTER_OPT("channel", required_argument, VIEWS_CHANNEL),
+	FILTER_OPT("contact", required_argument, VIEWS_CONTACT),
+	FILTER_OPT("search", required_argument, VIEWS_SEARCH),
+	FILTER_OPT("since", required_argument, VIEWS_SINCE),
+	FILTER_OPT("limit", required_argument, VIEWS_LIMIT),
+	FILTER_OPT("window", required_argument, VIEWS_WINDOW),
+	FILTER_OPT("where", required_argument, VIEWS_WHERE),
+	{ NULL, 0, NULL, 0 }
+};
+
+static struct cli cli = { usage, NULL, OUT_AUTO };
+static struct views_filter filter;	/* from the command line */
+static int nfilters;			/* how many were given */
+static const char *opt_view, *opt_sharing, *opt_as;
+static long long opt_ticket;
+static jv contact_opts;			/* contacts add: the record */
+
+static const struct out_col list_cols[] = {
+	{ "ticket_id", "TICKET", 0 }, { "status", "STATUS", 0 },
+	{ "owner", "OWNER", 12 }, { "contact", "CONTACT", 20 },
+	{ "wa_id", "WA_ID", 0 }, { "channel", "CHANNEL", 0 },
+	{ "last_message_at", "LAST MESSAGE", 0 }, { "unread", "NEW", 0 },
+	{ "session_open", "OPEN", 0 }, { "preview", "PREVIEW", 48 },
+	{ NULL, NULL, 0 }
+};
+static const struct out_col show_cols[] = {
+	{ "time", "TIME", 0 }, { "direction", "DIR", 0 },
+	{ "from", "FROM", 0 }, { "to", "TO", 0 }, { "type", "TYPE", 0 },
+	{ "status", "STATUS", 0 }, { "read_at", "READ", 0 },
+	{ "text", "TEXT", 60 }, { NULL, NULL, 0 }
+};
+static const struct out_col search_cols[] = {
+	{ "time", "TIME", 0 }, { "thread_id", "THREAD", 0 },
+	{ "ticket_id", "TICKET", 0 }, { "contact", "CONTACT", 20 },
+	{ "direction", "DIR", 0 }, { "snippet", "SNIPPET", 60 },
+	{ NULL, NULL, 0 }
+};
+static const struct out_col view_cols[] = {
+	{ "name", "NAME", 0 }, { "owner", "OWNER", 0 },
+	{ "sharing", "SHARING", 0 }, { "builtin", "BUILTIN", 0 },
+	{ "filters", "FILTERS", 60 }, { NULL, NULL, 0 }
+};
+static const struct out_col ticket_cols[] = {
+	{ "ticket_id", "TICKET", 0 }, { "thread_id", "THREAD", 0 },
+	{ "status", "STATUS", 0 }, { "owner", "OWNER", 0 },
+	{ "changed", "CHANGED", 0 }, { "updated_at", "UPDATED", 0 },
+	{ NULL, NULL, 0 }
+};
+static const struct out_col event_cols[] = {
+	{ "at", "AT", 0 }, { "action", "ACTION", 0 },
+	{ "actor", "BY", 0 }, { "from", "FROM", 0 }, { "to", "TO", 0 },
+	{ NULL, NULL, 0 }
+};
+static const struct out_col contact_cols[] = {
+	{ "contact_id", "ID", 0 }, { "name", "NAME", 24 },
+	{ "email", "EMAIL", 28 }, { "phone", "PHONE", 0 },
+	{ "mobile_phone", "MOBILE", 0 }, { "wa_id", "WA_ID", 0 },
+	{ "threads", "THREADS", 0 }, { NULL, NULL, 0 }
+};
+
+static void
+contact_opt(const char *key, const char *arg)
+{
+	contact_opts = jv_object_set(contact_opts, jv_string(key),
+				     jv_string(arg));
+}
+
+static void
+handle(int opt, const char *arg, void *ctx)
+{
+	struct wa_err err;
+
+	if (opt >= OPT_FILTER && opt < OPT_FILTER + VIEWS_NKEYS) {
+		if (views_filter_set(&filter, (enum views_key)(opt - OPT_FILTER),
+				     arg ? arg : "true", &err) < 0)
+			cli_usage_error(&cli, "%s", err.message);
+		nfilters++;
+		return;
+	}
+	switch (opt) {
+	case OPT_VIEW: opt_view = arg; break;
+	case OPT_SHARING: opt_sharing = arg; break;
+	case OPT_AS: opt_as = arg; break;
+	case OPT_TICKET:
+		if (parse_int(arg, 1, INT64_MAX, &opt_ticket) < 0)
+			cli_usage_error(&cli, "--ticket: '%s' is not a ticket "
+					"number", arg);
+		break;
+	case OPT_NAME: contact_opt("name", arg); break;
+	case OPT_EMAIL: contact_opt("email", arg); break;
+	case OPT_PHONE: contact_opt("phone", arg); break;
+	case OPT_MOBILE: contact_opt("mobile_phone", arg); break;
+	default: cli_usage_error(&cli, "unexpected option");
+	}
+}
+
+static void
+emit(jv rec, void *ctx)
+{
+	out_record(ctx, rec);
+}
+
+static int64_t
+id_arg(const char *what, const char *s)
+{
+	long long v;
+
+	if (!s)
+		cli_usage_error(&cli, "missing %s", what);
+	if (*s == '#')
+		s++;
+	if (parse_int(s, 1, INT64_MAX, &v) < 0)
+		cli_usage_error(&cli, "%s: '%s' is not a number", what, s);
+	return v;
+}
+
+/* A rejected operation: the result record on stdout, the line on stderr. */
+static int
+rejected(struct out *o, const struct wa_err *err, jv input)
+{
+	wa_warn(err, 0);
+	if (err->sysexit != WA_EX_REJECTED) {
+		jv_free(input);
+		return err->sysexit;
+	}
+	out_record(o, wa_err_result(err, input, 0));
+	return WA_EX_REJECTED;
+}
+
+static int
+cmd_list(struct store *st, struct out *o, const char *user,
+	 struct wa_err *err)
+{
+	struct views_filter f;
+	long where_errors = 0;
+	int rc;
+
+	views_filter_init(&f);
+	if (opt_view && views_resolve(st, opt_view, user, &f, err) < 0) {
+		views_filter_release(&f);
+		return rejected(o, err, JV_OBJECT(jv_string("view"),
+						  jv_string(opt_view)));
+	}
+	views_filter_merge(&f, &filter);
+	o->cols = list_cols;
+	rc = views_list(st, &f, wa_now(), o->table ? 50 : 0, emit, o,
+			&where_errors, err);
+	views_filter_release(&f);
+	if (rc < 0) {
+		wa_warn(err, 0);
+		return err->sysexit;
+	}
+	if (where_errors)
+		wa_warnx("--where failed on %ld row%s (taken as false)",
+			 where_errors, where_errors == 1 ? "" : "s");
+	return 0;
+}
+
+static int
+cmd_import(struct store *st, struct out *o, struct wa_config *cfg,
+	   int argc, char **argv, struct wa_err *err)
+{
+	int i = 0, status = 0, rc;
+
+	do {
+		const char *name = i < argc ? argv[i] : "-";
+		FILE *fp = strcmp(name, "-") == 0 ? stdin : fopen(name, "r");
+		struct jsonl *r;
+		long line;
+		jv rec, res;
+
+		if (!fp) {
+			wa_err_set(err, WA_EX_DATAERR, "invalid_input",
+				   "cannot open '%s'", name);
+			wa_warn(err, 0);
+			return WA_EX_DATAERR;
+		}
+		r = jsonl_open(fp, name);
+		while ((rc = jsonl_next(r, &rec, &line, err)) != 0) {
+			if (rc == -2) {
+				wa_warn(err, line);
+				status = err->sysexit;
+				break;
+			}
+			if (rc == 1 && contacts_upsert(st, rec, cfg->default_cc,
+						       wa_now(), &res,
+						       err) == 0) {
+				out_record(o, res);
+				jv_free(rec);
+				continue;
+			}
+			wa_warn(err, line);
+			if (err->sysexit != WA_EX_REJECTED) {
+				jv_free(rec);
+				status = err->sysexit;
+				break;
+			}
+			out_record(o, wa_err_result(err, rc == 1 ? rec :
+						    jv_invalid(), line));
+			status = wa_exit_merge(status, WA_EX_REJECTED);
+		}
+		jsonl_close(r);
+		if (fp != stdin)
+			fclose(fp);
+	} while (++i < argc && status < WA_EX_USAGE);
+	return status;
+}
+
+static int
+cmd_contacts(struct store *st, struct out *o, struct wa_config *cfg,
+	     int argc, char **argv, struct wa_err *err)
+{
+	const char *sub = argc > 0 ? argv[0] : "list";
+	jv res;
+
+	o->cols = contact_cols;
+	if (strcmp(sub, "import") == 0)
+		return cmd_import(st, o, cfg, argc - 1, argv + 1, err);
+	if (argc > 1)
+		cli_usage_error(&cli, "unexpected argument '%s'", argv[1]);
+	if (strcmp(sub, "list") == 0) {
+		if (contacts_list(st, emit, o, err) == 0)
+			return 0;
+		wa_warn(err, 0);
+		return err->sysexit;
+	}
+	if (strcmp(sub, "add") != 0)
+		cli_usage_error(&cli, "unknown contacts command '%s'", sub);
+	if (contacts_upsert(st, contact_opts, cfg->default_cc, wa_now(), &res,
+			    err) < 0)
+		return rejected(o, err, jv_copy(contact_opts));
+	out_record(o, res);
+	return 0;
+}
+
+static int
+cmd_ticket(struct store *st, struct out *o, const char *cmd, int argc,
+	   char **argv, const char *user, struct wa_err *err)
+{
+	enum views_action a = strcmp(cmd, "assign") == 0 ? VIEWS_ASSIGN :
+		strcmp(cmd, "close") == 0 ? VIEWS_CLOSE : VIEWS_REOPEN;
+	int want = a == VIEWS_ASSIGN ? 2 : 1;
+	int64_t id = id_arg("TICKET", argc > 0 ? argv[0] : NULL);
+	jv res;
+
+	if (argc != want)
+		cli_usage_error(&cli, "%s takes %s", cmd, want == 2 ?
+				"TICKET OWNER" : "TICKET");
+	o->cols = ticket_cols;
+	if (views_ticket_change(st, id, a, want == 2 ? argv[1] : NULL, user,
+				wa_now(), &res, err) < 0)
+		return rejected(o, err, JV_OBJECT(
+			jv_string("ticket_id"), jv_string(argv[0])));
+	out_record(o, res);
+	return 0;
+}
+
+static int
+cmd_views(struct store *st, struct out *o, const char *cmd, int argc,
+	  char **argv, const char *user, struct wa_err *err)
+{
+	jv res;
+	int rc;
+
+	o->cols = view_cols;
+	if (strcmp(cmd, "views") == 0) {
+		if (argc)
+			cli_usage_error(&cli, "views takes no argument");
+		rc = views_each(st, user, emit, o, err);
+		if (rc < 0)
+			wa_warn(err, 0);
+		return rc < 0 ? err->sysexit : 0;
+	}
+	if (argc != 1)
+		cli_usage_error(&cli, "%s takes NAME", cmd);
+	if (strcmp(cmd, "create") == 0)
+		rc = views_create(st, argv[0], user, opt_sharing, &filter,
+				  wa_now(), &res, err);
+	else
+		rc = views_delete(st, argv[0], user, &res, err);
+	if (rc < 0)
+		return rejected(o, err, JV_OBJECT(jv_string("name"),
+						  jv_string(argv[0])));
+	out_record(o, res);
+	return 0;
+}
+
+static int
+cmd_show(struct store *st, struct out *o, int argc, char **argv,
+	 struct wa_err *err)
+{
+	int64_t thread = argc > 0 ? id_arg("THREAD", argv[0]) : 0;
+
+	if (argc > 1 || (argc == 0 && !opt_ticket))
+		cli_usage_error(&cli, "show takes THREAD or --ticket N");
+	o->cols = show_cols;
+	if (views_show(st, thread, opt_ticket, wa_now(), emit, o, err) == 0)
+		return 0;
+	return rejected(o, err, argc > 0 ?
+			JV_OBJECT(jv_string("thread_id"), jv_string(argv[0])) :
+			JV_OBJECT(jv_string("ticket_id"),
+				  jv_string_fmt("%lld", opt_ticket)));
+}
+
+/* Options each command takes beyond the common ones. */
+static void
+check_options(const char *cmd)
+{
+	int list = strcmp(cmd, "list") == 0, create = !strcmp(cmd, "create");
+
+	if (nfilters && !list && !create &&
+	    !(strcmp(cmd, "search") == 0 && nfilters == 1 &&
+	      filter.v[VIEWS_LIMIT]))
+		cli_usage_error(&cli, "filters go with list and create");
+	if (opt_view && !list)
+		cli_usage_error(&cli, "--view goes with list");
+	if (opt_sharing && !create)
+		cli_usage_error(&cli, "--sharing goes with create");
+	if (opt_ticket && strcmp(cmd, "show") != 0)
+		cli_usage_error(&cli, "--ticket goes with show");
+	if (jv_object_length(jv_copy(contact_opts)) && strcmp(cmd, "contacts"))
+		cli_usage_error(&cli, "--name, --email, --phone and "
+				"--mobile-phone go with contacts add");
+}
+
+static int
+run(struct store *st, struct out *o, struct wa_config *cfg, int argc,
+    char **argv, struct wa_err *err)
+{
+	const char *cmd = argv[0], *user = opt_as ? opt_as : cfg->user;
+	long long n = 0;
+
+	argc--;
+	argv++;
+	if (strcmp(cmd, "list") == 0) {
+		if (argc)
+			cli_usage_error(&cli, "unexpected argument '%s'",
+					argv[0]);
+		return cmd_list(st, o, user, err);
+	}
+	if (strcmp(cmd, "show") == 0)
+		return cmd_show(st, o, argc, argv, err);
+	if (strcmp(cmd, "search") == 0) {
+		if (argc != 1)
+			cli_usage_error(&cli, "search takes one TEXT (quote it)");
+		if (filter.v[VIEWS_LIMIT])
+			parse_int(filter.v[VIEWS_LIMIT], 0, 1 << 30, &n);
+		o->cols = search_cols;
+		if (views_search(st, argv[0], filter.v[VIEWS_LIMIT] ? (long)n :
+				 50, emit, o, err) == 0)
+			return 0;
+		wa_warn(err, 0);
+		return err->sysexit;
+	}
+	if (!strcmp(cmd, "assign") || !strcmp(cmd, "close") ||
+	    !strcmp(cmd, "reopen"))
+		return cmd_ticket(st, o, cmd, argc, argv, user, err);
+	if (strcmp(cmd, "history") == 0) {
+		if (argc != 1)
+			cli_usage_error(&cli, "history takes TICKET");
+		o->cols = event_cols;
+		if (views_ticket_history(st, id_arg("TICKET", argv[0]), emit,
+					 o, err) == 0)
+			return 0;
+		return rejected(o, err, JV_OBJECT(jv_string("ticket_id"),
+						  jv_string(argv[0])));
+	}
+	if (!strcmp(cmd, "views") || !strcmp(cmd, "create") ||
+	    !strcmp(cmd, "delete"))
+		return cmd_views(st, o, cmd, argc, argv, user, err);
+	if (strcmp(cmd, "contacts") == 0)
+		return cmd_contacts(st, o, cfg, argc, argv, err);
+	cli_usage_error(&cli, "unknown command '%s'", cmd);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct wa_config cfg;
+	struct wa_err err;
+	struct store *st;
+	struct out o;
+	int i, status;
+
+	graph_global_init();
+	wa_err_clear(&err);
+	views_filter_init(&filter);
+	contact_opts = jv_object();
+	i = cli_parse(&cli, argc, argv, "", longopts, handle, NULL);
+	if (i >= argc)
+		cli_usage_error(&cli, "missing command");
+	check_options(argv[i]);
+	if (strcmp(argv[i], "list") && strcmp(argv[i], "show") &&
+	    strcmp(argv[i], "search") && strcmp(argv[i], "views") &&
+	    strcmp(argv[i], "history"))
+		signal(SIGPIPE, SIG_IGN);	/* changes: commit, then print */
+	config_load(&cfg, cli.db);
+	if (store_open(&st, cfg.db_path, &err) < 0) {
+		wa_warn(&err, 0);
+		return err.sysexit;
+	}
+	out_init(&o, stdout, cli.out, NULL);
+	status = run(st, &o, &cfg, argc - i, argv + i, &err);
+	if (out_finish(&o) < 0 && status < WA_EX_USAGE) {
+		fprintf(stderr, "wa-view: io: cannot write output\n");
+		status = WA_EX_IOERR;
+	}
+	store_close(st);
+	views_filter_release(&filter);
+	jv_free(contact_opts);
+	config_release(&cfg);
+	graph_global_cleanup();
+	return status;
+}

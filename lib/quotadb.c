@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: MIT */
+/* Conversation usage from the store: settings, counts, log, history, billing. */
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "quotadb.h"
+#include "util.h"
+
+static const char SQL_FIRST_CONNECT[] =
+	"SELECT min(connected_at) FROM channels";
+static const char SQL_VERIFIED[] =
+	"SELECT verified FROM business WHERE id = 1";
+static const char SQL_COUNT[] =
+	"SELECT count(*),"
+	" coalesce(sum(kind = 'user_initiated'), 0),"
+	" coalesce(sum(kind = 'business_initiated'), 0)"
+	" FROM conversations WHERE started_at >= ?1 AND started_at < ?2";
+static const char SQL_DAILY[] =
+	"SELECT count(*) FROM conversations"
+	" WHERE kind = 'business_initiated'"
+	" AND started_at > ?1 - 86400 AND started_at <= ?1";
+static const char SQL_FIRST_CONV[] =
+	"SELECT min(started_at) FROM conversations";
+static const char SQL_LOG[] =
+	"SELECT c.id, c.kind, c.started_at, c.channel_id, c.contact_id,"
+	" k.wa_id, k.bsuid,"
+	" coalesce(m.thread_id, (SELECT m2.thread_id FROM messages m2"
+	"   WHERE m2.conversation_id = c.id ORDER BY m2.id LIMIT 1))"
+	" FROM conversations c"
+	" LEFT JOIN contacts k ON k.id = c.contact_id"
+	" LEFT JOIN messages m ON m.id = c.first_message_id"
+	" WHERE c.started_at >= ?1 AND c.started_at < ?2"
+	" ORDER BY c.started_at, c.id";
+/* Meta's pricing per message: PMP says type "regular" for a billed
+ * message; the older conversation-based model says billable true. */
+static const char SQL_BILLING[] =
+	"SELECT pricing_category, max(pricing_model), count(*),"
+	" coalesce(sum(bill), 0) FROM ("
+	"  SELECT wamid, max(pricing_category) AS pricing_category,"
+	"   max(pricing_model) AS pricing_model,"
+	"   max(CASE WHEN pricing_type IS NOT NULL"
+	"        THEN pricing_type = 'regular'"
+	"        ELSE coalesce(billable, 0) END) AS bill"
+	"  FROM messages"
+	"  WHERE direction = 'out' AND wamid IS NOT NULL"
+	"   AND pricing_category IS NOT NULL"
+	"   AND timestamp >= ?1 AND timestamp < ?2"
+	"  GROUP BY wamid)"
+	" GROUP BY pricing_category ORDER BY pricing_category";
+
+/* Strict "YYYY-MM-DD" to midnight UTC; -1 when malformed. */
+static int
+parse_date(const char *s, int64_t *out)
+{
+	int y, m, d, i;
+
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+			return -1;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+	    (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (y < 1970 || m < 1 || m > 12 || d < 1 ||
+	    d > time_days_in_month(y, m))
+		return -1;
+	*out = time_from_ymd(y, m, d);
+	return 0;
+}
+
+static int
+read_limit(struct store *st, long *limit, struct wa_err *err)
+{
+	char *v = store_setting_get(st, QUOTADB_KEY_LIMIT);
+	long long n;
+
+	*limit = QUOTA_DEFAULT_LIMIT;
+	if (!v)
+		return 0;
+	if (parse_int(v, 0, INT_MAX, &n) < 0) {
+		wa_err_set(err, WA_EX_CONFIG, "invalid_input",
+			   "setting '%s' is not a count: '%s'",
+			   QUOTADB_KEY_LIMIT, v);
+		free(v);
+		return -1;
+	}
+	free(v);
+	*limit = (long)n;
+	return 0;
+}
+
+static int
+read_start(struct store *st, int64_t now, struct quotadb_usage *u,
+	   struct wa_err *err)
+{
+	char *v = store_setting_get(st, QUOTADB_KEY_START);
+	sqlite3_stmt *s;
+	int y, m, d, rc;
+
+	u->start_is_default = v == NULL;
+	if (v) {
+		rc = parse_date(v, &u->subscription_start);
+		if (rc < 0)
+			wa_err_set(err, WA_EX_CONFIG, "invalid_input",
+				   "setting '%s' is not a date (YYYY-MM-DD): "
+				   "'%s'", QUOTADB_KEY_START, v);
+		free(v);
+		return rc;
+	}
+	s = store_stmt(st, SQL_FIRST_CONNECT);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return store_fail(st, err, "read channels");
+	}
+	if (sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		time_to_ymd(sqlite3_column_int64(s, 0), &y, &m, &d);
+	} else {
+		time_to_ymd(now, &y, &m, &d);
+		d = 1;
+	}
+	sqlite3_reset(s);
+	u->subscription_start = time_from_ymd(y, m, d);
+	return 0;
+}
+
+/* One integer from a one-row query with ?1 = a; -1 with err on error. */
+static int
+count1(struct store *st, const char *sql, int64_t a, long *out,
+       struct wa_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, sql);
+
+	store_bind_int(s, 1, a);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return store_fail(st, err, "count conversations");
+	}
+	*out = (long)sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return 0;
+}
+
+int
+quotadb_count(struct store *st, const struct quota_period *p,
+	      struct quotadb_usage *out, struct wa_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_COUNT);
+
+	store_bind_int(s, 1, p->start);
+	store_bind_int(s, 2, p->end);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return store_fail(st, err, "count conversations");
+	}
+	out->used = (long)sqlite3_column_int64(s, 0);
+	out->user_initiated = (long)sqlite3_column_int64(s, 1);
+	out->business_initiated = (long)sqlite3_column_int64(s, 2);
+	sqlite3_reset(s);
+	return 0;
+}
+
+int
+quotadb_usage(struct store *st, int64_t now, struct quotadb_usage *out,
+	      struct wa_err *err)
+{
+	sqlite3_stmt *s;
+
+	memset(out, 0, sizeof(*out));
+	if (read_limit(st, &out->limit, err) < 0 ||
+	    read_start(st, now, out, err) < 0)
+		return -1;
+	out->reset_day = quota_period_for(out->subscription_start, now,
+					  &out->period);
+	if (quotadb_count(st, &out->period, out, err) < 0 ||
+	    count1(st, SQL_DAILY, now, &out->daily_business_initiated,
+		   err) < 0)
+		return -1;
+	s = store_stmt(st, SQL_VERIFIED);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		out->verified = sqlite3_column_int(s, 0) != 0;
+	sqlite3_reset(s);
+	return 0;
+}
+
+jv
+quotadb_status_json(const struct quotadb_usage *u)
+{
+	long left = u->limit - u->used;
+	jv daily = JV_OBJECT(jv_string("limit"),
+			     u->verified ? jv_null() :
+			     jv_number(QUOTA_DAILY_UNVERIFIED),
+			     jv_string("used"),
+			     jv_number(u->daily_business_initiated));
+
+	return JV_OBJECT(jv_string("period_start"), time_jv(u->period.start),
+			 jv_string("period_end"), time_jv(u->period.end),
+			 jv_string("limit"), jv_number(u->limit),
+			 jv_string("used"), jv_number(u->used),
+			 jv_string("remaining"), jv_number(left > 0 ? left : 0),
+			 jv_string("user_initiated"),
+			 jv_number(u->user_initiated),
+			 jv_string("business_initiated"),
+			 jv_number(u->business_initiated),
+			 jv_string("daily_business_initiated"), daily);
+}
+
+int
+quotadb_set(struct store *st, long limit, const char *start,
+	    struct wa_err *err)
+{
+	char buf[32];
+	int64_t t;
+
+	if (start && parse_date(start, &t) < 0)
+		return wa_err_set(err, WA_EX_USAGE, "invalid_input",
+				  "'%s' is not a date: use YYYY-MM-DD", start);
+	if (store_begin(st, err) < 0)
+		return -1;
+	if (limit >= 0) {
+		snprintf(buf, sizeof(buf), "%ld", limit);
+		if (store_setting_set(st, QUOTADB_KEY_LIMIT, buf, err) < 0)
+			goto fail;
+	}
+	if (start && store_setting_set(st, QUOTADB_KEY_START, start, err) < 0)
+		goto fail;
+	return store_commit(st, err);
+fail:
+	store_rollback(st);
+	return -1;
+}
+
+int
+quotadb_log(struct store *st, const struct quota_period *p,
+	    void (*fn)(jv rec, void *ctx), void *ctx, struct wa_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_LOG);
+	int rc;
+
+	store_bind_int(s, 1, p->start);
+	store_bind_int(s, 2, p->end);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		fn(JV_OBJECT(jv_string("conversation_id"),
+			     store_col_str(s, 0),
+			     jv_string("kind"), store_col_str(s, 1),
+			     jv_string("started_at"), store_col_time(s, 2),
+			     jv_string("channel"), store_col_str(s, 3),
+			     jv_string("contact_id"), store_col_str(s, 4),
+			     jv_string("wa_id"), store_col_str(s, 5),
+			     jv_string("bsuid"), store_col_str(s, 6),
+			     jv_string("thread_id"), store_col_str(s, 7)),
+		   ctx);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, err, "read conversations");
+}
+
+int
+quotadb_billing(struct store *st, const struct quota_period *p,
+		void (*fn)(jv rec, void *ctx), void *ctx, struct wa_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_BILLING);
+	int rc;
+
+	store_bind_int(s, 1, p->start);
+	store_bind_int(s, 2, p->end);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		fn(JV_OBJECT(jv_string("category"), store_col_str(s, 0),
+			     jv_string("pricing_model"), store_col_str(s, 1),
+			     jv_string("messages"), store_col_int(s, 2),
+			     jv_string("billable"), store_col_int(s, 3),
+			     jv_string("period_start"), time_jv(p->start),
+			     jv_string("period_end"), time_jv(p->end)), ctx);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, err, "read pricing");
+}
+
+int
+quotadb_history(struct store *st, const struct quotadb_usage *u,
+		void (*fn)(jv rec, void *ctx), void *ctx, struct wa_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_FIRST_CONV);
+	struct quota_period p = u->period;
+	struct quotadb_usage c;
+	int64_t first;
+	int n = 0;
+
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return store_fail(st, err, "read conversations");
+	}
+	first = sqlite3_column_type(s, 0) == SQLITE_NULL ? p.start :
+		sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	/* Back to the period holding the first conversation; a bound keeps
+	 * a stray timestamp from walking back for ever. */
+	while (first < p.start && n++ < QUOTADB_HISTORY_MAX)
+		quota_period_prev(u->reset_day, &p, &p);
+	for (; p.start <= u->period.start;
+	     quota_period_next(u->reset_day, &p, &p)) {
+		if (quotadb_count(st, &p, &c, err) < 0)
+			return -1;
+		fn(JV_OBJECT(jv_string("period_start"), time_jv(p.start),
+			     jv_string("period_end"), time_jv(p.end),
+			     jv_string("used"), jv_number(c.used),
+			     jv_string("user_initiated"),
+			     jv_number(c.user_initiated),
+			     jv_string("business_initiated"),
+			     jv_number(c.business_initiated),
+			     jv_string("current"),
+			     jv_bool(p.start == u->period.start)), ctx);
+	}
+	return 0;
+}

@@ -1248,338 +1248,93 @@ fail:
 	return -1;
 }
 
-/* ---- the store ---- */
-
-static const char SQL_UPSERT[] =
-	"INSERT INTO templates (id, waba_id, name, language, category, "
-	"status, parameter_format, components, quality, reason, updated_at, "
-	"synced_at, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-	"?11, ?11, ?12) ON CONFLICT (waba_id, name, language) DO UPDATE SET "
-	"id = coalesce(excluded.id, id), category = excluded.category, "
-	"status = excluded.status, "
-	"parameter_format = excluded.parameter_format, "
-	"components = excluded.components, quality = excluded.quality, "
-	"reason = excluded.reason, updated_at = excluded.updated_at, "
-	"synced_at = excluded.synced_at, raw = excluded.raw";
-
-/* quality_score is {"score":"GREEN",...} in Graph answers. */
+/* Text of a parameter value for rendering (owned), or invalid. */
 static jv
-quality_of(jv tpl)
+render_value(jv params, const char *key, int pos)
 {
-	jv q = jx_get(tpl, "quality_score");
+	jv v;
 
-	if (jv_get_kind(q) == JV_KIND_OBJECT) {
-		jv s = jx_get(q, "score");
+	if (jv_get_kind(params) == JV_KIND_ARRAY) {
+		if (pos < 0 || pos >= jv_array_length(jv_copy(params)))
+			return jv_invalid();
+		v = jv_array_get(jv_copy(params), pos);
+	} else
+		v = jx_get(params, key);
+	if (jv_get_kind(v) == JV_KIND_STRING)
+		return v;
+	if (jv_get_kind(v) == JV_KIND_NUMBER)
+		return jv_dump_string(v, 0);
+	if (jv_get_kind(v) == JV_KIND_OBJECT) {
+		jv t = jx_get(v, "text");
 
-		jv_free(q);
-		return s;
+		if (jv_get_kind(t) != JV_KIND_STRING) {
+			jv vals = jv_array();
+
+			jv_free(t);
+			/* currency, date_time: {"fallback_value":...} */
+			jv_object_foreach(v, k, o) {
+				jv fb = jx_get(o, "fallback_value");
+
+				if (jv_get_kind(fb) == JV_KIND_STRING)
+					vals = jv_array_append(vals, fb);
+				else
+					jv_free(fb);
+				jv_free(k);
+				jv_free(o);
+			}
+			t = jv_array_length(jv_copy(vals)) > 0 ?
+			    jv_array_get(jv_copy(vals), 0) : jv_invalid();
+			jv_free(vals);
+		}
+		jv_free(v);
+		return t;
 	}
-	return q;
+	jv_free(v);
+	return jv_invalid();
 }
 
-int
-template_upsert(struct store *st, const char *waba, jv tpl, int64_t now,
-		struct wa_err *err)
+jv
+template_render(jv tpl, jv params)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_UPSERT);
-	const char *name = jx_cstr(tpl, "name");
-	const char *lang = jx_cstr(tpl, "language");
-	const char *status = jx_cstr(tpl, "status");
-	char pf[16];
-	jv comps, id, q;
+	struct strbuf sb = STRBUF_INIT;
+	struct phs p = { 0 };
+	const char *text = NULL;
+	jv comps = jx_get(tpl, "components"), out;
+	size_t at = 0;
+	long long n;
+	int i;
 
-	if (!name || !lang)
-		return wa_err_set(err, WA_EX_REJECTED, "invalid_input",
-				  "a template needs a name and a language");
-	upper_copy(pf, sizeof(pf), jx_cstr(tpl, "parameter_format"));
-	comps = jx_get(tpl, "components");
-	if (jv_get_kind(comps) != JV_KIND_ARRAY) {
+	if (jv_get_kind(comps) == JV_KIND_ARRAY)
+		jv_array_foreach(comps, k, c) {
+			if (!text && eq(jx_cstr(c, "type"), "BODY"))
+				text = jx_cstr(c, "text");
+			(void)k;
+			jv_free(c);
+		}
+	if (!text) {
 		jv_free(comps);
-		comps = jv_array();
+		return jv_string("");
 	}
-	id = jx_get(tpl, "id");
-	q = quality_of(tpl);
-	store_bind_jv(s, 1, id);
-	store_bind_text(s, 2, waba);
-	store_bind_text(s, 3, name);
-	store_bind_text(s, 4, lang);
-	store_bind_text(s, 5, jx_cstr(tpl, "category"));
-	store_bind_text(s, 6, status ? status : "PENDING");
-	store_bind_text(s, 7, pf[0] ? pf : "POSITIONAL");
-	store_bind_jv(s, 8, comps);
-	store_bind_jv(s, 9, q);
-	store_bind_text(s, 10, jx_cstr(tpl, "rejected_reason"));
-	store_bind_int(s, 11, now);
-	store_bind_jv(s, 12, tpl);
-	jv_free(id);
-	jv_free(q);
+	phs_scan(text, &p);
+	for (i = 0; i < p.n; i++) {
+		jv v;
+
+		if (parse_int(p.v[i].name, 1, 1000, &n) < 0)
+			n = 0;
+		v = render_value(params, p.v[i].name, (int)n - 1);
+		sb_add(&sb, text + at, p.v[i].start - at);
+		if (jv_is_valid(v))
+			sb_adds(&sb, jv_string_value(v));
+		else
+			sb_add(&sb, text + p.v[i].start,
+			       p.v[i].end - p.v[i].start);
+		at = p.v[i].end;
+		jv_free(v);
+	}
+	sb_adds(&sb, text + at);
+	phs_release(&p);
+	out = jv_string(sb_str(&sb));
+	sb_release(&sb);
 	jv_free(comps);
-	return store_step_done(st, s, err);
-}
-
-#define TEMPLATE_COLS \
-	"waba_id, id, name, language, status, category, parameter_format, " \
-	"components, quality, reason, updated_at"
-
-static jv
-row_json(sqlite3_stmt *s)
-{
-	jv r = JV_OBJECT(jv_string("waba"), store_col_str(s, 0),
-			 jv_string("id"), store_col_str(s, 1),
-			 jv_string("name"), store_col_str(s, 2),
-			 jv_string("language"), store_col_str(s, 3),
-			 jv_string("status"), store_col_str(s, 4),
-			 jv_string("category"), store_col_str(s, 5),
-			 jv_string("parameter_format"), store_col_str(s, 6),
-			 jv_string("components"), store_col_json(s, 7),
-			 jv_string("quality"), store_col_str(s, 8));
-
-	r = jv_object_set(r, jv_string("reason"), store_col_str(s, 9));
-	return jv_object_set(r, jv_string("updated_at"),
-			     store_col_time(s, 10));
-}
-
-static const char SQL_GET[] =
-	"SELECT " TEMPLATE_COLS " FROM templates WHERE (?1 IS NULL OR "
-	"waba_id = ?1) AND name = ?2 AND language = ?3 ORDER BY waba_id "
-	"LIMIT 1";
-
-int
-template_get(struct store *st, const char *waba, const char *name,
-	     const char *language, jv *out, struct wa_err *err)
-{
-	sqlite3_stmt *s = store_stmt(st, SQL_GET);
-	int rc;
-
-	*out = jv_invalid();
-	store_bind_text(s, 1, waba);
-	store_bind_text(s, 2, name);
-	store_bind_text(s, 3, language);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*out = row_json(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, err, "read template");
-	return rc == SQLITE_ROW;
-}
-
-static const char SQL_LIST[] =
-	"SELECT " TEMPLATE_COLS " FROM templates WHERE "
-	"(?1 IS NULL OR waba_id = ?1) AND (?2 IS NULL OR name = ?2) AND "
-	"(?3 IS NULL OR language = ?3) AND "
-	"(?4 IS NULL OR upper(status) = upper(?4)) AND "
-	"(?5 IS NULL OR upper(category) = upper(?5)) "
-	"ORDER BY name, language, waba_id";
-
-int
-template_list(struct store *st, const char *waba, const char *name,
-	      const char *language, const char *status,
-	      const char *category, jv *out, struct wa_err *err)
-{
-	sqlite3_stmt *s = store_stmt(st, SQL_LIST);
-	int rc;
-
-	*out = jv_array();
-	store_bind_text(s, 1, waba);
-	store_bind_text(s, 2, name);
-	store_bind_text(s, 3, language);
-	store_bind_text(s, 4, status);
-	store_bind_text(s, 5, category);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		*out = jv_array_append(*out, row_json(s));
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		jv_free(*out);
-		*out = jv_invalid();
-		return store_fail(st, err, "list templates");
-	}
-	return 0;
-}
-
-static const char SQL_DELETE[] =
-	"DELETE FROM templates WHERE waba_id = ?1 AND name = ?2 AND "
-	"(?3 IS NULL OR language = ?3)";
-
-int
-template_delete(struct store *st, const char *waba, const char *name,
-		const char *language, int *n, struct wa_err *err)
-{
-	sqlite3_stmt *s = store_stmt(st, SQL_DELETE);
-
-	store_bind_text(s, 1, waba);
-	store_bind_text(s, 2, name);
-	store_bind_text(s, 3, language);
-	if (store_step_done(st, s, err) < 0)
-		return -1;
-	*n = sqlite3_changes(store_db(st));
-	return 0;
-}
-
-static const char SQL_KEYS[] =
-	"SELECT rowid, name, language FROM templates WHERE waba_id = ?1";
-static const char SQL_DELETE_ROW[] =
-	"DELETE FROM templates WHERE rowid = ?1";
-
-int
-template_prune(struct store *st, const char *waba, jv seen, int *n,
-	       struct wa_err *err)
-{
-	sqlite3_stmt *s = store_stmt(st, SQL_KEYS);
-	int64_t *gone = NULL;
-	size_t ngone = 0, i;
-	int rc;
-
-	*n = 0;
-	store_bind_text(s, 1, waba);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct strbuf key = STRBUF_INIT;
-
-		sb_addf(&key, "%s\t%s", sqlite3_column_text(s, 1),
-			sqlite3_column_text(s, 2));
-		if (!jv_object_has(jv_copy(seen), jv_string(sb_str(&key)))) {
-			gone = xrealloc(gone, (ngone + 1) * sizeof(*gone));
-			gone[ngone++] = sqlite3_column_int64(s, 0);
-		}
-		sb_release(&key);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		free(gone);
-		return store_fail(st, err, "read templates");
-	}
-	for (i = 0; i < ngone; i++) {
-		s = store_stmt(st, SQL_DELETE_ROW);
-		store_bind_int(s, 1, gone[i]);
-		if (store_step_done(st, s, err) < 0) {
-			free(gone);
-			return -1;
-		}
-	}
-	*n = (int)ngone;
-	free(gone);
-	return 0;
-}
-
-static const char SQL_FIND_ID[] =
-	"SELECT rowid FROM templates WHERE id = ?1 ORDER BY rowid LIMIT 1";
-static const char SQL_FIND_KEY[] =
-	"SELECT rowid FROM templates WHERE waba_id = ?1 AND name = ?2 AND "
-	"language = ?3";
-static const char SQL_APPLY[] =
-	"UPDATE templates SET status = coalesce(?2, status), "
-	"category = coalesce(?3, category), quality = coalesce(?4, quality), "
-	"reason = coalesce(?5, reason), id = coalesce(id, ?6), "
-	"updated_at = ?7 WHERE rowid = ?1";
-static const char SQL_INSERT_BARE[] =
-	"INSERT INTO templates (id, waba_id, name, language, category, "
-	"status, quality, reason, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, "
-	"?6, ?7, ?8, ?9)";
-
-/* rowid of the template known by id, else by key; 0 none, -1 error. */
-static int64_t
-find_row(struct store *st, const char *waba, const char *id,
-	 const char *name, const char *language, struct wa_err *err)
-{
-	sqlite3_stmt *s;
-	int64_t row = 0;
-	int rc = SQLITE_DONE;
-
-	if (id) {
-		s = store_stmt(st, SQL_FIND_ID);
-		store_bind_text(s, 1, id);
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW)
-			row = sqlite3_column_int64(s, 0);
-		sqlite3_reset(s);
-	}
-	if (!row && rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, err, "find template");
-	if (row || !waba || !name || !language)
-		return row;
-	s = store_stmt(st, SQL_FIND_KEY);
-	store_bind_text(s, 1, waba);
-	store_bind_text(s, 2, name);
-	store_bind_text(s, 3, language);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		row = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, err, "find template");
-	return row;
-}
-
-int
-template_apply_status(struct store *st, const char *waba, const char *id,
-		      const char *name, const char *language,
-		      const char *status, const char *category,
-		      const char *quality, const char *reason, int64_t now,
-		      struct wa_err *err)
-{
-	char lang[32], *p;
-	const char *st_new = status;
-	sqlite3_stmt *s;
-	int64_t row;
-
-	/* webhooks sometimes spell en_US as en-US */
-	snprintf(lang, sizeof(lang), "%s", language ? language : "");
-	for (p = lang; *p; p++)
-		if (*p == '-')
-			*p = '_';
-	if (eq(status, "REINSTATED"))
-		st_new = "APPROVED";
-	else if (eq(status, "FLAGGED") || eq(status, "LOCKED"))
-		st_new = NULL;
-	if (reason && eq(reason, "NONE"))
-		reason = NULL;
-	row = find_row(st, waba, id, name, language ? lang : NULL, err);
-	if (row < 0)
-		return -1;
-	if (row == 0) {
-		if (!waba || !name || !language)
-			return 0;
-		s = store_stmt(st, SQL_INSERT_BARE);
-		store_bind_text(s, 1, id);
-		store_bind_text(s, 2, waba);
-		store_bind_text(s, 3, name);
-		store_bind_text(s, 4, lang);
-		store_bind_text(s, 5, category);
-		store_bind_text(s, 6, st_new ? st_new : "UNKNOWN");
-		store_bind_text(s, 7, quality);
-		store_bind_text(s, 8, reason);
-		store_bind_int(s, 9, now);
-		return store_step_done(st, s, err);
-	}
-	s = store_stmt(st, SQL_APPLY);
-	store_bind_int(s, 1, row);
-	store_bind_text(s, 2, st_new);
-	store_bind_text(s, 3, category);
-	store_bind_text(s, 4, quality);
-	store_bind_text(s, 5, reason);
-	store_bind_text(s, 6, id);
-	store_bind_int(s, 7, now);
-	return store_step_done(st, s, err);
-}
-
-static const char SQL_WABAS[] =
-	"SELECT DISTINCT waba_id FROM channels WHERE status = 'connected' "
-	"ORDER BY waba_id";
-
-int
-template_wabas(struct store *st, jv *out, struct wa_err *err)
-{
-	sqlite3_stmt *s = store_stmt(st, SQL_WABAS);
-	int rc;
-
-	*out = jv_array();
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		*out = jv_array_append(*out, store_col_str(s, 0));
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		jv_free(*out);
-		*out = jv_invalid();
-		return store_fail(st, err, "list channels");
-	}
-	return 0;
+	return out;
 }

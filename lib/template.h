@@ -27,6 +27,7 @@
 #include <jv.h>
 #include "err.h"
 #include "store.h"
+#include "graph.h"
 
 #define TEMPLATE_MAX_BUTTONS 10
 #define TEMPLATE_BODY_MAX 1024		/* characters */
@@ -97,6 +98,28 @@ int template_build(const struct template_info *info, const char *name,
 		   const char *language, const struct template_args *args,
 		   jv *out, struct wa_err *err);
 
+/* The body text with the parameters (borrowed, as in template_args)
+ * filled in, for the help desk's view and search: owned jv string;
+ * placeholders without a value stay as they are. */
+jv template_render(jv tpl, jv params);
+
+/*
+ * One `wa-template send` input into the message sender_submit() takes
+ * (lib/sender.h): rec (borrowed) completed by flags (borrowed object of
+ * defaults, or invalid) for the keys it lacks; recipient keys of flags
+ * apply only when rec names none. Keys: "template", "language" (may be
+ * left out when the template has one language), "to" | "thread_id" |
+ * "wa_id", "channel", "params", "header_text", "header_image" |
+ * "header_video" | "header_document" (URL, local file, or {"id"|"link"|
+ * "path"}), "header_location", "button_params", "idempotency_key".
+ * The template is looked up in the WABA of the thread's or given channel
+ * (or of the only connected one). Refusals, before any request:
+ * template_not_found, template_not_approved (naming the status),
+ * template_params, invalid_input. *msg owned.
+ */
+int template_message(struct store *st, jv rec, jv flags, jv *msg,
+		     struct wa_err *err);
+
 /* ---- the store (run inside the caller's transaction when writing) ---- */
 
 /* Inserts or replaces a template of waba from a Graph object (borrowed:
@@ -142,5 +165,30 @@ int template_apply_status(struct store *st, const char *waba,
 
 /* The WABAs that have a connected channel: owned array of id strings. */
 int template_wabas(struct store *st, jv *out, struct wa_err *err);
+
+/* ---- at Meta (each runs its own transactions, never across HTTP) ---- */
+
+/* GET /{waba}/message_templates (limit 100, every field we keep),
+ * following paging.next to the end; then one transaction upserts them
+ * all and prunes the local ones Meta no longer has. *out (owned):
+ * {"ok":true,"waba","synced","removed","pages"}. A failed page changes
+ * nothing locally: -1 with Graph's err (69, 75, 77, ...). */
+int template_sync(struct store *st, struct graph *g, const char *waba,
+		  int64_t now, jv *out, struct wa_err *err);
+
+/* Checks tpl (borrowed) offline (template_validate), POSTs it to
+ * /{waba}/message_templates and stores it with Meta's id and status
+ * (PENDING). *out (owned): {"ok":true,"waba","id","name","language",
+ * "status","category"}. */
+int template_create(struct store *st, struct graph *g, const char *waba,
+		    jv tpl, int64_t now, jv *out, struct wa_err *err);
+
+/* DELETE /{waba}/message_templates?name= (every language), or with
+ * &hsm_id= of the stored (name, language) (template_not_found when not
+ * stored); then deletes locally. *out (owned): {"ok":true,"waba","name",
+ * "language","removed"}. */
+int template_remove(struct store *st, struct graph *g, const char *waba,
+		    const char *name, const char *language, jv *out,
+		    struct wa_err *err);
 
 #endif

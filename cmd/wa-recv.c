@@ -5,8 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <pthread.h>
+#include <unistd.h>
 #include "wa.h"
+#include "desk.h"
 #include "ingest.h"
+#include "media.h"
+#include "whserver.h"
 
 #define RECV_BATCH 500		/* deliveries per transaction in file mode */
 #define RECV_MAX_BODY (3 << 20)	/* Meta's payloads are at most 3 MB */
@@ -14,8 +20,9 @@
 static const char usage[] =
 	"usage: wa-recv [--db PATH] [FILE ...]\n"
 	"       wa-recv replay [--since T] [--channel ID] [--db PATH]\n"
-	"       wa-recv serve --listen ADDR:PORT [--path P] [--db PATH]\n"
-	"       wa-recv media [--thread N | --pending] [--db PATH]\n";
+	"       wa-recv serve --listen ADDR:PORT [--path P] [--max-body BYTES]\n"
+	"               [--no-verify-signature] [--port-file F] [--db PATH]\n"
+	"       wa-recv media [--thread N | --pending] [--limit N] [--db PATH]\n";
 
 static int out_failed;		/* a write to stdout failed (EPIPE...) */
 
@@ -343,24 +350,328 @@ main(int argc, char **argv)
 
 /* ==== serve and media: owned by the serve/media engineer ============== */
 
-/* owned by the serve/media engineer */
+enum {
+	OPT_LISTEN = CLI_OPT_FIRST_FREE + 32, OPT_PATH, OPT_MAX_BODY,
+	OPT_NO_VERIFY, OPT_PORT_FILE, OPT_THREAD, OPT_PENDING, OPT_LIMIT
+};
+
+struct serve {
+	struct cli *cli;
+	struct whserver_opts o;
+	struct whserver_ingest wi;	/* the batch callback's context */
+	const char *port_file;
+	int no_verify;
+};
+
+static long long
+num_arg(struct cli *cli, const char *opt, const char *arg, long long min,
+	long long max)
+{
+	long long v;
+
+	if (parse_int(arg, min, max, &v) < 0)
+		cli_usage_error(cli, "%s: '%s' is not a number from %lld to "
+				"%lld", opt, arg, min, max);
+	return v;
+}
+
+static void
+serve_opt(int opt, const char *arg, void *ctx)
+{
+	struct serve *sv = ctx;
+
+	switch (opt) {
+	case OPT_LISTEN:
+		sv->o.listen = arg;
+		break;
+	case OPT_PATH:
+		if (arg[0] != '/')
+			cli_usage_error(sv->cli, "--path must start with '/'");
+		sv->o.path = arg;
+		break;
+	case OPT_MAX_BODY:
+		sv->o.max_body = (size_t)num_arg(sv->cli, "--max-body", arg,
+						 1, 1LL << 30);
+		break;
+	case OPT_NO_VERIFY:
+		sv->no_verify = 1;
+		break;
+	case OPT_PORT_FILE:
+		sv->port_file = arg;
+		break;
+	default:
+		cli_usage_error(sv->cli, "unexpected option");
+	}
+}
+
+/* Prints an event; a delivery that could not be understood is stored
+ * anyway (rule 12) and also reported on stderr. */
+static void
+serve_emit(jv ev, void *ctx)
+{
+	const char *kind = jx_cstr(ev, "event");
+
+	if (kind && strcmp(kind, "error") == 0) {
+		jv msg = jx_path(ev, "error", "message", NULL);
+		const char *m = jx_cstr(ev, "message");
+
+		if (!m && jv_get_kind(msg) == JV_KIND_STRING)
+			m = jv_string_value(msg);
+		wa_warnx("stored a delivery it cannot read: %s",
+			 m ? m : "not a webhook");
+		jv_free(msg);
+	}
+	emit(ev, ctx);
+}
+
+static void
+serve_after(void *ctx)
+{
+	struct whserver_ingest *wi = ctx;
+
+	ingest_flush(wi->in, serve_emit, NULL);
+	if (fflush(stdout) == EOF)
+		out_failed = 1;
+	if (out_failed)		/* the events have no reader: stop */
+		kill(getpid(), SIGTERM);
+}
+
+static void
+serve_log(void *ctx, const struct wa_err *err)
+{
+	(void)ctx;
+	wa_warn(err, 0);
+}
+
+static int
+serve_run(struct serve *sv)
+{
+	struct whserver *srv;
+	struct whserver_stats stats;
+	struct wa_err err;
+	sigset_t set;
+	unsigned left;
+	int sig;
+
+	/* Every thread inherits the mask; the main thread takes signals. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	wa_err_clear(&err);
+	if (whserver_start(&srv, &sv->o, &err) < 0) {
+		wa_warn(&err, 0);
+		return err.sysexit;
+	}
+	fprintf(stderr, "wa-recv: listening on %s (port %u), path %s%s\n",
+		sv->o.listen, whserver_port(srv), sv->o.path,
+		sv->no_verify ? ", signatures NOT checked" : "");
+	if (sv->port_file &&
+	    whserver_write_port(srv, sv->port_file, &err) < 0) {
+		wa_warn(&err, 0);
+		kill(getpid(), SIGTERM);
+	}
+	sigwait(&set, &sig);
+	left = whserver_stop(srv, &stats);
+	if (left)
+		wa_warnx("%u requests unfinished at shutdown (not stored; "
+			 "Meta sends them again)", left);
+	fprintf(stderr, "wa-recv: stopped: %lu deliveries stored in %lu "
+		"transactions, %lu refused, %lu not stored\n", stats.accepted,
+		stats.batches, stats.rejected, stats.failed);
+	return out_failed ? WA_EX_IOERR : 0;
+}
+
 static int
 cmd_serve(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "wa-recv: usage: serve is not implemented yet\n%s",
-		usage);
-	return WA_EX_USAGE;
+	static const struct option longopts[] = {
+		CLI_COMMON_OPTIONS,
+		{ "listen", required_argument, NULL, OPT_LISTEN },
+		{ "path", required_argument, NULL, OPT_PATH },
+		{ "max-body", required_argument, NULL, OPT_MAX_BODY },
+		{ "no-verify-signature", no_argument, NULL, OPT_NO_VERIFY },
+		{ "port-file", required_argument, NULL, OPT_PORT_FILE },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cli cli = { usage, NULL, OUT_AUTO };
+	struct serve sv;
+	struct wa_config cfg;
+	struct wa_err err;
+	int n, rc;
+
+	memset(&sv, 0, sizeof(sv));
+	sv.cli = &cli;
+	whserver_opts_default(&sv.o);
+	n = cli_parse(&cli, argc, argv, "", longopts, serve_opt, &sv);
+	if (n < argc)
+		cli_usage_error(&cli, "serve takes no operands");
+	if (!sv.o.listen)
+		cli_usage_error(&cli, "serve needs --listen ADDR:PORT");
+	config_load(&cfg, cli.db);
+	wa_err_clear(&err);
+	if (!cfg.app_secret && !sv.no_verify) {
+		config_release(&cfg);
+		wa_err_set(&err, WA_EX_CONFIG, "config", "WA_APP_SECRET is not "
+			   "set: cannot check X-Hub-Signature-256 (use "
+			   "--no-verify-signature to accept unsigned "
+			   "deliveries)");
+		wa_warn(&err, 0);
+		return err.sysexit;
+	}
+	sv.o.app_secret = sv.no_verify ? NULL : cfg.app_secret;
+	sv.o.verify_token = cfg.verify_token;
+	sv.o.batch = whserver_ingest_batch;
+	sv.o.after = serve_after;
+	sv.o.log = sv.wi.log = serve_log;
+	sv.o.ctx = &sv.wi;
+	sv.wi.emit = serve_emit;
+	if ((rc = open_store(&cli, &sv.wi.st, &sv.wi.in)) == 0) {
+		/* A 200 tells Meta never to send it again: make the commit
+		 * survive a power cut, not only a crash. */
+		if (store_exec(sv.wi.st, "PRAGMA synchronous=FULL",
+			       &err) < 0) {
+			wa_warn(&err, 0);
+			rc = err.sysexit;
+		} else {
+			setvbuf(stdout, NULL, _IOLBF, 0);
+			rc = serve_run(&sv);
+		}
+		ingest_free(sv.wi.in);
+		store_close(sv.wi.st);
+	}
+	config_release(&cfg);
+	return rc;
 }
 
-/* owned by the serve/media engineer */
+/* ---- media --------------------------------------------------------- */
+
+struct media_opts {
+	struct cli *cli;
+	int64_t thread;
+	long limit;
+};
+
+static void
+media_opt(int opt, const char *arg, void *ctx)
+{
+	struct media_opts *o = ctx;
+
+	switch (opt) {
+	case OPT_THREAD:
+		o->thread = num_arg(o->cli, "--thread", arg, 1, INT64_MAX);
+		break;
+	case OPT_PENDING:
+		o->thread = 0;
+		break;
+	case OPT_LIMIT:
+		o->limit = (long)num_arg(o->cli, "--limit", arg, 1, LONG_MAX);
+		break;
+	default:
+		cli_usage_error(o->cli, "unexpected option");
+	}
+}
+
+/* 0 when --thread names a thread; else a result record and 1. */
+static int
+media_thread_known(struct store *st, struct out *out, int64_t thread)
+{
+	char channel[64], wa_id[32], status[8];
+	struct wa_err err;
+	int rc;
+
+	wa_err_clear(&err);
+	rc = desk_thread_lookup(st, thread, channel, NULL, wa_id, NULL, status,
+				&err);
+	if (rc == 0)
+		return 0;
+	if (rc > 0)
+		wa_err_set(&err, WA_EX_REJECTED, "unknown_thread",
+			   "no thread %lld", (long long)thread);
+	wa_warn(&err, 0);
+	out_record(out, wa_err_result(&err, JV_OBJECT(jv_string("thread_id"),
+				      jv_number((double)thread)), 0));
+	return err.sysexit;
+}
+
+static int
+media_run(struct store *st, struct wa_config *cfg, struct out *out,
+	  const struct media_opts *o)
+{
+	struct media_job *jobs = NULL;
+	struct graph *g = NULL;
+	struct wa_err err;
+	size_t n = 0, i;
+	int status = 0;
+	jv rec;
+
+	wa_err_clear(&err);
+	if (graph_open(&g, cfg, NULL, &err) < 0 ||
+	    media_due(st, o->thread, o->limit, &jobs, &n, &err) < 0) {
+		wa_warn(&err, 0);
+		graph_close(g);
+		return err.sysexit;
+	}
+	for (i = 0; i < n && status <= WA_EX_REJECTED; i++) {
+		wa_err_clear(&err);
+		if (media_fetch(st, g, cfg->media_dir, &jobs[i], &rec,
+				&err) == 0) {
+			out_record(out, rec);
+			continue;
+		}
+		wa_warn(&err, 0);
+		out_record(out, wa_err_result(&err, media_job_json(&jobs[i]),
+					      0));
+		status = wa_exit_merge(status, err.sysexit ? err.sysexit :
+				       WA_EX_REJECTED);
+	}
+	media_jobs_free(jobs, n);
+	graph_close(g);
+	return status;
+}
+
 static int
 cmd_media(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "wa-recv: usage: media is not implemented yet\n%s",
-		usage);
-	return WA_EX_USAGE;
+	static const struct option longopts[] = {
+		CLI_COMMON_OPTIONS,
+		{ "thread", required_argument, NULL, OPT_THREAD },
+		{ "pending", no_argument, NULL, OPT_PENDING },
+		{ "limit", required_argument, NULL, OPT_LIMIT },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const struct out_col cols[] = {
+		{ "ok", "OK", 5 }, { "thread_id", "THREAD", 8 },
+		{ "wamid", "WAMID", 24 }, { "media_id", "MEDIA", 18 },
+		{ "bytes", "BYTES", 10 }, { "path", "PATH", 0 },
+		{ "error.message", "ERROR", 0 }, { NULL, NULL, 0 }
+	};
+	struct cli cli = { usage, NULL, OUT_AUTO };
+	struct media_opts o = { &cli, 0, 0 };
+	struct wa_config cfg;
+	struct wa_err err;
+	struct store *st;
+	struct out out;
+	int n, rc;
+
+	n = cli_parse(&cli, argc, argv, "", longopts, media_opt, &o);
+	if (n < argc)
+		cli_usage_error(&cli, "media takes no operands");
+	config_load(&cfg, cli.db);
+	wa_err_clear(&err);
+	if (config_need_token(&cfg, &err) < 0 ||
+	    store_open(&st, cfg.db_path, &err) < 0) {
+		wa_warn(&err, 0);
+		config_release(&cfg);
+		return err.sysexit;
+	}
+	out_init(&out, stdout, cli.out, cols);
+	rc = o.thread ? media_thread_known(st, &out, o.thread) : 0;
+	if (rc == 0)
+		rc = media_run(st, &cfg, &out, &o);
+	if (out_finish(&out) < 0)
+		out_failed = 1;
+	store_close(st);
+	config_release(&cfg);
+	return rc;
 }

@@ -4,6 +4,7 @@
 #include <netdb.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -517,6 +518,68 @@ writer_main(void *arg)
 	return NULL;
 }
 
+/* ---- storing through ingest ---- */
+
+static int
+ingest_group(struct whserver_ingest *wi, struct whserver_item *it, size_t n)
+{
+	struct wa_err err;
+	size_t i;
+
+	wa_err_clear(&err);
+	if (store_begin(wi->st, &err) < 0)
+		goto fail;
+	for (i = 0; i < n; i++)
+		if (ingest_delivery(wi->in, it[i].body, it[i].len,
+				    it[i].signature, "http", &err) < 0) {
+			store_rollback(wi->st);
+			goto fail;
+		}
+	if (store_commit(wi->st, &err) < 0)
+		goto fail;
+	for (i = 0; i < n; i++)
+		it[i].stored = 1;
+	return 0;
+fail:
+	ingest_flush(wi->in, NULL, NULL);
+	if (wi->log)
+		wi->log(wi, &err);
+	return -1;
+}
+
+void
+whserver_ingest_batch(void *ctx, struct whserver_item *it, size_t n)
+{
+	struct whserver_ingest *wi = ctx;
+	size_t i;
+
+	if (ingest_group(wi, it, n) == 0 || n == 1)
+		return;
+	for (i = 0; i < n; i++)
+		if (ingest_group(wi, it + i, 1) == 0)
+			ingest_flush(wi->in, wi->emit, NULL);
+}
+
+int
+whserver_write_port(const struct whserver *s, const char *file,
+		    struct wa_err *err)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	FILE *fp;
+	int rc = -1;
+
+	sb_addf(&tmp, "%s.tmp", file);
+	if ((fp = fopen(tmp.buf, "w"))) {
+		fprintf(fp, "%u\n", s->port);
+		rc = fclose(fp) == 0 && rename(tmp.buf, file) == 0 ? 0 : -1;
+	}
+	if (rc < 0)
+		wa_err_set(err, WA_EX_IOERR, "io", "cannot write '%s': %s",
+			   file, strerror(errno));
+	sb_release(&tmp);
+	return rc;
+}
+
 /* ---- start and stop ---- */
 
 int
@@ -597,7 +660,7 @@ wait_zero(struct whserver *s, const unsigned *count,
 }
 
 unsigned
-whserver_stop(struct whserver *s)
+whserver_stop(struct whserver *s, struct whserver_stats *final)
 {
 	struct timespec deadline;
 	MHD_socket fd;
@@ -634,6 +697,8 @@ whserver_stop(struct whserver *s)
 	pthread_cond_signal(&s->queued);
 	pthread_mutex_unlock(&s->mu);
 	pthread_join(s->writer, NULL);
+	if (final)
+		*final = s->stats;
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->queued);
 	pthread_cond_destroy(&s->idle);

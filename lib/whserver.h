@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 #include "err.h"
+#include "ingest.h"
+#include "store.h"
 
 /* Meta's payloads are at most 3 MB; leave room for headers of a batch. */
 #define WHSERVER_MAX_BODY_DEFAULT ((size_t)3 << 20 | (size_t)64 << 10)
@@ -66,10 +68,31 @@ int whserver_start(struct whserver **out, const struct whserver_opts *opts,
 /* The bound TCP port (useful after listening on port 0). */
 unsigned whserver_port(const struct whserver *s);
 
+struct whserver_stats;
+
 /* Stops accepting, lets requests in flight finish (up to drain_ms),
- * commits what was queued, joins the threads and frees s. Returns how
- * many requests were still unfinished when it gave up (0 normally). */
-unsigned whserver_stop(struct whserver *s);
+ * commits what was queued, joins the threads and frees s. Fills final
+ * (may be NULL) with the last counters. Returns how many requests were
+ * still unfinished when it gave up (0 normally). */
+unsigned whserver_stop(struct whserver *s, struct whserver_stats *final);
+
+/* Writes the bound port and a newline to file (via a temporary file and
+ * rename, so a reader never sees half of it). -1 with err io (74). */
+int whserver_write_port(const struct whserver *s, const char *file,
+			struct wa_err *err);
+
+/* The batch callback that stores through ingest: ctx is a struct
+ * whserver_ingest. One transaction for the group; if it fails, one per
+ * delivery, so one bad delivery cannot keep the others out. Events of
+ * the group stay queued in in for the after callback (ingest_flush);
+ * those of a one-by-one retry go to emit at once. */
+struct whserver_ingest {
+	struct store *st;	/* borrowed */
+	struct ingest *in;	/* borrowed */
+	ingest_emit_fn emit;	/* for one-by-one retries */
+	whserver_log_fn log;	/* database errors; may be NULL */
+};
+void whserver_ingest_batch(void *ctx, struct whserver_item *it, size_t n);
 
 /* Counters since start (read at any time). */
 struct whserver_stats {

@@ -69,9 +69,8 @@ static jv contact_opts;			/* contacts add: the record */
 static const struct out_col list_cols[] = {
 	{ "ticket_id", "TICKET", 0 }, { "status", "STATUS", 0 },
 	{ "owner", "OWNER", 12 }, { "contact", "CONTACT", 20 },
-	{ "wa_id", "WA_ID", 0 }, { "channel", "CHANNEL", 0 },
-	{ "last_message_at", "LAST MESSAGE", 0 }, { "unread", "NEW", 0 },
-	{ "session_open", "OPEN", 0 }, { "preview", "PREVIEW", 48 },
+	{ "wa_id", "WA_ID", 0 }, { "last_message_at", "LAST MESSAGE", 0 },
+	{ "unread", "NEW", 0 }, { "preview", "PREVIEW", 48 },
 	{ NULL, NULL, 0 }
 };
 static const struct out_col show_cols[] = {
@@ -149,6 +148,19 @@ static void
 emit(jv rec, void *ctx)
 {
 	out_record(ctx, rec);
+}
+
+/* A table shows the messages; the thread record is for pipes. */
+static void
+emit_show(jv rec, void *ctx)
+{
+	struct out *o = ctx;
+	const char *kind = jx_cstr(rec, "record");
+
+	if (o->table && kind && strcmp(kind, "thread") == 0)
+		jv_free(rec);
+	else
+		out_record(o, rec);
 }
 
 static int64_t
@@ -345,7 +357,8 @@ cmd_show(struct store *st, struct out *o, int argc, char **argv,
 	if (argc > 1 || (argc == 0 && !opt_ticket))
 		cli_usage_error(&cli, "show takes THREAD or --ticket N");
 	o->cols = show_cols;
-	if (views_show(st, thread, opt_ticket, wa_now(), emit, o, err) == 0)
+	if (views_show(st, thread, opt_ticket, wa_now(), emit_show, o,
+		       err) == 0)
 		return 0;
 	return rejected(o, err, argc > 0 ?
 			JV_OBJECT(jv_string("thread_id"), jv_string(argv[0])) :

@@ -19,7 +19,7 @@ static const char usage[] =
 "       wa-connect disconnect ID\n"
 "       wa-connect profile ID [--about T] [--address A] [--description T]\n"
 "           [--email E] [--vertical V] [--website URL ...]\n"
-"       common options: [--db PATH] [--json | --table] [-h | --help] [--version]\n";
+"       wa-connect command [--db PATH] [--json | --table] [-h | --help] [--version]\n";
 
 enum {
 	O_LEGAL = CLI_OPT_FIRST_FREE, O_DISPLAY, O_WEBSITE, O_EMAIL,

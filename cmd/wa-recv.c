@@ -58,6 +58,7 @@ open_store(struct cli *cli, struct store **st, struct ingest **in)
 {
 	struct wa_config cfg;
 	struct wa_err err;
+	const char *rules;
 
 	wa_err_clear(&err);
 	config_load(&cfg, cli->db);
@@ -67,8 +68,11 @@ open_store(struct cli *cli, struct store **st, struct ingest **in)
 		return err.sysexit;
 	}
 	config_release(&cfg);
-	if (ingest_new(in, *st, &err) < 0) {
+	rules = getenv("WA_QUARANTINE_RULES");
+	if (ingest_new(in, *st, &err) < 0 || (rules && *rules &&
+	    ingest_quarantine_file(*in, rules, &err) < 0)) {
 		wa_warn(&err, 0);
+		ingest_free(*in);
 		store_close(*st);
 		return err.sysexit;
 	}

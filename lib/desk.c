@@ -266,12 +266,11 @@ static const char SQL_TICKET_INSERT[] =
 	" VALUES (?1, 'open', ?2, ?2)";
 
 int
-desk_thread_open(struct store *st, const char *channel_id,
-		 int64_t contact_id, const char *origin, int64_t now,
-		 struct desk_thread *out, struct wa_err *err)
+desk_thread_find(struct store *st, const char *channel_id,
+		 int64_t contact_id, struct desk_thread *out,
+		 struct wa_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_THREAD_OPEN);
-	sqlite3 *db = store_db(st);
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -285,8 +284,22 @@ desk_thread_open(struct store *st, const char *channel_id,
 	sqlite3_reset(s);
 	if (rc == SQLITE_ROW)
 		return 0;
-	if (rc != SQLITE_DONE)
-		return store_fail(st, err, "find thread");
+	if (rc == SQLITE_DONE)
+		return 1;
+	return store_fail(st, err, "find thread");
+}
+
+int
+desk_thread_open(struct store *st, const char *channel_id,
+		 int64_t contact_id, const char *origin, int64_t now,
+		 struct desk_thread *out, struct wa_err *err)
+{
+	sqlite3_stmt *s;
+	sqlite3 *db = store_db(st);
+	int rc = desk_thread_find(st, channel_id, contact_id, out, err);
+
+	if (rc <= 0)
+		return rc;
 	s = store_stmt(st, SQL_THREAD_INSERT);
 	store_bind_text(s, 1, channel_id);
 	store_bind_int(s, 2, contact_id);
@@ -552,7 +565,7 @@ desk_status_pricing(struct desk_status *ds, jv pricing)
 
 static const char SQL_MESSAGE_BY_WAMID[] =
 	"SELECT id, channel_id FROM messages WHERE wamid = ?1"
-	" ORDER BY id LIMIT 1";
+	" AND direction = 'out' ORDER BY id LIMIT 1";
 static const char SQL_PENDING_STATUSES[] =
 	"SELECT id, status, timestamp, errors, pricing FROM statuses"
 	" WHERE wamid = ?1 AND applied = 0"

@@ -46,6 +46,12 @@ int desk_thread_open(struct store *st, const char *channel_id,
 		     int64_t contact_id, const char *origin, int64_t now,
 		     struct desk_thread *out, struct wa_err *err);
 
+/* The contact's open thread on the channel without creating one:
+ * 0 found (out filled), 1 none, -1 error. */
+int desk_thread_find(struct store *st, const char *channel_id,
+		     int64_t contact_id, struct desk_thread *out,
+		     struct wa_err *err);
+
 /* What a thread id refers to: 0 found, 1 not found, -1 error.
  * channel_out (>= 64 bytes), wa_id_out (>= 32, "" when unknown). */
 int desk_thread_lookup(struct store *st, int64_t thread_id,

@@ -20,6 +20,11 @@ typedef void (*ingest_emit_fn)(jv ev, void *ctx);
 int ingest_new(struct ingest **out, struct store *st, struct wa_err *err);
 void ingest_free(struct ingest *in);
 
+/* Adds the rules of a quarantine rules file (WA_QUARANTINE_RULES) and
+ * recompiles. -1 with err (config, exit 78). */
+int ingest_quarantine_file(struct ingest *in, const char *path,
+			   struct wa_err *err);
+
 /* One delivery: body are the raw bytes (stored as received), signature
  * the X-Hub-Signature-256 header or NULL, source "file"|"http".
  * Must be called inside a transaction the caller opened (so a caller

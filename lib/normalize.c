@@ -125,7 +125,8 @@ norm_media(jv msg, struct norm_msg *m)
 			snprintf(m->media_sha256, sizeof(m->media_sha256),
 				 "%s", sha);
 	}
-	m->text = m->media_caption;
+	/* A document without a caption is known by its file name. */
+	m->text = m->media_caption ? m->media_caption : m->media_filename;
 	jv_free(m->media);
 	m->media = jv_object();
 	if (jv_get_kind(o) == JV_KIND_OBJECT)

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/* Internals shared by lib/ingest*.c: the ingest state, events, problems. */
+#ifndef WA_INGEST_INT_H
+#define WA_INGEST_INT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <jv.h>
+#include "err.h"
+#include "store.h"
+
+struct quarantine;
+
+struct ingest {
+	struct store *st;		/* borrowed */
+	struct quarantine *q;		/* compiled rules */
+	jv queue;			/* events waiting for the commit */
+	int64_t delivery_id;		/* the delivery being derived */
+	int64_t now;			/* received_at (WA_NOW) */
+	int replay;			/* deriving again from storage */
+	const char *only_channel;	/* replay --channel, borrowed */
+	char problem[256];		/* first thing not understood */
+};
+
+/* Queues ev (taken) with the delivery id. */
+void ingest_event(struct ingest *in, jv ev);
+
+/* Records that something was not understood: an "error" event with the
+ * keys of where (taken; an object or null) and the delivery's error. */
+void ingest_problem(struct ingest *in, jv where, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+void ingest_sha256_hex(const void *p, size_t n, char out[65]);
+
+/* field "messages" (echo 0) or "smb_message_echoes" (echo 1); value
+ * borrowed. -1 only on a database error. */
+int ingest_messages_value(struct ingest *in, jv value, int echo,
+			  struct wa_err *err);
+
+/* Any other field: stored in events (deduplicated), templates and
+ * channels updated where it says so. value borrowed. */
+int ingest_field_event(struct ingest *in, const char *field,
+		       const char *waba, int64_t time, jv value,
+		       struct wa_err *err);
+
+/* One row in events (value borrowed); dedup_key NULL: a hash of field,
+ * waba, time and value. 1 stored, 0 duplicate, -1 error. */
+int ingest_store_event(struct ingest *in, const char *field,
+		       const char *kind, const char *waba,
+		       const char *channel, int64_t time, jv value,
+		       const char *dedup_key, struct wa_err *err);
+
+#endif

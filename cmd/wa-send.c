@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: MIT */
+/* wa-send: free-form WhatsApp messages from records or flags, inside the 24-hour window. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "wa.h"
+#include "sender.h"
+
+static const char usage[] =
+"usage: wa-send [options] [FILE ...]\n"
+"       wa-send --to N | --thread N [--channel ID] content [--reply-to WAMID]\n"
+"               [--idempotency-key K] [--rate N] [--sequential] [--dry-run]\n"
+"       wa-send --mark-read WAMID [--typing] [--channel ID] [--dry-run]\n"
+"content is one of:\n"
+"       --text T [--preview-url]\n"
+"       --image F|URL [--caption T]      --video F|URL [--caption T]\n"
+"       --audio F|URL                    --voice F\n"
+"       --document F|URL [--filename N] [--caption T]\n"
+"       --sticker F|URL                  --contacts FILE.json\n"
+"       --location LAT,LON [--name N] [--address A]\n"
+"       --reaction EMOJI --reply-to WAMID\n"
+"common: [--db PATH] [--json | --table] [-h | --help] [--version]\n";
+
+enum {
+	OPT_TO = CLI_OPT_FIRST_FREE, OPT_THREAD, OPT_CHANNEL, OPT_TEXT,
+	OPT_PREVIEW, OPT_IMAGE, OPT_CAPTION, OPT_DOCUMENT, OPT_FILENAME,
+	OPT_AUDIO, OPT_VOICE, OPT_VIDEO, OPT_STICKER, OPT_LOCATION, OPT_NAME,
+	OPT_ADDRESS, OPT_CONTACTS, OPT_REACTION, OPT_REPLY_TO, OPT_MARK_READ,
+	OPT_TYPING, OPT_IDEM, OPT_RATE, OPT_DRY_RUN, OPT_SEQUENTIAL
+};
+
+static const struct option longopts[] = {
+	CLI_COMMON_OPTIONS,
+	{ "to", required_argument, NULL, OPT_TO },
+	{ "thread", required_argument, NULL, OPT_THREAD },
+	{ "channel", required_argument, NULL, OPT_CHANNEL },
+	{ "text", required_argument, NULL, OPT_TEXT },
+	{ "preview-url", no_argument, NULL, OPT_PREVIEW },
+	{ "image", required_argument, NULL, OPT_IMAGE },
+	{ "caption", required_argument, NULL, OPT_CAPTION },
+	{ "document", required_argument, NULL, OPT_DOCUMENT },
+	{ "filename", required_argument, NULL, OPT_FILENAME },
+	{ "audio", required_argument, NULL, OPT_AUDIO },
+	{ "voice", required_argument, NULL, OPT_VOICE },
+	{ "video", required_argument, NULL, OPT_VIDEO },
+	{ "sticker", required_argument, NULL, OPT_STICKER },
+	{ "location", required_argument, NULL, OPT_LOCATION },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "address", required_argument, NULL, OPT_ADDRESS },
+	{ "contacts", required_argument, NULL, OPT_CONTACTS },
+	{ "reaction", required_argument, NULL, OPT_REACTION },
+	{ "reply-to", required_argument, NULL, OPT_REPLY_TO },
+	{ "mark-read", required_argument, NULL, OPT_MARK_READ },
+	{ "typing", no_argument, NULL, OPT_TYPING },
+	{ "idempotency-key", required_argument, NULL, OPT_IDEM },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "sequential", no_argument, NULL, OPT_SEQUENTIAL },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Flag name -> record key, for the options that are plain strings. */
+static const struct {
+	int opt;
+	const char *key;
+	int content;		/* a content option: at most one */
+} keymap[] = {
+	{ OPT_TO, "to", 0 }, { OPT_THREAD, "thread_id", 0 },
+	{ OPT_TEXT, "text", 1 }, { OPT_IMAGE, "image", 1 },
+	{ OPT_CAPTION, "caption", 0 }, { OPT_DOCUMENT, "document", 1 },
+	{ OPT_FILENAME, "filename", 0 }, { OPT_AUDIO, "audio", 1 },
+	{ OPT_VOICE, "voice", 1 }, { OPT_VIDEO, "video", 1 },
+	{ OPT_STICKER, "sticker", 1 }, { OPT_LOCATION, "location", 1 },
+	{ OPT_NAME, "name", 0 }, { OPT_ADDRESS, "address", 0 },
+	{ OPT_REACTION, "reaction", 1 }, { OPT_REPLY_TO, "reply_to", 0 },
+	{ OPT_MARK_READ, "mark_read", 1 }, { OPT_IDEM, "idempotency_key", 0 },
+};
+
+struct opts {
+	struct cli cli;
+	jv flags;		/* the flags as a record */
+	int ncontent;		/* content options given */
+	struct sender_opts so;
+	const char *channel;
+};
+
+static jv
+read_contacts(struct opts *o, const char *file)
+{
+	FILE *fp = fopen(file, "r");
+	struct strbuf sb = STRBUF_INIT;
+	char buf[4096];
+	size_t n;
+	jv v;
+
+	if (!fp)
+		cli_usage_error(&o->cli, "--contacts: cannot read '%s'", file);
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0 &&
+	       sb.len < JSONL_MAX_RECORD)
+		sb_add(&sb, buf, n);
+	fclose(fp);
+	v = jv_parse_sized(sb_str(&sb), (int)sb.len);
+	sb_release(&sb);
+	if (!jv_is_valid(v)) {
+		jv_free(v);
+		cli_usage_error(&o->cli, "--contacts: '%s' is not JSON", file);
+	}
+	return v;
+}
+
+static void
+on_opt(int opt, const char *arg, void *ctx)
+{
+	struct opts *o = ctx;
+	long long n;
+	size_t i;
+
+	for (i = 0; i < sizeof(keymap) / sizeof(keymap[0]); i++)
+		if (keymap[i].opt == opt) {
+			o->flags = jv_object_set(o->flags,
+						 jv_string(keymap[i].key),
+						 jv_string(arg));
+			o->ncontent += keymap[i].content;
+			return;
+		}
+	switch (opt) {
+	case OPT_CHANNEL:
+		o->channel = arg;
+		o->flags = jv_object_set(o->flags, jv_string("channel"),
+					 jv_string(arg));
+		break;
+	case OPT_PREVIEW:
+		o->flags = jv_object_set(o->flags, jv_string("preview_url"),
+					 jv_true());
+		break;
+	case OPT_TYPING:
+		o->flags = jv_object_set(o->flags, jv_string("typing"),
+					 jv_true());
+		break;
+	case OPT_CONTACTS:
+		o->flags = jv_object_set(o->flags, jv_string("contacts"),
+					 read_contacts(o, arg));
+		o->ncontent++;
+		break;
+	case OPT_RATE:
+		if (parse_int(arg, 1, 100000, &n) < 0)
+			cli_usage_error(&o->cli, "--rate: want 1 to 100000, "
+					"not '%s'", arg);
+		o->so.rate = (int)n;
+		break;
+	case OPT_DRY_RUN:
+		o->so.dry_run = 1;
+		break;
+	case OPT_SEQUENTIAL:
+		o->so.sequential = 1;
+		break;
+	default:
+		cli_usage_error(&o->cli, "unknown option");
+	}
+}
+
+/* Per-record failures also go to stderr in the SPEC's format. */
+static void
+warn_result(jv rec)
+{
+	struct wa_err e;
+	const char *code, *msg;
+	jv err = jx_get(rec, "error");
+	int64_t line = 0;
+
+	code = jx_cstr(err, "code");
+	msg = jx_cstr(err, "message");
+	if (code) {
+		wa_err_clear(&e);
+		snprintf(e.code, sizeof(e.code), "%s", code);
+		snprintf(e.message, sizeof(e.message), "%s", msg ? msg : "");
+		jx_intish(rec, "line", &line);
+		wa_warn(&e, (long)line);
+	}
+	jv_free(err);
+}
+
+static int
+emit(jv rec, void *ctx)
+{
+	struct out *out = ctx;
+
+	warn_result(rec);
+	out_record(out, rec);
+	return out->failed ? -1 : 0;
+}
+
+/* Feeds every record of one input to the pipeline. 0, or -1 when the run
+ * must stop (fatal error in err). *good counts usable records. */
+static int
+feed(struct sender *s, struct opts *o, FILE *fp, const char *name,
+     long *good, struct wa_err *err)
+{
+	struct jsonl *r = jsonl_open(fp, name);
+	long line;
+	jv rec, msg;
+	int rc, stop = 0;
+
+	while (!stop && (rc = jsonl_next(r, &rec, &line, err)) != 0) {
+		if (rc == -2) {
+			stop = 1;
+		} else if (rc == -1) {
+			sender_reject(s, err, jv_invalid(), line);
+		} else if (sender_msg_from_record(rec, o->flags, &msg,
+						  err) < 0) {
+			(*good)++;
+			sender_reject(s, err, rec, line);
+		} else {
+			(*good)++;
+			stop = sender_submit(s, msg, rec, line, err) < 0;
+		}
+	}
+	jsonl_close(r);
+	return stop ? -1 : 0;
+}
+
+/* Returns 0, 65 when no input was JSON at all, or the fatal status of a
+ * read error. */
+static int
+run_files(struct sender *s, struct opts *o, int argc, char **argv,
+	  struct wa_err *err)
+{
+	long good = 0;
+	int i, rc = 0;
+	FILE *fp;
+
+	/* --idempotency-key names one message, never a whole stream. */
+	if (jv_object_has(jv_copy(o->flags), jv_string("idempotency_key")))
+		o->flags = jv_object_delete(o->flags,
+					    jv_string("idempotency_key"));
+	if (argc == 0)
+		rc = feed(s, o, stdin, "-", &good, err);
+	for (i = 0; i < argc && rc == 0; i++) {
+		fp = strcmp(argv[i], "-") == 0 ? stdin : fopen(argv[i], "r");
+		if (!fp)
+			wa_die(WA_EX_USAGE, "invalid_input", "cannot read '%s'",
+			       argv[i]);
+		rc = feed(s, o, fp, argv[i], &good, err);
+		if (fp != stdin)
+			fclose(fp);
+	}
+	if (rc < 0 && err->sysexit > 1 && sender_status(s) <= 1) {
+		wa_warn(err, 0);
+		return err->sysexit;
+	}
+	return good == 0 && sender_status(s) == 1 ? WA_EX_DATAERR : 0;
+}
+
+static const struct out_col cols[] = {
+	{ "ok", "OK", 5 }, { "wamid", "WAMID", 40 },
+	{ "thread_id", "THREAD", 8 }, { "to", "TO", 16 },
+	{ "conversation", "CONVERSATION", 22 },
+	{ "error.code", "ERROR", 16 }, { "error.message", "MESSAGE", 60 },
+	{ NULL, NULL, 0 }
+};
+
+int
+main(int argc, char **argv)
+{
+	struct opts o = { { usage, NULL, OUT_AUTO }, jv_object(), 0, { 0 },
+			  NULL };
+	struct wa_config cfg;
+	struct store *st;
+	struct sender *s;
+	struct wa_err err;
+	struct out out;
+	int first, status, rc = 0, single;
+
+	graph_global_init();
+	wa_err_clear(&err);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGPIPE, SIG_IGN);
+	sender_opts_default(&o.so);
+	first = cli_parse(&o.cli, argc, argv, "", longopts, on_opt, &o);
+	if (o.ncontent > 1)
+		cli_usage_error(&o.cli, "give one of --text, --image, --video, "
+				"--audio, --voice, --document, --sticker, "
+				"--location, --contacts, --reaction, "
+				"--mark-read");
+	single = first == argc &&
+		 (jx_cstr(o.flags, "to") || jx_cstr(o.flags, "thread_id") ||
+		  jx_cstr(o.flags, "mark_read"));
+	if (single && o.ncontent == 0)
+		cli_usage_error(&o.cli, "nothing to send: give a content "
+				"option");
+	config_load(&cfg, o.cli.db);
+	if (store_open(&st, cfg.db_path, &err) < 0)
+		wa_die(err.sysexit, err.code, "%s", err.message);
+	o.so.channel = o.channel;
+	o.so.agent = cfg.user;
+	out_init(&out, stdout, o.cli.out, cols);
+	if (sender_new(&s, st, &cfg, &o.so, emit, &out, &err) < 0)
+		wa_die(err.sysexit, err.code, "%s", err.message);
+	if (single) {
+		jv msg;
+
+		if (sender_msg_from_record(o.flags, jv_object(), &msg,
+					   &err) < 0)
+			sender_reject(s, &err, jv_copy(o.flags), 0);
+		else
+			sender_submit(s, msg, jv_copy(o.flags), 0, &err);
+	} else {
+		rc = run_files(s, &o, argc - first, argv + first, &err);
+	}
+	sender_finish(s, &err);
+	status = wa_exit_merge(sender_status(s), rc);
+	sender_free(s);
+	store_close(st);
+	if (out_finish(&out) < 0 || fflush(stdout) == EOF || ferror(stdout))
+		status = WA_EX_IOERR;
+	jv_free(o.flags);
+	config_release(&cfg);
+	graph_global_cleanup();
+	return status;
+}

@@ -1,0 +1,532 @@
+/* SPDX-License-Identifier: MIT */
+/* Concurrent Graph requests on one curl multi handle: rate cap, pair pacing, retries. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+#include "graph_multi.h"
+#include "util.h"
+
+#define GM_MAX_BODY (1L << 20)	/* message answers are tiny */
+#define GM_PAIR_BUCKETS 4096
+
+struct gm_req {
+	struct gm_req *next, *prev;	/* queue links while waiting */
+	char *url;			/* owned */
+	char *payload;			/* owned JSON body, NULL for upload */
+	char *file, *mime;		/* owned, upload only */
+	struct gm_pair *pair;		/* pacing bucket or NULL */
+	int attempts;			/* tries started so far */
+	int64_t not_before;		/* monotonic us; backoff */
+	graph_multi_done_fn done;
+	void *ctx;
+	/* while running: */
+	CURL *h;
+	curl_mime *form;
+	struct curl_slist *hdrs;
+	struct strbuf body;
+	long retry_after;		/* seconds, -1 none */
+	int too_big;
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+struct gm_list {
+	struct gm_req *head, *tail;
+	int n;
+};
+
+struct gm_pair {
+	struct gm_pair *next;	/* hash chain */
+	char *key;
+	double tokens;		/* starts available now */
+	int64_t last;		/* us of the last refill */
+};
+
+struct graph_multi {
+	struct graph *g;		/* borrowed */
+	struct graph_multi_opts o;
+	CURLM *multi;
+	CURL **idle;			/* easy handles ready for reuse */
+	int nidle;			/* of idle */
+	struct gm_list wait;		/* queued, in order */
+	struct gm_list run;		/* transfers in progress */
+	int64_t *ring;			/* last `rate` start times, us */
+	int ring_pos, ring_len;
+	int64_t next_slot;		/* even spacing of starts, us */
+	int64_t interval;		/* us between starts */
+	struct gm_pair *pairs[GM_PAIR_BUCKETS];
+	unsigned long seed;		/* jitter */
+};
+
+static int64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int
+graph_multi_new(struct graph_multi **out, struct graph *g,
+		const struct graph_multi_opts *opts, struct wa_err *err)
+{
+	struct graph_multi *m = xcalloc(1, sizeof(*m));
+
+	m->g = g;
+	m->o = *opts;
+	if (m->o.rate < 1)
+		m->o.rate = 1;
+	if (m->o.max_conns < 1)
+		m->o.max_conns = 1;
+	if (m->o.pair_burst < 1)
+		m->o.pair_burst = 1;
+	m->multi = curl_multi_init();
+	if (!m->multi) {
+		free(m);
+		*out = NULL;
+		return wa_err_set(err, WA_EX_UNAVAILABLE, "network",
+				  "cannot start libcurl");
+	}
+	curl_multi_setopt(m->multi, CURLMOPT_MAXCONNECTS,
+			  (long)m->o.max_conns);
+	m->idle = xcalloc((size_t)m->o.max_conns, sizeof(*m->idle));
+	m->ring = xcalloc((size_t)m->o.rate, sizeof(*m->ring));
+	/* A steady 1% under the cap: timer jitter then never pushes a
+	 * 1-second window over it, and the ring still enforces it. */
+	m->interval = (int64_t)(1000000.0 / (m->o.rate * 0.99));
+	m->seed = (unsigned long)now_us() ^ ((unsigned long)getpid() << 16);
+	*out = m;
+	return 0;
+}
+
+static void
+req_free(struct gm_req *r)
+{
+	free(r->url);
+	free(r->payload);
+	free(r->file);
+	free(r->mime);
+	sb_release(&r->body);
+	free(r);
+}
+
+static void
+list_del(struct gm_list *l, struct gm_req *r)
+{
+	if (r->prev)
+		r->prev->next = r->next;
+	else
+		l->head = r->next;
+	if (r->next)
+		r->next->prev = r->prev;
+	else
+		l->tail = r->prev;
+	r->next = r->prev = NULL;
+	l->n--;
+}
+
+static void
+list_add(struct gm_list *l, struct gm_req *r)
+{
+	r->prev = l->tail;
+	r->next = NULL;
+	if (l->tail)
+		l->tail->next = r;
+	else
+		l->head = r;
+	l->tail = r;
+	l->n++;
+}
+
+static void
+end_transfer(struct graph_multi *m, struct gm_req *r)
+{
+	curl_multi_remove_handle(m->multi, r->h);
+	curl_slist_free_all(r->hdrs);
+	r->hdrs = NULL;
+	if (r->form)
+		curl_mime_free(r->form);
+	r->form = NULL;
+	m->idle[m->nidle++] = r->h;
+	r->h = NULL;
+	list_del(&m->run, r);
+}
+
+void
+graph_multi_free(struct graph_multi *m)
+{
+	struct gm_req *r;
+	size_t i;
+
+	if (!m)
+		return;
+	while ((r = m->wait.head)) {
+		list_del(&m->wait, r);
+		req_free(r);
+	}
+	while ((r = m->run.head)) {
+		end_transfer(m, r);
+		req_free(r);
+	}
+	for (i = 0; i < (size_t)m->nidle; i++)
+		curl_easy_cleanup(m->idle[i]);
+	for (i = 0; i < GM_PAIR_BUCKETS; i++) {
+		struct gm_pair *p, *n;
+
+		for (p = m->pairs[i]; p; p = n) {
+			n = p->next;
+			free(p->key);
+			free(p);
+		}
+	}
+	curl_multi_cleanup(m->multi);
+	free(m->idle);
+	free(m->ring);
+	free(m);
+}
+
+static struct gm_pair *
+pair_get(struct graph_multi *m, const char *key)
+{
+	unsigned long hsh = 5381;
+	const char *c;
+	struct gm_pair *p;
+
+	for (c = key; *c; c++)
+		hsh = hsh * 33 + (unsigned char)*c;
+	hsh %= GM_PAIR_BUCKETS;
+	for (p = m->pairs[hsh]; p; p = p->next)
+		if (strcmp(p->key, key) == 0)
+			return p;
+	p = xcalloc(1, sizeof(*p));
+	p->key = xstrdup(key);
+	p->tokens = m->o.pair_burst;
+	p->last = now_us();
+	p->next = m->pairs[hsh];
+	m->pairs[hsh] = p;
+	return p;
+}
+
+/* Refills p and says whether a start may take a token now. */
+static int
+pair_ready(struct graph_multi *m, struct gm_pair *p, int64_t now)
+{
+	double iv = (double)m->o.pair_interval_ms * 1000.0;
+
+	if (iv <= 0)
+		return 1;
+	p->tokens += (double)(now - p->last) / iv;
+	if (p->tokens > m->o.pair_burst)
+		p->tokens = m->o.pair_burst;
+	p->last = now;
+	return p->tokens >= 1.0;
+}
+
+static void
+queue_new(struct graph_multi *m, struct gm_req *r, const char *path,
+	  const char *pair_key, graph_multi_done_fn done, void *ctx)
+{
+	r->url = graph_url(m->g, path);
+	r->pair = pair_key ? pair_get(m, pair_key) : NULL;
+	r->done = done;
+	r->ctx = ctx;
+	r->retry_after = -1;
+	list_add(&m->wait, r);
+}
+
+void
+graph_multi_post(struct graph_multi *m, const char *path, jv body,
+		 const char *pair_key, graph_multi_done_fn done, void *ctx)
+{
+	struct gm_req *r = xcalloc(1, sizeof(*r));
+	jv dump = jv_dump_string(body, 0);
+
+	r->payload = xstrdup(jv_string_value(dump));
+	jv_free(dump);
+	queue_new(m, r, path, pair_key, done, ctx);
+}
+
+void
+graph_multi_upload(struct graph_multi *m, const char *path, const char *file,
+		   const char *mime, graph_multi_done_fn done, void *ctx)
+{
+	struct gm_req *r = xcalloc(1, sizeof(*r));
+
+	r->file = xstrdup(file);
+	r->mime = xstrdup(mime);
+	queue_new(m, r, path, NULL, done, ctx);
+}
+
+int
+graph_multi_pending(const struct graph_multi *m)
+{
+	return m->wait.n + m->run.n;
+}
+
+static size_t
+on_body(char *p, size_t size, size_t n, void *ctx)
+{
+	struct gm_req *r = ctx;
+
+	if (r->body.len + size * n > (size_t)GM_MAX_BODY) {
+		r->too_big = 1;
+		return 0;
+	}
+	sb_add(&r->body, p, size * n);
+	return size * n;
+}
+
+static size_t
+on_header(char *p, size_t size, size_t n, void *ctx)
+{
+	struct gm_req *r = ctx;
+	size_t len = size * n, i = 12, j = 0;
+	long long v;
+	char buf[32];
+
+	if (len <= 12 || strncasecmp(p, "Retry-After:", 12) != 0)
+		return len;
+	while (i < len && isspace((unsigned char)p[i]))
+		i++;
+	while (i < len && j + 1 < sizeof(buf) && isdigit((unsigned char)p[i]))
+		buf[j++] = p[i++];
+	buf[j] = '\0';
+	if (parse_int(buf, 0, 86400, &v) == 0)
+		r->retry_after = (long)v;
+	return len;
+}
+
+/* Builds the multipart form of an upload, as graph_upload does. */
+static int
+make_form(struct gm_req *r)
+{
+	curl_mimepart *part;
+
+	r->form = curl_mime_init(r->h);
+	part = curl_mime_addpart(r->form);
+	curl_mime_name(part, "messaging_product");
+	curl_mime_data(part, "whatsapp", CURL_ZERO_TERMINATED);
+	part = curl_mime_addpart(r->form);
+	curl_mime_name(part, "type");
+	curl_mime_data(part, r->mime, CURL_ZERO_TERMINATED);
+	part = curl_mime_addpart(r->form);
+	curl_mime_name(part, "file");
+	if (curl_mime_filedata(part, r->file) != CURLE_OK)
+		return -1;
+	curl_mime_type(part, r->mime);
+	return 0;
+}
+
+static void finish(struct graph_multi *m, struct gm_req *r, int rc, jv resp,
+		   const struct wa_err *err);
+
+static void
+start(struct graph_multi *m, struct gm_req *r, int64_t now)
+{
+	struct wa_err err;
+	CURL *h;
+
+	h = m->nidle ? m->idle[--m->nidle] : curl_easy_init();
+	if (!h)
+		abort();
+	curl_easy_reset(h);
+	r->h = h;
+	list_add(&m->run, r);
+	graph_setup_easy(m->g, h, r->errbuf);
+	r->hdrs = graph_headers(m->g, r->payload != NULL);
+	curl_easy_setopt(h, CURLOPT_URL, r->url);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, r->hdrs);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(h, CURLOPT_PRIVATE, r);
+	if (r->payload) {
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, r->payload);
+	} else if (make_form(r) < 0) {
+		end_transfer(m, r);
+		wa_err_set(&err, WA_EX_REJECTED, "invalid_input",
+			   "cannot read '%s'", r->file);
+		finish(m, r, -1, jv_invalid(), &err);
+		return;
+	} else {
+		curl_easy_setopt(h, CURLOPT_MIMEPOST, r->form);
+	}
+	sb_reset(&r->body);
+	r->retry_after = -1;
+	r->too_big = 0;
+	r->errbuf[0] = '\0';
+	r->attempts++;
+	m->ring[m->ring_pos] = now;
+	m->ring_pos = (m->ring_pos + 1) % m->o.rate;
+	if (m->ring_len < m->o.rate)
+		m->ring_len++;
+	if (r->pair)
+		r->pair->tokens -= 1.0;
+	curl_multi_add_handle(m->multi, h);
+}
+
+/* The rate gate: 0 when a start may happen at now, else the us to wait. */
+static int64_t
+rate_wait(struct graph_multi *m, int64_t now)
+{
+	int64_t oldest, w = 0;
+
+	if (m->ring_len == m->o.rate) {
+		oldest = m->ring[m->ring_pos];
+		if (now - oldest < 1000000)
+			w = 1000000 - (now - oldest);
+	}
+	if (now < m->next_slot && m->next_slot - now > w)
+		w = m->next_slot - now;
+	return w;
+}
+
+/* Starts what the gates allow; returns us until the next start may be
+ * possible (-1 when nothing waits on time). */
+static int64_t
+start_ready(struct graph_multi *m)
+{
+	int64_t now = now_us(), wait = -1, w;
+	struct gm_req *r, *next;
+
+	for (r = m->wait.head; r && m->run.n < m->o.max_conns; r = next) {
+		next = r->next;
+		if (r->not_before > now) {
+			w = r->not_before - now;
+			wait = wait < 0 || w < wait ? w : wait;
+			continue;
+		}
+		if (r->pair && !pair_ready(m, r->pair, now)) {
+			w = (int64_t)((1.0 - r->pair->tokens) *
+				      (double)m->o.pair_interval_ms * 1000.0) + 1;
+			wait = wait < 0 || w < wait ? w : wait;
+			continue;
+		}
+		if ((w = rate_wait(m, now)) > 0) {
+			wait = wait < 0 || w < wait ? w : wait;
+			break;
+		}
+		/* Even spacing, with a little catch-up after a late wake. */
+		if (m->next_slot < now - 10 * m->interval)
+			m->next_slot = now - 10 * m->interval;
+		m->next_slot += m->interval;
+		list_del(&m->wait, r);
+		start(m, r, now);
+		now = now_us();
+	}
+	return wait;
+}
+
+static unsigned long
+jitter(struct graph_multi *m)
+{
+	m->seed ^= m->seed << 13;
+	m->seed ^= m->seed >> 7;
+	m->seed ^= m->seed << 17;
+	return m->seed;
+}
+
+static int64_t
+backoff_us(struct graph_multi *m, int n, long retry_after)
+{
+	const struct graph_opts *o = graph_options(m->g);
+	long ms;
+
+	if (retry_after >= 0) {
+		ms = retry_after * 1000;
+	} else {
+		ms = o->backoff_ms << (n < 16 ? n : 16);
+		if (ms > 1)
+			ms = ms / 2 + (long)(jitter(m) % (unsigned long)(ms / 2 + 1));
+	}
+	if (ms > o->max_backoff_ms)
+		ms = o->max_backoff_ms;
+	return (int64_t)ms * 1000;
+}
+
+static void
+finish(struct graph_multi *m, struct gm_req *r, int rc, jv resp,
+       const struct wa_err *err)
+{
+	r->done(r->ctx, rc, resp, err);
+	req_free(r);
+}
+
+static void
+completed(struct graph_multi *m, CURL *h, CURLcode rc)
+{
+	struct gm_req *r = NULL;
+	long status = 0, reqsize = 0;
+	struct wa_err err;
+	jv body;
+
+	curl_easy_getinfo(h, CURLINFO_PRIVATE, (char **)&r);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &reqsize);
+	end_transfer(m, r);
+	body = r->body.len ? jv_parse_sized(r->body.buf, (int)r->body.len) :
+	       jv_null();
+	if (!jv_is_valid(body)) {
+		jv_free(body);
+		body = jv_null();
+	}
+	wa_err_clear(&err);
+	if (graph_classify(rc, reqsize > 0, r->payload == NULL, status, body,
+			   &err) == 0) {
+		finish(m, r, 0, body, NULL);
+		return;
+	}
+	if (err.retry && r->attempts < graph_options(m->g)->max_attempts) {
+		jv_free(body);
+		r->not_before = now_us() + backoff_us(m, r->attempts - 1,
+						      r->retry_after);
+		list_add(&m->wait, r);
+		return;
+	}
+	if (err.retry)
+		wa_err_prefix(&err, "after %d tries", r->attempts);
+	finish(m, r, -1, body, &err);
+}
+
+int
+graph_multi_run(struct graph_multi *m, int timeout_ms)
+{
+	int64_t wait;
+	int still, left, ms;
+	CURLMsg *msg;
+
+	wait = start_ready(m);
+	curl_multi_perform(m->multi, &still);
+	ms = timeout_ms;
+	if (wait >= 0 && wait / 1000 < ms)
+		ms = (int)(wait / 1000);
+	if (m->run.n)
+		curl_multi_poll(m->multi, NULL, 0, ms, NULL);
+	else if (ms > 0 && m->wait.n) {
+		struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+		nanosleep(&ts, NULL);
+	}
+	curl_multi_perform(m->multi, &still);
+	while ((msg = curl_multi_info_read(m->multi, &left)))
+		if (msg->msg == CURLMSG_DONE)
+			completed(m, msg->easy_handle, msg->data.result);
+	start_ready(m);
+	curl_multi_perform(m->multi, &still);
+	return graph_multi_pending(m);
+}
+
+void
+graph_multi_cancel(struct graph_multi *m, const struct wa_err *err)
+{
+	struct gm_req *r;
+
+	while ((r = m->wait.head)) {
+		list_del(&m->wait, r);
+		finish(m, r, -1, jv_invalid(), err);
+	}
+}

@@ -1338,3 +1338,21 @@ template_render(jv tpl, jv params)
 	jv_free(comps);
 	return out;
 }
+
+jv
+template_json(jv t, int full)
+{
+	struct template_info info;
+
+	template_analyze(t, &info);
+	if (full) {
+		t = jv_object_set(t, jv_string("params"),
+				  template_info_json(&info));
+	} else {
+		t = jv_object_delete(t, jv_string("components"));
+		t = jv_object_set(t, jv_string("params"),
+				  jv_number(info.nbody));
+	}
+	template_info_release(&info);
+	return t;
+}

@@ -66,6 +66,11 @@ void template_info_release(struct template_info *info);
  * "header":{...}|null,"buttons":[...]} (owned). */
 jv template_info_json(const struct template_info *info);
 
+/* A stored template (consumed, as template_get gives it) for output:
+ * full adds "params" (template_info_json); else the components are
+ * dropped and "params" is the body parameter count. Owned. */
+jv template_json(jv t, int full);
+
 /* Offline checks of a create payload (borrowed), as Meta would reject it:
  * name, category, language, components, placeholders, examples and
  * parameter_format. 0, or -1 with err naming the field ("invalid_input"

@@ -1,0 +1,503 @@
+/* SPDX-License-Identifier: MIT */
+/* wa-template: sync, list, show, create and delete templates; send template messages. */
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "wa.h"
+#include "sender.h"
+#include "template.h"
+
+extern char *program_invocation_short_name;
+
+static const char usage[] =
+	"usage: wa-template sync [--waba ID]\n"
+	"       wa-template list [--status S] [--category C] [--language L] "
+	"[--waba ID]\n"
+	"       wa-template show NAME [--language L] [--waba ID]\n"
+	"       wa-template create [--waba ID] [FILE ...]\n"
+	"       wa-template delete NAME [--language L] [--waba ID]\n"
+	"       wa-template send NAME --language L --to N | --thread ID\n"
+	"           [--param K=V ...] [--header-text T] [--header-image F|URL]\n"
+	"           [--header-video F|URL] [--header-document F|URL]\n"
+	"           [--button-param INDEX=V ...] [--channel ID]\n"
+	"           [--idempotency-key K] [--rate N] [--dry-run]\n"
+	"       wa-template send [NAME | -] [FILE ...] [send options]\n"
+	"       common options: [--db PATH] [--json | --table]\n";
+
+enum {
+	OPT_WABA = CLI_OPT_FIRST_FREE, OPT_STATUS, OPT_CATEGORY, OPT_LANGUAGE,
+	OPT_TO, OPT_THREAD, OPT_PARAM, OPT_HEADER_TEXT, OPT_HEADER_IMAGE,
+	OPT_HEADER_VIDEO, OPT_HEADER_DOCUMENT, OPT_BUTTON_PARAM, OPT_CHANNEL,
+	OPT_IDEMPOTENCY_KEY, OPT_RATE, OPT_DRY_RUN
+};
+
+static const struct option longopts[] = {
+	CLI_COMMON_OPTIONS,
+	{ "waba", required_argument, NULL, OPT_WABA },
+	{ "status", required_argument, NULL, OPT_STATUS },
+	{ "category", required_argument, NULL, OPT_CATEGORY },
+	{ "language", required_argument, NULL, OPT_LANGUAGE },
+	{ "to", required_argument, NULL, OPT_TO },
+	{ "thread", required_argument, NULL, OPT_THREAD },
+	{ "param", required_argument, NULL, OPT_PARAM },
+	{ "header-text", required_argument, NULL, OPT_HEADER_TEXT },
+	{ "header-image", required_argument, NULL, OPT_HEADER_IMAGE },
+	{ "header-video", required_argument, NULL, OPT_HEADER_VIDEO },
+	{ "header-document", required_argument, NULL, OPT_HEADER_DOCUMENT },
+	{ "button-param", required_argument, NULL, OPT_BUTTON_PARAM },
+	{ "channel", required_argument, NULL, OPT_CHANNEL },
+	{ "idempotency-key", required_argument, NULL, OPT_IDEMPOTENCY_KEY },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ NULL, 0, NULL, 0 }
+};
+
+static struct cli cli = { usage, NULL, OUT_AUTO };
+static const char *opt_waba, *opt_status, *opt_category, *opt_language;
+static const char *opt_channel, *opt_send_only;
+static int opt_rate = 80, opt_dry_run, opt_flag_target;
+static jv flags;		/* send defaults, as record keys */
+
+static const struct out_col list_cols[] = {
+	{ "name", "NAME", 40 }, { "language", "LANGUAGE", 0 },
+	{ "status", "STATUS", 0 }, { "category", "CATEGORY", 0 },
+	{ "params", "PARAMS", 0 }, { "quality", "QUALITY", 0 },
+	{ "waba", "WABA", 0 }, { NULL, NULL, 0 }
+};
+
+static const struct out_col sync_cols[] = {
+	{ "waba", "WABA", 0 }, { "synced", "SYNCED", 0 },
+	{ "removed", "REMOVED", 0 }, { "pages", "PAGES", 0 },
+	{ "error.message", "ERROR", 0 }, { NULL, NULL, 0 }
+};
+
+/* --param K=V and --button-param INDEX=V into flags[key][K] = V. */
+static void
+flag_pair(const char *opt, const char *key, const char *arg, int index)
+{
+	const char *eq = strchr(arg, '=');
+	char k[64];
+	long long v;
+	jv obj;
+
+	if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof(k))
+		cli_usage_error(&cli, "%s: want KEY=VALUE, got '%s'", opt, arg);
+	memcpy(k, arg, (size_t)(eq - arg));
+	k[eq - arg] = '\0';
+	if (index && parse_int(k, 0, TEMPLATE_MAX_BUTTONS - 1, &v) < 0)
+		cli_usage_error(&cli, "%s: '%s' is not a button index 0-9",
+				opt, k);
+	obj = jv_object_get(jv_copy(flags), jv_string(key));
+	if (jv_get_kind(obj) != JV_KIND_OBJECT) {
+		jv_free(obj);
+		obj = jv_object();
+	}
+	obj = jv_object_set(obj, jv_string(k), jv_string(eq + 1));
+	flags = jv_object_set(flags, jv_string(key), obj);
+}
+
+static void
+flag_str(const char *key, const char *arg)
+{
+	flags = jv_object_set(flags, jv_string(key), jv_string(arg));
+}
+
+static void
+handle(int opt, const char *arg, void *ctx)
+{
+	static const char *const keys[] = {
+		[OPT_HEADER_TEXT - OPT_WABA] = "header_text",
+		[OPT_HEADER_IMAGE - OPT_WABA] = "header_image",
+		[OPT_HEADER_VIDEO - OPT_WABA] = "header_video",
+		[OPT_HEADER_DOCUMENT - OPT_WABA] = "header_document",
+		[OPT_IDEMPOTENCY_KEY - OPT_WABA] = "idempotency_key",
+	};
+	long long v;
+
+	if (opt >= OPT_TO && opt <= OPT_DRY_RUN)
+		opt_send_only = opt_send_only ? opt_send_only : "--to ...";
+	switch (opt) {
+	case OPT_WABA: opt_waba = arg; break;
+	case OPT_STATUS: opt_status = arg; break;
+	case OPT_CATEGORY: opt_category = arg; break;
+	case OPT_LANGUAGE: opt_language = arg; break;
+	case OPT_TO:
+		flag_str("to", arg);
+		opt_flag_target = 1;
+		break;
+	case OPT_THREAD:
+		if (parse_int(arg, 1, INT64_MAX, &v) < 0)
+			cli_usage_error(&cli, "--thread: '%s' is not a thread "
+					"id", arg);
+		flags = jv_object_set(flags, jv_string("thread_id"),
+				      jv_number((double)v));
+		opt_flag_target = 1;
+		break;
+	case OPT_PARAM: flag_pair("--param", "params", arg, 0); break;
+	case OPT_BUTTON_PARAM:
+		flag_pair("--button-param", "button_params", arg, 1);
+		break;
+	case OPT_HEADER_TEXT: case OPT_HEADER_IMAGE: case OPT_HEADER_VIDEO:
+	case OPT_HEADER_DOCUMENT: case OPT_IDEMPOTENCY_KEY:
+		flag_str(keys[opt - OPT_WABA], arg);
+		break;
+	case OPT_CHANNEL: opt_channel = arg; break;
+	case OPT_RATE:
+		if (parse_int(arg, 1, 10000, &v) < 0)
+			cli_usage_error(&cli, "--rate: '%s' is not 1..10000",
+					arg);
+		opt_rate = (int)v;
+		break;
+	case OPT_DRY_RUN: opt_dry_run = 1; break;
+	default: cli_usage_error(&cli, "unexpected option");
+	}
+}
+
+/* Prints a fatal err and exits with its status. */
+static void
+die_err(const struct wa_err *err)
+{
+	fflush(stdout);
+	wa_warn(err, 0);
+	exit(err->sysexit > 1 ? err->sysexit : WA_EX_USAGE);
+}
+
+/* Reports a per-input failure (stderr and a result record); fatal ones
+ * end the run. Returns the exit status to merge. */
+static int
+report(struct out *o, const struct wa_err *err, jv input, long line)
+{
+	wa_warn(err, line);
+	out_record(o, wa_err_result(err, input, line));
+	if (err->sysexit > 1) {
+		out_finish(o);
+		exit(err->sysexit);
+	}
+	return WA_EX_REJECTED;
+}
+
+/* --waba, else the WABAs with a connected channel (owned array). */
+static jv
+wabas(struct store *st, int need_one)
+{
+	struct wa_err err;
+	jv list;
+
+	if (opt_waba)
+		return JV_ARRAY(jv_string(opt_waba));
+	if (template_wabas(st, &list, &err) < 0)
+		die_err(&err);
+	if (jv_array_length(jv_copy(list)) == 0)
+		wa_die(WA_EX_CONFIG, "not_connected", "no connected channel: "
+		       "give --waba or run 'wa-connect add'");
+	if (need_one && jv_array_length(jv_copy(list)) > 1)
+		cli_usage_error(&cli, "several WABAs have channels: give "
+				"--waba");
+	return list;
+}
+
+static struct graph *
+open_graph(const struct wa_config *cfg)
+{
+	struct graph *g;
+	struct wa_err err;
+
+	if (graph_open(&g, cfg, NULL, &err) < 0)
+		die_err(&err);
+	return g;
+}
+
+static int
+cmd_sync(struct store *st, const struct wa_config *cfg)
+{
+	struct graph *g = open_graph(cfg);
+	jv list = wabas(st, 0), rec;
+	struct wa_err err;
+	struct out o;
+	int status = 0;
+
+	out_init(&o, stdout, cli.out, sync_cols);
+	jv_array_foreach(list, i, w) {
+		if (template_sync(st, g, jv_string_value(w), wa_now(), &rec,
+				  &err) == 0)
+			out_record(&o, rec);
+		else
+			status = report(&o, &err, JV_OBJECT(jv_string("waba"),
+					jv_copy(w)), 0);
+		(void)i;
+		jv_free(w);
+	}
+	jv_free(list);
+	graph_close(g);
+	return out_finish(&o) < 0 ? WA_EX_IOERR : status;
+}
+
+static int
+cmd_list(struct store *st, const char *name, int full)
+{
+	struct wa_err err;
+	struct out o;
+	jv list;
+	int n;
+
+	if (template_list(st, opt_waba, name, opt_language,
+			  full ? NULL : opt_status, full ? NULL : opt_category,
+			  &list, &err) < 0)
+		die_err(&err);
+	out_init(&o, stdout, cli.out, full ? NULL : list_cols);
+	n = jv_array_length(jv_copy(list));
+	jv_array_foreach(list, i, t) {
+		out_record(&o, template_json(t, full));
+		(void)i;
+	}
+	jv_free(list);
+	if (full && n == 0) {
+		wa_err_set(&err, WA_EX_REJECTED, "template_not_found",
+			   "template '%s'%s%s%s is not known; run 'wa-template "
+			   "sync'", name, opt_language ? " (" : "",
+			   opt_language ? opt_language : "",
+			   opt_language ? ")" : "");
+		report(&o, &err, jv_invalid(), 0);
+	}
+	return out_finish(&o) < 0 ? WA_EX_IOERR : full && n == 0;
+}
+
+/* Calls fn for every record of the files (stdin when none): good is a
+ * parsed record (taken), else err tells the bad line. fn returns -1 to
+ * stop. An unreadable file: exit 64; a read error: exit 74. */
+static int
+each_record(int nfiles, char **files, int (*fn)(jv rec, long line,
+		const struct wa_err *bad, void *ctx), void *ctx)
+{
+	struct wa_err err;
+	struct jsonl *r;
+	long line;
+	int i, got, rc = 0;
+	jv rec;
+
+	for (i = 0; rc == 0 && i < (nfiles ? nfiles : 1); i++) {
+		const char *f = nfiles ? files[i] : "-";
+		FILE *fp = strcmp(f, "-") ? fopen(f, "r") : stdin;
+
+		if (!fp)
+			wa_die(WA_EX_USAGE, "invalid_input", "cannot open "
+			       "'%s'", f);
+		r = jsonl_open(fp, f);
+		while (rc == 0 && (got = jsonl_next(r, &rec, &line, &err))) {
+			if (got == -2)
+				die_err(&err);
+			rc = fn(got > 0 ? rec : jv_invalid(), line,
+				got > 0 ? NULL : &err, ctx);
+		}
+		jsonl_close(r);
+		if (fp != stdin)
+			fclose(fp);
+	}
+	return rc;
+}
+
+struct create_ctx {
+	struct store *st;
+	struct graph *g;
+	const char *waba;
+	struct out o;
+	long good, bad;
+	int status;
+};
+
+static int
+create_one(jv rec, long line, const struct wa_err *bad, void *ctx)
+{
+	struct create_ctx *c = ctx;
+	struct wa_err err;
+	jv res;
+
+	if (bad) {
+		c->bad++;
+		c->status = report(&c->o, bad, jv_invalid(), line);
+		return 0;
+	}
+	c->good++;
+	if (template_create(c->st, c->g, c->waba, rec, wa_now(), &res,
+			    &err) == 0)
+		out_record(&c->o, res);
+	else
+		c->status = report(&c->o, &err, jv_copy(rec), line);
+	jv_free(rec);
+	return 0;
+}
+
+static int
+cmd_create(struct store *st, const struct wa_config *cfg, int nfiles,
+	   char **files)
+{
+	struct create_ctx c = { .st = st, .g = open_graph(cfg) };
+	jv list = wabas(st, 1), w = jv_array_get(jv_copy(list), 0);
+
+	c.waba = jv_string_value(w);
+	out_init(&c.o, stdout, OUT_JSON, NULL);
+	each_record(nfiles, files, create_one, &c);
+	jv_free(w);
+	jv_free(list);
+	graph_close(c.g);
+	if (out_finish(&c.o) < 0)
+		return WA_EX_IOERR;
+	return c.good == 0 && c.bad > 0 ? WA_EX_DATAERR : c.status;
+}
+
+static int
+cmd_delete(struct store *st, const struct wa_config *cfg, const char *name)
+{
+	struct graph *g = open_graph(cfg);
+	jv list = wabas(st, 1), res, w = jv_array_get(jv_copy(list), 0);
+	struct wa_err err;
+	struct out o;
+	int status = 0;
+
+	out_init(&o, stdout, OUT_JSON, NULL);
+	if (template_remove(st, g, jv_string_value(w), name, opt_language,
+			    &res, &err) == 0)
+		out_record(&o, res);
+	else
+		status = report(&o, &err, JV_OBJECT(jv_string("name"),
+				jv_string(name)), 0);
+	jv_free(w);
+	jv_free(list);
+	graph_close(g);
+	return out_finish(&o) < 0 ? WA_EX_IOERR : status;
+}
+
+static int
+emit_result(jv rec, void *ctx)
+{
+	return jsonl_write(stdout, rec) < 0 || fflush(stdout) == EOF ? -1 : 0;
+}
+
+struct send_ctx {
+	struct sender *s;
+	struct store *st;
+	struct wa_err err;	/* the fatal one */
+};
+
+/* One input: checks here, then the shared pipeline. -1 when fatal. */
+static int
+send_one(jv rec, long line, const struct wa_err *bad, void *ctx)
+{
+	struct send_ctx *c = ctx;
+	jv msg, input = jv_copy(rec);
+
+	if (bad) {
+		sender_reject(c->s, bad, jv_invalid(), line);
+		return 0;
+	}
+	if (!line)	/* from flags: the flags are the input */
+		input = jv_copy(flags);
+	if (template_message(c->st, rec, flags, &msg, &c->err) < 0) {
+		jv_free(rec);
+		if (c->err.sysexit > 1) {
+			jv_free(input);
+			return -1;
+		}
+		sender_reject(c->s, &c->err, input, line);
+		return 0;
+	}
+	jv_free(rec);
+	return sender_submit(c->s, msg, input, line, &c->err);
+}
+
+static int
+cmd_send(struct store *st, const struct wa_config *cfg, int nops,
+	 char **ops)
+{
+	struct sender_opts so;
+	struct send_ctx c = { .st = st };
+	struct wa_err ferr;
+	int rc;
+
+	if (nops > 0 && strcmp(ops[0], "-") != 0)
+		flag_str("template", ops[0]);
+	if (opt_language)
+		flag_str("language", opt_language);
+	if (opt_channel)
+		flag_str("channel", opt_channel);
+	if (opt_flag_target && nops != 1)
+		cli_usage_error(&cli, nops ? "--to/--thread send one message: "
+				"no FILE" : "send: NAME is needed");
+	sender_opts_default(&so);
+	so.rate = opt_rate;
+	so.dry_run = opt_dry_run;
+	so.channel = opt_channel;
+	so.agent = cfg->user;
+	if (sender_new(&c.s, st, cfg, &so, emit_result, NULL, &c.err) < 0)
+		die_err(&c.err);
+	if (opt_flag_target)
+		rc = send_one(jv_object(), 0, NULL, &c);
+	else
+		rc = each_record(nops > 0 ? nops - 1 : 0, ops + 1, send_one,
+				 &c);
+	if (sender_finish(c.s, &ferr) < 0 || rc < 0) {
+		sender_free(c.s);
+		die_err(rc < 0 ? &c.err : &ferr);
+	}
+	rc = sender_status(c.s);
+	sender_free(c.s);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct wa_config cfg;
+	struct store *st;
+	struct wa_err err;
+	const char *cmd;
+	int status, n;
+
+	graph_global_init();
+	flags = jv_object();
+	n = cli_parse(&cli, argc, argv, "", longopts, handle, NULL);
+	if (n >= argc)
+		cli_usage_error(&cli, "missing command");
+	cmd = argv[n++];
+	if (opt_send_only && strcmp(cmd, "send") != 0)
+		cli_usage_error(&cli, "send options are for 'send' only");
+	if (strcmp(cmd, "list") && strcmp(cmd, "sync") && strcmp(cmd, "create") &&
+	    strcmp(cmd, "send") && n >= argc)
+		cli_usage_error(&cli, "%s: NAME is needed", cmd);
+	if ((!strcmp(cmd, "list") || !strcmp(cmd, "sync")) && n < argc)
+		cli_usage_error(&cli, "%s: unexpected '%s'", cmd, argv[n]);
+	if ((!strcmp(cmd, "show") || !strcmp(cmd, "delete")) && n + 1 < argc)
+		cli_usage_error(&cli, "%s: unexpected '%s'", cmd, argv[n + 1]);
+	if (strcmp(cmd, "list") && strcmp(cmd, "show"))
+		signal(SIGPIPE, SIG_IGN);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	config_load(&cfg, cli.db);
+	if (store_open(&st, cfg.db_path, &err) < 0)
+		die_err(&err);
+	if (!strcmp(cmd, "sync"))
+		status = cmd_sync(st, &cfg);
+	else if (!strcmp(cmd, "list"))
+		status = cmd_list(st, NULL, 0);
+	else if (!strcmp(cmd, "show"))
+		status = cmd_list(st, argv[n], 1);
+	else if (!strcmp(cmd, "create"))
+		status = cmd_create(st, &cfg, argc - n, argv + n);
+	else if (!strcmp(cmd, "delete"))
+		status = cmd_delete(st, &cfg, argv[n]);
+	else if (!strcmp(cmd, "send"))
+		status = cmd_send(st, &cfg, argc - n, argv + n);
+	else
+		cli_usage_error(&cli, "unknown command '%s'", cmd);
+	store_close(st);
+	config_release(&cfg);
+	jv_free(flags);
+	graph_global_cleanup();
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		fprintf(stderr, "%s: io: cannot write output\n",
+			program_invocation_short_name);
+		return WA_EX_IOERR;
+	}
+	return status;
+}

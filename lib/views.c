@@ -178,6 +178,8 @@ views_filter_from_json(struct views_filter *f, jv obj, struct wa_err *err)
 	return 0;
 }
 
+static int where_check(const char *prog, struct wa_err *err);
+
 /* ---- saved views ---------------------------------------------------- */
 
 static const char SQL_VIEW_FIND[] =
@@ -308,7 +310,9 @@ views_create(struct store *st, const char *name, const char *user,
 	if (!one_of(sharing, sharings))
 		return wa_err_set(err, WA_EX_USAGE, "invalid_input",
 				  "--sharing: bad value '%s'", sharing);
-	if (check_view_name(name, err) < 0 || store_begin(st, err) < 0)
+	if (check_view_name(name, err) < 0 ||
+	    (f->v[VIEWS_WHERE] && where_check(f->v[VIEWS_WHERE], err) < 0) ||
+	    store_begin(st, err) < 0)
 		return -1;
 	rc = view_exists(st, name, user, err);
 	if (rc != 0) {
@@ -540,6 +544,16 @@ where_free(struct where *w)
 	if (w->jq)
 		jq_teardown(&w->jq);
 	sb_release(&w->msg);
+}
+
+static int
+where_check(const char *prog, struct wa_err *err)
+{
+	struct where w;
+	int rc = where_compile(&w, prog, err);
+
+	where_free(&w);
+	return rc;
 }
 
 /* 1 when the program yields true for row (borrowed), 0 when not, -1 when

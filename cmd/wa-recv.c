@@ -473,7 +473,8 @@ serve_run(struct serve *sv)
 	if (sv->port_file &&
 	    whserver_write_port(srv, sv->port_file, &err) < 0) {
 		wa_warn(&err, 0);
-		kill(getpid(), SIGTERM);
+		whserver_stop(srv, NULL);
+		return err.sysexit;
 	}
 	sigwait(&set, &sig);
 	left = whserver_stop(srv, &stats);

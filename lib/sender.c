@@ -380,6 +380,19 @@ target_number(struct sender *s, struct job *j, struct wa_err *err)
 	return 0;
 }
 
+/* j->channel, or the only one when empty, if connected. */
+static int
+resolve_channel(struct sender *s, struct job *j, struct wa_err *err)
+{
+	char id[CHANNEL_ID_MAX];
+
+	if (channel_resolve(s->st, j->channel[0] ? j->channel : NULL, id,
+			    err) < 0)
+		return -1;
+	snprintf(j->channel, sizeof(j->channel), "%s", id);
+	return 0;
+}
+
 /* Who and where: wa_id, contact (0 unknown), channel (connected). */
 static int
 target(struct sender *s, struct job *j, struct wa_err *err)
@@ -402,8 +415,7 @@ target(struct sender *s, struct job *j, struct wa_err *err)
 	if (!j->channel[0] && j->contact_id &&
 	    contact_channel(s->st, j->contact_id, j->channel, err) < 0)
 		return -1;
-	if (channel_resolve(s->st, j->channel[0] ? j->channel : NULL,
-			    j->channel, err) < 0)
+	if (resolve_channel(s, j, err) < 0)
 		return -1;
 	if (channel_get(s->st, j->channel, &c, err) < 0)
 		return -1;
@@ -1187,9 +1199,7 @@ prepare_read(struct sender *s, struct job *j, struct wa_err *err)
 		if (!j->channel[0] && (ch || s->o.channel))
 			snprintf(j->channel, sizeof(j->channel), "%s",
 				 ch ? ch : s->o.channel);
-		if (rc < 0 || channel_resolve(s->st, j->channel[0] ?
-					      j->channel : NULL, j->channel,
-					      err) < 0) {
+		if (rc < 0 || resolve_channel(s, j, err) < 0) {
 			jv_free(obj);
 			return -1;
 		}

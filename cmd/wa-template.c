@@ -372,6 +372,7 @@ cmd_delete(struct store *st, const struct wa_config *cfg, const char *name)
 static int
 emit_result(jv rec, void *ctx)
 {
+	wa_warn_result(rec);
 	return jsonl_write(stdout, rec) < 0 || fflush(stdout) == EOF ? -1 : 0;
 }
 

@@ -175,3 +175,35 @@ wa_exit_merge(int a, int b)
 {
 	return exit_rank(b) > exit_rank(a) ? b : a;
 }
+
+void
+wa_warn_result(jv rec)
+{
+	struct wa_err e;
+	jv error = jv_get_kind(rec) == JV_KIND_OBJECT ?
+		   jv_object_get(jv_copy(rec), jv_string("error")) :
+		   jv_invalid();
+	jv code = jv_get_kind(error) == JV_KIND_OBJECT ?
+		  jv_object_get(jv_copy(error), jv_string("code")) :
+		  jv_invalid();
+	jv msg = jv_get_kind(error) == JV_KIND_OBJECT ?
+		 jv_object_get(jv_copy(error), jv_string("message")) :
+		 jv_invalid();
+	jv line = jv_get_kind(rec) == JV_KIND_OBJECT ?
+		  jv_object_get(jv_copy(rec), jv_string("line")) :
+		  jv_invalid();
+
+	if (jv_get_kind(code) == JV_KIND_STRING) {
+		wa_err_clear(&e);
+		snprintf(e.code, sizeof(e.code), "%s", jv_string_value(code));
+		snprintf(e.message, sizeof(e.message), "%s",
+			 jv_get_kind(msg) == JV_KIND_STRING ?
+			 jv_string_value(msg) : "");
+		wa_warn(&e, jv_get_kind(line) == JV_KIND_NUMBER ?
+			(long)jv_number_value(line) : 0);
+	}
+	jv_free(error);
+	jv_free(code);
+	jv_free(msg);
+	jv_free(line);
+}

@@ -47,6 +47,10 @@ const char *wa_err_default_action(const char *code);
 /* Prints "prog: [line N: ]code: message" to stderr; line <= 0 omits it. */
 void wa_warn(const struct wa_err *err, long line);
 
+/* For a result record with "ok":false (borrowed): prints its error like
+ * wa_warn, with its "line". Other records print nothing. */
+void wa_warn_result(jv rec);
+
 /* Prints "prog: code: message" (code may be NULL) and exits sysexit. */
 void wa_die(int sysexit, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4), noreturn));

@@ -4,15 +4,10 @@
 #define WA_SENDER_H
 
 /*
- * REQUEST from wa-template (remove when done):
- * - BUG in sender.c target(): channel_resolve(s->st, j->channel[0] ?
- *   j->channel : NULL, j->channel, err) passes j->channel as both the id
- *   and out_id; channel_resolve clears out_id first, so a second send to
- *   a contact with an open thread fails "not_connected: unknown channel
- *   ''" (exit 78). Copy the id to a local buffer first.
- * - wa-template send relies on: "type":"template" counting per rule 6
- *   (window_classify(..., is_template = 1)), header "path" upload
- *   (check_template_media), and sender_reject() for its own refusals.
+ * NOTE from wa-template: `wa-template send` relies on "type":"template"
+ * counting per rule 6 (window_classify(..., is_template = 1)), header
+ * "path" upload (check_template_media), and sender_reject() for its own
+ * refusals (template_not_found, template_not_approved, template_params).
  */
 
 #include <stdint.h>

@@ -16,12 +16,15 @@
 static const char SQL_CONTACT_BY_BSUID[] =
 	"SELECT " CONTACT_COLS " FROM contacts WHERE bsuid = ?1";
 /* wa_id first, then phone, then mobile phone; oldest contact wins. */
-static const char SQL_CONTACT_BY_NUMBER[] =
-	"SELECT " CONTACT_COLS " FROM ("
-	" SELECT *, 0 AS pref FROM contacts WHERE wa_id = ?1"
-	" UNION ALL SELECT *, 1 FROM contacts WHERE phone = ?1"
-	" UNION ALL SELECT *, 2 FROM contacts WHERE mobile_phone = ?1)"
-	" ORDER BY pref, id LIMIT 1";
+static const char SQL_CONTACT_BY_WA_ID[] =
+	"SELECT " CONTACT_COLS " FROM contacts WHERE wa_id = ?1"
+	" ORDER BY id LIMIT 1";
+static const char SQL_CONTACT_BY_PHONE[] =
+	"SELECT " CONTACT_COLS " FROM contacts WHERE phone = ?1"
+	" ORDER BY id LIMIT 1";
+static const char SQL_CONTACT_BY_MOBILE[] =
+	"SELECT " CONTACT_COLS " FROM contacts WHERE mobile_phone = ?1"
+	" ORDER BY id LIMIT 1";
 static const char SQL_CONTACT_INSERT[] =
 	"INSERT INTO contacts (name, profile_name, username, phone, wa_id,"
 	" bsuid, parent_bsuid, created_at, updated_at)"
@@ -67,6 +70,26 @@ contact_row_release(struct contact_row *c)
 	free(c->username);
 	free(c->phone);
 	memset(c, 0, sizeof(*c));
+}
+
+static int contact_find(struct store *st, const char *sql, const char *key,
+			struct contact_row *c, struct wa_err *err);
+
+/* By number: wa_id, phone, then mobile_phone. 1 found, 0 not, -1 error. */
+static int
+contact_by_number(struct store *st, const char *number, struct contact_row *c,
+		  struct wa_err *err)
+{
+	static const char *const sql[] = {
+		SQL_CONTACT_BY_WA_ID, SQL_CONTACT_BY_PHONE,
+		SQL_CONTACT_BY_MOBILE
+	};
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < sizeof(sql) / sizeof(sql[0]) && rc == 0; i++)
+		rc = contact_find(st, sql[i], number, c, err);
+	return rc;
 }
 
 /* 1 found (c filled), 0 not found, -1 error. */
@@ -172,8 +195,7 @@ desk_contact_resolve(struct store *st, const struct desk_who *who,
 			return -1;
 	}
 	if (rc == 0 && nonempty(who->wa_id)) {
-		rc = contact_find(st, SQL_CONTACT_BY_NUMBER, who->wa_id, &c,
-				  err);
+		rc = contact_by_number(st, who->wa_id, &c, err);
 		if (rc < 0)
 			return -1;
 		/* The number belongs to another BSUID: a different user
@@ -205,8 +227,7 @@ desk_contact_move(struct store *st, const struct desk_who *old_who,
 			       err)) < 0)
 		return -1;
 	if (rc == 0 && nonempty(old_who->wa_id) &&
-	    (rc = contact_find(st, SQL_CONTACT_BY_NUMBER, old_who->wa_id, &c,
-			       err)) < 0)
+	    (rc = contact_by_number(st, old_who->wa_id, &c, err)) < 0)
 		return -1;
 	if (rc == 0)	/* never saw the old identity: the new one */
 		return desk_contact_resolve(st, new_who, now, contact_id,

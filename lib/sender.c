@@ -221,24 +221,31 @@ as_duplicate(jv first, long line)
 	return first;
 }
 
+/* Answers j with the first result (taken) of its key. */
+static void
+answer_dup(struct job *j, jv first)
+{
+	jv ok = jx_get(first, "ok");
+
+	if (jv_get_kind(ok) != JV_KIND_TRUE)
+		j->s->status = wa_exit_merge(j->s->status, WA_EX_REJECTED);
+	jv_free(ok);
+	answer(j, as_duplicate(first, j->line));
+}
+
 /* Answers the followers of leader j (same idempotency key) from its
  * result, so j can go. */
 static void
 settle_followers(struct sender *s, struct job *j)
 {
 	struct job *f;
-	jv ok = jx_get(j->result, "ok");
-	int failed = jv_get_kind(ok) != JV_KIND_TRUE;
 
-	jv_free(ok);
 	for (f = j->next; f && j->nfollowers; f = f->next) {
 		if (f->leader != j)
 			continue;
 		f->leader = NULL;
 		j->nfollowers--;
-		if (failed)
-			s->status = wa_exit_merge(s->status, WA_EX_REJECTED);
-		answer(f, as_duplicate(jv_copy(j->result), f->line));
+		answer_dup(f, jv_copy(j->result));
 	}
 }
 
@@ -623,7 +630,7 @@ idem_check(struct sender *s, struct job *j, enum idem *out, int64_t *row,
 			rc = -2;
 		} else {
 			*out = IDEM_ANSWERED;
-			answer(j, as_duplicate(store_col_json(q, 2), j->line));
+			answer_dup(j, store_col_json(q, 2));
 		}
 	}
 	sqlite3_reset(q);

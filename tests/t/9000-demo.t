@@ -1,0 +1,16 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# make demo: the README's first command runs a whole help-desk day and ends with exit 0.
+. "$(dirname "$0")/../lib.sh"
+exits 0 "scripts/demo (built tree, no install)" "$top/scripts/demo" --no-install --no-build
+like "$(cat "$T/out")" "*Receive signed webhooks through wa-recv serve*" "webhooks through wa-recv serve"
+is "$(grep -c '^\$ wa-webhook' "$T/out")" "11" "seven messages and four receipts posted signed"
+like "$(cat "$T/out")" '*"conversation":"new_user_initiated"*' "a reply inside the window"
+like "$(cat "$T/out")" "*window_closed*" "refused outside it"
+like "$(cat "$T/out")" '*"conversation":"new_business_initiated"*' "a template instead"
+like "$(cat "$T/out")" "*[quarantined]*" "the quarantined link is hidden"
+like "$(cat "$T/out")" "*close*ann*open*closed*" "assigned and closed, with history"
+like "$(cat "$T/out")" "*PERIOD START*LIMIT*USED*" "wa-quota at the end"
+like "$(tail -1 "$T/out")" "*Demo finished: every step passed*" "the last line says so"
+exits 64 "a bad option" "$top/scripts/demo" --fast
+done_testing

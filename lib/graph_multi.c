@@ -11,6 +11,11 @@
 
 #define GM_MAX_BODY (1L << 20)	/* message answers are tiny */
 #define GM_PAIR_BUCKETS 4096
+#define GM_PENDING INT64_MAX	/* a ring slot whose request is not sent */
+/* The rate window, with a margin for the time a request takes from our
+ * send to the server's clock. */
+#define GM_WINDOW 1010000
+#define GM_CATCHUP 5000		/* us of missed slots a late wake may use */
 
 struct gm_req {
 	struct gm_req *next, *prev;	/* queue links while waiting */
@@ -19,9 +24,11 @@ struct gm_req {
 	char *file, *mime;		/* owned, upload only */
 	struct gm_pair *pair;		/* pacing bucket or NULL */
 	int attempts;			/* tries started so far */
+	int slot;			/* its rate ring slot, -1 none */
 	int64_t not_before;		/* monotonic us; backoff */
 	graph_multi_done_fn done;
 	void *ctx;
+	struct graph_multi *m;		/* owner, for callbacks */
 	/* while running: */
 	CURL *h;
 	curl_mime *form;
@@ -52,8 +59,10 @@ struct graph_multi {
 	int nidle;			/* of idle */
 	struct gm_list wait;		/* queued, in order */
 	struct gm_list run;		/* transfers in progress */
-	int64_t *ring;			/* last `rate` start times, us */
-	int ring_pos, ring_len;
+	int64_t *ring;			/* send times of the last `rate`
+					 * requests, us; GM_PENDING while
+					 * started but not yet sent */
+	int ring_pos;			/* where the next search starts */
 	int64_t next_slot;		/* even spacing of starts, us */
 	int64_t interval;		/* us between starts */
 	struct gm_pair *pairs[GM_PAIR_BUCKETS];
@@ -74,6 +83,7 @@ graph_multi_new(struct graph_multi **out, struct graph *g,
 		const struct graph_multi_opts *opts, struct wa_err *err)
 {
 	struct graph_multi *m = xcalloc(1, sizeof(*m));
+	int i;
 
 	m->g = g;
 	m->o = *opts;
@@ -94,6 +104,8 @@ graph_multi_new(struct graph_multi **out, struct graph *g,
 			  (long)m->o.max_conns);
 	m->idle = xcalloc((size_t)m->o.max_conns, sizeof(*m->idle));
 	m->ring = xcalloc((size_t)m->o.rate, sizeof(*m->ring));
+	for (i = 0; i < m->o.rate; i++)
+		m->ring[i] = INT64_MIN / 2;
 	/* A steady 1% under the cap: timer jitter then never pushes a
 	 * 1-second window over it, and the ring still enforces it. */
 	m->interval = (int64_t)(1000000.0 / (m->o.rate * 0.99));
@@ -233,6 +245,8 @@ queue_new(struct graph_multi *m, struct gm_req *r, const char *path,
 	r->pair = pair_key ? pair_get(m, pair_key) : NULL;
 	r->done = done;
 	r->ctx = ctx;
+	r->m = m;
+	r->slot = -1;
 	r->retry_after = -1;
 	list_add(&m->wait, r);
 }
@@ -323,8 +337,36 @@ make_form(struct gm_req *r)
 static void finish(struct graph_multi *m, struct gm_req *r, int rc, jv resp,
 		   const struct wa_err *err);
 
+struct gm_prereq {
+	struct graph_multi *m;
+	struct gm_req *r;
+};
+
+/* The request is about to go out on its connection: its real send time
+ * goes into the ring (a slow connect must not bunch sends together). */
 static void
-start(struct graph_multi *m, struct gm_req *r, int64_t now)
+mark_sent(struct graph_multi *m, struct gm_req *r)
+{
+	if (r->slot >= 0 && m->ring[r->slot] == GM_PENDING)
+		m->ring[r->slot] = now_us();
+}
+
+static int
+on_prereq(void *ctx, char *conn_primary_ip, char *conn_local_ip,
+	  int conn_primary_port, int conn_local_port)
+{
+	struct gm_req *r = ctx;
+
+	(void)conn_primary_ip;
+	(void)conn_local_ip;
+	(void)conn_primary_port;
+	(void)conn_local_port;
+	mark_sent(r->m, r);
+	return CURL_PREREQFUNC_OK;
+}
+
+static void
+start(struct graph_multi *m, struct gm_req *r, int slot)
 {
 	struct wa_err err;
 	CURL *h;
@@ -334,6 +376,7 @@ start(struct graph_multi *m, struct gm_req *r, int64_t now)
 		abort();
 	curl_easy_reset(h);
 	r->h = h;
+	r->slot = -1;
 	list_add(&m->run, r);
 	graph_setup_easy(m->g, h, r->errbuf);
 	r->hdrs = graph_headers(m->g, r->payload != NULL);
@@ -360,29 +403,40 @@ start(struct graph_multi *m, struct gm_req *r, int64_t now)
 	r->too_big = 0;
 	r->errbuf[0] = '\0';
 	r->attempts++;
-	m->ring[m->ring_pos] = now;
-	m->ring_pos = (m->ring_pos + 1) % m->o.rate;
-	if (m->ring_len < m->o.rate)
-		m->ring_len++;
+	r->m = m;
+	r->slot = slot;
+	m->ring[slot] = GM_PENDING;
+	m->ring_pos = (slot + 1) % m->o.rate;
+	curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, on_prereq);
+	curl_easy_setopt(h, CURLOPT_PREREQDATA, r);
 	if (r->pair)
 		r->pair->tokens -= 1.0;
 	curl_multi_add_handle(m->multi, h);
 }
 
-/* The rate gate: 0 when a start may happen at now, else the us to wait. */
-static int64_t
-rate_wait(struct graph_multi *m, int64_t now)
+/* The rate gate: a ring slot whose send is at least a second old, or -1
+ * with *wait the us until one may be.  Started-but-unsent requests count
+ * as sending now. */
+static int
+rate_slot(struct graph_multi *m, int64_t now, int64_t *wait)
 {
-	int64_t oldest, w = 0;
+	int64_t w = GM_WINDOW, t;
+	int i, k;
 
-	if (m->ring_len == m->o.rate) {
-		oldest = m->ring[m->ring_pos];
-		if (now - oldest < 1000000)
-			w = 1000000 - (now - oldest);
+	for (i = 0; i < m->o.rate; i++) {
+		k = (m->ring_pos + i) % m->o.rate;
+		t = m->ring[k];
+		if (t != GM_PENDING && now - t >= GM_WINDOW)
+			break;
+		if (t != GM_PENDING && GM_WINDOW - (now - t) < w)
+			w = GM_WINDOW - (now - t);
 	}
-	if (now < m->next_slot && m->next_slot - now > w)
-		w = m->next_slot - now;
-	return w;
+	if (i < m->o.rate) {
+		*wait = now < m->next_slot ? m->next_slot - now : 0;
+		return *wait ? -1 : k;
+	}
+	*wait = w > 0 ? w : 1000;
+	return -1;
 }
 
 /* Starts what the gates allow; returns us until the next start may be
@@ -391,7 +445,9 @@ static int64_t
 start_ready(struct graph_multi *m)
 {
 	int64_t now = now_us(), wait = -1, w;
+	int64_t catchup = m->interval < GM_CATCHUP ? GM_CATCHUP : m->interval;
 	struct gm_req *r, *next;
+	int slot;
 
 	for (r = m->wait.head; r && m->run.n < m->o.max_conns; r = next) {
 		next = r->next;
@@ -406,16 +462,16 @@ start_ready(struct graph_multi *m)
 			wait = wait < 0 || w < wait ? w : wait;
 			continue;
 		}
-		if ((w = rate_wait(m, now)) > 0) {
+		if ((slot = rate_slot(m, now, &w)) < 0) {
 			wait = wait < 0 || w < wait ? w : wait;
 			break;
 		}
 		/* Even spacing, with a little catch-up after a late wake. */
-		if (m->next_slot < now - 10 * m->interval)
-			m->next_slot = now - 10 * m->interval;
+		if (m->next_slot < now - catchup)
+			m->next_slot = now - catchup;
 		m->next_slot += m->interval;
 		list_del(&m->wait, r);
-		start(m, r, now);
+		start(m, r, slot);
 		now = now_us();
 	}
 	return wait;
@@ -467,6 +523,7 @@ completed(struct graph_multi *m, CURL *h, CURLcode rc)
 	curl_easy_getinfo(h, CURLINFO_PRIVATE, (char **)&r);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &reqsize);
+	mark_sent(m, r);
 	end_transfer(m, r);
 	body = r->body.len ? jv_parse_sized(r->body.buf, (int)r->body.len) :
 	       jv_null();

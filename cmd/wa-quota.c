@@ -217,6 +217,7 @@ main(int argc, char **argv)
 	config_load(&cfg, cli.db);
 	if (store_open(&st, cfg.db_path, &err) < 0) {
 		wa_warn(&err, 0);
+		config_release(&cfg);
 		return err.sysexit;
 	}
 	out_init(&o, stdout, cli.out, status_cols);

@@ -461,6 +461,9 @@ main(int argc, char **argv)
 	config_load(&cfg, cli.db);
 	if (store_open(&st, cfg.db_path, &err) < 0) {
 		wa_warn(&err, 0);
+		config_release(&cfg);
+		views_filter_release(&filter);
+		jv_free(contact_opts);
 		return err.sysexit;
 	}
 	out_init(&o, stdout, cli.out, NULL);

@@ -400,6 +400,7 @@ one_message(struct ingest *in, const struct chan *c, jv msg, int echo,
 	r.channel = c->id;
 	r.out = echo;
 	r.raw = msg;
+	user = who.wa_id ? who.wa_id : user;	/* digits when known */
 	r.from = echo ? c->display : user;
 	r.to = echo ? user : c->display;
 	r.from_bsuid = echo ? NULL : who.bsuid;

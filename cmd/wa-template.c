@@ -387,14 +387,14 @@ static int
 send_one(jv rec, long line, const struct wa_err *bad, void *ctx)
 {
 	struct send_ctx *c = ctx;
-	jv msg, input = jv_copy(rec);
+	/* from flags (line 0): the flags are the input */
+	jv msg, input = line ? jv_copy(rec) : jv_copy(flags);
 
 	if (bad) {
+		jv_free(input);
 		sender_reject(c->s, bad, jv_invalid(), line);
 		return 0;
 	}
-	if (!line)	/* from flags: the flags are the input */
-		input = jv_copy(flags);
 	if (template_message(c->st, rec, flags, &msg, &c->err) < 0) {
 		jv_free(rec);
 		if (c->err.sysexit > 1) {

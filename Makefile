@@ -9,13 +9,14 @@ DESTDIR   ?=
 
 CC        ?= cc
 CFLAGS    ?= -O2 -g
-PKGS       = sqlite3 libcurl libcrypto libmicrohttpd
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lcurl -lcrypto -lmicrohttpd)
+# libcurl is not linked: lib/curl_lazy.c loads it on first use (start-up).
+PKGS       = sqlite3 libcrypto libmicrohttpd
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libcurl 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lcrypto -lmicrohttpd)
 JQ_LIBS    := $(shell pkg-config --libs libjq 2>/dev/null || echo -ljq)
 
 WA_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-             -DWA_VERSION='"$(VERSION)"' \
+             -DWA_VERSION='"$(VERSION)"' -DCURL_DISABLE_TYPECHECK \
              -Wall -Wextra -Wshadow -Wstrict-prototypes -Wvla -Wformat=2 \
              -Wno-unused-parameter -Ilib $(PKG_CFLAGS)
 ifeq ($(WERROR),1)
@@ -25,7 +26,9 @@ ifneq ($(SANITIZE),)
 WA_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
 WA_LDFLAGS += -fsanitize=$(SANITIZE)
 endif
-LIBS       = $(PKG_LIBS) $(JQ_LIBS) -lpthread -lm
+# --as-needed: a tool links only the libraries it calls (start-up time).
+WA_LDFLAGS += -Wl,--as-needed
+LIBS       = $(PKG_LIBS) $(JQ_LIBS) -ldl -lpthread -lm
 
 LIB_SRC    = $(sort $(wildcard lib/*.c))
 LIB_OBJ    = $(LIB_SRC:.c=.o)

@@ -23,16 +23,18 @@ struct graph {
 	int too_big;
 };
 
+/* libcurl is loaded, and curl_global_init run, on the first curl call
+ * (lib/curl_lazy.c); these keep main's shape and clean up only then. */
 void
 graph_global_init(void)
 {
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
 void
 graph_global_cleanup(void)
 {
-	curl_global_cleanup();
+	if (curl_lazy_loaded())
+		curl_global_cleanup();
 }
 
 static long

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <curl/curl.h>
+#include "curl_lazy.h"
 #include <jv.h>
 #include "err.h"
 #include "config.h"

@@ -14,8 +14,8 @@
 #define GM_PENDING INT64_MAX	/* a ring slot whose request is not sent */
 /* The rate window, with a margin for the time a request takes from our
  * send to the server's clock. */
-#define GM_WINDOW 1010000
-#define GM_CATCHUP 5000		/* us of missed slots a late wake may use */
+#define GM_WINDOW 1015000
+#define GM_CATCHUP 100000	/* us of missed slots a late wake may use */
 
 struct gm_req {
 	struct gm_req *next, *prev;	/* queue links while waiting */
@@ -106,9 +106,9 @@ graph_multi_new(struct graph_multi **out, struct graph *g,
 	m->ring = xcalloc((size_t)m->o.rate, sizeof(*m->ring));
 	for (i = 0; i < m->o.rate; i++)
 		m->ring[i] = INT64_MIN / 2;
-	/* A steady 1% under the cap: timer jitter then never pushes a
+	/* A steady 1.5% under the cap: timer jitter then never pushes a
 	 * 1-second window over it, and the ring still enforces it. */
-	m->interval = (int64_t)(1000000.0 / (m->o.rate * 0.99));
+	m->interval = (int64_t)(1000000.0 / (m->o.rate * 0.985));
 	m->seed = (unsigned long)now_us() ^ ((unsigned long)getpid() << 16);
 	*out = m;
 	return 0;
@@ -467,7 +467,9 @@ start_ready(struct graph_multi *m)
 			break;
 		}
 		/* Even spacing, with a little catch-up after a late wake. */
-		if (m->next_slot < now - catchup)
+		if (m->next_slot == 0)
+			m->next_slot = now;	/* no burst at the start */
+		else if (m->next_slot < now - catchup)
 			m->next_slot = now - catchup;
 		m->next_slot += m->interval;
 		list_del(&m->wait, r);
@@ -553,14 +555,16 @@ int
 graph_multi_run(struct graph_multi *m, int timeout_ms)
 {
 	int64_t wait;
-	int still, left, ms;
+	int still, left, ms, started = m->run.n;
 	CURLMsg *msg;
 
 	wait = start_ready(m);
-	curl_multi_perform(m->multi, &still);
+	if (m->run.n != started)
+		curl_multi_perform(m->multi, &still);
+	/* Round up: a sub-millisecond wait must not become a busy loop. */
 	ms = timeout_ms;
-	if (wait >= 0 && wait / 1000 < ms)
-		ms = (int)(wait / 1000);
+	if (wait >= 0 && (wait + 999) / 1000 < ms)
+		ms = (int)((wait + 999) / 1000);
 	if (m->run.n)
 		curl_multi_poll(m->multi, NULL, 0, ms, NULL);
 	else if (ms > 0 && m->wait.n) {
@@ -572,8 +576,6 @@ graph_multi_run(struct graph_multi *m, int timeout_ms)
 	while ((msg = curl_multi_info_read(m->multi, &left)))
 		if (msg->msg == CURLMSG_DONE)
 			completed(m, msg->easy_handle, msg->data.result);
-	start_ready(m);
-	curl_multi_perform(m->multi, &still);
 	return graph_multi_pending(m);
 }
 

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -401,7 +402,7 @@ static struct {
 	char base[80];		/* http://ADDR:PORT */
 	char nonce[8];		/* makes wamids unique per process */
 	struct timespec t0;
-	volatile sig_atomic_t stopping;
+	atomic_int stopping;	/* read by sleeping connection threads */
 } g = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 static long long
@@ -3517,7 +3518,10 @@ graph(struct ctx *x)
 			reply_err(&x->rp, 401, err_new(190, "OAuthException",
 			    NULL));
 			x->rp.www_auth = 1;
-		} else if (x->r->too_big)
+		} else if (x->body_bad)
+			err_param(x, "(#100) The request body is not valid "
+			    "JSON.");
+		else if (x->r->too_big)
 			reply_err(&x->rp, 413, err_new(100, "OAuthException",
 			    "(#100) Request body is too large"));
 		else
@@ -3539,7 +3543,7 @@ nap(long ms)
 	struct timespec t;
 	long step;
 
-	while (ms > 0 && !g.stopping) {
+	while (ms > 0 && !atomic_load(&g.stopping)) {
 		step = ms < 50 ? ms : 50;
 		t.tv_sec = 0;
 		t.tv_nsec = step * 1000000L;
@@ -3911,7 +3915,7 @@ main(int argc, char **argv)
 	}
 	while (sigwait(&set, &sig) != 0)
 		;
-	g.stopping = 1;
+	atomic_store(&g.stopping, 1);
 	MHD_stop_daemon(d);
 	if (g.logf)
 		fclose(g.logf);

@@ -53,6 +53,8 @@ send '{"messaging_product":"whatsapp","to":15551234567,"text":{"body":"number to
 is_json '.contacts[0].wa_id' '"15551234567"' "numeric to, type defaults to text"
 is "$(send '{"messaging_product":"whatsapp","type":"text","text":{"body":"x"}}')" 400 "missing to: 400"
 is_json '.error.code' 131008 "missing to: 131008"
+is "$(send '{"messaging_product":')" 400 "unparsable JSON: 400"
+is_json '.error.code' 100 "unparsable JSON: 100"
 send '{"messaging_product":"sms","to":"1555","text":{"body":"x"}}' >/dev/null
 is_json '.error.code' 100 "wrong messaging_product: 100"
 send '{"messaging_product":"whatsapp","to":"15551234567","type":"text","text":{"body":""}}' >/dev/null

@@ -5,17 +5,11 @@
 #include <string.h>
 #include <strings.h>
 #include "template.h"
+#include "template_int.h"
 #include "jsonl.h"
 #include "util.h"
 
 #define SYNC_MAX_PAGES 10000	/* a paging loop that never ends is a bug */
-
-/* Case-insensitive s == want, NULL-safe. */
-static int
-ieq(const char *s, const char *want)
-{
-	return s && strcasecmp(s, want) == 0;
-}
 
 /* ---- the store ---- */
 
@@ -300,11 +294,11 @@ template_apply_status(struct store *st, const char *waba, const char *id,
 	for (p = lang; *p; p++)
 		if (*p == '-')
 			*p = '_';
-	if (ieq(status, "REINSTATED"))
+	if (template_ieq(status, "REINSTATED"))
 		st_new = "APPROVED";
-	else if (ieq(status, "FLAGGED") || ieq(status, "LOCKED"))
+	else if (template_ieq(status, "FLAGGED") || template_ieq(status, "LOCKED"))
 		st_new = NULL;
-	if (reason && ieq(reason, "NONE"))
+	if (reason && template_ieq(reason, "NONE"))
 		reason = NULL;
 	row = find_row(st, waba, id, name, language ? lang : NULL, err);
 	if (row < 0)

@@ -1,0 +1,113 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# wa-recv: bad input, exit statuses, rule 12 (raw storage, replay), kill -9 mid-ingest.
+. "$(dirname "$0")/../lib.sh"
+. "$top/tests/t/1000-recv-lib.sh"
+start_fake
+exits 0 "connect a channel" wa-connect add --waba 100200300400500 --phone-number-id $CH
+T0=1713290300
+
+# Usage.
+exits 0 "--help" wa-recv --help
+is "$(head -2 "$T/out")" "usage: wa-recv [--db PATH] [FILE ...]
+       wa-recv replay [--since T] [--channel ID] [--db PATH]" "prints the synopsis"
+exits 0 "--version" wa-recv --version
+exits 64 "unknown option" wa-recv --bogus
+exits 64 "replay takes no operands" wa-recv replay x
+exits 64 "replay --since needs a time" wa-recv replay --since yesterday
+like "$(cat "$T/err")" "wa-recv: usage: --since: bad time 'yesterday'*" "says why"
+
+# Malformed JSON in the middle of a file.
+msg 15551230001 wamid.M1 $T0 "one" >"$T/d"
+printf '{"object": oops}\n' >>"$T/d"
+msg 15551230001 wamid.M2 $((T0 + 1)) "two" >>"$T/d"
+exits 1 "a bad line between good ones" wa-recv "$T/d"
+is "$(jf '[.event, .line, .code]' | tr '\n' ' ')" '["message",null,null] ["error",2,"invalid_input"] ["message",null,null] ' \
+	"an error event naming the line, in order"
+like "$(cat "$T/err")" "wa-recv: line 2: invalid_input: *" "stderr names the line"
+is "$(sql "SELECT count(*) FROM messages WHERE wamid IN ('wamid.M1', 'wamid.M2')")" "2" "the others ingested"
+
+# Pretty-printed input and stdin.
+msg 15551230001 wamid.M3 $((T0 + 2)) "pretty" | jq . >"$T/pretty"
+exits 0 "pretty-printed delivery on stdin" sh -c 'wa-recv <"$1"' sh "$T/pretty"
+is_json '[.event, .text]' '["message","pretty"]' "read"
+
+# Not JSON at all; empty; missing files.
+printf 'hello\nworld\n' >"$T/text"
+exits 65 "a file that holds no JSON at all" wa-recv "$T/text"
+like "$(cat "$T/err")" "*invalid_input: '*text' holds no JSON at all*" "says so"
+: >"$T/empty"
+exits 0 "an empty file" wa-recv "$T/empty"
+msg 15551230001 wamid.M4 $((T0 + 3)) "after a missing file" >"$T/d"
+exits 1 "a missing file, then a good one" wa-recv "$T/nope" "$T/d"
+like "$(cat "$T/err")" "wa-recv: invalid_input: cannot open '*nope': No such file or directory*" "names the file"
+is "$(jf '.event' | tr '\n' ' ')" '"error" "message" ' "the good file still ingested"
+
+# Rule 12: deliveries that cannot be understood are stored and reported.
+printf '{"hello": "world"}\n' >"$T/d"
+exits 1 "JSON that is not a webhook" wa-recv "$T/d"
+is_json '[.event, .code, .delivery_id != null]' '["error","invalid_input",true]' "error event"
+is "$(sql "SELECT state, body FROM deliveries ORDER BY id DESC LIMIT 1")" \
+	'error|{"hello":"world"}' "stored raw with state error"
+_value $CH messages '"messages":[{"from":"15551230001","id":"wamid.N1","type":"text","text":{"body":"no time"}},{"from":"15551230001","id":"wamid.N2","timestamp":"'$T0'","type":"text","text":{"body":"fine"}}]' >"$T/d"
+exits 1 "a message without a timestamp beside a good one" wa-recv "$T/d"
+is "$(jf '[.event, .wamid, .message // null]' | tr '\n' ' ')" \
+	"[\"error\",\"wamid.N1\",\"message 'wamid.N1' without a valid timestamp\"] [\"message\",\"wamid.N2\",null] " \
+	"the bad element reported, the good one ingested"
+is "$(sql "SELECT state, error FROM deliveries ORDER BY id DESC LIMIT 1")" \
+	"error|message 'wamid.N1' without a valid timestamp" "delivery marked"
+_value $CH messages '"errors":[{"code":130429,"title":"Rate limit hit","error_data":{"details":"slow down"}}]' >"$T/d"
+exits 0 "value.errors[] from Meta" wa-recv "$T/d"
+is_json '[.event, .code, .graph_code, .message, .details, .channel]' \
+	'["error","graph_error",130429,"Rate limit hit","slow down","111111111111111"]' "error event with Meta's code"
+
+# Replay: idempotent, and it restores what was derived.
+count() { sql "SELECT (SELECT count(*) FROM messages) || ',' || (SELECT count(*) FROM threads) || ',' || (SELECT count(*) FROM contacts) || ',' || (SELECT count(*) FROM statuses) || ',' || (SELECT count(*) FROM events) || ',' || (SELECT count(*) FROM deliveries)"; }
+status wamid.M1 read $((T0 + 9)) >"$T/d"
+exits 0 "a status" wa-recv "$T/d"
+before=$(count)
+exits 1 "replay (the stored non-webhook is still not understood)" wa-recv replay
+is "$(count)" "$before" "replay changes nothing"
+is "$(jf 'select(.event == "message" or .event == "status")' | wc -l | tr -d ' ')" "0" "nothing new derived"
+exits 1 "replay twice" wa-recv replay
+is "$(count)" "$before" "still nothing"
+sql "DELETE FROM messages; DELETE FROM statuses; DELETE FROM events; DELETE FROM sessions; DELETE FROM ticket_events; DELETE FROM tickets; DELETE FROM threads; DELETE FROM contacts"
+exits 1 "replay after deleting derived rows" wa-recv replay
+is "$(count)" "$before" "everything derived again"
+is "$(sql "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'pretty'")" "1" "search index rebuilt too"
+exits 1 "replay one channel" wa-recv replay --channel 999
+is "$(jf 'select(.event != "error")' | wc -l | tr -d ' ')" "0" "no events for another channel"
+exits 0 "replay since a time after every delivery" wa-recv replay --since 2024-04-17
+is "$(cat "$T/out")" "" "nothing replayed"
+sql "UPDATE deliveries SET state = 'error', error = 'old parser', parser_version = 0 WHERE CAST(body AS TEXT) LIKE '%wamid.M4%'"
+exits 1 "replay after an upgrade" wa-recv replay
+is "$(sql "SELECT state, error IS NULL, parser_version FROM deliveries WHERE CAST(body AS TEXT) LIKE '%wamid.M4%'")" "ok|1|1" \
+	"a delivery the old version could not read is understood now"
+
+# Exit statuses for the database.
+exits 74 "a database that cannot be created" wa-recv --db /dev/null/x/wa.db /dev/null
+like "$(cat "$T/err")" "wa-recv: io: *" "io error"
+python3 -c 'import sqlite3,sys,time; c=sqlite3.connect(sys.argv[1], isolation_level=None); c.execute("BEGIN IMMEDIATE"); open(sys.argv[2], "w").close(); time.sleep(7)' "$WA_DB" "$T/locked" &
+lock_pid=$!
+while [ ! -e "$T/locked" ]; do sleep 0.05; done
+msg 15551230001 wamid.L1 $((T0 + 30)) "while locked" >"$T/d"
+exits 75 "the database busy past the timeout" wa-recv "$T/d"
+like "$(cat "$T/err")" "wa-recv: line 1: busy: *retry later*" "busy"
+wait $lock_pid
+exits 0 "retried later" wa-recv "$T/d"
+
+# kill -9 during a large ingest, then the same input again: no loss, no duplicates.
+gen-deliveries 20000 --channel $CH --start $T0 >"$T/big"
+wa-recv "$T/big" >/dev/null 2>&1 &
+big_pid=$!
+sleep 1
+kill -9 $big_pid 2>/dev/null
+wait $big_pid 2>/dev/null
+partial=$(sql "SELECT count(*) FROM messages WHERE wamid LIKE 'wamid.BENCH%'")
+exits 0 "the same input again" wa-recv "$T/big"
+is "$(sql "SELECT count(*), count(DISTINCT wamid) FROM messages WHERE wamid LIKE 'wamid.BENCH%'")" "20000|20000" \
+	"all 20000 messages, once each (the killed run had $partial)"
+is "$(sql "SELECT count(*) FROM deliveries WHERE CAST(body AS TEXT) LIKE '%wamid.BENCH%'")" "20000" "each delivery stored once"
+is "$(jf 'select(.event == "message")' | wc -l | tr -d ' ')" "$((20000 - partial))" "events only for what was new"
+
+done_testing

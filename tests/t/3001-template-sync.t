@@ -67,7 +67,13 @@ WA_TOKEN=wrong exits 77 "sync with a bad token" wa-template sync
 like "$(cat "$T/err")" "wa-template: auth: *" "auth"
 exits 0 "sync of a WABA without templates" wa-template sync --waba $W2
 is_json '[.synced,.removed,.pages]' '[0,0,1]' "empty WABA"
+WA_GRAPH_URL=http://127.0.0.1:9/v25.0 exits 69 "sync when Graph is unreachable" wa-template sync
+is_json '[.error.code,.action]' '["network","retry"]' "network error record"
 exits 0 "final sync" wa-template sync
+exits 74 "list to a full disk" sh -c 'wa-template list --json >/dev/full'
+like "$(cat "$T/err")" "wa-template: io: *" "output error"
+mkdir "$T/dir.db"
+exits 74 "a database that cannot be opened" wa-template list --db "$T/dir.db"
 
 # list
 exits 0 "list" wa-template list

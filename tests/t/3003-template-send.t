@@ -63,8 +63,16 @@ refuse media_too_large "*big.jpg*more than the 5 MiB*" \
 	"a 6 MiB header image" image_header --to 15551234567 --param 1=Ann --header-image "$T/big.jpg"
 refuse invalid_input "template 'order_update' has several languages (en_US, es)*" \
 	"no language for a template with two" order_update --to 15551234567 --param 1=a --param 2=b
+refuse unknown_thread "no thread 999" "an unknown thread" welcome --thread 999
+refuse invalid_phone "*" "a number that is not one" welcome --to 'call me'
+wa-connect add --waba 100200300400500 --phone-number-id 222222222222222 >/dev/null
+wa-connect disconnect 222222222222222 >/dev/null
+fake_ctl reset >/dev/null
+refuse not_connected "channel '222222222222222' was disconnected*" "a disconnected channel" welcome --to 15551234567 --channel 222222222222222
 is "$(nrequests)" "0" "no request reached the fake"
 is "$(sql "SELECT count(*) FROM messages")" "0" "nothing recorded"
+exits 78 "an unknown channel" wa-template send welcome --to 15551234567 --channel 999
+exits 74 "results to a full disk" sh -c 'wa-template send welcome --to 15551234567 --dry-run >/dev/full'
 
 # positional, named, the only language
 exits 0 "send order_update" wa-template send order_update --language en_US --to '+1 (555) 123-4567' --param 1=Ann --param 2='#123'

@@ -101,28 +101,25 @@ test_analyze(void)
 	jv_free(t);
 }
 
-static void
-build_ok(const char *tpl, const char *params, const char *extra,
-	 const char *want, const char *desc)
+/* Builds tpl with params and the extra args ({"header_text",
+ * "header_media","header_location","buttons"}); returns template_build's
+ * answer with *out and *err. */
+static int
+run_build(const char *tpl, const char *params, const char *extra, jv *out,
+	  struct wa_err *err)
 {
 	struct template_info in;
 	struct template_args a;
-	struct wa_err err;
-	jv t = J(tpl), x = extra ? J(extra) : jv_object(), out;
+	jv t = J(tpl), x = extra ? J(extra) : jv_object();
 	int rc;
 
 	template_analyze(t, &in);
 	a.params = params ? J(params) : jv_invalid();
-	a.header_text = jv_object_get(jv_copy(x), jv_string("header_text"));
-	a.header_media = jv_object_get(jv_copy(x), jv_string("header_media"));
-	a.header_location = jv_object_get(jv_copy(x),
-					  jv_string("header_location"));
-	a.buttons = jv_object_get(jv_copy(x), jv_string("buttons"));
-	rc = template_build(&in, jx_cstr(t, "name"), "en_US", &a, &out, &err);
-	if (!ok(rc == 0, "%s builds", desc))
-		printf("#   %s: %s\n", err.code, err.message);
-	else
-		is_str(dump(out), want, "%s", desc);
+	a.header_text = jx_get(x, "header_text");
+	a.header_media = jx_get(x, "header_media");
+	a.header_location = jx_get(x, "header_location");
+	a.buttons = jx_get(x, "buttons");
+	rc = template_build(&in, jx_cstr(t, "name"), "en_US", &a, out, err);
 	jv_free(a.params);
 	jv_free(a.header_text);
 	jv_free(a.header_media);
@@ -131,40 +128,37 @@ build_ok(const char *tpl, const char *params, const char *extra,
 	jv_free(x);
 	jv_free(t);
 	template_info_release(&in);
+	return rc;
+}
+
+static void
+build_ok(const char *tpl, const char *params, const char *extra,
+	 const char *want, const char *desc)
+{
+	struct wa_err err;
+	jv out;
+
+	if (!ok(run_build(tpl, params, extra, &out, &err) == 0, "%s builds",
+		desc))
+		printf("#   %s: %s\n", err.code, err.message);
+	else
+		is_str(dump(out), want, "%s", desc);
 }
 
 static void
 build_bad(const char *tpl, const char *params, const char *extra,
 	  const char *want_msg, const char *desc)
 {
-	struct template_info in;
-	struct template_args a;
 	struct wa_err err;
-	jv t = J(tpl), x = extra ? J(extra) : jv_object(), out;
-	int rc;
+	jv out;
+	int rc = run_build(tpl, params, extra, &out, &err);
 
-	template_analyze(t, &in);
-	a.params = params ? J(params) : jv_invalid();
-	a.header_text = jv_object_get(jv_copy(x), jv_string("header_text"));
-	a.header_media = jv_object_get(jv_copy(x), jv_string("header_media"));
-	a.header_location = jv_object_get(jv_copy(x),
-					  jv_string("header_location"));
-	a.buttons = jv_object_get(jv_copy(x), jv_string("buttons"));
-	rc = template_build(&in, jx_cstr(t, "name"), "en_US", &a, &out, &err);
 	ok(rc < 0 && strcmp(err.code, "template_params") == 0 &&
 	   strstr(err.message, want_msg), "%s", desc);
 	if (rc == 0)
 		jv_free(out);
 	else if (!strstr(err.message, want_msg))
 		printf("#   got: %s\n", err.message);
-	jv_free(a.params);
-	jv_free(a.header_text);
-	jv_free(a.header_media);
-	jv_free(a.header_location);
-	jv_free(a.buttons);
-	jv_free(x);
-	jv_free(t);
-	template_info_release(&in);
 }
 
 static void
@@ -280,6 +274,56 @@ test_build(void)
 	build_bad("{\"name\":\"welcome\",\"components\":[{\"type\":\"BODY\","
 		  "\"text\":\"Welcome!\"}]}", "[\"x\"]", NULL,
 		  "needs body parameters none; got 1", "welcome takes none");
+}
+
+static void
+render(const char *tpl, const char *params, const char *want,
+       const char *desc)
+{
+	jv t = J(tpl), p = params ? J(params) : jv_invalid();
+	jv r = template_render(t, p);
+
+	is_str(jv_string_value(r), want, "render: %s", desc);
+	jv_free(r);
+	jv_free(p);
+	jv_free(t);
+}
+
+static void
+test_render(void)
+{
+	jv t, row;
+
+	render(ORDER_UPDATE, "[\"Ann\",\"#123\"]", "Hi Ann, order #123 shipped.",
+	       "positional list");
+	render(ORDER_UPDATE, "{\"1\":\"Ann\",\"2\":7}",
+	       "Hi Ann, order 7 shipped.", "by number, a number value");
+	render(ORDER_UPDATE, "[\"Ann\"]", "Hi Ann, order {{2}} shipped.",
+	       "a missing value stays a placeholder");
+	render(ORDER_UPDATE, "[\"Ann\",{\"type\":\"currency\",\"currency\":"
+	       "{\"fallback_value\":\"$9.99\",\"code\":\"USD\","
+	       "\"amount_1000\":9990}}]", "Hi Ann, order $9.99 shipped.",
+	       "a currency's fallback value");
+	render(PROMO_NAMED, "{\"first_name\":\"Bo\",\"code\":\"C\"}",
+	       "Hi Bo, use C now.", "named");
+	render("{\"components\":[]}", NULL, "", "no body");
+
+	t = J(PROMO_NAMED);
+	row = template_json(jv_copy(t), 0);
+	is_int(jv_number_value(jv_object_get(jv_copy(row), jv_string("params"))),
+	       2, "list row: params is the count");
+	ok(!jv_object_has(jv_copy(row), jv_string("components")),
+	   "list row: no components");
+	jv_free(row);
+	row = template_json(t, 1);
+	is_str(dump(jv_object_get(jv_copy(row), jv_string("params"))),
+	       "{\"body\":[\"first_name\",\"code\"],\"buttons\":[{\"index\":0,"
+	       "\"required\":false,\"type\":\"QUICK_REPLY\"},{\"index\":1,"
+	       "\"required\":true,\"type\":\"URL\"},{\"index\":2,\"required\":"
+	       "true,\"type\":\"COPY_CODE\"}],\"count\":2,\"format\":\"named\","
+	       "\"header\":{\"format\":\"TEXT\",\"param\":\"first_name\"}}",
+	       "show: params in full");
+	jv_free(row);
 }
 
 static void
@@ -586,6 +630,7 @@ main(void)
 {
 	test_analyze();
 	test_build();
+	test_render();
 	test_validate();
 	test_store();
 	return done_testing();

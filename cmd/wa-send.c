@@ -298,13 +298,15 @@ main(int argc, char **argv)
 	if (sender_new(&s, st, &cfg, &o.so, emit, &out, &err) < 0)
 		wa_die(err.sysexit, err.code, "%s", err.message);
 	if (single) {
-		jv msg;
+		jv msg, none = jv_object();
 
-		if (sender_msg_from_record(o.flags, jv_object(), &msg,
-					   &err) < 0)
+		rc = sender_msg_from_record(o.flags, none, &msg, &err);
+		jv_free(none);
+		if (rc < 0)
 			sender_reject(s, &err, jv_copy(o.flags), 0);
 		else
 			sender_submit(s, msg, jv_copy(o.flags), 0, &err);
+		rc = 0;
 	} else {
 		rc = run_files(s, &o, argc - first, argv + first, &err);
 	}

@@ -979,8 +979,12 @@ first_of(jv resp, const char *list, const char *key)
 	jv a = jx_get(resp, list), v = jv_invalid();
 
 	if (jv_get_kind(a) == JV_KIND_ARRAY &&
-	    jv_array_length(jv_copy(a)) > 0)
-		v = jx_get(jv_array_get(jv_copy(a), 0), key);
+	    jv_array_length(jv_copy(a)) > 0) {
+		jv e = jv_array_get(jv_copy(a), 0);
+
+		v = jx_get(e, key);
+		jv_free(e);
+	}
 	jv_free(a);
 	return v;
 }

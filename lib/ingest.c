@@ -93,10 +93,9 @@ ingest_problem(struct ingest *in, jv where, const char *fmt, ...)
 		       jv_string("code"), jv_string("invalid_input"),
 		       jv_string("message"), jv_string(msg));
 	if (jv_get_kind(where) == JV_KIND_OBJECT)
-		jv_object_foreach(where, k, v)
+		jv_object_foreach(where, k, v)	/* borrows where */
 			ev = jv_object_set(ev, k, v);
-	else
-		jv_free(where);
+	jv_free(where);
 	ingest_event(in, ev);
 }
 

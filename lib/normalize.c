@@ -128,9 +128,8 @@ norm_media(jv msg, struct norm_msg *m)
 	/* A document without a caption is known by its file name. */
 	m->text = m->media_caption ? m->media_caption : m->media_filename;
 	jv_free(m->media);
-	m->media = jv_object();
-	if (jv_get_kind(o) == JV_KIND_OBJECT)
-		m->media = jv_copy(o);
+	m->media = jv_get_kind(o) == JV_KIND_OBJECT ? jv_copy(o) :
+		jv_object();
 	if (m->media_sha256[0])
 		m->media = jv_object_set(m->media, jv_string("sha256"),
 					 jv_string(m->media_sha256));
@@ -317,7 +316,7 @@ norm_record(const struct norm_msg *m)
 		r = jv_object_set(r, jv_string("to_user_id"),
 				  jv_string(m->to_bsuid));
 	if (jv_get_kind(m->content) == JV_KIND_OBJECT && !m->unsupported) {
-		jv_object_foreach(jv_copy(m->content), k, v) {
+		jv_object_foreach(m->content, k, v) {	/* borrows */
 			if (strcmp(jv_string_value(k), "_text"))
 				r = jv_object_set(r, k, v);
 			else {

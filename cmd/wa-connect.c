@@ -593,34 +593,44 @@ find_command(int argc, char **argv, int optind_)
 	return cmd;
 }
 
+static struct ctx run;	/* global for the atexit cleanup */
+
+/* Runs on every exit, usage errors included: nothing is left open. */
+static void
+cleanup(void)
+{
+	jv_free(run.out.rows);	/* rows of a table never printed */
+	run.out.rows = jv_invalid();
+	graph_close(run.g);
+	store_close(run.st);
+	config_release(&run.cfg);
+	graph_global_cleanup();
+}
+
 int
 main(int argc, char **argv)
 {
 	const struct command *cmd;
-	struct ctx c;
 	struct wa_err err;
 	int first, rc;
 
 	graph_global_init();
+	atexit(cleanup);
 	signal(SIGPIPE, SIG_IGN);	/* commit before printing; EPIPE is 74 */
-	memset(&c, 0, sizeof(c));
 	first = cli_parse(&cli, argc, argv, "", longopts, on_option, NULL);
 	cmd = find_command(argc, argv, first);
-	c.id = cmd->operand ? argv[first + 1] : NULL;
-	c.now = wa_now();
-	config_load(&c.cfg, cli.db);
-	out_init(&c.out, stdout, cli.out,
+	run.id = cmd->operand ? argv[first + 1] : NULL;
+	run.now = wa_now();
+	config_load(&run.cfg, cli.db);
+	out_init(&run.out, stdout, cli.out,
 		 cmd->run == cmd_list || cmd->run == cmd_show ? list_cols :
 		 NULL);
-	rc = cmd->run(&c);
-	if (out_finish(&c.out) < 0 || fflush(stdout) == EOF || ferror(stdout)) {
+	rc = cmd->run(&run);
+	if (out_finish(&run.out) < 0 || fflush(stdout) == EOF ||
+	    ferror(stdout)) {
 		wa_err_set(&err, WA_EX_IOERR, "io", "cannot write output");
 		wa_warn(&err, 0);
 		rc = WA_EX_IOERR;
 	}
-	graph_close(c.g);
-	store_close(c.st);
-	config_release(&c.cfg);
-	graph_global_cleanup();
 	return rc;
 }

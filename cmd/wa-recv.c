@@ -96,7 +96,9 @@ fm_commit(struct filemode *fm)
 	wa_err_clear(&err);
 	if (!fm->pending)
 		return 0;
-	if (store_commit(fm->st, &err) < 0) {
+	if (ingest_finish(fm->in, &err) < 0 ||
+	    store_commit(fm->st, &err) < 0) {
+		store_rollback(fm->st);
 		ingest_flush(fm->in, NULL, NULL);
 		wa_warn(&err, 0);
 		return err.sysexit;
@@ -203,6 +205,7 @@ cmd_files(struct cli *cli, int argc, char **argv)
 
 	if ((rc = open_store(cli, &fm.st, &fm.in)))
 		return rc;
+	ingest_defer_text(fm.in, 1);
 	if (argc == 0)
 		rc = fm_file(&fm, "-");
 	for (i = 0; i < argc && !rc; i++)
@@ -364,6 +367,7 @@ struct serve {
 	struct whserver_opts o;
 	struct whserver_ingest wi;	/* the batch callback's context */
 	const char *port_file;
+	const char *db_path;
 	int no_verify;
 };
 
@@ -451,6 +455,7 @@ static int
 serve_run(struct serve *sv)
 {
 	struct whserver *srv;
+	struct whserver_ckpt *ckpt;
 	struct whserver_stats stats;
 	struct wa_err err;
 	sigset_t set;
@@ -463,8 +468,13 @@ serve_run(struct serve *sv)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	wa_err_clear(&err);
+	if (whserver_ckpt_start(&ckpt, sv->db_path, 100, &err) < 0) {
+		wa_warn(&err, 0);
+		return err.sysexit;
+	}
 	if (whserver_start(&srv, &sv->o, &err) < 0) {
 		wa_warn(&err, 0);
+		whserver_ckpt_stop(ckpt);
 		return err.sysexit;
 	}
 	fprintf(stderr, "wa-recv: listening on %s (port %u), path %s%s\n",
@@ -474,10 +484,12 @@ serve_run(struct serve *sv)
 	    whserver_write_port(srv, sv->port_file, &err) < 0) {
 		wa_warn(&err, 0);
 		whserver_stop(srv, NULL);
+		whserver_ckpt_stop(ckpt);
 		return err.sysexit;
 	}
 	sigwait(&set, &sig);
 	left = whserver_stop(srv, &stats);
+	whserver_ckpt_stop(ckpt);
 	if (left)
 		wa_warnx("%u requests unfinished at shutdown (not stored; "
 			 "Meta sends them again)", left);
@@ -526,6 +538,7 @@ cmd_serve(int argc, char **argv)
 	}
 	sv.o.app_secret = sv.no_verify ? NULL : cfg.app_secret;
 	sv.o.verify_token = cfg.verify_token;
+	sv.db_path = cfg.db_path;
 	sv.o.batch = whserver_ingest_batch;
 	sv.o.after = serve_after;
 	sv.o.log = sv.wi.log = serve_log;
@@ -533,9 +546,10 @@ cmd_serve(int argc, char **argv)
 	sv.wi.emit = serve_emit;
 	if ((rc = open_store(&cli, &sv.wi.st, &sv.wi.in)) == 0) {
 		/* A 200 tells Meta never to send it again: make the commit
-		 * survive a power cut, not only a crash. */
-		if (store_exec(sv.wi.st, "PRAGMA synchronous=FULL",
-			       &err) < 0) {
+		 * survive a power cut, not only a crash. Checkpoints run in
+		 * their own thread (the large limit is a safety net). */
+		if (store_exec(sv.wi.st, "PRAGMA synchronous=FULL;"
+			       " PRAGMA wal_autocheckpoint=4000", &err) < 0) {
 			wa_warn(&err, 0);
 			rc = err.sysexit;
 		} else {

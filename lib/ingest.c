@@ -15,6 +15,54 @@
 
 #define INGEST_PARSER_VERSION 1	/* bump when derivation understands more */
 
+/* Texts written at ingest_finish; a TEMP table is private to this
+ * connection and rolls back with the transaction. */
+static const char SQL_PENDING_TABLE[] =
+	"CREATE TEMP TABLE IF NOT EXISTS ingest_text ("
+	" id INTEGER PRIMARY KEY, text TEXT NOT NULL)";
+static const char SQL_PENDING_ADD[] =
+	"INSERT INTO temp.ingest_text (id, text) VALUES (?1, ?2)";
+/* One statement for the whole batch: the FTS triggers fire per row but
+ * FTS5 writes its index once. */
+static const char SQL_PENDING_APPLY[] =
+	"UPDATE main.messages SET text = t.text FROM temp.ingest_text t"
+	" WHERE main.messages.id = t.id";
+static const char SQL_PENDING_CLEAR[] = "DELETE FROM temp.ingest_text";
+
+void
+ingest_defer_text(struct ingest *in, int on)
+{
+	in->defer_text = on;
+}
+
+int
+ingest_defer(struct ingest *in, int64_t message_id, const char *text,
+	     struct wa_err *err)
+{
+	sqlite3_stmt *s = store_stmt(in->st, SQL_PENDING_ADD);
+
+	store_bind_int(s, 1, message_id);
+	store_bind_text(s, 2, text);
+	if (store_step_done(in->st, s, err) < 0)
+		return -1;
+	in->npending++;
+	return 0;
+}
+
+int
+ingest_finish(struct ingest *in, struct wa_err *err)
+{
+	if (!in->npending)
+		return 0;
+	if (store_step_done(in->st, store_stmt(in->st, SQL_PENDING_APPLY),
+			    err) < 0 ||
+	    store_step_done(in->st, store_stmt(in->st, SQL_PENDING_CLEAR),
+			    err) < 0)
+		return -1;
+	in->npending = 0;
+	return 0;
+}
+
 int
 ingest_new(struct ingest **out, struct store *st, struct wa_err *err)
 {
@@ -24,7 +72,8 @@ ingest_new(struct ingest **out, struct store *st, struct wa_err *err)
 	in->queue = jv_array();
 	in->q = quarantine_new();
 	*out = NULL;
-	if (quarantine_load_table(in->q, st, err) < 0 ||
+	if (store_exec(st, SQL_PENDING_TABLE, err) < 0 ||
+	    quarantine_load_table(in->q, st, err) < 0 ||
 	    quarantine_compile(in->q, err) < 0) {
 		ingest_free(in);
 		return -1;
@@ -67,6 +116,7 @@ ingest_flush(struct ingest *in, ingest_emit_fn emit, void *ctx)
 	jv q = in->queue;
 
 	in->queue = jv_array();
+	in->npending = 0;	/* committed or rolled back with the rest */
 	if (emit)
 		jv_array_foreach(q, i, ev) {
 			(void)i;
@@ -367,6 +417,7 @@ ingest_replay(struct ingest *in, int64_t since, const char *channel,
 
 	in->replay = 1;
 	in->only_channel = channel;
+	in->defer_text = 1;
 	while (rc == 0 && (n = replay_page(in, after, since, ids,
 					   bodies, err)) > 0) {
 		rc = store_begin(in->st, err);
@@ -382,7 +433,8 @@ ingest_replay(struct ingest *in, int64_t since, const char *channel,
 			} else
 				jv_free(bodies[i]);
 		}
-		if (rc == 0 && store_commit(in->st, err) == 0)
+		if (rc == 0 && ingest_finish(in, err) == 0 &&
+		    store_commit(in->st, err) == 0)
 			ingest_flush(in, emit, ctx);
 		else {
 			rc = -1;
@@ -392,6 +444,7 @@ ingest_replay(struct ingest *in, int64_t since, const char *channel,
 	}
 	in->replay = 0;
 	in->only_channel = NULL;
+	in->defer_text = 0;
 	if (n < 0)
 		rc = -1;
 	return rc < 0 ? -1 : status;

@@ -45,6 +45,13 @@ int ingest_delivery_jv(struct ingest *in, jv delivery, const char *body,
 		       size_t len, const char *signature, const char *source,
 		       struct wa_err *err);
 
+/* With on = 1, message text is written (and indexed for search) once per
+ * transaction by ingest_finish instead of once per message: FTS5 flushes
+ * at the end of every statement. The caller must then call ingest_finish
+ * before each COMMIT. */
+void ingest_defer_text(struct ingest *in, int on);
+int ingest_finish(struct ingest *in, struct wa_err *err);
+
 /* Hands queued events to emit (after COMMIT) or drops them (after
  * ROLLBACK, emit NULL). */
 void ingest_flush(struct ingest *in, ingest_emit_fn emit, void *ctx);

@@ -20,6 +20,8 @@ struct ingest {
 	int64_t now;			/* received_at (WA_NOW) */
 	int replay;			/* deriving again from storage */
 	const char *only_channel;	/* replay --channel, borrowed */
+	int defer_text;			/* index text at ingest_finish */
+	int npending;			/* texts waiting in temp.ingest_text */
 	char problem[256];		/* first thing not understood */
 };
 
@@ -30,6 +32,10 @@ void ingest_event(struct ingest *in, jv ev);
  * keys of where (taken; an object or null) and the delivery's error. */
 void ingest_problem(struct ingest *in, jv where, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Stores a message's searchable text for ingest_finish (defer_text). */
+int ingest_defer(struct ingest *in, int64_t message_id, const char *text,
+		 struct wa_err *err);
 
 void ingest_sha256_hex(const void *p, size_t n, char out[65]);
 

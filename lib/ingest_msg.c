@@ -206,6 +206,8 @@ msg_insert(struct ingest *in, const struct msg_row *r, int64_t *id,
 	const struct norm_msg *m = r->m;
 	sqlite3_stmt *s = store_stmt(in->st, SQL_MSG_INSERT);
 	int flagged = m->unsupported || r->qrule || !strcmp(m->type, "system");
+	/* Only text that goes into the search index is worth deferring. */
+	int defer = in->defer_text && m->text && !flagged;
 
 	store_bind_text(s, 1, m->wamid);
 	store_bind_text(s, 2, r->channel);
@@ -213,7 +215,7 @@ msg_insert(struct ingest *in, const struct msg_row *r, int64_t *id,
 	store_bind_int(s, 4, r->contact_id);
 	store_bind_text(s, 5, r->out ? "out" : "in");
 	store_bind_text(s, 6, m->type);
-	store_bind_text(s, 7, m->unsupported ? NULL : m->text);
+	store_bind_text(s, 7, m->unsupported || defer ? NULL : m->text);
 	bind_content(s, 8, m);
 	store_bind_text(s, 9, r->from);
 	store_bind_text(s, 10, r->to);
@@ -243,7 +245,7 @@ msg_insert(struct ingest *in, const struct msg_row *r, int64_t *id,
 	if (store_step_done(in->st, s, err) < 0)
 		return -1;
 	*id = sqlite3_last_insert_rowid(store_db(in->st));
-	return 0;
+	return defer ? ingest_defer(in, *id, m->text, err) : 0;
 }
 
 /* The event of a recorded message: the normalised record plus the keys. */

@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <microhttpd.h>
+#include <sqlite3.h>
 #include <openssl/crypto.h>
 #include "signature.h"
 #include "util.h"
@@ -40,6 +41,7 @@ struct req {
 	enum req_state state;
 	unsigned status;		/* answer once REQ_DONE */
 	int too_big;			/* body passed max_body: discard */
+	int counted;			/* in s->suspended until answered */
 	struct MHD_Connection *conn;	/* to resume */
 	struct req *next;		/* queue link */
 };
@@ -330,6 +332,7 @@ deliver(struct whserver *s, struct MHD_Connection *c, struct req *r)
 	full = s->closing || s->queue_bytes + r->body.len > WHS_QUEUE_BYTES;
 	if (!full) {
 		s->suspended++;
+		r->counted = 1;
 		s->queue_bytes += r->body.len;
 	}
 	pthread_mutex_unlock(&s->mu);
@@ -355,6 +358,7 @@ static enum MHD_Result
 answer_done(struct whserver *s, struct MHD_Connection *c, struct req *r)
 {
 	pthread_mutex_lock(&s->mu);
+	r->counted = 0;
 	if (--s->suspended == 0)
 		pthread_cond_broadcast(&s->idle);
 	pthread_mutex_unlock(&s->mu);
@@ -438,13 +442,19 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (!r)
 		return;
 	*con_cls = NULL;
-	sb_release(&r->body);
-	free(r->signature);
-	free(r);
+	/* A client that hung up while its delivery was being committed is
+	 * never answered; it still must not hold up whserver_stop. MHD only
+	 * gets here after the writer resumed it, so the writer is done
+	 * with r. */
 	pthread_mutex_lock(&s->mu);
+	if (r->counted && --s->suspended == 0)
+		pthread_cond_broadcast(&s->idle);
 	if (--s->active == 0)
 		pthread_cond_broadcast(&s->idle);
 	pthread_mutex_unlock(&s->mu);
+	sb_release(&r->body);
+	free(r->signature);
+	free(r);
 }
 
 /* ---- the writer ---- */
@@ -580,6 +590,95 @@ whserver_write_port(const struct whserver *s, const char *file,
 	return rc;
 }
 
+/* ---- the checkpointer ---- */
+
+/* The CLOCK_REALTIME time ms from now, for pthread_cond_timedwait. */
+static void
+deadline_in(unsigned ms, struct timespec *t)
+{
+	clock_gettime(CLOCK_REALTIME, t);
+	t->tv_sec += ms / 1000;
+	t->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (t->tv_nsec >= 1000000000L) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000L;
+	}
+}
+
+struct whserver_ckpt {
+	sqlite3 *db;
+	unsigned ms;
+	int quit;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+static void *
+ckpt_main(void *arg)
+{
+	struct whserver_ckpt *c = arg;
+	struct timespec t;
+	int quit = 0;
+
+	while (!quit) {
+		deadline_in(c->ms, &t);
+		pthread_mutex_lock(&c->mu);
+		while (!c->quit &&
+		       pthread_cond_timedwait(&c->cv, &c->mu, &t) != ETIMEDOUT)
+			;
+		quit = c->quit;
+		pthread_mutex_unlock(&c->mu);
+		sqlite3_wal_checkpoint_v2(c->db, NULL,
+					  SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	}
+	return NULL;
+}
+
+int
+whserver_ckpt_start(struct whserver_ckpt **out, const char *db_path,
+		    unsigned ms, struct wa_err *err)
+{
+	struct whserver_ckpt *c = xcalloc(1, sizeof(*c));
+
+	*out = NULL;
+	if (sqlite3_open_v2(db_path, &c->db, SQLITE_OPEN_READWRITE, NULL)) {
+		wa_err_set(err, WA_EX_IOERR, "io", "cannot open '%s': %s",
+			   db_path, sqlite3_errmsg(c->db));
+		sqlite3_close(c->db);
+		free(c);
+		return -1;
+	}
+	sqlite3_busy_timeout(c->db, 1000);
+	c->ms = ms ? ms : 250;
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->cv, NULL);
+	if (pthread_create(&c->th, NULL, ckpt_main, c) != 0) {
+		sqlite3_close(c->db);
+		free(c);
+		return wa_err_set(err, WA_EX_IOERR, "io",
+				  "cannot start the checkpoint thread");
+	}
+	*out = c;
+	return 0;
+}
+
+void
+whserver_ckpt_stop(struct whserver_ckpt *c)
+{
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->mu);
+	c->quit = 1;
+	pthread_cond_signal(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+	pthread_join(c->th, NULL);
+	sqlite3_close(c->db);
+	pthread_mutex_destroy(&c->mu);
+	pthread_cond_destroy(&c->cv);
+	free(c);
+}
+
 /* ---- start and stop ---- */
 
 int
@@ -673,13 +772,7 @@ whserver_stop(struct whserver *s, struct whserver_stats *final)
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
 
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += s->o.drain_ms / 1000;
-	deadline.tv_nsec += (long)(s->o.drain_ms % 1000) * 1000000L;
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
+	deadline_in(s->o.drain_ms, &deadline);
 	pthread_mutex_lock(&s->mu);
 	wait_zero(s, &s->active, &deadline);
 	left = s->active;

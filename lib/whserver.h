@@ -94,6 +94,15 @@ struct whserver_ingest {
 };
 void whserver_ingest_batch(void *ctx, struct whserver_item *it, size_t n);
 
+/* A thread with its own connection to db_path that checkpoints the WAL
+ * (PASSIVE) every ms, so the writer's commits do not wait for
+ * checkpoints; the writer keeps a large wal_autocheckpoint as a safety
+ * net. Best effort: a failed checkpoint is tried again later. */
+struct whserver_ckpt;
+int whserver_ckpt_start(struct whserver_ckpt **out, const char *db_path,
+			unsigned ms, struct wa_err *err);
+void whserver_ckpt_stop(struct whserver_ckpt *c);
+
 /* Counters since start (read at any time). */
 struct whserver_stats {
 	unsigned long accepted;		/* answered 200 after commit */

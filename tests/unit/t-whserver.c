@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <curl/curl.h>
+#include "curl_lazy.h"	/* libcurl is loaded on first use */
 #include "tap.h"
 #include "ingest.h"
 #include "signature.h"
@@ -34,6 +34,8 @@ ingest_delivery(struct ingest *in, const char *body, size_t len,
 	sqlite3_stmt *s;
 	struct timespec ts = { 0, 2000000 };
 
+	if (len >= 4 && memcmp(body, "SLOW", 4) == 0)
+		ts.tv_nsec = 400000000;
 	nanosleep(&ts, NULL);	/* slow enough for requests to pile up */
 	if (len >= 6 && memcmp(body, "POISON", 6) == 0)
 		return wa_err_set(err, WA_EX_IOERR, "io", "poisoned");
@@ -103,6 +105,7 @@ struct call {
 	const char *sig;	/* "sign" to sign body, else header value */
 	int chunked;
 	long speed;		/* upload bytes per second, 0 = full */
+	long timeout_ms;	/* 0: 20 s */
 	long status;		/* out */
 	struct strbuf resp;	/* out */
 };
@@ -118,7 +121,8 @@ run_call(void *arg)
 	snprintf(url, sizeof(url), "%s%s", base, c->path);
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, 20L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
+			 c->timeout_ms ? c->timeout_ms : 20000L);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &c->resp);
 	if (c->body) {
@@ -157,7 +161,7 @@ static long
 call(const char *method, const char *path, const char *body,
      const char *sig, char **resp)
 {
-	struct call c = { method, path, body, sig, 0, 0, 0, STRBUF_INIT };
+	struct call c = { method, path, body, sig, 0, 0, 0, 0, STRBUF_INIT };
 
 	run_call(&c);
 	if (resp)
@@ -245,7 +249,8 @@ test_post(struct store *st)
 			   "\"entry\":[{\"changes\":[]}],\"t\":\"\\u00e9\"}";
 	char big[2048];
 	long before = rows(st);
-	struct call c = { NULL, "/hook", NULL, "sign", 1, 0, 0, STRBUF_INIT };
+	struct call c = { NULL, "/hook", NULL, "sign", 1, 0, 0, 0,
+			  STRBUF_INIT };
 
 	is_int(call(NULL, "/hook", body, "sign", NULL), 200, "signed: 200");
 	is_int(rows(st), before + 1, "signed: stored");
@@ -294,7 +299,7 @@ test_parallel(struct whserver *s, struct store *st)
 		snprintf(bodies[i], sizeof(bodies[i]), "%s{\"n\":%d}",
 			 i == 7 ? "POISON" : "", i);
 		c[i] = (struct call){ NULL, "/hook", bodies[i], "sign", 0, 0,
-				      0, STRBUF_INIT };
+				      0, 0, STRBUF_INIT };
 		pthread_create(&th[i], NULL, run_call, &c[i]);
 	}
 	for (i = 0; i < NPAR; i++) {
@@ -315,12 +320,29 @@ test_parallel(struct whserver *s, struct store *st)
 	   after_.max_batch);
 }
 
+/* A client that gives up while its delivery is being committed: the
+ * delivery is still stored, and stop does not wait for it forever. */
+static void
+test_hangup(struct store *st)
+{
+	struct call c = { NULL, "/hook", "SLOW delivery", "sign", 0, 0, 100,
+			  0, STRBUF_INIT };
+	struct timespec ts = { 0, 600000000 };
+	long n0 = rows(st);
+
+	run_call(&c);
+	is_int(c.status, -1, "hang-up: the client timed out");
+	nanosleep(&ts, NULL);
+	is_int(rows(st), n0 + 1, "hang-up: the delivery was committed anyway");
+	sb_release(&c.resp);
+}
+
 /* A slow upload still in flight when stop is called gets its 200. */
 static void
 test_drain(struct whserver *s, struct store *st)
 {
 	static char body[1401];
-	struct call c = { NULL, "/hook", body, "sign", 0, 1000, 0,
+	struct call c = { NULL, "/hook", body, "sign", 0, 1000, 0, 0,
 			  STRBUF_INIT };
 	struct timespec ts = { 0, 300000000 };
 	struct whserver_stats fin;
@@ -384,6 +406,7 @@ main(void)
 	test_handshake();
 	test_post(st);
 	test_parallel(s, st);
+	test_hangup(st);
 	test_drain(s, st);
 	ok(emitted >= NPAR, "events handed on after commit (%d)", emitted);
 	ok(logged > 0, "refusals were logged (%d)", logged);

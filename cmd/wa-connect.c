@@ -6,6 +6,7 @@
 #include <string.h>
 #include "wa.h"
 #include "channel.h"
+#include "connect.h"
 
 static const char usage[] =
 "usage: wa-connect business [--legal-name N] [--display-name N] [--website URL]\n"
@@ -253,11 +254,8 @@ static int
 cmd_add(struct ctx *c)
 {
 	const char *waba = OPT(O_WABA), *pnid = OPT(O_PNID);
-	struct channel_number n;
 	struct wa_err err;
-	char path[256];
-	jv num = jv_invalid(), resp, rec;
-	int rc;
+	jv rec;
 
 	if (!waba || !pnid)
 		cli_usage_error(&cli, "add needs --waba and --phone-number-id");
@@ -267,68 +265,30 @@ cmd_add(struct ctx *c)
 				"waba", channel_id_valid(waba) ? pnid : waba);
 	c->id = pnid;
 	ctx_open(c, 1);
-	if (channel_check_connect(c->st, waba, pnid, NULL, &err) < 0)
+	if (connect_add(c->st, c->g, waba, pnid, c->now, &rec, &err) < 0)
 		return fail(c, "add", &err);
-	snprintf(path, sizeof(path), "/%s?fields=id,display_phone_number,"
-		 "verified_name,status,code_verification_status,"
-		 "quality_rating,platform_type", pnid);
-	if (graph_get(c->g, path, &num, &err) < 0 ||
-	    channel_number_parse(num, waba, &n, &err) < 0 ||
-	    channel_check_connect(c->st, waba, pnid, n.phone, &err) < 0) {
-		jv_free(num);
-		return fail(c, "add", &err);
-	}
-	n.id = pnid;
-	/* Subscribe first: a failure then leaves nothing half-connected. */
-	snprintf(path, sizeof(path), "/%s/subscribed_apps", waba);
-	rc = graph_post(c->g, path, jv_invalid(), &resp, &err);
-	jv_free(resp);
-	if (rc < 0 || store_begin(c->st, &err) < 0) {
-		jv_free(num);
-		return fail(c, "add", &err);
-	}
-	if (channel_connect(c->st, &n, c->now, &err) < 0 ||
-	    channel_mark(c->st, pnid, CHANNEL_SUBSCRIBED, NULL, c->now,
-			 &err) < 0 ||
-	    store_commit(c->st, &err) < 0) {
-		jv_free(num);
-		return fail_tx(c, "add", &err);
-	}
-	jv_free(num);
-	if (channel_record(c->st, pnid, &rec, &err) != 0)
-		die_err(&err);
 	out_record(&c->out, jv_object_merge(ok_record(NULL), rec));
 	return 0;
 }
 
 /* POST /{id}/{edge} body, then marks step; result: ok plus extra. */
 static int
-verify_step(struct ctx *c, const char *cmd, const char *edge, jv body,
-	    enum channel_step step, const char *arg, jv extra)
+verify_step(struct ctx *c, const char *cmd, enum channel_step step, jv body,
+	    const char *arg, jv extra)
 {
-	char id[CHANNEL_ID_MAX], path[128];
+	struct channel ch;
 	struct wa_err err;
-	jv resp, rec;
-	int rc;
 
 	ctx_open(c, 1);
-	if (channel_resolve(c->st, c->id, id, &err) < 0) {
-		jv_free(body);
+	if (connect_step(c->st, c->g, c->id, step, body, arg, c->now,
+			 &err) < 0) {
 		jv_free(extra);
 		return fail(c, cmd, &err);
 	}
-	snprintf(path, sizeof(path), "/%s/%s", id, edge);
-	rc = graph_post(c->g, path, body, &resp, &err);
-	jv_free(resp);
-	if (rc < 0 || channel_mark(c->st, id, step, arg, c->now, &err) < 0) {
-		jv_free(extra);
-		return fail(c, cmd, &err);
-	}
-	if (channel_record(c->st, id, &rec, &err) != 0)
+	if (channel_get(c->st, c->id, &ch, &err) != 0)
 		die_err(&err);
-	extra = jv_object_merge(ok_record(id), extra);
-	extra = jv_object_set(extra, jv_string("phone"), jx_get(rec, "phone"));
-	jv_free(rec);
+	extra = jv_object_merge(ok_record(c->id), extra);
+	extra = jv_object_set(extra, jv_string("phone"), jv_string(ch.phone));
 	out_record(&c->out, extra);
 	return 0;
 }
@@ -354,11 +314,11 @@ cmd_request_code(struct ctx *c)
 	    != strlen(lang))
 		cli_usage_error(&cli, "--language: '%s' is not a language "
 				"code like en_US", lang);
-	return verify_step(c, "request-code", "request_code",
+	return verify_step(c, "request-code", CHANNEL_CODE_REQUESTED,
 			   JV_OBJECT(jv_string("code_method"),
 				     jv_string(method),
 				     jv_string("language"), jv_string(lang)),
-			   CHANNEL_CODE_REQUESTED, method,
+			   method,
 			   JV_OBJECT(jv_string("code_method"),
 				     jv_string(method),
 				     jv_string("language"), jv_string(lang),
@@ -383,9 +343,8 @@ cmd_verify(struct ctx *c)
 		cli_usage_error(&cli, "verify needs --code CODE");
 	if (!digits_only(code, 4, 10))
 		cli_usage_error(&cli, "--code: the code is 4 to 10 digits");
-	return verify_step(c, "verify", "verify_code",
-			   JV_OBJECT(jv_string("code"), jv_string(code)),
-			   CHANNEL_VERIFIED, NULL,
+	return verify_step(c, "verify", CHANNEL_VERIFIED,
+			   JV_OBJECT(jv_string("code"), jv_string(code)), NULL,
 			   JV_OBJECT(jv_string("code_verification_status"),
 				     jv_string("VERIFIED"),
 				     jv_string("verified_at"),
@@ -401,11 +360,10 @@ cmd_register(struct ctx *c)
 		cli_usage_error(&cli, "register needs --pin PIN");
 	if (!digits_only(pin, 6, 6))
 		cli_usage_error(&cli, "--pin: the PIN is 6 digits");
-	return verify_step(c, "register", "register",
+	return verify_step(c, "register", CHANNEL_REGISTERED,
 			   JV_OBJECT(jv_string("messaging_product"),
 				     jv_string("whatsapp"),
-				     jv_string("pin"), jv_string(pin)),
-			   CHANNEL_REGISTERED, NULL,
+				     jv_string("pin"), jv_string(pin)), NULL,
 			   JV_OBJECT(jv_string("registered_at"),
 				     time_jv(c->now)));
 }
@@ -459,9 +417,7 @@ cmd_disconnect(struct ctx *c)
 {
 	struct wa_err err;
 	struct channel ch;
-	char path[128];
 	int left, unsub = 0;
-	jv resp;
 
 	ctx_open(c, 0);
 	if (store_begin(c->st, &err) < 0)
@@ -476,9 +432,7 @@ cmd_disconnect(struct ctx *c)
 	if (left == 0 && c->cfg.token) {
 		if (!c->g && graph_open(&c->g, &c->cfg, NULL, &err) < 0)
 			die_err(&err);
-		snprintf(path, sizeof(path), "/%s/subscribed_apps", ch.waba_id);
-		unsub = graph_delete(c->g, path, &resp, &err) == 0;
-		jv_free(resp);
+		unsub = connect_unsubscribe(c->g, ch.waba_id, &err) == 0;
 		if (!unsub)
 			wa_warnx("webhook subscription of WABA '%s' kept: %s: %s",
 				 ch.waba_id, err.code, err.message);
@@ -502,9 +456,8 @@ cmd_profile(struct ctx *c)
 	};
 	struct wa_err err;
 	struct channel ch;
-	char path[160];
-	jv resp, data;
-	int rc, set = profile_has_update(&p);
+	jv prof;
+	int rc;
 
 	if (profile_validate(&p, &err) < 0)
 		die_usage_err(&err);
@@ -517,33 +470,11 @@ cmd_profile(struct ctx *c)
 			   "unknown channel '%s'", c->id);
 		return fail(c, "profile", &err);
 	}
-	snprintf(path, sizeof(path), "/%s/whatsapp_business_profile", c->id);
-	if (set && graph_post(c->g, path, profile_body(&p), &resp, &err) < 0) {
-		jv_free(resp);
+	if (connect_profile(c->g, c->id, &p, &prof, &err) < 0)
 		return fail(c, "profile", &err);
-	}
-	if (set)
-		jv_free(resp);
-	snprintf(path, sizeof(path), "/%s/whatsapp_business_profile?fields="
-		 PROFILE_FIELDS, c->id);
-	if (graph_get(c->g, path, &resp, &err) < 0) {
-		jv_free(resp);
-		return fail(c, "profile", &err);
-	}
-	data = jx_path(resp, "data", NULL);
-	jv_free(resp);
-	resp = jv_get_kind(data) == JV_KIND_ARRAY ?
-		jv_array_get(jv_copy(data), 0) : jv_invalid();
-	jv_free(data);
-	if (jv_get_kind(resp) != JV_KIND_OBJECT) {
-		jv_free(resp);
-		resp = jv_object();
-	}
-	resp = jv_object_delete(resp, jv_string("messaging_product"));
-	resp = jv_object_merge(set ? ok_record(c->id) :
-			       JV_OBJECT(jv_string("channel"),
-					 jv_string(c->id)), resp);
-	out_record(&c->out, resp);
+	out_record(&c->out, jv_object_merge(profile_has_update(&p) ?
+		ok_record(c->id) : JV_OBJECT(jv_string("channel"),
+					     jv_string(c->id)), prof));
 	return 0;
 }
 

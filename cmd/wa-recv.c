@@ -14,7 +14,7 @@
 #include "media.h"
 #include "whserver.h"
 
-#define RECV_BATCH 500		/* deliveries per transaction in file mode */
+#define RECV_BATCH 2000		/* deliveries per transaction in file mode */
 #define RECV_MAX_BODY (3 << 20)	/* Meta's payloads are at most 3 MB */
 
 static const char usage[] =
@@ -110,7 +110,8 @@ fm_commit(struct filemode *fm)
 }
 
 static int
-fm_one(struct filemode *fm, jv body, long line)
+fm_one(struct filemode *fm, jv body, const char *raw, size_t rawlen,
+       long line)
 {
 	struct wa_err err;
 	int rc;
@@ -122,7 +123,8 @@ fm_one(struct filemode *fm, jv body, long line)
 		return err.sysexit;
 	}
 	fm->pending++;
-	rc = ingest_delivery_jv(fm->in, body, NULL, 0, NULL, "file", &err);
+	/* raw: the line's exact bytes when the record was one line */
+	rc = ingest_delivery_jv(fm->in, body, raw, rawlen, NULL, "file", &err);
 	if (rc < 0) {
 		store_rollback(fm->st);
 		ingest_flush(fm->in, NULL, NULL);
@@ -174,8 +176,12 @@ fm_file(struct filemode *fm, const char *name)
 	jsonl_set_limit(r, RECV_MAX_BODY);
 	while (!rc && (n = jsonl_next(r, &v, &line, &err)) != 0) {
 		if (n == 1) {
+			const char *raw;
+			size_t rawlen;
+
+			raw = jsonl_raw(r, &rawlen);
 			good++;
-			rc = fm_one(fm, v, line);
+			rc = fm_one(fm, v, raw, rawlen, line);
 		} else if (n == -1) {
 			bad++;
 			rc = fm_bad(fm, &err, line);

@@ -571,7 +571,15 @@ graph_download(struct graph *g, const char *url, FILE *fp, long max_bytes,
 		if (!is_loopback_url(url))
 			curl_easy_setopt(g->h, CURLOPT_PROTOCOLS_STR, "https");
 		d.got = 0;
+		d.over = 0;
+		/* a failed try may have written part of the file */
+		fflush(fp);
 		rewind(fp);
+		if (n > 0 && ftruncate(fileno(fp), 0) < 0) {
+			wa_err_set(err, WA_EX_IOERR, "io", "cannot restart "
+				   "the download: the output is not a file");
+			break;
+		}
 		rc = curl_easy_perform(g->h);
 		curl_easy_getinfo(g->h, CURLINFO_RESPONSE_CODE, &status);
 		if (rc == CURLE_OK && status >= 200 && status < 300)

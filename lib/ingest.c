@@ -15,19 +15,27 @@
 
 #define INGEST_PARSER_VERSION 1	/* bump when derivation understands more */
 
-/* Texts written at ingest_finish; a TEMP table is private to this
+/* Messages whose text ingest_finish adds to the search index (their
+ * index_later is 1 until then); a TEMP table is private to this
  * connection and rolls back with the transaction. */
 static const char SQL_PENDING_TABLE[] =
-	"CREATE TEMP TABLE IF NOT EXISTS ingest_text ("
-	" id INTEGER PRIMARY KEY, text TEXT NOT NULL)";
+	"CREATE TEMP TABLE IF NOT EXISTS ingest_index ("
+	" id INTEGER PRIMARY KEY)";
 static const char SQL_PENDING_ADD[] =
-	"INSERT INTO temp.ingest_text (id, text) VALUES (?1, ?2)";
-/* One statement for the whole batch: the FTS triggers fire per row but
- * FTS5 writes its index once. */
-static const char SQL_PENDING_APPLY[] =
-	"UPDATE main.messages SET text = t.text FROM temp.ingest_text t"
-	" WHERE main.messages.id = t.id";
-static const char SQL_PENDING_CLEAR[] = "DELETE FROM temp.ingest_text";
+	"INSERT INTO temp.ingest_index (id) VALUES (?1)";
+/* One statement for the whole batch, because FTS5 writes its index at
+ * every statement; visibility is read now, so a message hidden since its
+ * insert is not indexed. */
+static const char SQL_PENDING_INDEX[] =
+	"INSERT INTO main.messages_fts (rowid, text)"
+	" SELECT m.id, m.text FROM temp.ingest_index t"
+	" JOIN main.messages m ON m.id = t.id"
+	" WHERE m.text IS NOT NULL AND m.unsupported IS NULL"
+	" AND m.quarantined = 0";
+static const char SQL_PENDING_DONE[] =
+	"UPDATE main.messages SET index_later = 0"
+	" WHERE id IN (SELECT id FROM temp.ingest_index)";
+static const char SQL_PENDING_CLEAR[] = "DELETE FROM temp.ingest_index";
 
 void
 ingest_defer_text(struct ingest *in, int on)
@@ -41,8 +49,8 @@ ingest_defer(struct ingest *in, int64_t message_id, const char *text,
 {
 	sqlite3_stmt *s = store_stmt(in->st, SQL_PENDING_ADD);
 
+	(void)text;	/* the row has it */
 	store_bind_int(s, 1, message_id);
-	store_bind_text(s, 2, text);
 	if (store_step_done(in->st, s, err) < 0)
 		return -1;
 	in->npending++;
@@ -54,7 +62,9 @@ ingest_finish(struct ingest *in, struct wa_err *err)
 {
 	if (!in->npending)
 		return 0;
-	if (store_step_done(in->st, store_stmt(in->st, SQL_PENDING_APPLY),
+	if (store_step_done(in->st, store_stmt(in->st, SQL_PENDING_INDEX),
+			    err) < 0 ||
+	    store_step_done(in->st, store_stmt(in->st, SQL_PENDING_DONE),
 			    err) < 0 ||
 	    store_step_done(in->st, store_stmt(in->st, SQL_PENDING_CLEAR),
 			    err) < 0)
@@ -186,6 +196,7 @@ store_raw(struct ingest *in, const char *body, size_t len,
 	sqlite3_bind_blob(s, 2, body, (int)len, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	in->delivery_id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	in->fresh = 0;
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	if (rc == SQLITE_ROW)
@@ -204,6 +215,7 @@ store_raw(struct ingest *in, const char *body, size_t len,
 	if (rc < 0)
 		return -1;
 	in->delivery_id = sqlite3_last_insert_rowid(store_db(in->st));
+	in->fresh = 1;
 	return 0;
 }
 
@@ -341,7 +353,8 @@ ingest_one(struct ingest *in, jv d, const char *body, size_t len,
 		ingest_problem(in, jv_null(), "body is not JSON: %s", text);
 	}
 	jv_free(d);
-	if (rc == 0)
+	/* a row inserted just now already says 'ok' and this version */
+	if (rc == 0 && (!in->fresh || in->problem[0]))
 		rc = store_state(in, err);
 	if (rc < 0)
 		return -1;

@@ -17,6 +17,7 @@ struct ingest {
 	struct quarantine *q;		/* compiled rules */
 	jv queue;			/* events waiting for the commit */
 	int64_t delivery_id;		/* the delivery being derived */
+	int fresh;			/* the delivery row was inserted just now */
 	int64_t now;			/* received_at (WA_NOW) */
 	int replay;			/* deriving again from storage */
 	const char *only_channel;	/* replay --channel, borrowed */

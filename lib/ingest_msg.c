@@ -169,10 +169,10 @@ static const char SQL_MSG_INSERT[] =
 	" to_bsuid, timestamp, received_at, context_wamid, forwarded, referral,"
 	" media_id, media_mime, media_sha256, media_caption, media_filename,"
 	" media_url, media_state, unsupported, quarantined, quarantine_rule,"
-	" raw, delivery_id, echo)"
+	" raw, delivery_id, echo, index_later)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
 	" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27,"
-	" ?28, ?29, ?30)";
+	" ?28, ?29, ?30, ?31)";
 
 struct msg_row {
 	const struct norm_msg *m;
@@ -215,7 +215,7 @@ msg_insert(struct ingest *in, const struct msg_row *r, int64_t *id,
 	store_bind_int(s, 4, r->contact_id);
 	store_bind_text(s, 5, r->out ? "out" : "in");
 	store_bind_text(s, 6, m->type);
-	store_bind_text(s, 7, m->unsupported || defer ? NULL : m->text);
+	store_bind_text(s, 7, m->unsupported ? NULL : m->text);
 	bind_content(s, 8, m);
 	store_bind_text(s, 9, r->from);
 	store_bind_text(s, 10, r->to);
@@ -242,6 +242,7 @@ msg_insert(struct ingest *in, const struct msg_row *r, int64_t *id,
 		store_bind_jv(s, 28, r->raw);
 	store_bind_int(s, 29, in->delivery_id);
 	store_bind_int(s, 30, r->out ? 1 : 0);
+	store_bind_int(s, 31, defer);
 	if (store_step_done(in->st, s, err) < 0)
 		return -1;
 	*id = sqlite3_last_insert_rowid(store_db(in->st));
@@ -279,8 +280,7 @@ msg_event(struct ingest *in, const struct msg_row *r, jv rec,
 				    jv_string(r->qrule));
 		rec = jv_object_set(rec, jv_string("text"), jv_null());
 	}
-	return jv_object_merge(JV_OBJECT(jv_string("event"),
-				 jv_string(r->out ? "echo" : "message")), rec);
+	return rec;	/* "event" is already its first key */
 }
 
 /* user_changed_number / user_changed_user_id move the identity (rule 4);
@@ -407,7 +407,7 @@ one_message(struct ingest *in, const struct chan *c, jv msg, int echo,
 	r.to = echo ? user : c->display;
 	r.from_bsuid = echo ? NULL : who.bsuid;
 	r.to_bsuid = echo ? who.bsuid : NULL;
-	rec = norm_record(&m);
+	rec = norm_record(&m, echo ? "echo" : "message");
 	if (!m.unsupported && strcmp(m.type, "system"))
 		r.qrule = quarantine_match(in->q, rec);
 	rc = msg_record(in, c, &r, &who, rec, err);

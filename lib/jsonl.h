@@ -48,6 +48,15 @@ jv jx_path(jv obj, ...);
  * ("1713290225"); returns 1 on success, 0 when absent, -1 bad. */
 int jx_intish(jv obj, const char *key, int64_t *out);
 
+/* The exact text of the record jsonl_next just returned when it was one
+ * whole line (the common case), else NULL; valid until the next call. */
+const char *jsonl_raw(const struct jsonl *r, size_t *len);
+
+/* Appends v (borrowed) as compact JSON, like jv_dump_string(v, 0) but
+ * several times faster (one buffer, no per-character appends). */
+struct strbuf;
+void jsonl_dump(struct strbuf *sb, jv v);
+
 /* Writes v (consumed) compactly plus "\n" to fp. 0, or -1 on I/O error. */
 int jsonl_write(FILE *fp, jv v);
 

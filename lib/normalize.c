@@ -296,9 +296,10 @@ str_or_null(const char *s)
 }
 
 jv
-norm_record(const struct norm_msg *m)
+norm_record(const struct norm_msg *m, const char *event)
 {
-	jv r = JV_OBJECT(jv_string("wamid"), str_or_null(m->wamid),
+	jv r = JV_OBJECT(jv_string("event"), jv_string(event),
+			 jv_string("wamid"), str_or_null(m->wamid),
 			 jv_string("type"), str_or_null(m->type),
 			 jv_string("from"), str_or_null(m->from),
 			 jv_string("timestamp"), time_jv(m->ts),

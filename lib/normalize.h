@@ -39,11 +39,12 @@ struct norm_msg {
 int norm_message(jv msg, struct norm_msg *m);
 void norm_release(struct norm_msg *m);
 
-/* The normalised message as a record (owned): wamid, type, from,
- * from_user_id, to, timestamp (ISO), text, media, the type object,
- * context, referral, forwarded, unsupported. Hidden text (unsupported)
- * is null. Quarantine predicates run on this record. */
-jv norm_record(const struct norm_msg *m);
+/* The normalised message as a record (owned): event (first, so the
+ * event record needs no copy), wamid, type, from, from_user_id, to,
+ * timestamp (ISO), text, media, the type object, context, referral,
+ * forwarded, unsupported. Hidden text (unsupported) is null. Quarantine
+ * predicates run on this record. */
+jv norm_record(const struct norm_msg *m, const char *event);
 
 /* Rule 9 reason for a Meta message type with no usable content, or NULL
  * when the type is supported. */

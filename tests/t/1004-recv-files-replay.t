@@ -48,7 +48,7 @@ printf '{"hello": "world"}\n' >"$T/d"
 exits 1 "JSON that is not a webhook" wa-recv "$T/d"
 is_json '[.event, .code, .delivery_id != null]' '["error","invalid_input",true]' "error event"
 is "$(sql "SELECT state, body FROM deliveries ORDER BY id DESC LIMIT 1")" \
-	'error|{"hello":"world"}' "stored raw with state error"
+	'error|{"hello": "world"}' "stored raw, byte for byte, with state error"
 _value $CH messages '"messages":[{"from":"15551230001","id":"wamid.N1","type":"text","text":{"body":"no time"}},{"from":"15551230001","id":"wamid.N2","timestamp":"'$T0'","type":"text","text":{"body":"fine"}}]' >"$T/d"
 exits 1 "a message without a timestamp beside a good one" wa-recv "$T/d"
 is "$(jf '[.event, .wamid, .message // null]' | tr '\n' ' ')" \

@@ -140,9 +140,74 @@ test_getters(void)
 	jv_free(o);
 }
 
+/* jsonl_dump must write what jv_dump_string writes (it replaces it). */
+static void
+test_dump(void)
+{
+	static const char *const docs[] = {
+		"{\"a\":1,\"b\":[true,false,null],\"c\":{\"d\":\"e\"}}",
+		"[1.5,-2,0,1e+100,37.48,-122.14,9007199254740993,0.1]",
+		"\"tab\\t nl\\n quote\\\" bs\\\\ ctl\\u0001 del\\u007f\"",
+		"\"\\u00e9\\ud83d\\ude00 \\/slash\"",
+		"{}", "[]", "\"\"", "{\"z\":1,\"a\":2}",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		jv v = jv_parse(docs[i]);
+		jv want = jv_dump_string(jv_copy(v), 0);
+		struct strbuf sb = STRBUF_INIT;
+
+		jsonl_dump(&sb, v);
+		is_str(sb_str(&sb), jv_string_value(want),
+		       "jsonl_dump matches jq for %s", docs[i]);
+		sb_release(&sb);
+		jv_free(want);
+		jv_free(v);
+	}
+}
+
+static void
+test_raw(void)
+{
+	const char *text = "{\"a\": 1}\n  {\"b\":2}  \n{\"c\":3} {\"d\":4}\n"
+			   "{\n\"e\":5}\n";
+	FILE *fp = fmemopen((void *)text, strlen(text), "r");
+	struct jsonl *r = jsonl_open(fp, "raw");
+	struct wa_err err;
+	const char *raw;
+	size_t len;
+	long line;
+	jv v;
+
+	jsonl_next(r, &v, &line, &err);
+	raw = jsonl_raw(r, &len);
+	ok(raw && len == 8 && memcmp(raw, "{\"a\": 1}", 8) == 0,
+	   "raw keeps the line's exact bytes");
+	jv_free(v);
+	jsonl_next(r, &v, &line, &err);
+	raw = jsonl_raw(r, &len);
+	ok(raw && len == 7 && memcmp(raw, "{\"b\":2}", 7) == 0,
+	   "raw without surrounding blanks");
+	jv_free(v);
+	jsonl_next(r, &v, &line, &err);
+	ok(jsonl_raw(r, &len) == NULL, "two values on a line: no raw");
+	jv_free(v);
+	jsonl_next(r, &v, &line, &err);
+	jv_free(v);
+	jsonl_next(r, &v, &line, &err);
+	ok(jsonl_raw(r, &len) == NULL && line == 5,
+	   "pretty record: no raw, ends on its last line");
+	jv_free(v);
+	jsonl_close(r);
+	fclose(fp);
+}
+
 int
 main(void)
 {
+	test_dump();
+	test_raw();
 	test_cases();
 	test_limit();
 	test_getters();

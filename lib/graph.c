@@ -363,10 +363,12 @@ graph_classify(CURLcode rc, int request_sent, int idempotent,
 	       long http_status, jv body, struct wa_err *err)
 {
 	if (rc != CURLE_OK) {
-		int unknown = request_sent && !idempotent &&
-			rc != CURLE_COULDNT_CONNECT &&
-			rc != CURLE_COULDNT_RESOLVE_HOST &&
-			rc != CURLE_SSL_CONNECT_ERROR;
+		/* libcurl wanted to resend a body that had gone out */
+		int unknown = rc == CURLE_SEND_FAIL_REWIND ||
+			(request_sent && !idempotent &&
+			 rc != CURLE_COULDNT_CONNECT &&
+			 rc != CURLE_COULDNT_RESOLVE_HOST &&
+			 rc != CURLE_SSL_CONNECT_ERROR);
 
 		if (unknown) {
 			wa_err_set(err, WA_EX_REJECTED, "ambiguous",
@@ -389,15 +391,60 @@ graph_classify(CURLcode rc, int request_sent, int idempotent,
 	return -1;
 }
 
+static size_t
+body_read(char *buf, size_t size, size_t n, void *ctx)
+{
+	struct graph_body *b = ctx;
+	size_t want = size * n, left = b->len - b->off;
+
+	if (want > left)
+		want = left;
+	memcpy(buf, b->p + b->off, want);
+	b->off += want;
+	return want;
+}
+
+static int
+body_seek(void *ctx, curl_off_t offset, int origin)
+{
+	struct graph_body *b = ctx;
+
+	/* Only a rewind before anything went out is harmless. */
+	if (origin == SEEK_SET && offset == 0 && b->off == 0)
+		return CURL_SEEKFUNC_OK;
+	return CURL_SEEKFUNC_CANTSEEK;
+}
+
+void
+graph_body_setup(CURL *h, struct graph_body *b, const char *p, size_t len)
+{
+	b->p = p;
+	b->len = len;
+	b->off = 0;
+	curl_easy_setopt(h, CURLOPT_POST, 1L);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	curl_easy_setopt(h, CURLOPT_READFUNCTION, body_read);
+	curl_easy_setopt(h, CURLOPT_READDATA, b);
+	curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, body_seek);
+	curl_easy_setopt(h, CURLOPT_SEEKDATA, b);
+}
+
 static int
 perform(struct graph *g, const char *method, const char *url,
 	const char *payload, curl_mime *mime, int idempotent, jv *resp,
 	struct wa_err *err)
 {
-	struct curl_slist *hdrs = graph_headers(g, payload != NULL);
+	struct curl_slist *hdrs;
+	struct graph_body gb;
 	long status = 0, reqsize = 0;
 	CURLcode rc;
 	jv body;
+
+	/* A bodyless POST sends "{}" through the guarded body as well, so
+	 * libcurl cannot resend it on its own either. */
+	if (strcmp(method, "POST") == 0 && !payload && !mime)
+		payload = "{}";
+	hdrs = graph_headers(g, payload != NULL);
 
 	curl_easy_reset(g->h);
 	graph_setup_easy(g, g->h, g->errbuf);
@@ -410,11 +457,9 @@ perform(struct graph *g, const char *method, const char *url,
 	if (mime)
 		curl_easy_setopt(g->h, CURLOPT_MIMEPOST, mime);
 	else if (payload)
-		curl_easy_setopt(g->h, CURLOPT_POSTFIELDS, payload);
+		graph_body_setup(g->h, &gb, payload, strlen(payload));
 	if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0)
 		curl_easy_setopt(g->h, CURLOPT_CUSTOMREQUEST, method);
-	else if (strcmp(method, "POST") == 0 && !payload && !mime)
-		curl_easy_setopt(g->h, CURLOPT_POSTFIELDS, "");
 	sb_reset(&g->body);
 	g->retry_after = -1;
 	g->too_big = 0;

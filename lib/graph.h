@@ -79,6 +79,19 @@ const struct graph_opts *graph_options(struct graph *g);
 /* Waits for backoff attempt n (0-based), or retry_after seconds (>= 0). */
 void graph_backoff(const struct graph_opts *o, int n, long retry_after);
 
+/* A request body handed to libcurl so that it can never be sent twice:
+ * libcurl silently resends a POST when a reused connection dies after the
+ * request went out; rewinding this body fails instead once any byte was
+ * read (CURLE_SEND_FAIL_REWIND), which graph_classify reports as
+ * "ambiguous". b must live until the transfer ends; p is borrowed. */
+struct graph_body {
+	const char *p;		/* the bytes */
+	size_t len;		/* their length */
+	size_t off;		/* how many libcurl has read */
+};
+void graph_body_setup(CURL *h, struct graph_body *b, const char *p,
+		      size_t len);
+
 /* Escapes a path component for URLs (ids are plain, names may not be).
  * Returns owned string. */
 char *graph_escape(const char *s);

@@ -21,6 +21,7 @@ struct gm_req {
 	struct gm_req *next, *prev;	/* queue links while waiting */
 	char *url;			/* owned */
 	char *payload;			/* owned JSON body, NULL for upload */
+	struct graph_body sent;		/* payload as libcurl reads it */
 	char *file, *mime;		/* owned, upload only */
 	struct gm_pair *pair;		/* pacing bucket or NULL */
 	int attempts;			/* tries started so far */
@@ -388,7 +389,7 @@ start(struct graph_multi *m, struct gm_req *r, int slot)
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(h, CURLOPT_PRIVATE, r);
 	if (r->payload) {
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, r->payload);
+		graph_body_setup(h, &r->sent, r->payload, strlen(r->payload));
 	} else if (make_form(r) < 0) {
 		end_transfer(m, r);
 		wa_err_set(&err, WA_EX_REJECTED, "invalid_input",

@@ -116,7 +116,7 @@ ingest_event(struct ingest *in, jv ev)
 {
 	if (in->delivery_id > 0)
 		ev = jv_object_set(ev, jv_string("delivery_id"),
-				   jv_number((double)in->delivery_id));
+				   id_jv(in->delivery_id));
 	in->queue = jv_array_append(in->queue, ev);
 }
 

@@ -262,11 +262,9 @@ msg_event(struct ingest *in, const struct msg_row *r, jv rec,
 	if (!r->out)
 		rec = jv_object_set(rec, jv_string("to"), str_or_null(r->to));
 	rec = jv_object_set(rec, jv_string("contact_id"),
-			    jv_number((double)r->contact_id));
-	rec = jv_object_set(rec, jv_string("thread_id"), th->thread_id > 0 ?
-			    jv_number((double)th->thread_id) : jv_null());
-	rec = jv_object_set(rec, jv_string("ticket_id"), th->ticket_id > 0 ?
-			    jv_number((double)th->ticket_id) : jv_null());
+			    id_jv(r->contact_id));
+	rec = jv_object_set(rec, jv_string("thread_id"), id_jv(th->thread_id));
+	rec = jv_object_set(rec, jv_string("ticket_id"), id_jv(th->ticket_id));
 	rec = jv_object_set(rec, jv_string("new_ticket"),
 			    jv_bool(th->created));
 	if (!r->out)
@@ -353,7 +351,7 @@ msg_record(struct ingest *in, const struct chan *c, struct msg_row *r,
 		rec = jv_object_set(rec, jv_string("identity_moved"),
 				    jv_true());
 	rec = jv_object_set(rec, jv_string("message_id"),
-			    jv_number((double)id));
+			    id_jv(id));
 	ingest_event(in, rec);
 	return 0;
 }
@@ -506,10 +504,8 @@ status_apply(struct ingest *in, const struct chan *c,
 	if (store_step_done(in->st, s, err) < 0)
 		return -1;
 	*ev = jv_object_set(*ev, jv_string("current"), jv_string(current));
-	*ev = jv_object_set(*ev, jv_string("thread_id"), thread ?
-			    jv_number((double)thread) : jv_null());
-	*ev = jv_object_set(*ev, jv_string("ticket_id"), ticket ?
-			    jv_number((double)ticket) : jv_null());
+	*ev = jv_object_set(*ev, jv_string("thread_id"), id_jv(thread));
+	*ev = jv_object_set(*ev, jv_string("ticket_id"), id_jv(ticket));
 	if (wa_id[0])
 		*ev = jv_object_set(*ev, jv_string("wa_id"),
 				    jv_string(wa_id));

@@ -103,7 +103,7 @@ str_or_null(const char *s)
 static jv
 id_or_null(int64_t id)
 {
-	return id > 0 ? jv_number((double)id) : jv_null();
+	return id_jv(id);
 }
 
 jv

@@ -169,6 +169,17 @@ wa_now(void)
 	return (int64_t)time(NULL);
 }
 
+jv
+id_jv(int64_t id)
+{
+	char buf[24];
+
+	if (id <= 0)
+		return jv_null();
+	snprintf(buf, sizeof(buf), "%lld", (long long)id);
+	return jv_string(buf);
+}
+
 /* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant). */
 static int64_t
 days_from_civil(int64_t y, int m, int d)

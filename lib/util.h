@@ -49,6 +49,10 @@ char *time_fmt(int64_t t, char *buf, size_t len);
 /* Owned jv string of time_fmt(t), or jv_null() when t < 0. */
 jv time_jv(int64_t t);
 
+/* Our own row ids (thread_id, ticket_id, contact_id, ...) as records
+ * carry them: a JSON string of the decimal id, or null when id <= 0. */
+jv id_jv(int64_t id);
+
 /* Days-from-civil helpers (proleptic Gregorian, UTC). */
 int64_t time_from_ymd(int y, int m, int d);
 void time_to_ymd(int64_t t, int *y, int *m, int *d);

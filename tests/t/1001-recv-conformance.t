@@ -112,7 +112,7 @@ look() {	# look FILE: fresh database, ingest FILE
 }
 look message-audio-voice
 is_json '[.media.id, .media.mime_type, .media.sha256, .media.voice, .new_ticket, .thread_id, .ticket_id]' \
-	'["1234567890987654321","audio/ogg; codecs=opus","9b4e2915fd8445d6a8a53c859063c0d3e6d7de2f986367588151703a00cb4832",true,true,1,1]' \
+	'["1234567890987654321","audio/ogg; codecs=opus","9b4e2915fd8445d6a8a53c859063c0d3e6d7de2f986367588151703a00cb4832",true,true,"1","1"]' \
 	"media id, MIME type, SHA-256 from base64 to hex, join keys"
 is "$(sql "SELECT media_id, media_state, media_sha256 FROM messages")" \
 	"1234567890987654321|pending|9b4e2915fd8445d6a8a53c859063c0d3e6d7de2f986367588151703a00cb4832" \

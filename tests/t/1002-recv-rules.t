@@ -11,7 +11,7 @@ T0=1713290300
 msg 15551230001 wamid.A1 $T0 "Hello there" >"$T/d"
 exits 0 "first message" wa-recv "$T/d"
 is_json '[.event, .wamid, .channel, .wa_id, .from, .to, .type, .text, .new_ticket, .thread_id, .ticket_id, .contact_id, .unsupported, .quarantined]' \
-	'["message","wamid.A1","111111111111111","15551230001","15551230001","15550001111","text","Hello there",true,1,1,1,null,false]' \
+	'["message","wamid.A1","111111111111111","15551230001","15551230001","15550001111","text","Hello there",true,"1","1","1",null,false]' \
 	"message event with the join keys"
 is_json '[.timestamp, .session_expires_at]' '["2024-04-16T17:58:20Z","2024-04-17T17:58:20Z"]' \
 	"Meta's timestamp; session 24 h after it"
@@ -22,7 +22,7 @@ is "$(sql "SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'hello'")" "1
 
 msg 15551230001 wamid.A2 $((T0 + 60)) "again" >"$T/d"
 exits 0 "second message" wa-recv "$T/d"
-is_json '[.thread_id, .ticket_id, .new_ticket]' '[1,1,false]' "joins the open thread"
+is_json '[.thread_id, .ticket_id, .new_ticket]' '["1","1",false]' "joins the open thread"
 is "$(sql "SELECT unread, message_count FROM threads")" "2|2" "counters move"
 
 # Duplicate delivery: nothing changes.
@@ -52,7 +52,7 @@ is "$(sql "SELECT last_message_at FROM threads")" "$((T0 + 60 + 86399 + 86400))"
 sql "UPDATE tickets SET status = 'closed'"
 msg 15551230001 wamid.A5 $((T0 + 200000)) "new problem" >"$T/d"
 exits 0 "after the ticket closed" wa-recv "$T/d"
-is_json '[.thread_id, .ticket_id, .new_ticket]' '[2,2,true]' "new thread and ticket"
+is_json '[.thread_id, .ticket_id, .new_ticket]' '["2","2",true]' "new thread and ticket"
 
 # Rule 2.
 msg 15551230002 wamid.B0 $((WA_NOW - 1)) "before connect" >"$T/d"
@@ -89,11 +89,11 @@ exits 0 "the same BSUID with a number" wa-recv "$T/d"
 is "$(sql "SELECT count(*), max(wa_id) FROM contacts WHERE bsuid = 'US.777'")" "1|15551239000" "both ids kept on one contact"
 changed 15551230001 15551230099 wamid.F1 $((T0 + 300000)) >"$T/d"
 exits 0 "user_changed_number" wa-recv "$T/d"
-is_json '[.type, .identity_moved, .wa_id, .contact_id, .system.type]' '["system",true,"15551230099",1,"user_changed_number"]' \
+is_json '[.type, .identity_moved, .wa_id, .contact_id, .system.type]' '["system",true,"15551230099","1","user_changed_number"]' \
 	"identity moved to the same contact"
 msg 15551230099 wamid.F2 $((T0 + 300001)) "from my new number" >"$T/d"
 exits 0 "message from the new number" wa-recv "$T/d"
-is_json '[.contact_id, .thread_id]' '[1,2]' "same contact, same open thread"
+is_json '[.contact_id, .thread_id]' '["1","2"]' "same contact, same open thread"
 is "$(sql "SELECT count(*) FROM contacts WHERE wa_id IN ('15551230001', '15551230099')")" "1" "no second contact"
 is "$(sql "SELECT count(*) FROM sessions WHERE contact_id = 1")" "1" "system message does not open a session"
 
@@ -103,12 +103,12 @@ exits 0 "a status before its message" wa-recv "$T/d"
 is_json '[.event, .status, .applied, .wa_id]' '["status","read",false,"15551230001"]' "kept, not applied"
 echo_msg 15551230099 wamid.OUT1 $((T0 + 1)) "sent from the app" >"$T/d"
 exits 0 "the message arrives (an echo)" wa-recv "$T/d"
-is_json '[.event, .wamid, .thread_id]' '["echo","wamid.OUT1",2]' "echo in the contact's open thread"
+is_json '[.event, .wamid, .thread_id]' '["echo","wamid.OUT1","2"]' "echo in the contact's open thread"
 is "$(sql "SELECT status, read_at FROM messages WHERE wamid = 'wamid.OUT1'")" "read|$((T0 + 5))" "pending status applied"
 is "$(sql "SELECT applied FROM statuses WHERE wamid = 'wamid.OUT1'")" "1" "marked applied"
 status wamid.OUT1 delivered $((T0 + 3)) '"pricing":{"billable":true,"pricing_model":"PMP","type":"regular","category":"utility"}' >"$T/d"
 exits 0 "delivered after read" wa-recv "$T/d"
-is_json '[.applied, .current, .thread_id, .pricing.category]' '[true,"read",2,"utility"]' "applied, stays read"
+is_json '[.applied, .current, .thread_id, .pricing.category]' '[true,"read","2","utility"]' "applied, stays read"
 is "$(sql "SELECT status, delivered_at, read_at, pricing_category, pricing_type, pricing_model, billable FROM messages WHERE wamid = 'wamid.OUT1'")" \
 	"read|$((T0 + 3))|$((T0 + 5))|utility|regular|PMP|1" "never backwards; each time and pricing kept"
 exits 0 "the same status again" wa-recv "$T/d"

@@ -17,7 +17,7 @@ exits 0 "unsupported kinds" wa-recv "$T/d"
 is "$(jf "$flags" | tr '\n' ' ')" \
 	'["reaction","reaction",false,null,null] ["poll","poll",false,null,null] ["hologram","unknown",false,null,null] ["revoke","deleted",false,null,null] ["image","unknown",false,null,null] ' \
 	"flagged with a reason, content hidden"
-is_json 'select(.type == "reaction") | [.thread_id, .reaction]' '[1,null]' "in the thread, reaction object not shown"
+is_json 'select(.type == "reaction") | [.thread_id, .reaction]' '["1",null]' "in the thread, reaction object not shown"
 is "$(sql "SELECT count(*) FROM messages WHERE unsupported IS NOT NULL AND raw IS NOT NULL AND text IS NULL")" "5" \
 	"stored with the raw object"
 is "$(sql "SELECT json_extract(raw, '$.reaction.message_id') FROM messages WHERE wamid = 'wamid.R1'")" "wamid.X" "raw keeps everything"

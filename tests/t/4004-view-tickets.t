@@ -39,7 +39,7 @@ cat >"$T/again.json" <<'JSON'
 {"object":"whatsapp_business_account","entry":[{"id":"100200300400500","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001111","phone_number_id":"111111111111111"},"contacts":[{"profile":{"name":"Ann Lee"},"wa_id":"15551230001"}],"messages":[{"from":"15551230001","id":"wamid.ann3","timestamp":"1713290200","type":"text","text":{"body":"one more thing"}}]}}]}]}
 JSON
 exits 0 "Ann writes again" wa-recv "$T/again.json"
-is_json '[.thread_id, .ticket_id, .new_ticket]' '[7,7,true]' "a new thread and ticket"
+is_json '[.thread_id, .ticket_id, .new_ticket]' '["7","7",true]' "a new thread and ticket"
 exits 0 "list shows the new one open and the old one closed" wa-view list --status all --contact 15551230001
 is "$(jq -r -s 'map(.thread_id + ":" + .status) | join(",")' "$T/out")" "7:open,1:closed" "both"
 exits 1 "reopening the old one while the new is open" wa-view reopen 1

@@ -12,7 +12,7 @@ cat >"$T/gil.json" <<'JSON'
 {"object":"whatsapp_business_account","entry":[{"id":"100200300400500","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001111","phone_number_id":"111111111111111"},"contacts":[{"profile":{"name":"gil on whatsapp"},"wa_id":"447700900123"}],"messages":[{"from":"447700900123","id":"wamid.gil1","timestamp":"1713290000","type":"text","text":{"body":"hi from my mobile"}}]}}]}]}
 JSON
 exits 0 "Gil writes from his mobile" wa-recv "$T/gil.json"
-is_json '.contact_id' '1' "the message joins the contact we added (rule 4)"
+is_json '.contact_id' '"1"' "the message joins the contact we added (rule 4)"
 exits 0 "list by contact" wa-view list --contact 1
 is_json '[.contact, .wa_id]' '["Gil Ray","447700900123"]' "our name, his WhatsApp id"
 is "$(sql "SELECT count(*) FROM contacts WHERE name = 'Gil Ray' OR profile_name = 'gil on whatsapp'")" "1" "no second contact"

@@ -78,7 +78,7 @@ exits 0 "--where" wa-view list --where '.unread > 1 and .session_open'
 is "$(ids)" "1,4" "a jq predicate over the row"
 exits 0 "--where with a regex" wa-view list --where '.contact | test("^E")'
 is "$(ids)" "6,5" "regex in jq"
-exits 0 "--where that fails at run time is false" wa-view list --where '.contact | ltrimstr(1) | length > 100 or error("x")'
+exits 0 "--where that fails at run time is false" wa-view list --where '(.contact + 1) > 0'
 is "$(ids)" "" "no row passes"
 like "$(cat "$T/err")" "*warning: --where failed on 5 rows*" "counted in a warning"
 exits 64 "--where that does not compile" wa-view list --where '.unread >'

@@ -467,18 +467,6 @@ channel_list(struct store *st, jv *out, struct wa_err *err)
 
 /* ---- shapes: URLs, e-mail addresses, names ---- */
 
-/* Characters in s (UTF-8 code points). */
-static size_t
-u8_len(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 static int
 has_ctl(const char *s)
 {
@@ -600,7 +588,7 @@ name_check(const char *what, const char *v, size_t max, struct wa_err *err)
 	if (!*p)
 		return wa_err_set(err, WA_EX_USAGE, "invalid_input",
 				  "%s: must not be empty", what);
-	if (has_ctl(v) || u8_len(v) > max)
+	if (has_ctl(v) || utf8_len(v) > max)
 		return wa_err_set(err, WA_EX_USAGE, "invalid_input",
 				  "%s: '%s' must be at most %zu characters "
 				  "without control characters", what, v, max);
@@ -798,7 +786,7 @@ text_check(const char *what, const char *v, size_t min, size_t max,
 
 	if (!v)
 		return 0;
-	n = u8_len(v);
+	n = utf8_len(v);
 	if (n < min || n > max)
 		return wa_err_set(err, WA_EX_USAGE, "invalid_input",
 				  "%s: %zu characters, must be %zu to %zu",
@@ -830,7 +818,7 @@ profile_validate(const struct profile_update *p, struct wa_err *err)
 				  "website: at most 2 websites");
 	for (i = 0; i < p->nwebsites; i++)
 		if (!url_valid(p->websites[i]) ||
-		    u8_len(p->websites[i]) > 256)
+		    utf8_len(p->websites[i]) > 256)
 			return wa_err_set(err, WA_EX_USAGE, "invalid_input",
 					  "website: '%s' is not an http or "
 					  "https URL of at most 256 characters",

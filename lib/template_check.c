@@ -25,18 +25,6 @@ param_name_ok(const char *s)
 	return 1;
 }
 
-/* Characters (code points) of UTF-8 text. */
-static size_t
-u8_len(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 /* ---- offline checks of a create payload ---- */
 
 __attribute__((format(printf, 3, 4))) static int
@@ -292,7 +280,7 @@ check_text_len(jv comp, const char *field, size_t max, int required,
 	if (!**text && required)
 		return bad(err, f, "empty");
 	snprintf(lim, sizeof(lim), "%zu", max);
-	if (u8_len(*text) > max)
+	if (utf8_len(*text) > max)
 		return bad(err, f, "longer than %s characters", lim);
 	return 0;
 }

@@ -528,3 +528,14 @@ mkdir_p(const char *path)
 	free(p);
 	return rc;
 }
+
+size_t
+utf8_len(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}

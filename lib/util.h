@@ -35,6 +35,9 @@ void sb_release(struct strbuf *sb);
 /* Parses a whole decimal integer in [min, max]; 0 on success, -1 else. */
 int parse_int(const char *s, long long min, long long max, long long *out);
 
+/* Characters of UTF-8 text: code points, not bytes. */
+size_t utf8_len(const char *s);
+
 /* Now in Unix seconds: WA_NOW when set (and valid), else the clock. */
 int64_t wa_now(void);
 

@@ -9,10 +9,12 @@ DESTDIR   ?=
 
 CC        ?= cc
 CFLAGS    ?= -O2 -g
-# libcurl is not linked: lib/curl_lazy.c loads it on first use (start-up).
-PKGS       = sqlite3 libcrypto libmicrohttpd
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libcurl 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lcrypto -lmicrohttpd)
+# libcurl and libmicrohttpd are not linked: lib/curl_lazy.c and
+# lib/mhd_lazy.c load them on first use (start-up time).
+PKGS       = sqlite3 libcrypto
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libcurl libmicrohttpd 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lcrypto)
+MHD_LIBS   := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 JQ_LIBS    := $(shell pkg-config --libs libjq 2>/dev/null || echo -ljq)
 
 WA_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
@@ -59,6 +61,9 @@ cmd/wa-%: cmd/wa-%.o lib/libwa.a
 
 tests/unit/t-%: tests/unit/t-%.o lib/libwa.a
 	$(CC) $(CFLAGS) $(WA_LDFLAGS) $(LDFLAGS) -o $@ $< lib/libwa.a $(LIBS)
+
+# The fake Graph server links libmicrohttpd directly.
+tests/fake-graph: LIBS += $(MHD_LIBS)
 
 tests/%: tests/%.o lib/libwa.a
 	$(CC) $(CFLAGS) $(WA_LDFLAGS) $(LDFLAGS) -o $@ $< lib/libwa.a $(LIBS)

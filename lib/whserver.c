@@ -12,9 +12,9 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <microhttpd.h>
 #include <sqlite3.h>
 #include <openssl/crypto.h>
+#include "mhd_lazy.h"
 #include "signature.h"
 #include "util.h"
 #include "whserver.h"
@@ -689,6 +689,8 @@ whserver_start(struct whserver **out, const struct whserver_opts *opts,
 	int fd;
 
 	*out = NULL;
+	if (mhd_lazy_load(err) < 0)
+		return -1;
 	fd = whserver_listen(opts->listen, err);
 	if (fd < 0)
 		return -1;

@@ -58,21 +58,19 @@ insert_messages(struct store *st, jv value, int64_t delivery, int64_t now)
 	jv_free(msgs);
 }
 
+/* raw: the delivery's own line (as wa-recv stores it). */
 static void
-ingest(struct store *st, jv d, int64_t now)
+ingest(struct store *st, jv d, const char *raw, size_t len, int64_t now)
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_DELIVERY);
-	jv body = jv_dump_string(jv_copy(d), 0), entries;
 	struct wa_err err;
 	int64_t id;
+	jv entries;
 
 	store_bind_int(s, 1, now);
-	sqlite3_bind_blob(s, 2, jv_string_value(body),
-			  jv_string_length_bytes(jv_copy(body)),
-			  SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s, 2, raw, (int)len, SQLITE_STATIC);
 	store_step_done(st, s, &err);
 	id = sqlite3_last_insert_rowid(store_db(st));
-	jv_free(body);
 	entries = jx_get(d, "entry");
 	if (jv_get_kind(entries) == JV_KIND_ARRAY)
 		jv_array_foreach(entries, i, e) {
@@ -121,9 +119,13 @@ main(int argc, char **argv)
 	jsonl_set_limit(r, 4 << 20);
 	store_begin(st, &err);
 	while ((rc = jsonl_next(r, &d, &line, &err)) != 0) {
+		const char *raw;
+		size_t len;
+
 		if (rc < 0)
 			continue;
-		ingest(st, d, now);
+		raw = jsonl_raw(r, &len);
+		ingest(st, d, raw ? raw : "", raw ? len : 0, now);
 		if (++n % 500 == 0) {
 			store_commit(st, &err);
 			store_begin(st, &err);

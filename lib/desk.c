@@ -456,13 +456,26 @@ desk_session_touch(struct store *st, const char *channel_id,
 		   struct wa_err *err)
 {
 	int64_t last;
+
+	return desk_session_record(st, channel_id, contact_id, inbound_ts,
+				   &last, err);
+}
+
+int
+desk_session_record(struct store *st, const char *channel_id,
+		    int64_t contact_id, int64_t inbound_ts, int64_t *last_out,
+		    struct wa_err *err)
+{
+	int64_t last;
 	sqlite3_stmt *s;
 
 	if (desk_session_get(st, channel_id, contact_id, &last, NULL,
 			     err) < 0)
 		return -1;
+	*last_out = last;
 	if (last >= 0 && inbound_ts <= last)
 		return 0;	/* an older message arriving late */
+	*last_out = inbound_ts;
 	if (last >= 0 && window_is_open(last, inbound_ts))
 		s = store_stmt(st, SQL_SESSION_EXTEND);
 	else

@@ -65,6 +65,12 @@ int desk_session_touch(struct store *st, const char *channel_id,
 		       int64_t contact_id, int64_t inbound_ts,
 		       struct wa_err *err);
 
+/* desk_session_touch that also says the session's last inbound time
+ * afterwards (*last_out), saving the caller a second lookup. */
+int desk_session_record(struct store *st, const char *channel_id,
+			int64_t contact_id, int64_t inbound_ts,
+			int64_t *last_out, struct wa_err *err);
+
 /* The session: last inbound (-1 never) and its counted conversation id
  * (0 none). */
 int desk_session_get(struct store *st, const char *channel_id,

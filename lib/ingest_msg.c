@@ -332,10 +332,8 @@ msg_record(struct ingest *in, const struct chan *c, struct msg_row *r,
 		return -1;
 	r->thread_id = th.thread_id;
 	if (!r->out && !system &&
-	    (desk_session_touch(in->st, c->id, r->contact_id, m->ts,
-				err) < 0 ||
-	     desk_session_get(in->st, c->id, r->contact_id, &last, NULL,
-			      err) < 0))
+	    desk_session_record(in->st, c->id, r->contact_id, m->ts, &last,
+				err) < 0)
 		return -1;
 	if (msg_insert(in, r, &id, err) < 0)
 		return -1;

@@ -2,9 +2,11 @@
 /* JSON lines: streaming reader (jv_parser) with line numbers, typed getters, writer. */
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "jsonl.h"
@@ -307,16 +309,76 @@ kind_error(jv obj, const char *key, const char *want, struct wa_err *err)
 			  "'%s' must be %s", key, want);
 }
 
+/*
+ * Keys are nearly always string literals: keep their jv strings (with the
+ * hash libjq caches in them) per thread, keyed by the literal's address,
+ * instead of allocating and hashing a new string at every lookup. A slot
+ * holding another address with the same text is replaced, so a reused
+ * buffer with new text can never hit a stale key.
+ */
+#define KEY_SLOTS 256
+
+static __thread struct key_slot {
+	const char *addr;
+	jv key;
+} key_cache[KEY_SLOTS];
+static __thread int key_cache_armed;
+static pthread_key_t key_cache_exit;
+static pthread_once_t key_cache_once = PTHREAD_ONCE_INIT;
+
+static void
+key_cache_destroy(void *p)
+{
+	(void)p;
+	jx_cache_release();
+}
+
+static void
+key_cache_init(void)
+{
+	pthread_key_create(&key_cache_exit, key_cache_destroy);
+}
+
+static jv
+key_jv(const char *key)
+{
+	uintptr_t h = (uintptr_t)key;
+	struct key_slot *s = &key_cache[((h >> 3) ^ (h >> 12)) % KEY_SLOTS];
+
+	if (!key_cache_armed) {
+		/* release this thread's keys when it ends */
+		pthread_once(&key_cache_once, key_cache_init);
+		pthread_setspecific(key_cache_exit, key_cache);
+		key_cache_armed = 1;
+	}
+	if (s->addr == key && strcmp(jv_string_value(s->key), key) == 0)
+		return jv_copy(s->key);
+	if (s->addr)
+		jv_free(s->key);
+	s->addr = key;
+	s->key = jv_string(key);
+	return jv_copy(s->key);
+}
+
 /* Owned obj[key], or invalid when obj is not an object / key absent. */
 jv
 jx_get(jv obj, const char *key)
 {
-	jv v;
-
 	if (jv_get_kind(obj) != JV_KIND_OBJECT)
 		return jv_invalid();
-	v = jv_object_get(jv_copy(obj), jv_string(key));
-	return v;
+	return jv_object_get(jv_copy(obj), key_jv(key));
+}
+
+void
+jx_cache_release(void)
+{
+	int i;
+
+	for (i = 0; i < KEY_SLOTS; i++)
+		if (key_cache[i].addr) {
+			jv_free(key_cache[i].key);
+			key_cache[i].addr = NULL;
+		}
 }
 
 const char *

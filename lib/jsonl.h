@@ -40,8 +40,11 @@ int jx_num(jv obj, const char *key, double *out, struct wa_err *err);
 /* Borrowed C string of obj[key] or NULL when absent or not a string.
  * Valid as long as obj is alive and unchanged. */
 const char *jx_cstr(jv obj, const char *key);
-/* Owned obj[key] (jv_invalid() when obj is not an object or key absent). */
+/* Owned obj[key] (jv_invalid() when obj is not an object or key absent).
+ * Key strings are cached per thread: call jx_cache_release() before a
+ * thread ends (and at exit, for leak checkers). */
 jv jx_get(jv obj, const char *key);
+void jx_cache_release(void);
 /* Owned value at a path of keys, NULL-terminated; invalid when absent. */
 jv jx_path(jv obj, ...);
 /* obj[key] as an integer: accepts numbers and numeric strings

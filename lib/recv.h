@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/* wa-recv's drivers: opening, file-mode group commit, the server's life, media runs. */
+#ifndef WA_RECV_H
+#define WA_RECV_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jv.h>
+#include "err.h"
+#include "graph.h"
+#include "ingest.h"
+#include "store.h"
+#include "whserver.h"
+
+/* Opens the store at db (NULL: WA_DB, the default) and an ingest on it
+ * with WA_QUARANTINE_RULES when set. 0, or -1 with err (nothing open). */
+int recv_open(const char *db, struct store **st, struct ingest **in,
+	      struct wa_err *err);
+
+/* ---- file mode: many deliveries per transaction ---- */
+
+#define RECV_MAX_BODY (3 << 20)	/* Meta's payloads are at most 3 MB */
+
+struct recv_batch {
+	struct store *st;	/* borrowed */
+	struct ingest *in;	/* borrowed */
+	int limit;		/* deliveries per transaction */
+	int pending;		/* deliveries in the open transaction */
+	int status;		/* 1 once a delivery or line was rejected */
+	ingest_emit_fn emit;	/* committed events, and an "error" event
+				   for input that is not JSON */
+	int (*flush)(void *ctx);	/* after a commit; < 0: the output
+					   failed (74) */
+	void (*warn)(void *ctx, const struct wa_err *err, long line);
+	void *ctx;
+};
+
+/* Stores one delivery (takes body; raw is its exact bytes or NULL) in
+ * the open transaction, opening one when needed and committing (see
+ * recv_batch_commit) when limit is reached. 0 stored, 1 stored but
+ * rejected by a rule (a 1 exit), -1 with err: the transaction was rolled
+ * back and its events dropped. */
+int recv_batch_add(struct recv_batch *b, jv body, const char *raw,
+		   size_t rawlen, const char *source, struct wa_err *err);
+
+/* Commits the open transaction (if any), then hands its events to emit.
+ * 0, or -1 with err after a rollback (events dropped). */
+int recv_batch_commit(struct recv_batch *b, struct wa_err *err);
+
+/*
+ * Stores the deliveries of the files (none: standard input; "-" is
+ * standard input too), one JSON value each, limit per transaction. Input
+ * that is not JSON is reported in order (warn, and an error event after
+ * what came before was committed) and makes the status 1; a file with no
+ * JSON at all is 65. A fatal error (database, output) stops the run after
+ * committing what the open transaction held, if it still can. Returns the
+ * exit status; everything was reported through warn.
+ */
+int recv_files(struct recv_batch *b, char **files, int n);
+
+/* ---- serve: the HTTP server, its checkpointer and signals ---- */
+
+struct recv_serve;
+
+/* What the server reports, all from its writer thread. */
+struct recv_serve_cb {
+	ingest_emit_fn emit;		/* one event of a committed group */
+	int (*flush)(void *ctx);	/* after a group; < 0: the output is
+					   gone, the server stops */
+	whserver_log_fn log;		/* refused requests, database errors */
+	void *ctx;
+};
+
+/*
+ * Makes commits durable (synchronous=FULL: a 200 tells Meta never to send
+ * again), blocks SIGINT and SIGTERM in the calling thread (the threads
+ * started here inherit that; recv_serve_wait takes them), starts the WAL
+ * checkpoint thread on db_path and the server with o (copied; its batch,
+ * after, log and ctx are set here). st and in are borrowed. 0, or -1 with
+ * err (64 bad address, 69 no libmicrohttpd, 74, 75 address in use, 77,
+ * 78).
+ */
+int recv_serve_start(struct recv_serve **out, const struct whserver_opts *o,
+		     const char *db_path, struct store *st, struct ingest *in,
+		     const struct recv_serve_cb *cb, struct wa_err *err);
+
+/* The bound port. */
+unsigned recv_serve_port(const struct recv_serve *rs);
+
+/* Writes the bound port to file (atomically). -1 with err io (74). */
+int recv_serve_write_port(const struct recv_serve *rs, const char *file,
+			  struct wa_err *err);
+
+/* Blocks until SIGINT or SIGTERM (also raised when flush failed);
+ * returns the signal. */
+int recv_serve_wait(struct recv_serve *rs);
+
+/* Stops the server (requests in flight finish, queued ones are
+ * committed), then the checkpointer; frees rs. Fills stats; returns the
+ * requests still unfinished when it gave up. */
+unsigned recv_serve_stop(struct recv_serve *rs, struct whserver_stats *stats);
+
+/* ---- media: fetch what is due ---- */
+
+typedef void (*recv_record_fn)(jv rec, void *ctx);
+
+/* Fetches the media that are due (thread_id 0: every thread, limit <= 0:
+ * all) into dir, handing one result record per message to fn: ok true,
+ * or a SPEC error record. An unknown thread gives one unknown_thread
+ * record. *status: 0, 1 when some failed, or the fatal exit status
+ * (74, 75, 77, 78, ...) of the failure that stopped the run. -1 with err
+ * when the due list cannot be read. */
+int recv_media(struct store *st, struct graph *g, const char *dir,
+	       int64_t thread_id, long limit, recv_record_fn fn, void *ctx,
+	       int *status, struct wa_err *err);
+
+#endif

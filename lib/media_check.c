@@ -224,7 +224,7 @@ media_check(const char *path, const char *kind, int voice,
 	unsigned char buf[4096];
 	const char *mime, *ext;
 	char lim[32];
-	size_t n;
+	size_t n = 0;	/* gcc 12 -O2 cannot see read_head set it */
 	int64_t max;
 
 	memset(out, 0, sizeof(*out));

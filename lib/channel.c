@@ -449,14 +449,19 @@ channel_record(struct store *st, const char *id, jv *out, struct wa_err *err)
 }
 
 int
-channel_list(struct store *st, jv *out, struct wa_err *err)
+channel_list(struct store *st, const char *waba_id, jv *out,
+	     struct wa_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_CH_LIST);
+	const unsigned char *w;
 	int rc;
 
 	*out = jv_array();
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		*out = jv_array_append(*out, channel_row(s));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		w = sqlite3_column_text(s, 1);
+		if (!waba_id || (w && strcmp((const char *)w, waba_id) == 0))
+			*out = jv_array_append(*out, channel_row(s));
+	}
 	sqlite3_reset(s);
 	if (rc == SQLITE_DONE)
 		return 0;

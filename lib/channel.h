@@ -90,8 +90,10 @@ int channel_mark(struct store *st, const char *id, enum channel_step step,
 int channel_record(struct store *st, const char *id, jv *out,
 		   struct wa_err *err);
 
-/* Every channel record (owned array), connected first, then by id. */
-int channel_list(struct store *st, jv *out, struct wa_err *err);
+/* Every channel record (owned array) of waba_id (NULL: of every WABA),
+ * connected first, then by id. */
+int channel_list(struct store *st, const char *waba_id, jv *out,
+		 struct wa_err *err);
 
 /* ---- the business (one row) ---- */
 

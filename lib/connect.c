@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* wa-connect's Graph flows: add (rule 1 + subscription), verification steps, profile. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include "connect.h"
 #include "jsonl.h"
+#include "util.h"
 
 #define NUMBER_FIELDS \
 	"id,display_phone_number,verified_name,status," \
@@ -64,8 +67,86 @@ connect_add(struct store *st, struct graph *g, const char *waba_id,
 }
 
 int
+connect_ids_check(const char *waba_id, const char *pnid, struct wa_err *err)
+{
+	if (!channel_id_valid(waba_id))
+		return wa_err_set(err, WA_EX_USAGE, "invalid_input", "waba: "
+				  "'%s' is not a Graph id (digits)", waba_id);
+	if (!channel_id_valid(pnid))
+		return wa_err_set(err, WA_EX_USAGE, "invalid_input", "phone "
+				  "number id: '%s' is not a Graph id (digits)",
+				  pnid);
+	return 0;
+}
+
+static int
+digits_only(const char *s, size_t min, size_t max)
+{
+	size_t n = strlen(s);
+
+	return n >= min && n <= max && strspn(s, "0123456789") == n;
+}
+
+int
+connect_step_check(struct connect_step_args *a, struct wa_err *err)
+{
+	const char *m = a->method, *lang = a->language;
+
+	switch (a->step) {
+	case CHANNEL_CODE_REQUESTED:
+		if (strcmp(m, "sms") == 0 || strcmp(m, "SMS") == 0)
+			a->method = "SMS";
+		else if (strcmp(m, "voice") == 0 || strcmp(m, "VOICE") == 0)
+			a->method = "VOICE";
+		else
+			return wa_err_set(err, WA_EX_USAGE, "invalid_input",
+					  "method: '%s' is not sms or voice",
+					  m);
+		if (!lang)
+			lang = a->language = "en_US";
+		if (!*lang || strlen(lang) > 16 ||
+		    strspn(lang, "abcdefghijklmnopqrstuvwxyz"
+			   "ABCDEFGHIJKLMNOPQRSTUVWXYZ_") != strlen(lang))
+			return wa_err_set(err, WA_EX_USAGE, "invalid_input",
+					  "language: '%s' is not a language "
+					  "code like en_US", lang);
+		return 0;
+	case CHANNEL_VERIFIED:
+		if (!digits_only(a->code, 4, 10))
+			return wa_err_set(err, WA_EX_USAGE, "invalid_input",
+					  "code: the code is 4 to 10 digits");
+		return 0;
+	case CHANNEL_REGISTERED:
+		if (!digits_only(a->pin, 6, 6))
+			return wa_err_set(err, WA_EX_USAGE, "invalid_input",
+					  "pin: the PIN is 6 digits");
+		return 0;
+	default:
+		abort();
+	}
+}
+
+/* The POST body of a step (owned). */
+static jv
+step_body(const struct connect_step_args *a)
+{
+	switch (a->step) {
+	case CHANNEL_CODE_REQUESTED:
+		return JV_OBJECT(jv_string("code_method"),
+				 jv_string(a->method),
+				 jv_string("language"), jv_string(a->language));
+	case CHANNEL_VERIFIED:
+		return JV_OBJECT(jv_string("code"), jv_string(a->code));
+	default:
+		return JV_OBJECT(jv_string("messaging_product"),
+				 jv_string("whatsapp"),
+				 jv_string("pin"), jv_string(a->pin));
+	}
+}
+
+int
 connect_step(struct store *st, struct graph *g, const char *id,
-	     enum channel_step step, jv body, const char *arg, int64_t now,
+	     const struct connect_step_args *a, int64_t now,
 	     struct wa_err *err)
 {
 	static const char *const edges[] = {
@@ -76,13 +157,84 @@ connect_step(struct store *st, struct graph *g, const char *id,
 	};
 	char rid[CHANNEL_ID_MAX];
 
-	if (channel_resolve(st, id, rid, err) < 0) {
-		jv_free(body);
+	if (channel_resolve(st, id, rid, err) < 0)
+		return -1;
+	if (post_edge(g, rid, edges[a->step], step_body(a), err) < 0)
+		return -1;
+	return channel_mark(st, rid, a->step, a->step == CHANNEL_CODE_REQUESTED
+			    ? a->method : NULL, now, err);
+}
+
+/* What a step sets, as record fields (owned). */
+static jv
+step_fields(const struct connect_step_args *a, int64_t now)
+{
+	switch (a->step) {
+	case CHANNEL_CODE_REQUESTED:
+		return JV_OBJECT(jv_string("code_method"),
+				 jv_string(a->method),
+				 jv_string("language"), jv_string(a->language),
+				 jv_string("code_requested_at"), time_jv(now));
+	case CHANNEL_VERIFIED:
+		return JV_OBJECT(jv_string("code_verification_status"),
+				 jv_string("VERIFIED"),
+				 jv_string("verified_at"), time_jv(now));
+	default:
+		return JV_OBJECT(jv_string("registered_at"), time_jv(now));
+	}
+}
+
+int
+connect_step_record(struct store *st, const char *id,
+		    const struct connect_step_args *a, int64_t now, jv *rec,
+		    struct wa_err *err)
+{
+	struct channel ch;
+
+	*rec = jv_invalid();
+	if (channel_get(st, id, &ch, err) != 0)
+		return -1;
+	*rec = jv_object_merge(JV_OBJECT(jv_string("ok"), jv_true(),
+					 jv_string("channel"), jv_string(id)),
+			       step_fields(a, now));
+	*rec = jv_object_set(*rec, jv_string("phone"), jv_string(ch.phone));
+	return 0;
+}
+
+int
+connect_business(struct store *st, const struct business_update *u,
+		 int64_t now, jv *rec, struct wa_err *err)
+{
+	int created;
+	jv b;
+
+	*rec = jv_invalid();
+	if (!u)
+		return business_get(st, rec, err);
+	if (store_begin(st, err) < 0)
+		return -1;
+	if (business_save(st, u, now, &created, err) < 0) {
+		store_rollback(st);
 		return -1;
 	}
-	if (post_edge(g, rid, edges[step], body, err) < 0)
+	if (store_commit(st, err) < 0 || business_get(st, &b, err) < 0)
 		return -1;
-	return channel_mark(st, rid, step, arg, now, err);
+	*rec = jv_object_merge(JV_OBJECT(jv_string("ok"), jv_true(),
+					 jv_string("created"),
+					 jv_bool(created)), b);
+	return 0;
+}
+
+jv
+connect_disconnected(const struct channel *ch, int64_t now, int unsub)
+{
+	return JV_OBJECT(jv_string("ok"), jv_true(),
+			 jv_string("channel"), jv_string(ch->id),
+			 jv_string("waba_id"), jv_string(ch->waba_id),
+			 jv_string("phone"), jv_string(ch->phone),
+			 jv_string("status"), jv_string("disconnected"),
+			 jv_string("disconnected_at"), time_jv(now),
+			 jv_string("unsubscribed"), jv_bool(unsub));
 }
 
 int
@@ -127,5 +279,9 @@ connect_profile(struct graph *g, const char *id,
 		*out = jv_object();
 	}
 	*out = jv_object_delete(*out, jv_string("messaging_product"));
+	*out = jv_object_merge(profile_has_update(p) ?
+		JV_OBJECT(jv_string("ok"), jv_true(), jv_string("channel"),
+			  jv_string(id)) :
+		JV_OBJECT(jv_string("channel"), jv_string(id)), *out);
 	return 0;
 }

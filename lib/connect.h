@@ -19,21 +19,54 @@
 int connect_add(struct store *st, struct graph *g, const char *waba_id,
 		const char *pnid, int64_t now, jv *rec, struct wa_err *err);
 
-/* A verification step of connected channel id: POST /{id}/request_code,
- * verify_code or register with body (consumed), then records it (arg:
- * the code method). Codes: not_connected (78 unknown, 1 disconnected),
- * Graph's, store's. */
+/* Offline check of add's ids: invalid_input (exit 64) whose message
+ * starts with the field's name ("waba", "phone number id"). */
+int connect_ids_check(const char *waba_id, const char *pnid,
+		      struct wa_err *err);
+
+/* A verification step and what it sends; borrowed strings. */
+struct connect_step_args {
+	enum channel_step step;	/* CODE_REQUESTED, VERIFIED or REGISTERED */
+	const char *method;	/* request-code: sms|voice, then SMS|VOICE */
+	const char *language;	/* request-code: NULL means en_US */
+	const char *code;	/* verify: 4 to 10 digits */
+	const char *pin;	/* register: 6 digits */
+};
+
+/* Checks a's values offline and normalises method and language:
+ * invalid_input (exit 64) whose message starts with the field's name. */
+int connect_step_check(struct connect_step_args *a, struct wa_err *err);
+
+/* A checked step of connected channel id: POST /{id}/request_code,
+ * verify_code or register, then records it. Codes: not_connected (78
+ * unknown, 1 disconnected), Graph's, store's. */
 int connect_step(struct store *st, struct graph *g, const char *id,
-		 enum channel_step step, jv body, const char *arg,
-		 int64_t now, struct wa_err *err);
+		 const struct connect_step_args *a, int64_t now,
+		 struct wa_err *err);
+
+/* The result record (owned) of a step done at now: ok, channel, what the
+ * step set, phone. Store's codes. */
+int connect_step_record(struct store *st, const char *id,
+			const struct connect_step_args *a, int64_t now,
+			jv *rec, struct wa_err *err);
+
+/* Creates or updates the business in its own transaction; *rec: the
+ * owned business record with ok and created. u NULL: only reads it,
+ * returns 1 when there is none yet. Codes: business_save's
+ * (invalid_input exit 64), store's. */
+int connect_business(struct store *st, const struct business_update *u,
+		     int64_t now, jv *rec, struct wa_err *err);
+
+/* The result record (owned) of disconnecting ch at now. */
+jv connect_disconnected(const struct channel *ch, int64_t now, int unsub);
 
 /* DELETE /{waba}/subscribed_apps. */
 int connect_unsubscribe(struct graph *g, const char *waba_id,
 			struct wa_err *err);
 
 /* Sets the profile of number id when p changes anything (POST), then
- * reads it (GET); *out: the owned profile object without
- * messaging_product. Graph's codes. */
+ * reads it (GET); *out: the owned record: ok (when set), channel and
+ * the profile without messaging_product. Graph's codes. */
 int connect_profile(struct graph *g, const char *id,
 		    const struct profile_update *p, jv *out,
 		    struct wa_err *err);

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "graph_multi.h"
+#include "jsonl.h"
 #include "util.h"
 
 #define GM_MAX_BODY (1L << 20)	/* message answers are tiny */
@@ -256,11 +257,21 @@ void
 graph_multi_post(struct graph_multi *m, const char *path, jv body,
 		 const char *pair_key, graph_multi_done_fn done, void *ctx)
 {
-	struct gm_req *r = xcalloc(1, sizeof(*r));
-	jv dump = jv_dump_string(body, 0);
+	struct strbuf sb = STRBUF_INIT;
 
-	r->payload = xstrdup(jv_string_value(dump));
-	jv_free(dump);
+	jsonl_dump(&sb, body);
+	jv_free(body);
+	graph_multi_post_raw(m, path, sb_detach(&sb), pair_key, done, ctx);
+}
+
+void
+graph_multi_post_raw(struct graph_multi *m, const char *path, char *payload,
+		     const char *pair_key, graph_multi_done_fn done,
+		     void *ctx)
+{
+	struct gm_req *r = xcalloc(1, sizeof(*r));
+
+	r->payload = payload;
 	queue_new(m, r, path, pair_key, done, ctx);
 }
 
@@ -279,6 +290,12 @@ int
 graph_multi_pending(const struct graph_multi *m)
 {
 	return m->wait.n + m->run.n;
+}
+
+int
+graph_multi_waiting(const struct graph_multi *m)
+{
+	return m->wait.n;
 }
 
 static size_t

@@ -53,6 +53,12 @@ void graph_multi_post(struct graph_multi *m, const char *path, jv body,
 		      const char *pair_key, graph_multi_done_fn done,
 		      void *ctx);
 
+/* The same with the JSON body already dumped: takes payload (malloc'd,
+ * NUL-terminated). */
+void graph_multi_post_raw(struct graph_multi *m, const char *path,
+			  char *payload, const char *pair_key,
+			  graph_multi_done_fn done, void *ctx);
+
 /* Queues a multipart upload of file (copied path) as mime to path, the
  * way graph_upload does.  Uploads are safe to repeat, so they retry on
  * any network error (never "ambiguous"). */
@@ -67,6 +73,8 @@ int graph_multi_run(struct graph_multi *m, int timeout_ms);
 
 /* Queued plus running requests. */
 int graph_multi_pending(const struct graph_multi *m);
+/* Queued requests that have not started (waiting on a gate or backoff). */
+int graph_multi_waiting(const struct graph_multi *m);
 
 /* Drops queued requests that have not started (calling done with err,
  * borrowed); running ones go on. */

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "store.h"
+#include "jsonl.h"
 #include "schema.h"
 #include "util.h"
 
@@ -266,11 +267,14 @@ store_bind_jv(sqlite3_stmt *s, int idx, jv v)
 		break;
 	case JV_KIND_ARRAY:
 	case JV_KIND_OBJECT: {
-		jv d2 = jv_dump_string(jv_copy(v), 0);
+		/* jsonl_dump: several times faster than jv_dump_string */
+		struct strbuf sb = STRBUF_INIT;
+		size_t len;
 
-		sqlite3_bind_text(s, idx, jv_string_value(d2), -1,
-				  SQLITE_TRANSIENT);
-		jv_free(d2);
+		jsonl_dump(&sb, v);
+		len = sb.len;
+		sqlite3_bind_text64(s, idx, sb_detach(&sb), len, free,
+				    SQLITE_UTF8);
 		break;
 	}
 	default:

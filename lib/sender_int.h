@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/* The sender's inside, shared by sender*.c only: jobs, the pipeline state. */
+#ifndef WA_SENDER_INT_H
+#define WA_SENDER_INT_H
+
+#include <stdint.h>
+#include <jv.h>
+#include "sender.h"
+#include "channel.h"
+#include "graph.h"
+#include "graph_multi.h"
+#include "quotadb.h"
+#include "window.h"
+
+#define SENDER_TEXT_MAX 4096	/* characters in a text body */
+#define SENDER_CAPTION_MAX 1024
+#define SENDER_BATCH_MAX 64	/* intents per transaction */
+
+/* One input, from submission until its answer is emitted. */
+struct job {
+	struct job *next;		/* answer order */
+	struct job *bnext;		/* intent or outcome batch */
+	struct sender *s;
+	jv input;			/* original record, for errors */
+	long line;
+	jv result;			/* the answer, once done */
+	int done;
+	struct job *leader;		/* same idempotency key, earlier */
+	int nfollowers;			/* jobs whose leader this is */
+	jv msg;				/* the message (owned) */
+	jv body;			/* the Graph request body */
+	char *payload;			/* body as JSON, dumped once; owned */
+	char type[16];
+	int is_template, is_read;
+	char channel[CHANNEL_ID_MAX];
+	char phone[32];			/* the channel's number */
+	char wa_id[32];
+	char *key;			/* idempotency key or NULL */
+	int64_t contact_id, thread_id, ticket_id, message_id;
+	int64_t conversation_id;	/* counted in; 0 none */
+	enum window_conv conv;
+	jv upload_at;			/* path in body of the media object */
+	char *file;			/* local media to upload first */
+	char mime[80];
+	char media_id[64];		/* Meta's id of the upload */
+	/* outcome, between the Graph answer and its commit: */
+	int out_rc;			/* 0 Graph said yes, -1 no */
+	jv resp;			/* Graph's answer (owned) */
+	struct wa_err why;		/* out_rc -1: why not sent */
+	jv pending;			/* answer waiting for the commit */
+	int pending_err;		/* 1: pending is an error result */
+};
+
+struct job_list {
+	struct job *head, **tail;
+	int n;
+};
+
+struct sender {
+	struct store *st;		/* borrowed */
+	const struct wa_config *cfg;	/* borrowed */
+	struct sender_opts o;
+	sender_emit_fn emit;
+	void *ctx;
+	struct graph *g;
+	struct graph_multi *gm;
+	struct job *head, *tail;	/* answers not yet emitted, in order */
+	int njobs;
+	struct job_list intents;	/* checked, intent not yet recorded */
+	struct job_list outcomes;	/* answered by Graph, not recorded */
+	int batch;			/* intents per transaction */
+	int status;			/* exit status so far */
+	int fatal;			/* a fatal error stopped the run */
+	int stopped;			/* queued requests were cancelled */
+	struct wa_err fatal_err;
+	int64_t now;
+	struct quotadb_usage usage;	/* cached inside one transaction */
+	int usage_ok;			/* usage is valid */
+};
+
+/* sender.c: answers.  Each takes rec / first. */
+void sender_answer(struct job *j, jv rec);
+void sender_answer_err(struct job *j, const struct wa_err *e);
+void sender_answer_dup(struct job *j, jv first);
+/* Adds the join keys we know to rec (taken, returned). */
+jv sender_add_keys(const struct job *j, jv rec);
+
+/* sender_target.c: who, where and what; -1 with a refusal in err. */
+int sender_prepare_msg(struct sender *s, struct job *j, struct wa_err *err);
+int sender_prepare_read(struct sender *s, struct job *j, struct wa_err *err);
+
+/* sender_policy.c: idempotency and rules 5 and 6. */
+enum sender_idem { SENDER_IDEM_NEW, SENDER_IDEM_ANSWERED, SENDER_IDEM_RETRY };
+/* 1 when an earlier job of this run has j's key (j follows it). */
+int sender_idem_follow(struct sender *s, struct job *j);
+/* What an earlier run's use of j's key means; ANSWERED answers j. */
+int sender_idem_check(struct sender *s, struct job *j, enum sender_idem *out,
+		      int64_t *row, struct wa_err *err);
+/* Which conversation j joins or starts (j->conv); refusals in err. */
+int sender_classify(struct sender *s, struct job *j, struct wa_err *err);
+int sender_refuse_window(const struct job *j, int64_t last,
+			 struct wa_err *err);
+
+/* sender_record.c: rows and result records; callers own the transaction.
+ * intent: 1 when answered meanwhile (a duplicate), -1 refused or error. */
+int sender_intent(struct sender *s, struct job *j, struct wa_err *err);
+/* The outcome of j (j->out_rc, resp, why) into rows; the answer goes to
+ * j->pending for after the commit. */
+int sender_outcome(struct sender *s, struct job *j, struct wa_err *err);
+/* The dry-run answer (owned). */
+jv sender_dry_record(const struct job *j);
+/* The body as JSON into j->payload (replacing it). */
+void sender_dump_body(struct job *j);
+
+#endif

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: MIT */
+/* The sender's policy: idempotency keys, the 24-hour window, the quota. */
+#include <string.h>
+#include "sender_int.h"
+#include "desk.h"
+#include "quota.h"
+#include "util.h"
+
+static const char SQL_IDEM_GET[] =
+	"SELECT id, status, result FROM messages WHERE idempotency_key = ?1";
+/* An earlier job of this run with j's key makes j its follower. */
+int
+sender_idem_follow(struct sender *s, struct job *j)
+{
+	struct job *o;
+
+	if (!j->key)
+		return 0;
+	for (o = s->head; o && o != j; o = o->next)
+		if (o->key && !o->leader && strcmp(o->key, j->key) == 0) {
+			j->leader = o;
+			o->nfollowers++;
+			return 1;
+		}
+	return 0;
+}
+
+/* What an earlier run's use of j's key means for j. */
+int
+sender_idem_check(struct sender *s, struct job *j, enum sender_idem *out,
+		  int64_t *row, struct wa_err *err)
+{
+	sqlite3_stmt *q;
+	const char *st;
+	int rc;
+
+	*out = SENDER_IDEM_NEW;
+	*row = 0;
+	if (!j->key)
+		return 0;
+	q = store_stmt(s->st, SQL_IDEM_GET);
+	store_bind_text(q, 1, j->key);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*row = sqlite3_column_int64(q, 0);
+		st = (const char *)sqlite3_column_text(q, 1);
+		if (st && strcmp(st, "failed") == 0) {
+			*out = SENDER_IDEM_RETRY;
+		} else if (st && strcmp(st, "pending") == 0) {
+			wa_err_set(err, WA_EX_REJECTED, "duplicate",
+				   "idempotency_key '%s' is being sent by "
+				   "another run", j->key);
+			rc = -2;
+		} else {
+			*out = SENDER_IDEM_ANSWERED;
+			sender_answer_dup(j, store_col_json(q, 2));
+		}
+	}
+	sqlite3_reset(q);
+	if (rc == -2)
+		return -1;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s->st, err, "read idempotency key");
+	return 0;
+}
+
+/* ---- rules 5 and 6 ---------------------------------------------------- */
+
+int
+sender_refuse_window(const struct job *j, int64_t last, struct wa_err *err)
+{
+	char when[32];
+
+	if (last < 0)
+		wa_err_set(err, WA_EX_REJECTED, "window_closed",
+			   "no message from %s on channel %s yet: only a "
+			   "template can start the conversation; use "
+			   "wa-template", j->wa_id, j->channel);
+	else
+		wa_err_set(err, WA_EX_REJECTED, "window_closed",
+			   "the session with %s on channel %s closed at %s, "
+			   "24 hours after their last message; use "
+			   "wa-template", j->wa_id, j->channel,
+			   time_fmt(window_expires_at(last), when,
+				    sizeof(when)));
+	err->graph_code = 131047;
+	return -1;
+}
+
+static int
+refuse_quota(enum quota_verdict v, const struct quotadb_usage *u,
+	     struct wa_err *err)
+{
+	char from[32], to[32];
+
+	if (v == QUOTA_EXHAUSTED)
+		return wa_err_set(err, WA_EX_REJECTED, "quota_exhausted",
+				  "the limit of %ld conversations is reached "
+				  "(%ld counted from %s to %s); nothing sent",
+				  u->limit, u->used,
+				  time_fmt(u->period.start, from, sizeof(from)),
+				  time_fmt(u->period.end, to, sizeof(to)));
+	return wa_err_set(err, WA_EX_REJECTED, "daily_limit",
+			  "the business is not verified: %ld "
+			  "business-initiated conversations in the last 24 "
+			  "hours (at most %d); nothing sent",
+			  u->daily_business_initiated,
+			  QUOTA_DAILY_UNVERIFIED);
+}
+
+/* The usage counts, read once per transaction: inside BEGIN IMMEDIATE
+ * nobody else counts, and sender_intent adds ours to the copy.  Counting
+ * scans the period's conversations, so once per batch, not per message. */
+static int
+usage(struct sender *s, const struct quotadb_usage **out,
+      struct wa_err *err)
+{
+	*out = &s->usage;
+	if (s->usage_ok)
+		return 0;
+	if (quotadb_usage(s->st, s->now, &s->usage, err) < 0)
+		return -1;
+	s->usage_ok = store_in_tx(s->st);
+	return 0;
+}
+
+/* Which conversation j joins or starts; refusals as errors. */
+int
+sender_classify(struct sender *s, struct job *j, struct wa_err *err)
+{
+	int64_t last = -1, counted = 0;
+	const struct quotadb_usage *u;
+	enum quota_verdict v;
+
+	if (j->contact_id &&
+	    desk_session_get(s->st, j->channel, j->contact_id, &last,
+			     &counted, err) < 0)
+		return -1;
+	j->conv = window_classify(last, s->now, counted != 0, j->is_template);
+	j->conversation_id = 0;
+	if (j->conv == WINDOW_CONV_REFUSED)
+		return sender_refuse_window(j, last, err);
+	if (j->conv == WINDOW_CONV_EXISTING) {
+		j->conversation_id = counted;
+		return 0;
+	}
+	if (usage(s, &u, err) < 0)
+		return -1;
+	v = quota_check(j->conv, u->used, u->limit, u->verified,
+			u->daily_business_initiated);
+	return v == QUOTA_OK ? 0 : refuse_quota(v, u, err);
+}
+

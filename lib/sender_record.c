@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: MIT */
+/* The sender's rows: the intent before a request, the outcome after it. */
+#include <stdlib.h>
+#include <string.h>
+#include "sender_int.h"
+#include "desk.h"
+#include "jsonl.h"
+#include "util.h"
+
+/* ---- intent ----------------------------------------------------------- */
+
+static const char SQL_CONV_INSERT[] =
+	"INSERT INTO conversations (channel_id, contact_id, kind, started_at,"
+	" session_opened_at) VALUES (?1, ?2, ?3, ?4,"
+	" (SELECT opened_at FROM sessions WHERE channel_id = ?1"
+	"  AND contact_id = ?2))";
+static const char SQL_SESSION_COUNT[] =
+	"UPDATE sessions SET conversation_id = ?3"
+	" WHERE channel_id = ?1 AND contact_id = ?2";
+static const char SQL_IDEM_FREE[] =
+	"UPDATE messages SET idempotency_key = NULL WHERE id = ?1";
+static const char SQL_MSG_INSERT[] =
+	"INSERT INTO messages (channel_id, contact_id, direction, type, text,"
+	" content, from_addr, to_addr, timestamp, received_at, context_wamid,"
+	" media_mime, media_caption, media_filename, media_path, status,"
+	" status_at, conversation_id, template_name, template_language, agent,"
+	" idempotency_key, request) VALUES (?1, ?2, 'out', ?3, ?4, ?5, ?6, ?7,"
+	" ?8, ?8, ?9, ?10, ?11, ?12, ?13, 'pending', ?8, ?14, ?15, ?16, ?17,"
+	" ?18, ?19)";
+
+/* The text stored and indexed for search. */
+static const char *
+stored_text(struct job *j, jv obj)
+{
+	const char *t = jx_cstr(j->msg, "text");
+
+	if (t)
+		return t;
+	if ((t = jx_cstr(obj, "body")))
+		return t;
+	if ((t = jx_cstr(obj, "caption")))
+		return t;
+	return jx_cstr(obj, "name");
+}
+
+static int
+insert_message(struct sender *s, struct job *j, struct wa_err *err)
+{
+	sqlite3_stmt *q = store_stmt(s->st, SQL_MSG_INSERT);
+	jv obj = jx_get(j->body, j->type);
+	jv tpl = jx_get(j->body, "template");
+	jv lang = jx_path(tpl, "language", "code", NULL);
+	jv reply = jx_path(j->body, "context", "message_id", NULL);
+	const char *media = jx_cstr(obj, "link");
+	int rc;
+
+	store_bind_text(q, 1, j->channel);
+	store_bind_int(q, 2, j->contact_id);
+	store_bind_text(q, 3, j->type);
+	store_bind_text(q, 4, stored_text(j, obj));
+	store_bind_jv(q, 5, obj);
+	store_bind_text(q, 6, j->phone);
+	store_bind_text(q, 7, j->wa_id);
+	store_bind_int(q, 8, s->now);
+	store_bind_jv(q, 9, reply);
+	store_bind_text(q, 10, j->file ? j->mime : NULL);
+	store_bind_text(q, 11, jx_cstr(obj, "caption"));
+	store_bind_text(q, 12, jx_cstr(obj, "filename"));
+	store_bind_text(q, 13, j->file ? j->file : media);
+	store_bind_int_or_null(q, 14, j->conversation_id,
+			       j->conversation_id == 0);
+	store_bind_text(q, 15, jx_cstr(tpl, "name"));
+	store_bind_text(q, 16, jv_get_kind(lang) == JV_KIND_STRING ?
+			jv_string_value(lang) : NULL);
+	store_bind_text(q, 17, s->o.agent);
+	store_bind_text(q, 18, j->key);
+	store_bind_text(q, 19, j->payload);
+	rc = store_step_done(s->st, q, err);
+	j->message_id = sqlite3_last_insert_rowid(store_db(s->st));
+	jv_free(reply);
+	jv_free(lang);
+	jv_free(tpl);
+	jv_free(obj);
+	return rc;
+}
+
+/* Keeps the transaction's usage copy (sender_classify) current. */
+static void
+count_usage(struct sender *s, enum window_conv conv)
+{
+	if (!s->usage_ok)
+		return;
+	s->usage.used++;
+	if (conv == WINDOW_CONV_NEW_USER) {
+		s->usage.user_initiated++;
+	} else {
+		s->usage.business_initiated++;
+		s->usage.daily_business_initiated++;
+	}
+}
+
+static int
+count_conversation(struct sender *s, struct job *j, struct wa_err *err)
+{
+	sqlite3_stmt *q = store_stmt(s->st, SQL_CONV_INSERT);
+
+	store_bind_text(q, 1, j->channel);
+	store_bind_int(q, 2, j->contact_id);
+	store_bind_text(q, 3, j->conv == WINDOW_CONV_NEW_USER ?
+			"user_initiated" : "business_initiated");
+	store_bind_int(q, 4, s->now);
+	if (store_step_done(s->st, q, err) < 0)
+		return -1;
+	j->conversation_id = sqlite3_last_insert_rowid(store_db(s->st));
+	count_usage(s, j->conv);
+	if (j->conv != WINDOW_CONV_NEW_USER)
+		return 0;
+	q = store_stmt(s->st, SQL_SESSION_COUNT);
+	store_bind_text(q, 1, j->channel);
+	store_bind_int(q, 2, j->contact_id);
+	store_bind_int(q, 3, j->conversation_id);
+	return store_step_done(s->st, q, err);
+}
+
+/* Inside BEGIN IMMEDIATE: the checks again, so that they and the rows
+ * are atomic; then the pending message. 1 when answered meanwhile. */
+int
+sender_intent(struct sender *s, struct job *j, struct wa_err *err)
+{
+	struct desk_who who = { 0 };
+	enum sender_idem idem;
+	int64_t row;
+	sqlite3_stmt *q;
+
+	if (sender_idem_check(s, j, &idem, &row, err) < 0)
+		return -1;
+	if (idem == SENDER_IDEM_ANSWERED)
+		return 1;
+	if (sender_classify(s, j, err) < 0)
+		return -1;
+	if (!j->contact_id) {
+		who.wa_id = j->wa_id;
+		if (desk_contact_resolve(s->st, &who, s->now, &j->contact_id,
+					 err) < 0)
+			return -1;
+	}
+	if (j->conv != WINDOW_CONV_EXISTING &&
+	    count_conversation(s, j, err) < 0)
+		return -1;
+	if (idem == SENDER_IDEM_RETRY) {
+		q = store_stmt(s->st, SQL_IDEM_FREE);
+		store_bind_int(q, 1, row);
+		if (store_step_done(s->st, q, err) < 0)
+			return -1;
+	}
+	return insert_message(s, j, err);
+}
+
+/* ---- outcome ---------------------------------------------------------- */
+
+static const char SQL_MSG_SENT[] =
+	"UPDATE messages SET status = 'sent', status_at = ?2, sent_at = ?2,"
+	" wamid = ?3, thread_id = ?4, media_id = coalesce(?5, media_id),"
+	" to_addr = coalesce(?6, to_addr), request = coalesce(?7, request),"
+	" result = ?8"
+	" WHERE id = ?1";
+static const char SQL_MSG_UNSENT[] =
+	"UPDATE messages SET status = ?2, status_at = ?3,"
+	" failed_at = CASE WHEN ?2 = 'failed' THEN ?3 END, thread_id = ?4,"
+	" error = ?5, result = ?6,"
+	" conversation_id = CASE WHEN ?2 = 'failed' THEN NULL"
+	"  ELSE conversation_id END WHERE id = ?1";
+static const char SQL_CONV_FIRST[] =
+	"UPDATE conversations SET first_message_id = ?2"
+	" WHERE id = ?1 AND first_message_id IS NULL";
+static const char SQL_CONV_USED[] =
+	"SELECT count(*) FROM messages WHERE conversation_id = ?1";
+static const char SQL_CONV_UNCOUNT[] =
+	"UPDATE sessions SET conversation_id = NULL WHERE conversation_id = ?1";
+static const char SQL_CONV_DELETE[] =
+	"DELETE FROM conversations WHERE id = ?1";
+
+/* A failed send counts nothing: drop its conversation unless another
+ * message (sent, pending or ambiguous) is in it. */
+static int
+release_conversation(struct sender *s, struct job *j, struct wa_err *err)
+{
+	sqlite3_stmt *q;
+	int64_t used = 0;
+
+	if (!j->conversation_id)
+		return 0;
+	q = store_stmt(s->st, SQL_CONV_USED);
+	store_bind_int(q, 1, j->conversation_id);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		used = sqlite3_column_int64(q, 0);
+	sqlite3_reset(q);
+	if (used > 0)
+		return 0;
+	q = store_stmt(s->st, SQL_CONV_UNCOUNT);
+	store_bind_int(q, 1, j->conversation_id);
+	if (store_step_done(s->st, q, err) < 0)
+		return -1;
+	q = store_stmt(s->st, SQL_CONV_DELETE);
+	store_bind_int(q, 1, j->conversation_id);
+	j->conversation_id = 0;
+	return store_step_done(s->st, q, err);
+}
+
+static jv
+sent_record(const struct job *j, const char *wamid)
+{
+	jv r = JV_OBJECT(jv_string("ok"), jv_true(),
+			 jv_string("wamid"),
+			 wamid ? jv_string(wamid) : jv_null(),
+			 jv_string("status"), jv_string("sent"),
+			 jv_string("type"), jv_string(j->type),
+			 jv_string("to"), jv_string(j->wa_id),
+			 jv_string("conversation"),
+			 jv_string(window_conv_name(j->conv)));
+
+	if (j->key)
+		r = jv_object_set(r, jv_string("idempotency_key"),
+				  jv_string(j->key));
+	r = sender_add_keys(j, r);
+	if (j->line > 0)
+		r = jv_object_set(r, jv_string("line"), jv_number(j->line));
+	return r;
+}
+
+static int
+record_sent_tx(struct sender *s, struct job *j, const char *wamid,
+	       const char *wa_id, const char *media_id, jv rec,
+	       struct wa_err *err)
+{
+	sqlite3_stmt *q = store_stmt(s->st, SQL_MSG_SENT);
+
+	store_bind_int(q, 1, j->message_id);
+	store_bind_int(q, 2, s->now);
+	store_bind_text(q, 3, wamid);
+	store_bind_int(q, 4, j->thread_id);
+	store_bind_text(q, 5, media_id);
+	store_bind_text(q, 6, wa_id);
+	/* the request as sent differs from the intent's after an upload */
+	store_bind_text(q, 7, j->media_id[0] ? j->payload : NULL);
+	store_bind_jv(q, 8, rec);
+	if (store_step_done(s->st, q, err) < 0 ||
+	    desk_thread_touch(s->st, j->thread_id, j->message_id, s->now, 0,
+			      err) < 0)
+		return -1;
+	if (j->conversation_id) {
+		q = store_stmt(s->st, SQL_CONV_FIRST);
+		store_bind_int(q, 1, j->conversation_id);
+		store_bind_int(q, 2, j->message_id);
+		if (store_step_done(s->st, q, err) < 0)
+			return -1;
+	}
+	return wamid && desk_apply_pending_statuses(s->st, wamid, err) < 0 ?
+	       -1 : 0;
+}
+
+static int
+open_thread(struct sender *s, struct job *j, struct wa_err *err)
+{
+	struct desk_thread t;
+
+	if (desk_thread_open(s->st, j->channel, j->contact_id, "outbound",
+			     s->now, &t, err) < 0)
+		return -1;
+	j->thread_id = t.thread_id;
+	j->ticket_id = t.ticket_id;
+	return 0;
+}
+
+/* resp[list][0][key] (owned; invalid when absent). */
+static jv
+first_of(jv resp, const char *list, const char *key)
+{
+	jv a = jx_get(resp, list), v = jv_invalid();
+
+	if (jv_get_kind(a) == JV_KIND_ARRAY &&
+	    jv_array_length(jv_copy(a)) > 0) {
+		jv e = jv_array_get(jv_copy(a), 0);
+
+		v = jx_get(e, key);
+		jv_free(e);
+	}
+	jv_free(a);
+	return v;
+}
+
+/* Meta took it: the thread (opened now for a new contact), the row, the
+ * conversation's first message, statuses that came first. */
+static int
+record_sent(struct sender *s, struct job *j, struct wa_err *err)
+{
+	jv wamid = first_of(j->resp, "messages", "id");
+	jv wa = first_of(j->resp, "contacts", "wa_id");
+	const char *w = jv_get_kind(wamid) == JV_KIND_STRING ?
+			jv_string_value(wamid) : NULL;
+	const char *wa_id = jv_get_kind(wa) == JV_KIND_STRING ?
+			    jv_string_value(wa) : NULL;
+	int rc;
+
+	rc = open_thread(s, j, err);
+	if (rc == 0) {
+		j->pending = sent_record(j, w);
+		rc = record_sent_tx(s, j, w, wa_id,
+				    j->media_id[0] ? j->media_id : NULL,
+				    j->pending, err);
+	}
+	if (rc < 0)
+		wa_err_prefix(err, "sent as %s but not recorded",
+			      w ? w : "(no wamid)");
+	jv_free(wamid);
+	jv_free(wa);
+	return rc;
+}
+
+/* failed (nothing reached Meta, or Meta refused) or ambiguous. */
+static int
+record_unsent(struct sender *s, struct job *j, struct wa_err *err)
+{
+	const struct wa_err *why = &j->why;
+	int ambiguous = strcmp(why->code, "ambiguous") == 0, rc = 0;
+	jv rec = wa_err_result(why, jv_copy(j->input), j->line);
+	jv ej = wa_err_json(why);
+	sqlite3_stmt *q;
+
+	if (ambiguous)
+		rc = open_thread(s, j, err);
+	rec = sender_add_keys(j, rec);
+	if (rc == 0) {
+		q = store_stmt(s->st, SQL_MSG_UNSENT);
+		store_bind_int(q, 1, j->message_id);
+		store_bind_text(q, 2, ambiguous ? "ambiguous" : "failed");
+		store_bind_int(q, 3, s->now);
+		store_bind_int_or_null(q, 4, j->thread_id, !ambiguous);
+		store_bind_jv(q, 5, ej);
+		store_bind_jv(q, 6, rec);
+		rc = store_step_done(s->st, q, err);
+	}
+	if (rc == 0 && !ambiguous)
+		rc = release_conversation(s, j, err);
+	jv_free(ej);
+	jv_free(rec);
+	j->pending_err = 1;
+	return rc;
+}
+
+static const char SQL_THREAD_READ[] =
+	"UPDATE threads SET unread = 0 WHERE id = ?1";
+
+/* A read receipt is no message: the thread's unread drops to 0. */
+static int
+record_read(struct sender *s, struct job *j, struct wa_err *err)
+{
+	sqlite3_stmt *q;
+	jv rec;
+
+	if (j->thread_id > 0) {
+		q = store_stmt(s->st, SQL_THREAD_READ);
+		store_bind_int(q, 1, j->thread_id);
+		if (store_step_done(s->st, q, err) < 0)
+			return -1;
+	}
+	rec = JV_OBJECT(jv_string("ok"), jv_true(),
+			jv_string("status"), jv_string("read"),
+			jv_string("wamid"),
+			jx_path(j->body, "message_id", NULL));
+	rec = sender_add_keys(j, rec);
+	if (j->line > 0)
+		rec = jv_object_set(rec, jv_string("line"), jv_number(j->line));
+	j->pending = rec;
+	return 0;
+}
+
+int
+sender_outcome(struct sender *s, struct job *j, struct wa_err *err)
+{
+	jv_free(j->pending);
+	j->pending = jv_invalid();
+	j->pending_err = 0;
+	if (j->out_rc < 0)
+		return record_unsent(s, j, err);
+	return j->is_read ? record_read(s, j, err) : record_sent(s, j, err);
+}
+
+void
+sender_dump_body(struct job *j)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	jsonl_dump(&sb, j->body);
+	free(j->payload);
+	j->payload = sb_detach(&sb);
+}
+
+jv
+sender_dry_record(const struct job *j)
+{
+	char path[CHANNEL_ID_MAX + 16];
+	jv body = jv_copy(j->body), rec;
+
+	snprintf(path, sizeof(path), "/%s/messages", j->channel);
+	if (j->file) {
+		jv m = jv_getpath(jv_copy(body), jv_copy(j->upload_at));
+
+		m = jv_object_delete(m, jv_string("path"));
+		m = jv_object_set(m, jv_string("id"),
+				  jv_string("(media id from the upload)"));
+		body = jv_setpath(body, jv_copy(j->upload_at), m);
+	}
+	rec = JV_OBJECT(jv_string("ok"), jv_true(),
+			jv_string("dry_run"), jv_true(),
+			jv_string("request"),
+			JV_OBJECT(jv_string("method"), jv_string("POST"),
+				  jv_string("path"), jv_string(path),
+				  jv_string("body"), body));
+	if (j->file) {
+		snprintf(path, sizeof(path), "/%s/media", j->channel);
+		rec = jv_object_set(rec, jv_string("upload"),
+			JV_OBJECT(jv_string("method"), jv_string("POST"),
+				  jv_string("path"), jv_string(path),
+				  jv_string("file"), jv_string(j->file),
+				  jv_string("mime"), jv_string(j->mime)));
+	}
+	if (!j->is_read)
+		rec = jv_object_set(rec, jv_string("conversation"),
+				    jv_string(window_conv_name(j->conv)));
+	rec = sender_add_keys(j, rec);
+	if (j->line > 0)
+		rec = jv_object_set(rec, jv_string("line"), jv_number(j->line));
+	return rec;
+}
+

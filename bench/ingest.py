@@ -2,24 +2,59 @@
 # SPDX-License-Identifier: MIT
 # Benchmark baseline: the help-desk ingest a user would write in Python (stdlib only).
 """Reads webhook deliveries (JSON values, one per line) and does the same
-help-desk work as wa-recv on text messages: store the raw delivery, check the
-channel and connected_at, skip duplicates, find or create the contact, join
-the open thread or create thread + ticket, update the session and the
-thread, insert the message. Statuses are applied to known messages.
+help-desk work as wa-recv on text messages: store the raw delivery once,
+check the channel and connected_at, skip duplicates, find or create the
+contact (by wa_id, phone, mobile phone), join the open thread or create
+thread + ticket (with its history row), check the default quarantine rules,
+update the session (new one after the window closed) and the thread, insert
+the message, print one event per message. Statuses are recorded.
 It uses the schema wa creates: run any wa tool on the database first.
 """
 import hashlib
 import json
+import re
 import sqlite3
 import sys
 import time
 
+# The same default quarantine rules as lib/quarantine.c (rule 10).
+IP_LINK = re.compile(r"(https?|ftp)://\[?[0-9]{1,3}(\.[0-9]{1,3}){3}", re.I)
+EXE_NAME = re.compile(r"\.(exe|scr|bat|cmd|com|pif|vbs|vbe|js|jse|jar|msi|"
+                      r"apk|ps1|dll|hta|lnk|wsf|cpl|reg)$", re.I)
+EXE_MIME = {"application/x-msdownload", "application/x-msdos-program",
+            "application/x-dosexec", "application/x-executable",
+            "application/vnd.android.package-archive",
+            "application/java-archive", "application/x-ms-installer",
+            "application/x-sh"}
+MEDIA = ("image", "video", "audio", "document", "sticker")
+
+
+def quarantined(m):
+    text = (m.get("text") or {}).get("body") or ""
+    if "://" in text and IP_LINK.search(text):
+        return "ip_link"
+    for kind in MEDIA:
+        media = m.get(kind)
+        if media:
+            if media.get("filename") and EXE_NAME.search(media["filename"]):
+                return "executable_attachment"
+            if media.get("mime_type") in EXE_MIME:
+                return "executable_mime"
+    return None
+
 
 def contact_for(db, wa_id, name, now):
-    row = db.execute("SELECT id FROM contacts WHERE wa_id = ? OR phone = ? "
-                     "OR mobile_phone = ? LIMIT 1",
-                     (wa_id, wa_id, wa_id)).fetchone()
+    # rule 4: by wa_id, then phone, then mobile phone; keep the push name
+    row = None
+    for col in ("wa_id", "phone", "mobile_phone"):
+        row = db.execute("SELECT id, profile_name FROM contacts WHERE %s = ?"
+                         " LIMIT 1" % col, (wa_id,)).fetchone()
+        if row:
+            break
     if row:
+        if name and row[1] != name:
+            db.execute("UPDATE contacts SET profile_name = ?, updated_at = ?"
+                       " WHERE id = ?", (name, now, row[0]))
         return row[0]
     cur = db.execute("INSERT INTO contacts (profile_name, wa_id, phone, "
                      "created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
@@ -41,7 +76,28 @@ def thread_for(db, channel, contact, now):
     kid = db.execute("INSERT INTO tickets (thread_id, status, created_at, "
                      "updated_at) VALUES (?, 'open', ?, ?)",
                      (tid, now, now)).lastrowid
+    db.execute("INSERT INTO ticket_events (ticket_id, action, actor, at) "
+               "VALUES (?, 'create', 'wa-recv', ?)", (kid, now))
     return tid, kid, True
+
+
+def session(db, channel, contact, ts):
+    # rule 5: a message after the window closed opens a new session
+    row = db.execute("SELECT last_inbound_at FROM sessions WHERE "
+                     "channel_id = ? AND contact_id = ?",
+                     (channel, contact)).fetchone()
+    if row and ts <= row[0]:
+        return row[0]
+    if row and ts < row[0] + 86400:
+        db.execute("UPDATE sessions SET last_inbound_at = ? WHERE "
+                   "channel_id = ? AND contact_id = ?", (ts, channel, contact))
+    else:
+        db.execute("INSERT INTO sessions (channel_id, contact_id, opened_at, "
+                   "last_inbound_at) VALUES (?, ?, ?, ?) ON CONFLICT DO "
+                   "UPDATE SET opened_at = excluded.opened_at, "
+                   "last_inbound_at = excluded.last_inbound_at, "
+                   "conversation_id = NULL", (channel, contact, ts, ts))
+    return ts
 
 
 def message(db, value, m, delivery, now, out):
@@ -70,17 +126,16 @@ def message(db, value, m, delivery, now, out):
     contact = contact_for(db, wa_id, names.get(wa_id), now)
     tid, kid, new = thread_for(db, channel, contact, now)
     text = m.get("text", {}).get("body")
+    rule = quarantined(m)
     mid = db.execute("INSERT INTO messages (wamid, channel_id, thread_id, "
                      "contact_id, direction, type, text, from_addr, to_addr, "
-                     "timestamp, received_at, raw, delivery_id) VALUES "
-                     "(?, ?, ?, ?, 'in', ?, ?, ?, ?, ?, ?, ?, ?)",
+                     "timestamp, received_at, quarantined, quarantine_rule, "
+                     "delivery_id) VALUES "
+                     "(?, ?, ?, ?, 'in', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      (wamid, channel, tid, contact, m.get("type"), text,
                       wa_id, value["metadata"].get("display_phone_number"),
-                      ts, now, json.dumps(m), delivery)).lastrowid
-    db.execute("INSERT INTO sessions (channel_id, contact_id, opened_at, "
-               "last_inbound_at) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE "
-               "SET last_inbound_at = max(last_inbound_at, excluded."
-               "last_inbound_at)", (channel, contact, ts, ts))
+                      ts, now, 1 if rule else 0, rule, delivery)).lastrowid
+    last = session(db, channel, contact, ts)
     db.execute("UPDATE threads SET last_message_at = ?, last_message_id = ?, "
                "last_inbound_at = ?, unread = unread + 1, message_count = "
                "message_count + 1 WHERE id = ?", (ts, mid, ts, tid))
@@ -91,14 +146,22 @@ def message(db, value, m, delivery, now, out):
                 "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ",
                                            time.gmtime(ts)),
                 "session_expires_at": time.strftime(
-                    "%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts + 86400))})
+                    "%Y-%m-%dT%H:%M:%SZ", time.gmtime(last + 86400)),
+                "quarantined": rule is not None})
 
 
 def delivery(db, line, now, out):
-    raw = line.encode()
-    did = db.execute("INSERT INTO deliveries (received_at, source, body, "
-                     "body_sha256) VALUES (?, 'file', ?, ?)",
-                     (now, raw, hashlib.sha256(raw).hexdigest())).lastrowid
+    # rule 12: the raw body, stored once however often Meta resends it
+    raw = line.rstrip("\n").encode()
+    sha = hashlib.sha256(raw).hexdigest()
+    row = db.execute("SELECT id FROM deliveries WHERE body_sha256 = ? AND "
+                     "body = ?", (sha, raw)).fetchone()
+    if row:
+        did = row[0]
+    else:
+        did = db.execute("INSERT INTO deliveries (received_at, source, "
+                         "body, body_sha256) VALUES (?, 'file', ?, ?)",
+                         (now, raw, sha)).lastrowid
     d = json.loads(line)
     for entry in d.get("entry", []):
         for change in entry.get("changes", []):
@@ -120,6 +183,7 @@ def main():
     db.execute("PRAGMA synchronous=NORMAL")
     now = int(time.time())
     n = 0
+    db.execute("PRAGMA foreign_keys=ON")
     db.execute("BEGIN IMMEDIATE")
     with open(sys.argv[2]) as f:
         for line in f:

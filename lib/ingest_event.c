@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "ingest_int.h"
+#include "template.h"
 #include "jsonl.h"
 #include "util.h"
 
@@ -47,38 +48,27 @@ ingest_store_event(struct ingest *in, const char *field, const char *kind,
 
 /* ---- templates ------------------------------------------------------ */
 
-/* NULL arguments keep the column; by name and language, else by id. */
-static const char SQL_TEMPLATE_UPDATE[] =
-	"UPDATE templates SET status = coalesce(?4, status),"
-	" reason = CASE WHEN ?4 IS NULL THEN reason ELSE ?5 END,"
-	" quality = coalesce(?6, quality), category = coalesce(?7, category),"
-	" updated_at = ?8 WHERE waba_id = ?1"
-	" AND ((name = ?2 AND language = ?3) OR (?2 IS NULL AND id = ?9))";
-
 struct tpl {
-	const char *name, *language, *status, *reason, *quality, *category;
+	const char *name, *status, *reason, *quality, *category;
+	char language[32];	/* en-US spelled en_US, as templates keep it */
 	char id[32];
 };
 
+/* 1 when the webhook changed or added a template row, 0 when it names
+ * none we could keep, -1 with err. */
 static int
 template_update(struct ingest *in, const char *waba, const struct tpl *t,
 		struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(in->st, SQL_TEMPLATE_UPDATE);
+	sqlite3 *db = store_db(in->st);
+	int before = sqlite3_total_changes(db);
 
-	store_bind_text(s, 1, waba);
-	store_bind_text(s, 2, t->name);
-	store_bind_text(s, 3, t->language);
-	store_bind_text(s, 4, t->status);
-	store_bind_text(s, 5, t->reason && strcmp(t->reason, "NONE") ?
-			t->reason : NULL);
-	store_bind_text(s, 6, t->quality);
-	store_bind_text(s, 7, t->category);
-	store_bind_int(s, 8, in->now);
-	store_bind_text(s, 9, t->id);
-	if (store_step_done(in->st, s, err) < 0)
+	if (template_apply_status(in->st, waba, t->id[0] ? t->id : NULL,
+				  t->name, t->language[0] ? t->language : NULL,
+				  t->status, t->category, t->quality, t->reason,
+				  in->now, err) < 0)
 		return -1;
-	return sqlite3_changes(store_db(in->st)) > 0;
+	return sqlite3_total_changes(db) != before;
 }
 
 static jv
@@ -105,12 +95,17 @@ static int
 template_event(struct ingest *in, const char *field, const char *waba,
 	       jv value, jv *ev, struct wa_err *err)
 {
-	struct tpl t = { 0 };
+	const char *lang = jx_cstr(value, "message_template_language");
 	const char *name = "template_components";
+	struct tpl t = { 0 };
+	char *p;
 	int rc = 0;
 
 	t.name = jx_cstr(value, "message_template_name");
-	t.language = jx_cstr(value, "message_template_language");
+	snprintf(t.language, sizeof(t.language), "%s", lang ? lang : "");
+	for (p = t.language; *p; p++)
+		if (*p == '-')
+			*p = '_';
 	number_text(value, "message_template_id", t.id, sizeof(t.id));
 	if (strcmp(field, "message_template_status_update") == 0) {
 		name = "template_status";
@@ -132,7 +127,8 @@ template_event(struct ingest *in, const char *field, const char *waba,
 		jv_string("event"), jv_string(name),
 		jv_string("template_id"), t.id[0] ? jv_string(t.id) : jv_null(),
 		jv_string("name"), str_or_null(t.name),
-		jv_string("language"), str_or_null(t.language),
+		jv_string("language"), t.language[0] ?
+			jv_string(t.language) : jv_null(),
 		jv_string("applied"), jv_bool(rc > 0)));
 	if (t.status)
 		*ev = jv_object_set(*ev, jv_string("status"),

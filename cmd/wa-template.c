@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "wa.h"
+#include "jsonl_files.h"
 #include "sender.h"
 #include "template.h"
 
@@ -77,25 +78,10 @@ static const struct out_col sync_cols[] = {
 static void
 flag_pair(const char *opt, const char *key, const char *arg, int index)
 {
-	const char *eq = strchr(arg, '=');
-	char k[64];
-	long long v;
-	jv obj;
+	struct wa_err err;
 
-	if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof(k))
-		cli_usage_error(&cli, "%s: want KEY=VALUE, got '%s'", opt, arg);
-	memcpy(k, arg, (size_t)(eq - arg));
-	k[eq - arg] = '\0';
-	if (index && parse_int(k, 0, TEMPLATE_MAX_BUTTONS - 1, &v) < 0)
-		cli_usage_error(&cli, "%s: '%s' is not a button index 0-9",
-				opt, k);
-	obj = jv_object_get(jv_copy(flags), jv_string(key));
-	if (jv_get_kind(obj) != JV_KIND_OBJECT) {
-		jv_free(obj);
-		obj = jv_object();
-	}
-	obj = jv_object_set(obj, jv_string(k), jv_string(eq + 1));
-	flags = jv_object_set(flags, jv_string(key), obj);
+	if (template_flag_pair(&flags, opt, key, arg, index, &err) < 0)
+		cli_usage_error(&cli, "%s", err.message);
 }
 
 static void
@@ -185,16 +171,11 @@ wabas(struct store *st, int need_one)
 	struct wa_err err;
 	jv list;
 
-	if (opt_waba)
-		return JV_ARRAY(jv_string(opt_waba));
-	if (template_wabas(st, &list, &err) < 0)
+	if (template_wabas_for(st, opt_waba, need_one, &list, &err) < 0) {
+		if (err.sysexit == WA_EX_USAGE)
+			cli_usage_error(&cli, "%s", err.message);
 		die_err(&err);
-	if (jv_array_length(jv_copy(list)) == 0)
-		wa_die(WA_EX_CONFIG, "not_connected", "no connected channel: "
-		       "give --waba or run 'wa-connect add'");
-	if (need_one && jv_array_length(jv_copy(list)) > 1)
-		cli_usage_error(&cli, "several WABAs have channels: give "
-				"--waba");
+	}
 	return list;
 }
 
@@ -240,61 +221,36 @@ cmd_list(struct store *st, const char *name, int full)
 	struct wa_err err;
 	struct out o;
 	jv list;
-	int n;
+	int rc;
 
-	if (template_list(st, opt_waba, name, opt_language,
-			  full ? NULL : opt_status, full ? NULL : opt_category,
-			  &list, &err) < 0)
+	rc = full ? template_show(st, opt_waba, name, opt_language, &list,
+				  &err) :
+		template_list(st, opt_waba, NULL, opt_language, opt_status,
+			      opt_category, &list, &err);
+	if (rc < 0 && err.sysexit > 1)
 		die_err(&err);
 	out_init(&o, stdout, cli.out, full ? NULL : list_cols);
-	n = jv_array_length(jv_copy(list));
 	jv_array_foreach(list, i, t) {
 		out_record(&o, template_json(t, full));
 		(void)i;
 	}
 	jv_free(list);
-	if (full && n == 0) {
-		wa_err_set(&err, WA_EX_REJECTED, "template_not_found",
-			   "template '%s'%s%s%s is not known; run 'wa-template "
-			   "sync'", name, opt_language ? " (" : "",
-			   opt_language ? opt_language : "",
-			   opt_language ? ")" : "");
+	if (rc < 0)
 		report(&o, &err, jv_invalid(), 0);
-	}
-	return out_finish(&o) < 0 ? WA_EX_IOERR : full && n == 0;
+	return out_finish(&o) < 0 ? WA_EX_IOERR : rc < 0;
 }
 
-/* Calls fn for every record of the files (stdin when none): good is a
- * parsed record (taken), else err tells the bad line. fn returns -1 to
- * stop. An unreadable file: exit 64; a read error: exit 74. */
+/* jsonl_files_each, but a file that cannot be read ends the run. */
 static int
 each_record(int nfiles, char **files, int (*fn)(jv rec, long line,
 		const struct wa_err *bad, void *ctx), void *ctx)
 {
 	struct wa_err err;
-	struct jsonl *r;
 	long line;
-	int i, got, rc = 0;
-	jv rec;
+	int rc = jsonl_files_each(nfiles, files, fn, ctx, &line, &err);
 
-	for (i = 0; rc == 0 && i < (nfiles ? nfiles : 1); i++) {
-		const char *f = nfiles ? files[i] : "-";
-		FILE *fp = strcmp(f, "-") ? fopen(f, "r") : stdin;
-
-		if (!fp)
-			wa_die(WA_EX_USAGE, "invalid_input", "cannot open "
-			       "'%s'", f);
-		r = jsonl_open(fp, f);
-		while (rc == 0 && (got = jsonl_next(r, &rec, &line, &err))) {
-			if (got == -2)
-				die_err(&err);
-			rc = fn(got > 0 ? rec : jv_invalid(), line,
-				got > 0 ? NULL : &err, ctx);
-		}
-		jsonl_close(r);
-		if (fp != stdin)
-			fclose(fp);
-	}
+	if (rc == -2)
+		die_err(&err);
 	return rc;
 }
 
@@ -382,30 +338,19 @@ struct send_ctx {
 	struct wa_err err;	/* the fatal one */
 };
 
-/* One input: checks here, then the shared pipeline. -1 when fatal. */
+/* One input: its checks and the shared pipeline. -1 when fatal. */
 static int
 send_one(jv rec, long line, const struct wa_err *bad, void *ctx)
 {
 	struct send_ctx *c = ctx;
-	/* from flags (line 0): the flags are the input */
-	jv msg, input = line ? jv_copy(rec) : jv_copy(flags);
 
 	if (bad) {
-		jv_free(input);
 		sender_reject(c->s, bad, jv_invalid(), line);
 		return 0;
 	}
-	if (template_message(c->st, rec, flags, &msg, &c->err) < 0) {
-		jv_free(rec);
-		if (c->err.sysexit > 1) {
-			jv_free(input);
-			return -1;
-		}
-		sender_reject(c->s, &c->err, input, line);
-		return 0;
-	}
-	jv_free(rec);
-	return sender_submit(c->s, msg, input, line, &c->err);
+	/* from flags (line 0): the flags are the input */
+	return template_submit(c->s, c->st, rec, flags, line ? jv_copy(rec) :
+			       jv_copy(flags), line, &c->err);
 }
 
 static int

@@ -125,6 +125,20 @@ jv template_render(jv tpl, jv params);
 int template_message(struct store *st, jv rec, jv flags, jv *msg,
 		     struct wa_err *err);
 
+/* A KEY=VALUE flag (--param, --button-param) into (*flags)[key][KEY]
+ * for template_message; index: KEY is a button index 0-9. Else
+ * invalid_input (exit 64) whose message starts with opt. */
+int template_flag_pair(jv *flags, const char *opt, const char *key,
+		       const char *arg, int index, struct wa_err *err);
+
+struct sender;
+
+/* One send input (rec taken; flags borrowed) of line: template_message,
+ * then sender_submit (input taken: what its result echoes). A refusal
+ * is answered through the sender and 0 returned; -1 when fatal (err). */
+int template_submit(struct sender *s, struct store *st, jv rec, jv flags,
+		    jv input, long line, struct wa_err *err);
+
 /* ---- the store (run inside the caller's transaction when writing) ---- */
 
 /* Inserts or replaces a template of waba from a Graph object (borrowed:
@@ -170,6 +184,17 @@ int template_apply_status(struct store *st, const char *waba,
 
 /* The WABAs that have a connected channel: owned array of id strings. */
 int template_wabas(struct store *st, jv *out, struct wa_err *err);
+
+/* The WABAs a command works on (owned array): waba when given, else
+ * those with a connected channel. None: not_connected (exit 78);
+ * several when need_one: invalid_input (exit 64). */
+int template_wabas_for(struct store *st, const char *waba, int need_one,
+		       jv *out, struct wa_err *err);
+
+/* template_list of name in every state, for show: none is
+ * template_not_found (exit 1, *out the empty array). */
+int template_show(struct store *st, const char *waba, const char *name,
+		  const char *language, jv *out, struct wa_err *err);
 
 /* ---- at Meta (each runs its own transactions, never across HTTP) ---- */
 

@@ -6,6 +6,7 @@
 #include "channel.h"
 #include "desk.h"
 #include "jsonl.h"
+#include "sender.h"
 #include "util.h"
 
 static const char *const target_keys[] = { "thread_id", "to", "wa_id",
@@ -249,4 +250,51 @@ template_message(struct store *st, jv rec, jv flags, jv *msg,
 	jv_free(tpl);
 	jv_free(m);
 	return rc;
+}
+
+int
+template_flag_pair(jv *flags, const char *opt, const char *key,
+		   const char *arg, int index, struct wa_err *err)
+{
+	const char *eq = strchr(arg, '=');
+	char k[64];
+	long long v;
+	jv obj;
+
+	if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof(k))
+		return wa_err_set(err, WA_EX_USAGE, "invalid_input",
+				  "%s: want KEY=VALUE, got '%s'", opt, arg);
+	memcpy(k, arg, (size_t)(eq - arg));
+	k[eq - arg] = '\0';
+	if (index && parse_int(k, 0, TEMPLATE_MAX_BUTTONS - 1, &v) < 0)
+		return wa_err_set(err, WA_EX_USAGE, "invalid_input",
+				  "%s: '%s' is not a button index 0-9", opt,
+				  k);
+	obj = jv_object_get(jv_copy(*flags), jv_string(key));
+	if (jv_get_kind(obj) != JV_KIND_OBJECT) {
+		jv_free(obj);
+		obj = jv_object();
+	}
+	obj = jv_object_set(obj, jv_string(k), jv_string(eq + 1));
+	*flags = jv_object_set(*flags, jv_string(key), obj);
+	return 0;
+}
+
+int
+template_submit(struct sender *s, struct store *st, jv rec, jv flags,
+		jv input, long line, struct wa_err *err)
+{
+	jv msg;
+
+	if (template_message(st, rec, flags, &msg, err) < 0) {
+		jv_free(rec);
+		if (err->sysexit > 1) {
+			jv_free(input);
+			return -1;
+		}
+		sender_reject(s, err, input, line);
+		return 0;
+	}
+	jv_free(rec);
+	return sender_submit(s, msg, input, line, err);
 }

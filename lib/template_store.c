@@ -351,6 +351,46 @@ template_wabas(struct store *st, jv *out, struct wa_err *err)
 	return 0;
 }
 
+int
+template_wabas_for(struct store *st, const char *waba, int need_one,
+		   jv *out, struct wa_err *err)
+{
+	int n;
+
+	if (waba) {
+		*out = JV_ARRAY(jv_string(waba));
+		return 0;
+	}
+	if (template_wabas(st, out, err) < 0)
+		return -1;
+	n = jv_array_length(jv_copy(*out));
+	if (n == 0)
+		wa_err_set(err, WA_EX_CONFIG, "not_connected", "no connected "
+			   "channel: give --waba or run 'wa-connect add'");
+	else if (need_one && n > 1)
+		wa_err_set(err, WA_EX_USAGE, "invalid_input", "several WABAs "
+			   "have channels: give --waba");
+	else
+		return 0;
+	jv_free(*out);
+	*out = jv_invalid();
+	return -1;
+}
+
+int
+template_show(struct store *st, const char *waba, const char *name,
+	      const char *language, jv *out, struct wa_err *err)
+{
+	if (template_list(st, waba, name, language, NULL, NULL, out, err) < 0)
+		return -1;
+	if (jv_array_length(jv_copy(*out)) > 0)
+		return 0;
+	return wa_err_set(err, WA_EX_REJECTED, "template_not_found",
+			  "template '%s'%s%s%s is not known; run 'wa-template "
+			  "sync'", name, language ? " (" : "",
+			  language ? language : "", language ? ")" : "");
+}
+
 /* ---- at Meta: sync, create, delete ---- */
 
 static const char SYNC_FIELDS[] =

@@ -41,7 +41,9 @@ UNITS      = $(UNIT_SRC:.c=)
 TEST_TOOLS = tests/fake-graph tests/helper
 BENCH_SRC  = $(sort $(wildcard bench/*.c))
 BENCHES    = $(BENCH_SRC:.c=)
-MANS       = $(sort $(wildcard man/*.[157]))
+# fake-graph is a test tool, run from the build tree: its page stays there.
+MANS       = $(sort $(wildcard man/wa*.[157]))
+SCRIPTS    = scripts/wa-webhook
 
 .DELETE_ON_ERROR:
 .PHONY: all check check-valgrind check-man check-usage bench demo fuzz \
@@ -91,11 +93,11 @@ demo:
 
 install: $(CMDS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
-	install -m 0755 $(CMDS) $(DESTDIR)$(BINDIR)/
+	install -m 0755 $(CMDS) $(SCRIPTS) $(DESTDIR)$(BINDIR)/
 	for m in $(MANS); do s=$${m##*.}; install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 
 uninstall:
-	for c in $(notdir $(CMDS)); do rm -f $(DESTDIR)$(BINDIR)/$$c; done
+	for c in $(notdir $(CMDS) $(SCRIPTS)); do rm -f $(DESTDIR)$(BINDIR)/$$c; done
 	for m in $(notdir $(MANS)); do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$$m; done
 
 clean:

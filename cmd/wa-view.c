@@ -6,6 +6,7 @@
 #include <string.h>
 #include "wa.h"
 #include "contacts.h"
+#include "jsonl_files.h"
 #include "views.h"
 
 static const char usage[] =
@@ -219,54 +220,51 @@ cmd_list(struct store *st, struct out *o, const char *user,
 	return 0;
 }
 
+struct import_ctx {
+	struct store *st;
+	struct out *o;
+	const char *default_cc;
+	int status;
+};
+
+/* One record of contacts import: -1 stops the run (fatal). */
+static int
+import_one(jv rec, long line, const struct wa_err *bad, void *ctx)
+{
+	struct import_ctx *c = ctx;
+	struct wa_err err;
+	jv res;
+
+	if (bad) {
+		err = *bad;
+	} else if (contacts_upsert(c->st, rec, c->default_cc, wa_now(), &res,
+				   &err) == 0) {
+		out_record(c->o, res);
+		jv_free(rec);
+		return 0;
+	}
+	wa_warn(&err, line);
+	if (err.sysexit != WA_EX_REJECTED) {
+		jv_free(rec);
+		c->status = err.sysexit;
+		return -1;
+	}
+	out_record(c->o, wa_err_result(&err, bad ? jv_invalid() : rec, line));
+	c->status = wa_exit_merge(c->status, WA_EX_REJECTED);
+	return 0;
+}
+
 static int
 cmd_import(struct store *st, struct out *o, struct wa_config *cfg,
 	   int argc, char **argv, struct wa_err *err)
 {
-	int i = 0, status = 0, rc;
+	struct import_ctx c = { st, o, cfg->default_cc, 0 };
+	long line;
 
-	do {
-		const char *name = i < argc ? argv[i] : "-";
-		FILE *fp = strcmp(name, "-") == 0 ? stdin : fopen(name, "r");
-		struct jsonl *r;
-		long line;
-		jv rec, res;
-
-		if (!fp) {
-			wa_err_set(err, WA_EX_DATAERR, "invalid_input",
-				   "cannot open '%s'", name);
-			wa_warn(err, 0);
-			return WA_EX_DATAERR;
-		}
-		r = jsonl_open(fp, name);
-		while ((rc = jsonl_next(r, &rec, &line, err)) != 0) {
-			if (rc == -2) {
-				wa_warn(err, line);
-				status = err->sysexit;
-				break;
-			}
-			if (rc == 1 && contacts_upsert(st, rec, cfg->default_cc,
-						       wa_now(), &res,
-						       err) == 0) {
-				out_record(o, res);
-				jv_free(rec);
-				continue;
-			}
-			wa_warn(err, line);
-			if (err->sysexit != WA_EX_REJECTED) {
-				jv_free(rec);
-				status = err->sysexit;
-				break;
-			}
-			out_record(o, wa_err_result(err, rc == 1 ? rec :
-						    jv_invalid(), line));
-			status = wa_exit_merge(status, WA_EX_REJECTED);
-		}
-		jsonl_close(r);
-		if (fp != stdin)
-			fclose(fp);
-	} while (++i < argc && status < WA_EX_USAGE);
-	return status;
+	if (jsonl_files_each(argc, argv, import_one, &c, &line, err) != -2)
+		return c.status;
+	wa_warn(err, line);	/* a file unreadable (74) or unopenable */
+	return err->sysexit == WA_EX_IOERR ? WA_EX_IOERR : WA_EX_DATAERR;
 }
 
 static int

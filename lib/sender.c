@@ -354,39 +354,75 @@ exec_stmt(struct sender *s, const char *sql, struct wa_err *err)
 	return store_step_done(s->st, store_stmt(s->st, sql), err);
 }
 
-/* Runs fn for j inside a savepoint: a refusal or error undoes j's rows
- * only.  The savepoint's own failure is reported in *fatal. */
-static int
-in_savepoint(struct sender *s, struct job *j,
-	     int (*fn)(struct sender *, struct job *, struct wa_err *),
-	     struct wa_err *err, struct wa_err *fatal)
-{
-	int rc;
-
-	if (exec_stmt(s, SQL_SAVEPOINT, fatal) < 0)
-		return -2;
-	rc = fn(s, j, err);
-	if (rc < 0) {
-		s->usage_ok = 0;
-		if (exec_stmt(s, SQL_ROLLBACK_TO, fatal) < 0)
-			return -2;
-	}
-	return exec_stmt(s, SQL_RELEASE, fatal) < 0 ? -2 : rc;
-}
-
 static int
 is_fatal(const struct wa_err *e)
 {
 	return e->sysexit != 0 && e->sysexit != 1;
 }
 
-/* Answers every job of list not answered yet with e. */
+/*
+ * Runs fn for every job of list in one transaction.  A refusal writes
+ * nothing (the checks come before the rows), so it needs no savepoint; a
+ * fatal error ends the batch.  Should a job ever fail after writing, the
+ * batch is undone and run again with a savepoint per job.  Returns 0 (the
+ * caller commits), or -1 with *fatal after a rollback.
+ */
+static int
+batch_run(struct sender *s, struct job *list,
+	  int (*fn)(struct sender *, struct job *, struct wa_err *),
+	  struct wa_err *fatal)
+{
+	sqlite3 *db = store_db(s->st);
+	struct wa_err e;
+	struct job *j;
+	int careful = 0, rc, changes;
+
+again:
+	if (store_begin(s->st, fatal) < 0)
+		return -1;
+	s->usage_ok = 0;
+	for (j = list; j; j = j->bnext) {
+		if (j->done)
+			continue;
+		if (careful && exec_stmt(s, SQL_SAVEPOINT, fatal) < 0)
+			goto fail;
+		changes = sqlite3_total_changes(db);
+		rc = fn(s, j, &e);
+		if (rc < 0 && is_fatal(&e)) {
+			*fatal = e;
+			goto fail;
+		}
+		if (rc < 0 && !careful && sqlite3_total_changes(db) != changes) {
+			store_rollback(s->st);
+			careful = 1;
+			goto again;
+		}
+		if (rc < 0 && careful &&
+		    exec_stmt(s, SQL_ROLLBACK_TO, fatal) < 0)
+			goto fail;
+		if (careful && exec_stmt(s, SQL_RELEASE, fatal) < 0)
+			goto fail;
+		j->failed = rc < 0;
+		if (rc < 0)
+			j->rec_err = e;
+		s->usage_ok = s->usage_ok && !(rc < 0 && careful);
+	}
+	s->usage_ok = 0;
+	return 0;
+fail:
+	s->usage_ok = 0;
+	store_rollback(s->st);
+	return -1;
+}
+
+/* Answers every job of list not answered yet: its refusal, else e. */
 static void
 answer_all(struct job *list, const struct wa_err *e)
 {
 	for (; list; list = list->bnext)
 		if (!list->done)
-			sender_answer_err(list, e);
+			sender_answer_err(list, list->failed ?
+					  &list->rec_err : e);
 }
 
 /* The intents of the checked jobs in one transaction, then their
@@ -395,46 +431,30 @@ static void
 intents_flush(struct sender *s)
 {
 	struct job *list = list_take(&s->intents), *j;
-	struct wa_err e, fatal;
-	int rc;
+	struct wa_err fatal;
 
 	if (!list)
 		return;
 	if (s->fatal) {
-		stop_err(s, &e);
-		answer_all(list, &e);
-		return;
-	}
-	s->now = wa_now();
-	if (store_begin(s->st, &fatal) < 0) {
+		stop_err(s, &fatal);
 		answer_all(list, &fatal);
 		return;
 	}
-	s->usage_ok = 0;
-	for (j = list; j; j = j->bnext) {
-		rc = in_savepoint(s, j, sender_intent, &e, &fatal);
-		if (rc == -1 && is_fatal(&e))
-			fatal = e;
-		if (rc == -2 || (rc == -1 && is_fatal(&e)))
-			goto abort;
-		if (rc < 0)
-			sender_answer_err(j, &e);
+	s->now = wa_now();
+	/* on failure nothing of the batch is recorded, so nothing is sent */
+	if (batch_run(s, list, sender_intent, &fatal) < 0 ||
+	    store_commit(s->st, &fatal) < 0) {
+		answer_all(list, &fatal);
+		return;
 	}
-	s->usage_ok = 0;
-	if (store_commit(s->st, &fatal) < 0)
-		goto abort;
 	for (j = list; j; j = j->bnext)
-		if (!j->done)
+		if (j->failed)
+			sender_answer_err(j, &j->rec_err);
+		else if (!j->done)
 			start_request(s, j);
-	return;
-abort:
-	/* nothing of the batch is recorded, so nothing of it is sent */
-	s->usage_ok = 0;
-	store_rollback(s->st);
-	answer_all(list, &fatal);
 }
 
-/* Answers the outcomes of one poll round, recorded in one transaction. */
+/* Answers the outcomes of one poll round after their commit. */
 static void
 answer_outcomes(struct job *list)
 {
@@ -443,7 +463,9 @@ answer_outcomes(struct job *list)
 	for (j = list; j; j = j->bnext) {
 		if (j->done)
 			continue;
-		if (j->pending_err) {
+		if (j->failed) {
+			sender_answer_err(j, &j->rec_err);
+		} else if (j->pending_err) {
 			sender_answer_err(j, &j->why);
 		} else {
 			sender_answer(j, j->pending);
@@ -472,32 +494,18 @@ outcomes_failed(struct job *list, const struct wa_err *e)
 	}
 }
 
+/* The outcomes of one poll round, recorded in one transaction. */
 static void
 outcomes_flush(struct sender *s)
 {
-	struct job *list = list_take(&s->outcomes), *j;
-	struct wa_err e, fatal;
-	int rc;
+	struct job *list = list_take(&s->outcomes);
+	struct wa_err fatal;
 
 	if (!list)
 		return;
 	s->now = wa_now();
-	if (store_begin(s->st, &fatal) < 0) {
-		outcomes_failed(list, &fatal);
-		return;
-	}
-	for (j = list; j; j = j->bnext) {
-		rc = in_savepoint(s, j, sender_outcome, &e, &fatal);
-		if (rc == -2) {
-			store_rollback(s->st);
-			outcomes_failed(list, &fatal);
-			return;
-		}
-		if (rc < 0)
-			sender_answer_err(j, &e);
-	}
-	if (store_commit(s->st, &fatal) < 0) {
-		store_rollback(s->st);
+	if (batch_run(s, list, sender_outcome, &fatal) < 0 ||
+	    store_commit(s->st, &fatal) < 0) {
 		outcomes_failed(list, &fatal);
 		return;
 	}

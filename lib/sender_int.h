@@ -49,6 +49,8 @@ struct job {
 	struct wa_err why;		/* out_rc -1: why not sent */
 	jv pending;			/* answer waiting for the commit */
 	int pending_err;		/* 1: pending is an error result */
+	int failed;			/* its rows failed in the batch */
+	struct wa_err rec_err;		/* then why */
 };
 
 struct job_list {

@@ -17,6 +17,10 @@
  * send to the server's clock. */
 #define GM_WINDOW 1015000
 #define GM_CATCHUP 100000	/* us of missed slots a late wake may use */
+/* Starts due within a tick go out together: a wake (poll over every
+ * socket, curl_multi_perform) per request cost more CPU than the
+ * requests themselves at 1000/s.  The ring still caps every second. */
+#define GM_TICK 4000
 
 struct gm_req {
 	struct gm_req *next, *prev;	/* queue links while waiting */
@@ -69,6 +73,7 @@ struct graph_multi {
 	int64_t interval;		/* us between starts */
 	struct gm_pair *pairs[GM_PAIR_BUCKETS];
 	unsigned long seed;		/* jitter */
+	int64_t last_round;		/* us, start of the last waiting run */
 };
 
 static int64_t
@@ -450,7 +455,9 @@ rate_slot(struct graph_multi *m, int64_t now, int64_t *wait)
 			w = GM_WINDOW - (now - t);
 	}
 	if (i < m->o.rate) {
-		*wait = now < m->next_slot ? m->next_slot - now : 0;
+		/* up to a tick early: one wake starts a few requests */
+		*wait = m->next_slot - GM_TICK > now ?
+			m->next_slot - GM_TICK - now : 0;
 		return *wait ? -1 : k;
 	}
 	*wait = w > 0 ? w : 1000;
@@ -572,10 +579,21 @@ completed(struct graph_multi *m, CURL *h, CURLcode rc)
 int
 graph_multi_run(struct graph_multi *m, int timeout_ms)
 {
-	int64_t wait;
+	int64_t wait, gap = m->last_round + GM_TICK - now_us();
 	int still, left, ms, started = m->run.n;
 	CURLMsg *msg;
 
+	/* A round per tick at most while transfers run: answers that come
+	 * meanwhile are handled (and recorded by the caller) together. */
+	if (timeout_ms > 0 && m->run.n && gap > 0) {
+		struct timespec ts = { 0, 0 };
+
+		if (gap > (int64_t)timeout_ms * 1000)
+			gap = (int64_t)timeout_ms * 1000;
+		ts.tv_nsec = (long)gap * 1000;
+		nanosleep(&ts, NULL);
+	}
+	m->last_round = now_us();
 	wait = start_ready(m);
 	if (m->run.n != started)
 		curl_multi_perform(m->multi, &still);

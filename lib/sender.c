@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The send pipeline: inputs in, intents and outcomes in batches, answers in order. */
+/* The send pipeline: intents and outcomes in batches, answers in order. */
 #include <stdlib.h>
 #include <string.h>
 #include "sender_int.h"
@@ -311,6 +311,7 @@ start_request(struct sender *s, struct job *j)
 {
 	char path[CHANNEL_ID_MAX + 16];
 
+	s->queued = 1;
 	if (!j->file) {
 		post_message(s, j);
 		return;
@@ -613,10 +614,17 @@ pump(struct sender *s, int max)
 			     !s->gm || graph_multi_waiting(s->gm) < s->batch))
 		intents_flush(s);
 	flush(s);
-	while (s->gm && s->njobs > max && graph_multi_pending(s->gm) > 0)
-		run_round(s, 100);
-	if (s->gm && graph_multi_pending(s->gm) > 0)
-		run_round(s, 0);
+	if (!s->gm)
+		return;
+	if (s->njobs > max) {
+		/* room for a batch, not a record at a time */
+		while (s->njobs > max - s->batch &&
+		       graph_multi_pending(s->gm) > 0)
+			run_round(s, 100);
+	} else if (s->queued && graph_multi_pending(s->gm) > 0) {
+		run_round(s, 0);	/* start what was just queued */
+	}
+	s->queued = 0;
 	flush(s);
 }
 

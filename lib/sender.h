@@ -8,11 +8,6 @@
  * counting per rule 6 (window_classify(..., is_template = 1)), header
  * "path" upload (check_template_media), and sender_reject() for its own
  * refusals (template_not_found, template_not_approved, template_params).
- * LEAK seen under SANITIZE=address (wa-send too): every sent message
- * leaks the parsed answer (784 bytes in 2 objects, allocated by
- * jv_parse_sized in graph_multi.c completed(), then on_sent ->
- * record_sent), and cmd/wa-send.c:303 leaks one jv; LeakSanitizer makes
- * those runs exit 1.
  */
 
 #include <stdint.h>
@@ -40,7 +35,10 @@
  *   intent    in one BEGIN IMMEDIATE: the checks above, a 'pending' row
  *             in messages (with idempotency_key) and the conversation it
  *             is counted in (a new one is reserved now, so concurrent
- *             sends cannot overrun the limit); committed.
+ *             sends cannot overrun the limit); committed before the
+ *             request starts.  Intents are batched (about rate/16 per
+ *             transaction) while enough requests are queued to keep the
+ *             wire busy; otherwise each is committed at once.
  *   Graph     upload of local media (POST /PNID/media), then
  *             POST /PNID/messages on one curl multi handle: at most
  *             opts.rate requests in any 1-second window, one message per
@@ -48,7 +46,8 @@
  *             retries with backoff and Retry-After for rate limits, 5xx and
  *             network errors; a POST without an answer after its body
  *             went out is 'ambiguous' and is never resent.
- *   outcome   in a new transaction: status sent (wamid) / failed /
+ *   outcome   in a new transaction (one per poll round for all the
+ *             answers that came in it): status sent (wamid) / failed /
  *             ambiguous, the thread and ticket (desk_thread_open, origin
  *             "outbound"), statuses that arrived before the message
  *             (desk_apply_pending_statuses); a reserved conversation of a

@@ -71,6 +71,7 @@ struct sender {
 	struct job_list intents;	/* checked, intent not yet recorded */
 	struct job_list outcomes;	/* answered by Graph, not recorded */
 	int batch;			/* intents per transaction */
+	int queued;			/* requests queued since the last run */
 	int status;			/* exit status so far */
 	int fatal;			/* a fatal error stopped the run */
 	int stopped;			/* queued requests were cancelled */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The sender's who, where and what: recipient, channel, content checks, body. */
+/* The sender's who, where and what: recipient, channel, content, body. */
 #include <stdlib.h>
 #include <string.h>
 #include "sender_int.h"

@@ -127,6 +127,14 @@ drain(struct jsonl *r, jv *out)
 	if (!r->p)
 		return 0;
 	v = jv_parser_next(r->p);
+	/* "No value" normally means "feed me", but libjq also says it after
+	 * an ASCII RS reset the parser mid-buffer: go on until the buffer is
+	 * used up (jv_parser_set_buf asserts on a buffer not exhausted). */
+	while (!jv_is_valid(v) && !jv_invalid_has_msg(jv_copy(v)) &&
+	       jv_parser_remaining(r->p) > 0) {
+		jv_free(v);
+		v = jv_parser_next(r->p);
+	}
 	if (jv_is_valid(v)) {
 		*out = v;
 		return 1;
@@ -164,6 +172,12 @@ feed_line(struct jsonl *r, ssize_t n)
 		snprintf(msg, sizeof(msg), "record longer than %zu bytes",
 			 r->max);
 		mark_bad(r, msg);
+		return -1;
+	}
+	/* RS (RFC 7464) makes libjq drop a partial value without a word;
+	 * our input is plain JSON, so the line is bad instead. */
+	if (memchr(r->line, 0x1e, (size_t)n)) {
+		mark_bad(r, "ASCII RS (0x1e) is not JSON");
 		return -1;
 	}
 	if (!r->p) {
@@ -551,7 +565,8 @@ dump_number(struct strbuf *sb, double d)
 		sb_adds(sb, "1.7976931348623157e+308");
 	} else if (d <= -1.7976931348623157e308) {
 		sb_adds(sb, "-1.7976931348623157e+308");
-	} else if (d == (double)(long long)d && d > -1e17 && d < 1e17) {
+	} else if (d > -1e17 && d < 1e17 && d == (double)(long long)d) {
+		/* range first: casting a larger double is undefined */
 		snprintf(buf, sizeof(buf), "%lld", (long long)d);
 		sb_adds(sb, buf);
 	} else {

@@ -63,6 +63,8 @@ static const struct {
 	{ "[1,2]\n\"s\"\n", "L1:[1,2]|L2:\"s\"", "non-objects are returned" },
 	{ "{\"u\":\"\\u00e9\\/x\"}\n", "L1:{\"u\":\"\xc3\xa9/x\"}",
 	  "Meta's escapes" },
+	{ "{\n\"a\":\x1e \"b\"\n}\n{\"c\":1}\n", "E2:invalid_input|L4:{\"c\":1}",
+	  "an ASCII RS inside a record (found by fuzzing) is an error" },
 };
 
 static void
@@ -147,6 +149,7 @@ test_dump(void)
 	static const char *const docs[] = {
 		"{\"a\":1,\"b\":[true,false,null],\"c\":{\"d\":\"e\"}}",
 		"[1.5,-2,0,1e+100,37.48,-122.14,9007199254740993,0.1]",
+		"[3.33333e+97,-1e300,1e17,-1e17,99999999999999999]",
 		"\"tab\\t nl\\n quote\\\" bs\\\\ ctl\\u0001 del\\u007f\"",
 		"\"\\u00e9\\ud83d\\ude00 \\/slash\"",
 		"{}", "[]", "\"\"", "{\"z\":1,\"a\":2}",

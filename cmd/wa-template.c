@@ -65,11 +65,11 @@ static const struct out_col list_cols[] = {
 	{ "name", "NAME", 40 }, { "language", "LANGUAGE", 0 },
 	{ "status", "STATUS", 0 }, { "category", "CATEGORY", 0 },
 	{ "params", "PARAMS", 0 }, { "quality", "QUALITY", 0 },
-	{ "waba", "WABA", 0 }, { NULL, NULL, 0 }
+	{ "waba_id", "WABA", 0 }, { NULL, NULL, 0 }
 };
 
 static const struct out_col sync_cols[] = {
-	{ "waba", "WABA", 0 }, { "synced", "SYNCED", 0 },
+	{ "waba_id", "WABA", 0 }, { "synced", "SYNCED", 0 },
 	{ "removed", "REMOVED", 0 }, { "pages", "PAGES", 0 },
 	{ "error.message", "ERROR", 0 }, { NULL, NULL, 0 }
 };
@@ -205,7 +205,7 @@ cmd_sync(struct store *st, const struct wa_config *cfg)
 				  &err) == 0)
 			out_record(&o, rec);
 		else
-			status = report(&o, &err, JV_OBJECT(jv_string("waba"),
+			status = report(&o, &err, JV_OBJECT(jv_string("waba_id"),
 					jv_copy(w)), 0);
 		(void)i;
 		jv_free(w);

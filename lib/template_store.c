@@ -91,7 +91,7 @@ template_upsert(struct store *st, const char *waba, jv tpl, int64_t now,
 static jv
 row_json(sqlite3_stmt *s)
 {
-	jv r = JV_OBJECT(jv_string("waba"), store_col_str(s, 0),
+	jv r = JV_OBJECT(jv_string("waba_id"), store_col_str(s, 0),
 			 jv_string("id"), store_col_str(s, 1),
 			 jv_string("name"), store_col_str(s, 2),
 			 jv_string("language"), store_col_str(s, 3),
@@ -504,7 +504,7 @@ template_sync(struct store *st, struct graph *g, const char *waba,
 	}
 	jv_free(all);
 	*out = JV_OBJECT(jv_string("ok"), jv_true(),
-			 jv_string("waba"), jv_string(waba),
+			 jv_string("waba_id"), jv_string(waba),
 			 jv_string("synced"), jv_number(n),
 			 jv_string("removed"), jv_number(removed),
 			 jv_string("pages"), jv_number(pages));
@@ -551,7 +551,7 @@ template_create(struct store *st, struct graph *g, const char *waba,
 		return -1;
 	}
 	*out = JV_OBJECT(jv_string("ok"), jv_true(),
-			 jv_string("waba"), jv_string(waba),
+			 jv_string("waba_id"), jv_string(waba),
 			 jv_string("id"), jx_get(row, "id"),
 			 jv_string("name"), jx_get(row, "name"),
 			 jv_string("language"), jx_get(row, "language"),
@@ -606,7 +606,7 @@ template_remove(struct store *st, struct graph *g, const char *waba,
 		return -1;
 	}
 	*out = JV_OBJECT(jv_string("ok"), jv_true(),
-			 jv_string("waba"), jv_string(waba),
+			 jv_string("waba_id"), jv_string(waba),
 			 jv_string("name"), jv_string(name),
 			 jv_string("language"),
 			 language ? jv_string(language) : jv_null(),

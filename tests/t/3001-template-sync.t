@@ -25,7 +25,7 @@ fake_ctl reset >/dev/null
 
 # every page
 exits 0 "sync" wa-template sync
-is_json '.' '{"ok":true,"waba":"100200300400500","synced":128,"removed":0,"pages":2}' "summary record: 128 templates in 2 pages"
+is_json '.' '{"ok":true,"waba_id":"100200300400500","synced":128,"removed":0,"pages":2}' "summary record: 128 templates in 2 pages"
 is "$(requests 'select(.method == "GET") | .path' | sort | uniq -c | tr -s ' ')" \
 	' 2 "/100200300400500/message_templates"' "two GETs: 100 per page, then the rest"
 like "$(requests 'select(.method == "GET") | .query' | head -1)" '*limit=100*' "asks for 100 per page"
@@ -50,7 +50,7 @@ fake_ctl state '{"template_status":[{"name":"order_update","status":"PAUSED"}]}'
 fake_ctl fault '{"method":"GET","path_suffix":"/message_templates","times":10,"http":500}' >/dev/null
 exits 69 "sync when Graph keeps failing" wa-template sync
 like "$(cat "$T/err")" "wa-template: graph_error: after 4 tries*" "retried, then gave up"
-is_json '[.ok,.error.code,.input.waba]' '[false,"graph_error","100200300400500"]' "error record names the WABA"
+is_json '[.ok,.error.code,.input.waba_id]' '[false,"graph_error","100200300400500"]' "error record names the WABA"
 is "$(sql "SELECT count(*) FROM templates")" "127" "nothing removed after a failure"
 is "$(sql "SELECT DISTINCT status FROM templates WHERE name = 'order_update'")" "APPROVED" "nothing changed after a failure"
 fake_ctl reset >/dev/null
@@ -78,7 +78,7 @@ exits 74 "a database that cannot be opened" wa-template list --db "$T/dir.db"
 # list
 exits 0 "list" wa-template list
 is "$(grep -c . "$T/out")" "127" "every template listed"
-is_json 'select(.name == "order_update") | [.language,.status,.category,.params,.waba]' \
+is_json 'select(.name == "order_update") | [.language,.status,.category,.params,.waba_id]' \
 	'["en_US","APPROVED","UTILITY",2,"100200300400500"]
 ["es","APPROVED","UTILITY",2,"100200300400500"]' "list record: params count, waba, one per language"
 exits 0 "list --status PENDING" wa-template list --status PENDING

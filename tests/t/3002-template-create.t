@@ -49,7 +49,7 @@ is "$(nrequests)" "0" "still no request"
 
 # success: POSTed as given, stored PENDING
 exits 0 "create order_shipped" wa-template create "$F/order_shipped.json"
-is_json '[.ok,.waba,.name,.language,.status,.category,(.id|type)]' \
+is_json '[.ok,.waba_id,.name,.language,.status,.category,(.id|type)]' \
 	'[true,"100200300400500","order_shipped","en_US","PENDING","UTILITY","string"]' "result record"
 is "$(requests '[.method,.path]')" '["POST","/100200300400500/message_templates"]' "one POST to the WABA"
 is "$(requests '.body' | jq -cS .)" "$(jq -cS . "$F/order_shipped.json")" "the payload as given"
@@ -96,7 +96,7 @@ is_json '.error.code' '"template_not_found"' "template_not_found"
 is "$(nrequests)" "0" "no request"
 ID=$(sql "SELECT id FROM templates WHERE name = 'order_update' AND language = 'es'")
 exits 0 "delete order_update --language es" wa-template delete order_update --language es --waba $W1
-is_json '.' '{"ok":true,"waba":"100200300400500","name":"order_update","language":"es","removed":1}' "result record"
+is_json '.' '{"ok":true,"waba_id":"100200300400500","name":"order_update","language":"es","removed":1}' "result record"
 is "$(requests '[.method,.path,.query]' | jq -c '[.[0],.[1],(.[2]|tostring|test("hsm_id='"$ID"'"))]')" \
 	'["DELETE","/100200300400500/message_templates",true]' "DELETE with hsm_id"
 is "$(sql "SELECT language FROM templates WHERE name = 'order_update'")" "en_US" "the other language stays"

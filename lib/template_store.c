@@ -236,7 +236,10 @@ static const char SQL_FIND_KEY[] =
 static const char SQL_APPLY[] =
 	"UPDATE templates SET status = coalesce(?2, status), "
 	"category = coalesce(?3, category), quality = coalesce(?4, quality), "
-	"reason = coalesce(?5, reason), id = coalesce(id, ?6), "
+	/* a new status brings its own reason (NONE: none); quality and
+	 * category updates keep the reason of the last status */
+	"reason = CASE WHEN ?2 IS NOT NULL THEN ?5 ELSE coalesce(?5, reason) "
+	"END, id = coalesce(id, ?6), "
 	"updated_at = ?7 WHERE rowid = ?1";
 static const char SQL_INSERT_BARE[] =
 	"INSERT INTO templates (id, waba_id, name, language, category, "

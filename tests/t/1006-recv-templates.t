@@ -48,6 +48,13 @@ is_json '.error.code' '"template_not_approved"' "REJECTED: refused"
 like "$(cat "$T/err")" "*is REJECTED, not APPROVED*" "REJECTED: says so"
 is "$(nrequests)" "0" "REJECTED: no request"
 is "$(row order_update en_US)" "APPROVED|||UTILITY" "REJECTED: the other language unchanged"
+# a later quality update keeps the reason; approval after an appeal clears it
+hook message_template_quality_update '{"previous_quality_score":"GREEN","new_quality_score":"YELLOW","message_template_id":0,"message_template_name":"order_update","message_template_language":"es"}'
+is "$(row order_update es)" "REJECTED|INVALID_FORMAT|YELLOW|UTILITY" "quality update keeps the rejection reason"
+status order_update es APPROVED
+is "$(row order_update es)" "APPROVED||YELLOW|UTILITY" "APPROVED after REJECTED: the old reason is gone"
+status order_update es REJECTED '"INVALID_FORMAT"'
+
 
 # PAUSED, then REINSTATED (which means APPROVED).
 status order_update en_US PAUSED

@@ -148,9 +148,31 @@ wa_err_result(const struct wa_err *err, jv input, long line)
 	jv r = JV_OBJECT(jv_string("ok"), jv_false(),
 			 jv_string("error"), wa_err_json(err));
 
+	static const char *const keys[] = { "thread_id", "ticket_id", "wa_id",
+					    "channel", "wamid" };
+	size_t i;
+
 	r = jv_object_set(r, jv_string("action"),
 			  jv_string(err->action ? err->action :
 				    wa_err_default_action(err->code)));
+	/* SPEC 2: a record carries the join keys the next tool needs; an
+	 * error record names them at the top as well as inside its input */
+	for (i = 0; jv_get_kind(input) == JV_KIND_OBJECT &&
+		    i < sizeof(keys) / sizeof(keys[0]); i++) {
+		jv v = jv_object_get(jv_copy(input), jv_string(keys[i]));
+
+		if (jv_get_kind(v) == JV_KIND_STRING)
+			r = jv_object_set(r, jv_string(keys[i]), v);
+		else if (jv_get_kind(v) == JV_KIND_NUMBER && jv_is_integer(v)) {
+			char buf[32];
+
+			snprintf(buf, sizeof(buf), "%.0f", jv_number_value(v));
+			jv_free(v);
+			r = jv_object_set(r, jv_string(keys[i]), jv_string(buf));
+		} else {
+			jv_free(v);
+		}
+	}
 	if (jv_is_valid(input))
 		r = jv_object_set(r, jv_string("input"), input);
 	else

@@ -62,8 +62,10 @@ void wa_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 jv wa_err_json(const struct wa_err *err);
 
 /* Returns an owned result record {"ok":false,"error":{...},"action":...,
- * "input":input,"line":line}; consumes input (jv_invalid() to omit);
- * line <= 0 omits "line". */
+ * [join keys,] "input":input,"line":line}; consumes input (jv_invalid()
+ * to omit); the join keys (thread_id, ticket_id, wa_id, channel, wamid)
+ * found in input are copied to the top, ids as strings; line <= 0 omits
+ * "line". */
 jv wa_err_result(const struct wa_err *err, jv input, long line);
 
 /* The worse of two exit statuses: fatal beats 1 beats 0. */

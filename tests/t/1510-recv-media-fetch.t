@@ -73,6 +73,7 @@ exits 1 "--limit 1: one handled (the oldest, still failing)" wa-recv media --lim
 is "$(jf '.input.wamid')" '"wamid.GONE"' "--limit: oldest first"
 exits 1 "unknown thread: exit 1" wa-recv media --thread 999
 is_json '[.ok, .error.code, .input.thread_id]' '[false,"unknown_thread","999"]' "unknown thread: a result record, the id a string"
+is_json '.thread_id' '"999"' "unknown thread: the join key at the top of the error record too"
 exits 0 "a thread with nothing pending: exit 0" wa-recv media --thread "$t2"
 is "$(wc -c <"$T/out")" 0 "nothing to print"
 

@@ -159,40 +159,53 @@ graph_setup_easy(struct graph *g, CURL *h, char *errbuf)
 	curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
 }
 
+size_t
+graph_take_body(struct strbuf *sb, const char *p, size_t n, size_t cap,
+		int *too_big)
+{
+	if (sb->len + n > cap) {
+		*too_big = 1;
+		return 0;	/* libcurl stops the transfer */
+	}
+	sb_add(sb, p, n);
+	return n;
+}
+
+long
+graph_retry_after(const char *p, size_t len)
+{
+	size_t i = 12, j = 0;
+	long long v;
+	char buf[32];
+
+	if (len <= 12 || strncasecmp(p, "Retry-After:", 12) != 0)
+		return -1;
+	while (i < len && isspace((unsigned char)p[i]))
+		i++;
+	while (i < len && j + 1 < sizeof(buf) && isdigit((unsigned char)p[i]))
+		buf[j++] = p[i++];
+	buf[j] = '\0';
+	return parse_int(buf, 0, 86400, &v) == 0 ? (long)v : -1;
+}
+
 static size_t
 on_body(char *p, size_t size, size_t n, void *ctx)
 {
 	struct graph *g = ctx;
 
-	if (g->body.len + size * n > (size_t)GRAPH_MAX_BODY) {
-		g->too_big = 1;
-		return 0;
-	}
-	sb_add(&g->body, p, size * n);
-	return size * n;
+	return graph_take_body(&g->body, p, size * n, GRAPH_MAX_BODY,
+			       &g->too_big);
 }
 
 static size_t
 on_header(char *p, size_t size, size_t n, void *ctx)
 {
 	struct graph *g = ctx;
-	size_t len = size * n;
-	long long v;
-	char buf[32];
+	long ra = graph_retry_after(p, size * n);
 
-	if (len > 12 && strncasecmp(p, "Retry-After:", 12) == 0) {
-		size_t i = 12, j = 0;
-
-		while (i < len && isspace((unsigned char)p[i]))
-			i++;
-		while (i < len && j + 1 < sizeof(buf) &&
-		       isdigit((unsigned char)p[i]))
-			buf[j++] = p[i++];
-		buf[j] = '\0';
-		if (parse_int(buf, 0, 86400, &v) == 0)
-			g->retry_after = (long)v;
-	}
-	return len;
+	if (ra >= 0)
+		g->retry_after = ra;
+	return size * n;
 }
 
 static unsigned long

@@ -92,6 +92,15 @@ struct graph_body {
 void graph_body_setup(CURL *h, struct graph_body *b, const char *p,
 		      size_t len);
 
+/* libcurl callback helpers shared with graph_multi.c: append a received
+ * chunk to sb unless that passes cap (then *too_big = 1 and 0 is
+ * returned, which stops the transfer); the seconds of a Retry-After
+ * header line, or -1 when the line is another header. */
+struct strbuf;
+size_t graph_take_body(struct strbuf *sb, const char *p, size_t n,
+		       size_t cap, int *too_big);
+long graph_retry_after(const char *line, size_t len);
+
 /* Escapes a path component for URLs (ids are plain, names may not be).
  * Returns owned string. */
 char *graph_escape(const char *s);

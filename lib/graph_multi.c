@@ -308,32 +308,19 @@ on_body(char *p, size_t size, size_t n, void *ctx)
 {
 	struct gm_req *r = ctx;
 
-	if (r->body.len + size * n > (size_t)GM_MAX_BODY) {
-		r->too_big = 1;
-		return 0;
-	}
-	sb_add(&r->body, p, size * n);
-	return size * n;
+	return graph_take_body(&r->body, p, size * n, GM_MAX_BODY,
+			       &r->too_big);
 }
 
 static size_t
 on_header(char *p, size_t size, size_t n, void *ctx)
 {
 	struct gm_req *r = ctx;
-	size_t len = size * n, i = 12, j = 0;
-	long long v;
-	char buf[32];
+	long ra = graph_retry_after(p, size * n);
 
-	if (len <= 12 || strncasecmp(p, "Retry-After:", 12) != 0)
-		return len;
-	while (i < len && isspace((unsigned char)p[i]))
-		i++;
-	while (i < len && j + 1 < sizeof(buf) && isdigit((unsigned char)p[i]))
-		buf[j++] = p[i++];
-	buf[j] = '\0';
-	if (parse_int(buf, 0, 86400, &v) == 0)
-		r->retry_after = (long)v;
-	return len;
+	if (ra >= 0)
+		r->retry_after = ra;
+	return size * n;
 }
 
 /* Builds the multipart form of an upload, as graph_upload does. */

@@ -17,7 +17,9 @@ unset WA_TOKEN_FILE WA_APP_SECRET WA_APP_SECRET_FILE WA_VERIFY_TOKEN WA_DEFAULT_
 test_n=0
 test_failed=0
 fake_pid=
+srv_pid=
 cleanup() {
+	[ -n "$srv_pid" ] && kill "$srv_pid" 2>/dev/null
 	[ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
 	rm -rf "$T"
 }
@@ -71,6 +73,26 @@ fake_ctl() { curl -s -X POST --data-binary "${2:-{\}}" "$FAKE/_fake/$1"; }
 # requests [FILTER]: the requests the fake received, as JSON lines.
 requests() { curl -s "$FAKE/_fake/requests" | jq -c "${1:-.}"; }
 nrequests() { curl -s "$FAKE/_fake/requests" | grep -c . ; }
+
+# start_serve [ARGS...]: wa-recv serve on a free loopback port; sets SRV.
+start_serve() {
+	rm -f "$T/srv.port"
+	$WA_WRAP wa-recv serve --listen 127.0.0.1:0 --port-file "$T/srv.port" \
+		"$@" >"$T/srv.out" 2>"$T/srv.err" &
+	srv_pid=$!
+	i=0
+	while [ ! -s "$T/srv.port" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+	SRV="http://127.0.0.1:$(cat "$T/srv.port")"
+}
+# stop_serve [SIGNAL]: stops it and sets srv_rc.
+stop_serve() {
+	kill "-${1:-TERM}" "$srv_pid"
+	wait "$srv_pid"
+	srv_rc=$?
+	srv_pid=
+}
+# sig FILE: the X-Hub-Signature-256 value of FILE under WA_APP_SECRET.
+sig() { echo "sha256=$(openssl dgst -sha256 -hmac "$WA_APP_SECRET" <"$1" | sed 's/.*= //')"; }
 
 done_testing() {
 	echo "1..$test_n"

@@ -6,26 +6,7 @@
 WA_APP_SECRET=test-app-secret
 WA_VERIFY_TOKEN='my verify+token'
 export WA_APP_SECRET WA_VERIFY_TOKEN
-srv_pid=
-trap '[ -n "$srv_pid" ] && kill "$srv_pid" 2>/dev/null; cleanup' EXIT
 
-# start_serve [ARGS...]: wa-recv serve on a free loopback port; sets SRV.
-start_serve() {
-	rm -f "$T/srv.port"
-	$WA_WRAP wa-recv serve --listen 127.0.0.1:0 --port-file "$T/srv.port" \
-		"$@" >"$T/srv.out" 2>"$T/srv.err" &
-	srv_pid=$!
-	i=0
-	while [ ! -s "$T/srv.port" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
-	SRV="http://127.0.0.1:$(cat "$T/srv.port")"
-}
-# stop_serve [SIGNAL]: stops it and sets srv_rc.
-stop_serve() {
-	kill "-${1:-TERM}" "$srv_pid"
-	wait "$srv_pid"
-	srv_rc=$?
-	srv_pid=
-}
 # post FILE [SIGNATURE-HEADER-VALUE|-]: POSTs FILE; prints the HTTP status.
 post() {
 	if [ "${2:-}" = - ]; then
@@ -35,7 +16,6 @@ post() {
 			--data-binary @"$1" "$SRV/webhook"
 	fi
 }
-sig() { echo "sha256=$(openssl dgst -sha256 -hmac "$WA_APP_SECRET" <"$1" | sed 's/.*= //')"; }
 get() { curl -s -o "$T/resp" -w '%{http_code}' "$SRV$1"; }
 rows() { sql "SELECT count(*) FROM deliveries"; }
 

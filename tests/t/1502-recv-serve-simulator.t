@@ -5,18 +5,6 @@
 
 WA_APP_SECRET=test-app-secret
 export WA_APP_SECRET
-srv_pid=
-trap '[ -n "$srv_pid" ] && kill "$srv_pid" 2>/dev/null; cleanup' EXIT
-start_serve() {
-	rm -f "$T/srv.port"
-	$WA_WRAP wa-recv serve --listen 127.0.0.1:0 --port-file "$T/srv.port" \
-		"$@" >"$T/srv.out" 2>"$T/srv.err" &
-	srv_pid=$!
-	i=0
-	while [ ! -s "$T/srv.port" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
-	SRV="http://127.0.0.1:$(cat "$T/srv.port")"
-}
-stop_serve() { kill -TERM "$srv_pid"; wait "$srv_pid"; srv_rc=$?; srv_pid=; }
 
 exits 0 "database created" wa-recv /dev/null
 sql "INSERT INTO channels (id, waba_id, phone, connected_at)

@@ -6,8 +6,8 @@
 #include "wa.h"
 
 /*
- * The floor of what these libraries allow: one prepared INSERT per message
- * and per delivery, one transaction per 500 deliveries, no contact, thread,
+ * The floor of what these libraries allow: one prepared INSERT per message,
+ * per status and per delivery, one transaction per 500 deliveries, no contact, thread,
  * ticket, session or status logic. wa-recv is measured against it.
  */
 static const char SQL_DELIVERY[] =
@@ -17,6 +17,9 @@ static const char SQL_MESSAGE[] =
 	"INSERT INTO messages (wamid, channel_id, direction, type, text, "
 	"from_addr, timestamp, received_at, delivery_id) "
 	"VALUES (?1, ?2, 'in', ?3, ?4, ?5, ?6, ?7, ?8)";
+static const char SQL_STATUS[] =
+	"INSERT OR IGNORE INTO statuses (wamid, channel_id, status, timestamp,"
+	" recipient, delivery_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 static const char SQL_CHANNEL[] =
 	"INSERT OR IGNORE INTO channels (id, waba_id, phone, connected_at) "
 	"VALUES (?1, 'bench', ?1, 0)";
@@ -54,6 +57,24 @@ insert_messages(struct store *st, jv value, int64_t delivery, int64_t now)
 			(void)i;
 		}
 	}
+	jv_free(msgs);
+	msgs = jx_get(value, "statuses");
+	if (pn && jv_get_kind(msgs) == JV_KIND_ARRAY)
+		jv_array_foreach(msgs, i, m) {
+			sqlite3_stmt *s = store_stmt(st, SQL_STATUS);
+			int64_t ts = 0;
+
+			jx_intish(m, "timestamp", &ts);
+			store_bind_text(s, 1, jx_cstr(m, "id"));
+			store_bind_text(s, 2, pn);
+			store_bind_text(s, 3, jx_cstr(m, "status"));
+			store_bind_int(s, 4, ts);
+			store_bind_text(s, 5, jx_cstr(m, "recipient_id"));
+			store_bind_int(s, 6, delivery);
+			store_step_done(st, s, &err);
+			jv_free(m);
+			(void)i;
+		}
 	jv_free(meta);
 	jv_free(msgs);
 }

@@ -2,6 +2,7 @@
 /* Webhook deliveries into the help desk: store raw, derive, emit events (rule 12). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <openssl/evp.h>
 #include "ingest.h"
@@ -162,11 +163,11 @@ ingest_problem(struct ingest *in, jv where, const char *fmt, ...)
 /* ---- raw storage (rule 12) ------------------------------------------ */
 
 static const char SQL_DELIVERY_FIND[] =
-	"SELECT id FROM deliveries WHERE body_sha256 = ?1 AND body = ?2";
+	"SELECT id FROM deliveries WHERE body_key = ?1 AND body = ?2";
 static const char SQL_DELIVERY_INSERT[] =
 	"INSERT INTO deliveries (received_at, source, body, body_sha256,"
-	" signature, state, parser_version) VALUES (?1, ?2, ?3, ?4, ?5, 'ok',"
-	" ?6)";
+	" signature, state, parser_version, body_key) VALUES (?1, ?2, ?3, ?4,"
+	" ?5, 'ok', ?6, ?7)";
 static const char SQL_DELIVERY_STATE[] =
 	"UPDATE deliveries SET state = ?2, error = ?3, parser_version = ?4"
 	" WHERE id = ?1 AND (state IS NOT ?2 OR error IS NOT ?3"
@@ -182,6 +183,21 @@ ingest_sha256_hex(const void *p, size_t n, char out[65])
 	hex_encode(md, 32, out);
 }
 
+/* The index key of a body: the first 64 bits of its SHA-256 (hex). */
+static int64_t
+sha_key(const char *hex)
+{
+	uint64_t k = 0;
+	int64_t out;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		k = k << 4 | (uint64_t)(hex[i] <= '9' ? hex[i] - '0' :
+					hex[i] - 'a' + 10);
+	memcpy(&out, &k, sizeof(out));
+	return out;
+}
+
 /* The same bytes delivered again are stored once (Meta retries). */
 static int
 store_raw(struct ingest *in, const char *body, size_t len,
@@ -192,7 +208,7 @@ store_raw(struct ingest *in, const char *body, size_t len,
 	int rc;
 
 	ingest_sha256_hex(body, len, sha);
-	store_bind_text(s, 1, sha);
+	store_bind_int(s, 1, sha_key(sha));
 	sqlite3_bind_blob(s, 2, body, (int)len, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	in->delivery_id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
@@ -210,6 +226,7 @@ store_raw(struct ingest *in, const char *body, size_t len,
 	store_bind_text(s, 4, sha);
 	store_bind_text(s, 5, signature);
 	store_bind_int(s, 6, INGEST_PARSER_VERSION);
+	store_bind_int(s, 7, sha_key(sha));
 	rc = store_step_done(in->st, s, err);
 	sqlite3_clear_bindings(s);
 	if (rc < 0)

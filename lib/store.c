@@ -106,7 +106,7 @@ store_open(struct store **out, const char *path, struct wa_err *err)
 	sqlite3_busy_timeout(st->db, 5000);
 	/* A newer schema is refused before anything (even WAL) is written. */
 	if (schema_check_newer(st->db, err) < 0 || pragma_wal(st, err) < 0 ||
-	    store_exec(st, "PRAGMA synchronous=NORMAL; "
+	    store_exec(st, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-4096; "
 		       "PRAGMA foreign_keys=ON", err) < 0 ||
 	    schema_migrate(st->db, err) < 0) {
 		wa_err_prefix(err, "%s", path);

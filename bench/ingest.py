@@ -154,14 +154,16 @@ def delivery(db, line, now, out):
     # rule 12: the raw body, stored once however often Meta resends it
     raw = line.rstrip("\n").encode()
     sha = hashlib.sha256(raw).hexdigest()
-    row = db.execute("SELECT id FROM deliveries WHERE body_sha256 = ? AND "
-                     "body = ?", (sha, raw)).fetchone()
+    key = int.from_bytes(bytes.fromhex(sha[:16]), "big", signed=True)
+    row = db.execute("SELECT id FROM deliveries WHERE body_key = ? AND "
+                     "body = ?", (key, raw)).fetchone()
     if row:
         did = row[0]
     else:
         did = db.execute("INSERT INTO deliveries (received_at, source, "
-                         "body, body_sha256) VALUES (?, 'file', ?, ?)",
-                         (now, raw, sha)).lastrowid
+                         "body, body_sha256, body_key) VALUES "
+                         "(?, 'file', ?, ?, ?)",
+                         (now, raw, sha, key)).lastrowid
     d = json.loads(line)
     for entry in d.get("entry", []):
         for change in entry.get("changes", []):

@@ -124,6 +124,23 @@ usage(struct sender *s, const struct quotadb_usage **out,
 	return 0;
 }
 
+/* A refused job still names the contact's open thread (SPEC 2: records
+ * carry the join keys); a lookup only, nothing is created. */
+static void
+name_thread(struct sender *s, struct job *j)
+{
+	struct desk_thread th;
+	struct wa_err ignore;
+
+	if (j->thread_id > 0 || !j->contact_id)
+		return;
+	if (desk_thread_find(s->st, j->channel, j->contact_id, &th,
+			     &ignore) == 0) {
+		j->thread_id = th.thread_id;
+		j->ticket_id = th.ticket_id;
+	}
+}
+
 /* Which conversation j joins or starts; refusals as errors. */
 int
 sender_classify(struct sender *s, struct job *j, struct wa_err *err)
@@ -138,8 +155,10 @@ sender_classify(struct sender *s, struct job *j, struct wa_err *err)
 		return -1;
 	j->conv = window_classify(last, s->now, counted != 0, j->is_template);
 	j->conversation_id = 0;
-	if (j->conv == WINDOW_CONV_REFUSED)
+	if (j->conv == WINDOW_CONV_REFUSED) {
+		name_thread(s, j);
 		return sender_refuse_window(j, last, err);
+	}
 	if (j->conv == WINDOW_CONV_EXISTING) {
 		j->conversation_id = counted;
 		return 0;
@@ -148,6 +167,9 @@ sender_classify(struct sender *s, struct job *j, struct wa_err *err)
 		return -1;
 	v = quota_check(j->conv, u->used, u->limit, u->verified,
 			u->daily_business_initiated);
-	return v == QUOTA_OK ? 0 : refuse_quota(v, u, err);
+	if (v == QUOTA_OK)
+		return 0;
+	name_thread(s, j);
+	return refuse_quota(v, u, err);
 }
 

@@ -14,6 +14,8 @@ inbound 15550000001 86400
 exits 1 "last inbound exactly 24 h ago" wa-send --to 15550000001 --text hi
 is_json .error.code '"window_closed"' "closed at 24 h"
 like "$(jf .error.message)" '*closed at 2024-04-16T17:57:05Z*' "names when it closed"
+th=$(sql "SELECT t.id || ' ' || k.id FROM threads t JOIN tickets k ON k.thread_id = t.id JOIN contacts c ON c.id = t.contact_id WHERE c.wa_id = '15550000001'")
+is "$(jf '.thread_id + " " + .ticket_id')" "\"$th\"" "the refusal names the contact's open thread and ticket"
 inbound 15550000002 86399
 exits 0 "last inbound 24 h minus a second ago" wa-send --to 15550000002 --text hi
 is_json .conversation '"new_user_initiated"' "still open"

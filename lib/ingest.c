@@ -45,12 +45,10 @@ ingest_defer_text(struct ingest *in, int on)
 }
 
 int
-ingest_defer(struct ingest *in, int64_t message_id, const char *text,
-	     struct wa_err *err)
+ingest_defer(struct ingest *in, int64_t message_id, struct wa_err *err)
 {
 	sqlite3_stmt *s = store_stmt(in->st, SQL_PENDING_ADD);
 
-	(void)text;	/* the row has it */
 	store_bind_int(s, 1, message_id);
 	if (store_step_done(in->st, s, err) < 0)
 		return -1;

@@ -34,9 +34,9 @@ void ingest_event(struct ingest *in, jv ev);
 void ingest_problem(struct ingest *in, jv where, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Stores a message's searchable text for ingest_finish (defer_text). */
-int ingest_defer(struct ingest *in, int64_t message_id, const char *text,
-		 struct wa_err *err);
+/* Marks message_id (inserted with index_later = 1) for ingest_finish to
+ * add to the search index (defer_text). */
+int ingest_defer(struct ingest *in, int64_t message_id, struct wa_err *err);
 
 void ingest_sha256_hex(const void *p, size_t n, char out[65]);
 

@@ -246,7 +246,7 @@ msg_insert(struct ingest *in, const struct msg_row *r, int64_t *id,
 	if (store_step_done(in->st, s, err) < 0)
 		return -1;
 	*id = sqlite3_last_insert_rowid(store_db(in->st));
-	return defer ? ingest_defer(in, *id, m->text, err) : 0;
+	return defer ? ingest_defer(in, *id, err) : 0;
 }
 
 /* The event of a recorded message: the normalised record plus the keys. */

@@ -100,18 +100,12 @@ str_or_null(const char *s)
 	return s ? jv_string(s) : jv_null();
 }
 
-static jv
-id_or_null(int64_t id)
-{
-	return id_jv(id);
-}
-
 jv
 media_job_json(const struct media_job *j)
 {
 	return JV_OBJECT(jv_string("wamid"), str_or_null(j->wamid),
-			 jv_string("thread_id"), id_or_null(j->thread_id),
-			 jv_string("ticket_id"), id_or_null(j->ticket_id),
+			 jv_string("thread_id"), id_jv(j->thread_id),
+			 jv_string("ticket_id"), id_jv(j->ticket_id),
 			 jv_string("channel"), str_or_null(j->channel),
 			 jv_string("wa_id"), str_or_null(j->wa_id),
 			 jv_string("media_id"), str_or_null(j->media_id));

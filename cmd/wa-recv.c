@@ -9,7 +9,7 @@
 #include "wa.h"
 #include "recv.h"
 
-#define RECV_BATCH 2000		/* deliveries per transaction in file mode */
+#define RECV_BATCH 1000		/* deliveries per transaction in file mode */
 
 static const char usage[] =
 	"usage: wa-recv [--db PATH] [FILE ...]\n"
@@ -19,6 +19,7 @@ static const char usage[] =
 	"       wa-recv media [--thread N | --pending] [--limit N] [--db PATH]\n";
 
 static int out_failed;		/* a write to stdout failed (EPIPE...) */
+static int out_errno;		/* why (set on the thread that wrote) */
 
 /*
  * Prints one event record as a JSON line; takes ev. Shared by every
@@ -32,16 +33,20 @@ emit(jv ev, void *ctx)
 		jv_free(ev);
 		return;
 	}
-	if (jsonl_write(stdout, ev) < 0)
+	if (jsonl_write(stdout, ev) < 0) {
 		out_failed = 1;
+		out_errno = errno;
+	}
 }
 
 static int
 flush_out(void *ctx)
 {
 	(void)ctx;
-	if (fflush(stdout) == EOF)
+	if (!out_failed && fflush(stdout) == EOF) {
 		out_failed = 1;
+		out_errno = errno;
+	}
 	return out_failed ? -1 : 0;
 }
 
@@ -61,9 +66,13 @@ warn_err(void *ctx, const struct wa_err *err)
 static int
 finish(int status)
 {
-	if (fflush(stdout) == EOF || ferror(stdout) || out_failed) {
+	if (!out_failed && (fflush(stdout) == EOF || ferror(stdout))) {
+		out_failed = 1;
+		out_errno = errno;
+	}
+	if (out_failed) {
 		wa_warnx("write error on standard output: %s",
-			 strerror(errno ? errno : EIO));
+			 strerror(out_errno ? out_errno : EIO));
 		status = WA_EX_IOERR;
 	}
 	return status;

@@ -205,7 +205,10 @@ store_raw(struct ingest *in, const char *body, size_t len,
 	char sha[65];
 	int rc;
 
-	ingest_sha256_hex(body, len, sha);
+	if (in->prep)
+		memcpy(sha, in->prep->sha, sizeof(sha));
+	else
+		ingest_sha256_hex(body, len, sha);
 	store_bind_int(s, 1, sha_key(sha));
 	sqlite3_bind_blob(s, 2, body, (int)len, SQLITE_STATIC);
 	rc = sqlite3_step(s);
@@ -392,6 +395,26 @@ ingest_delivery_jv(struct ingest *in, jv delivery, const char *body,
 	rc = ingest_one(in, delivery, body, len, signature, source, err);
 	jv_free(dump);
 	return rc;
+}
+
+int
+ingest_delivery_prepared(struct ingest *in, jv delivery, const char *body,
+			 size_t len, struct ingest_prep *prep,
+			 const char *source, struct wa_err *err)
+{
+	int rc;
+
+	in->prep = prep;
+	rc = ingest_one(in, delivery, body, len, NULL, source, err);
+	in->prep = NULL;
+	ingest_prep_free(prep);
+	return rc;
+}
+
+struct quarantine *
+ingest_rules(struct ingest *in)
+{
+	return in->q;
 }
 
 int

@@ -60,4 +60,27 @@ void ingest_flush(struct ingest *in, ingest_emit_fn emit, void *ctx);
 int ingest_replay(struct ingest *in, int64_t since, const char *channel,
 		  ingest_emit_fn emit, void *ctx, struct wa_err *err);
 
+/*
+ * File mode's pipeline: what deriving delivery d (borrowed; body, len its
+ * bytes) needs no database for, its SHA-256 and each message normalised
+ * and matched against the rules of q (a copy owned by the calling thread:
+ * see quarantine_copy). Nothing the result holds is shared with the
+ * caller, so it can be handed to the ingest's thread with d.
+ */
+struct quarantine;
+struct ingest_prep;
+struct ingest_prep *ingest_prepare(struct quarantine *q, jv d,
+				   const char *body, size_t len);
+void ingest_prep_free(struct ingest_prep *p);
+
+/* ingest_delivery_jv for a delivery made ready by ingest_prepare (prep
+ * taken, may be NULL). */
+int ingest_delivery_prepared(struct ingest *in, jv delivery,
+			     const char *body, size_t len,
+			     struct ingest_prep *prep, const char *source,
+			     struct wa_err *err);
+
+/* The compiled quarantine rules of in, borrowed. */
+struct quarantine *ingest_rules(struct ingest *in);
+
 #endif

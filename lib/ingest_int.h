@@ -8,9 +8,11 @@
 #include <stdint.h>
 #include <jv.h>
 #include "err.h"
+#include "normalize.h"
 #include "store.h"
 
 struct quarantine;
+struct ingest_prep;
 
 struct ingest {
 	struct store *st;		/* borrowed */
@@ -24,7 +26,30 @@ struct ingest {
 	int defer_text;			/* index text at ingest_finish */
 	int npending;			/* texts waiting in temp.ingest_text */
 	char problem[256];		/* first thing not understood */
+	struct ingest_prep *prep;	/* of the delivery, or NULL */
 };
+
+/* A message normalised ahead (ingest_prepare); one_message takes m and
+ * rec (invalid when m says the object is unusable). */
+struct ingest_prep_msg {
+	jv msg;				/* the object it came from */
+	int echo;
+	struct norm_msg m;
+	jv rec;				/* norm_record(), owned */
+	const char *qrule;		/* quarantine rule that holds, or NULL */
+};
+
+struct ingest_prep {
+	char sha[65];			/* of the body, hex */
+	struct ingest_prep_msg *msgs;
+	size_t n, cap, next;
+};
+
+/* The next prepared message if it is msg (else every later one is
+ * dropped and NULL returned: the caller derives msg itself). The
+ * caller owns the m and rec of what it gets. */
+struct ingest_prep_msg *ingest_prep_take(struct ingest_prep *p, jv msg,
+					 int echo);
 
 /* Queues ev (taken) with the delivery id. */
 void ingest_event(struct ingest *in, jv ev);

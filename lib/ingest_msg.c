@@ -358,14 +358,20 @@ static int
 one_message(struct ingest *in, const struct chan *c, jv msg, int echo,
 	    struct wa_err *err)
 {
+	struct ingest_prep_msg *pm = ingest_prep_take(in->prep, msg, echo);
 	struct norm_msg m;
 	struct desk_who who = { 0 };
 	struct msg_row r = { 0 };
 	const char *user;
-	jv rec;
+	jv rec = jv_invalid();
 	int rc;
 
-	norm_message(msg, &m);
+	if (pm) {
+		m = pm->m;
+		rec = pm->rec;
+		r.qrule = pm->qrule;
+	} else
+		norm_message(msg, &m);
 	/* The user is the party that is not the business number. */
 	user = echo ? (m.to && (!c->display || strcmp(m.to, c->display)) ?
 		       m.to : m.from) : m.from;
@@ -375,6 +381,7 @@ one_message(struct ingest *in, const struct chan *c, jv msg, int echo,
 	who_from_contacts(c->contacts, &who);
 	if (chan_skip(in, c, m.wamid, who.wa_id, m.ts,
 		      echo ? "echo" : "message")) {
+		jv_free(rec);
 		norm_release(&m);
 		return 0;
 	}
@@ -384,6 +391,7 @@ one_message(struct ingest *in, const struct chan *c, jv msg, int echo,
 			       jv_string(c->id)), "%s", m.error[0] ? m.error :
 			       !m.type ? "message without a type" :
 			       "message without a sender number or user id");
+		jv_free(rec);
 		norm_release(&m);
 		return 0;
 	}
@@ -391,6 +399,7 @@ one_message(struct ingest *in, const struct chan *c, jv msg, int echo,
 		if (rc > 0)
 			skipped(in, "duplicate", c, m.wamid, who.wa_id, m.ts,
 				echo ? "echo" : "message");
+		jv_free(rec);
 		norm_release(&m);
 		return rc < 0 ? -1 : 0;
 	}
@@ -403,9 +412,11 @@ one_message(struct ingest *in, const struct chan *c, jv msg, int echo,
 	r.to = echo ? user : c->display;
 	r.from_bsuid = echo ? NULL : who.bsuid;
 	r.to_bsuid = echo ? who.bsuid : NULL;
-	rec = norm_record(&m, echo ? "echo" : "message");
-	if (!m.unsupported && strcmp(m.type, "system"))
-		r.qrule = quarantine_match(in->q, rec);
+	if (!pm) {
+		rec = norm_record(&m, echo ? "echo" : "message");
+		if (!m.unsupported && strcmp(m.type, "system"))
+			r.qrule = quarantine_match(in->q, rec);
+	}
 	rc = msg_record(in, c, &r, &who, rec, err);
 	norm_release(&m);
 	return rc;

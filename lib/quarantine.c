@@ -322,5 +322,24 @@ quarantine_match(struct quarantine *q, jv rec)
 			if (strcmp(q->rules[i].name, jv_string_value(v)) == 0)
 				hit = q->rules[i].name;
 	jv_free(v);
+	/* Let go of rec now: it may be handed to another thread, and jq
+	 * would otherwise keep a reference until the next run. */
+	jq_start(q->jq, jv_null(), 0);
 	return hit;
+}
+
+struct quarantine *
+quarantine_copy(const struct quarantine *q, struct wa_err *err)
+{
+	struct quarantine *c = xcalloc(1, sizeof(*c));
+	int i;
+
+	for (i = 0; i < q->n; i++)
+		quarantine_set(c, q->rules[i].name, q->rules[i].predicate,
+			       err);
+	if (quarantine_compile(c, err) < 0) {
+		quarantine_free(c);
+		return NULL;
+	}
+	return c;
 }

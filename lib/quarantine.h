@@ -40,6 +40,11 @@ int quarantine_compile(struct quarantine *q, struct wa_err *err);
 const char *quarantine_match(struct quarantine *q, jv rec);
 
 /* How many rules are active. */
+/* A compiled copy with the same rules, for another thread (a compiled
+ * rule set is used by one thread at a time). NULL with err. */
+struct quarantine *quarantine_copy(const struct quarantine *q,
+				   struct wa_err *err);
+
 int quarantine_count(const struct quarantine *q);
 
 #endif

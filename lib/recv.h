@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* wa-recv's drivers: opening, file-mode group commit, the server's life, media runs. */
+/* wa-recv's drivers: opening, file mode (lib/recv_files.c), the server's life, media runs. */
 #ifndef WA_RECV_H
 #define WA_RECV_H
 
@@ -41,7 +41,8 @@ struct recv_batch {
  * rejected by a rule (a 1 exit), -1 with err: the transaction was rolled
  * back and its events dropped. */
 int recv_batch_add(struct recv_batch *b, jv body, const char *raw,
-		   size_t rawlen, const char *source, struct wa_err *err);
+		   size_t rawlen, struct ingest_prep *prep,
+		   const char *source, struct wa_err *err);
 
 /* Commits the open transaction (if any), then hands its events to emit.
  * 0, or -1 with err after a rollback (events dropped). */

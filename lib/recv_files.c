@@ -1,0 +1,609 @@
+/* SPDX-License-Identifier: MIT */
+/* wa-recv's file mode: a reader thread parses and prepares, the caller's thread derives and commits, a writer thread prints. */
+#include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "ingest.h"
+#include "jsonl.h"
+#include "quarantine.h"
+#include "recv.h"
+#include "util.h"
+#include "whserver.h"
+
+/*
+ * Parsing, hashing and normalising a delivery needs no database, so a
+ * reader thread does it while this thread writes the one before; events
+ * are printed by a writer thread once their transaction is committed.
+ * Each jv crosses a thread boundary once, through a queue, and the
+ * thread that gave it away keeps no reference (jv reference counts are
+ * not atomic).
+ */
+
+enum item_kind { IT_DELIVERY, IT_BAD, IT_FATAL, IT_FILE_END, IT_END };
+
+struct item {
+	enum item_kind kind;
+	jv v;				/* IT_DELIVERY */
+	char *raw;			/* its bytes */
+	size_t rawlen;
+	struct ingest_prep *prep;
+	long line;
+	struct wa_err err;		/* IT_BAD, IT_FATAL */
+	long good, nbad;		/* IT_FILE_END */
+	const char *name;
+};
+
+#define QUEUE_CAP 64		/* parsed deliveries waiting */
+#define CHUNK 16		/* handed over at once */
+#define CKPT_MS 100		/* between WAL checkpoints */
+#define OUT_CAP 1		/* committed batches waiting to be printed */
+
+struct out_node {
+	jv events;
+	int flush;
+	struct out_node *next;
+};
+
+struct pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t can_put;		/* the reader waits for room */
+	pthread_cond_t can_take;	/* this thread waits for items, room
+					   for output, the reader's end */
+	pthread_cond_t out_ready;	/* the writer waits for output */
+	struct item q[QUEUE_CAP];
+	int head, count;
+	struct item chunk[CHUNK];	/* the reader's, not yet queued */
+	int nchunk;
+	struct item got[QUEUE_CAP];	/* taken, this thread's */
+	int ngot, igot;
+	int stop;			/* the database side is done */
+	int reader_done;
+	struct out_node *out_head, *out_tail;
+	int nout, out_end, out_failed;
+	jv events;			/* of the next node, this thread's */
+	char **files;
+	int nfiles;
+	struct quarantine *rules;	/* the reader's copy */
+	struct recv_batch orig;		/* emit, flush, warn, ctx */
+	struct whserver_ckpt *ckpt;	/* checkpoints off this thread */
+	pthread_t reader, writer;
+};
+
+static void
+item_free(struct item *it)
+{
+	if (it->kind == IT_DELIVERY) {
+		jv_free(it->v);
+		free(it->raw);
+		ingest_prep_free(it->prep);
+	}
+}
+
+/* ---- the reader ---- */
+
+/* Hands the reader's chunk over; -1 (chunk freed) once the database
+ * side has stopped. */
+static int
+put_chunk(struct pipe *p)
+{
+	int i, n = p->nchunk;
+
+	p->nchunk = 0;
+	pthread_mutex_lock(&p->mu);
+	while (QUEUE_CAP - p->count < n && !p->stop)
+		pthread_cond_wait(&p->can_put, &p->mu);
+	if (p->stop) {
+		pthread_mutex_unlock(&p->mu);
+		for (i = 0; i < n; i++)
+			item_free(&p->chunk[i]);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		p->q[(p->head + p->count++) % QUEUE_CAP] = p->chunk[i];
+	pthread_cond_signal(&p->can_take);
+	pthread_mutex_unlock(&p->mu);
+	return 0;
+}
+
+/* Queues it (taken), in chunks so the threads seldom wake each other;
+ * -1 when the database side has stopped. */
+static int
+put(struct pipe *p, struct item *it)
+{
+	p->chunk[p->nchunk++] = *it;
+	if (p->nchunk < CHUNK && it->kind == IT_DELIVERY)
+		return 0;
+	return put_chunk(p);
+}
+
+static int
+put_delivery(struct pipe *p, struct jsonl *r, jv v, long line)
+{
+	struct item it = { .kind = IT_DELIVERY, .v = v, .line = line };
+	const char *raw = jsonl_raw(r, &it.rawlen);
+
+	if (raw) {
+		it.raw = xmalloc(it.rawlen + 1);
+		memcpy(it.raw, raw, it.rawlen);
+		it.raw[it.rawlen] = '\0';
+	} else {	/* several lines, or several values on one */
+		jv dump = jv_dump_string(jv_copy(v), 0);
+
+		it.raw = xstrdup(jv_string_value(dump));
+		it.rawlen = strlen(it.raw);
+		jv_free(dump);
+	}
+	it.prep = ingest_prepare(p->rules, v, it.raw, it.rawlen);
+	return put(p, &it);
+}
+
+static int
+stopped(struct pipe *p)
+{
+	int stop;
+
+	pthread_mutex_lock(&p->mu);
+	stop = p->stop;
+	pthread_mutex_unlock(&p->mu);
+	return stop;
+}
+
+/* Whether reading fp now would not wait (a regular file, or a pipe with
+ * something in it): until then the chunk is not worth holding back. */
+static int
+input_ready(FILE *fp)
+{
+	struct pollfd pfd = { .fd = fileno(fp), .events = POLLIN };
+
+	return poll(&pfd, 1, 0) > 0;
+}
+
+/* 0 to go on with the next file, -1 to stop. */
+static int
+read_file(struct pipe *p, const char *name)
+{
+	struct item it = { .kind = IT_FILE_END, .name = name };
+	FILE *fp = strcmp(name, "-") ? fopen(name, "r") : stdin;
+	struct jsonl *r;
+	jv v;
+	int n, rc = 0;
+
+	if (!fp) {
+		it.kind = IT_BAD;
+		wa_err_set(&it.err, WA_EX_REJECTED, "invalid_input",
+			   "cannot open '%s': %s", name, strerror(errno));
+		return put(p, &it);
+	}
+	r = jsonl_open(fp, name);
+	jsonl_set_limit(r, RECV_MAX_BODY);
+	while (!rc && !stopped(p) &&
+	       (!p->nchunk || input_ready(fp) || put_chunk(p) == 0) &&
+	       (n = jsonl_next(r, &v, &it.line, &it.err)) != 0) {
+		if (n == 1) {
+			it.good++;
+			rc = put_delivery(p, r, v, it.line);
+		} else {
+			struct item bad = { .kind = n == -1 ? IT_BAD : IT_FATAL,
+					    .line = n == -1 ? it.line : 0,
+					    .err = it.err };
+
+			it.nbad += n == -1;
+			rc = put(p, &bad) < 0 || n != -1 ? -1 : 0;
+		}
+	}
+	jsonl_close(r);
+	if (fp != stdin)
+		fclose(fp);
+	if (rc < 0 || stopped(p))
+		return -1;
+	it.line = 0;
+	return put(p, &it);
+}
+
+static void *
+reader_main(void *arg)
+{
+	struct pipe *p = arg;
+	struct item end = { .kind = IT_END };
+	int i;
+
+	if (p->nfiles == 0)
+		(void)read_file(p, "-");
+	for (i = 0; i < p->nfiles; i++)
+		if (read_file(p, p->files[i]) < 0)
+			break;
+	if (p->nchunk)
+		(void)put_chunk(p);	/* what a stop left unsent */
+	(void)put(p, &end);
+	pthread_mutex_lock(&p->mu);
+	p->reader_done = 1;
+	pthread_cond_signal(&p->can_take);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* ---- the writer ---- */
+
+static void *
+writer_main(void *arg)
+{
+	struct pipe *p = arg;
+	struct out_node *o;
+	int failed = 0;
+
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		while (!p->out_head && !p->out_end)
+			pthread_cond_wait(&p->out_ready, &p->mu);
+		o = p->out_head;
+		if (o) {
+			p->out_head = o->next;
+			if (!p->out_head)
+				p->out_tail = NULL;
+			p->nout--;
+			p->out_failed |= failed;
+			pthread_cond_signal(&p->can_take);
+		}
+		pthread_mutex_unlock(&p->mu);
+		if (!o)
+			break;
+		jv_array_foreach(o->events, i, ev) {
+			(void)i;
+			p->orig.emit(ev, p->orig.ctx);
+		}
+		jv_free(o->events);
+		if (o->flush && p->orig.flush(p->orig.ctx) < 0)
+			failed = 1;
+		free(o);
+	}
+	pthread_mutex_lock(&p->mu);
+	p->out_failed |= failed;
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* ---- this thread's side: what recv_batch calls ---- */
+
+static void
+pipe_emit(jv ev, void *ctx)
+{
+	struct pipe *p = ctx;
+
+	p->events = jv_array_append(p->events, ev);
+}
+
+/* Hands the events so far to the writer; -1 once output failed. */
+static int
+pipe_flush(void *ctx)
+{
+	struct pipe *p = ctx;
+	struct out_node *o = xcalloc(1, sizeof(*o));
+	int failed;
+
+	o->events = p->events;
+	o->flush = 1;
+	p->events = jv_array();
+	pthread_mutex_lock(&p->mu);
+	while (p->nout >= OUT_CAP && !p->out_failed)
+		pthread_cond_wait(&p->can_take, &p->mu);
+	if (p->out_tail)
+		p->out_tail->next = o;
+	else
+		p->out_head = o;
+	p->out_tail = o;
+	p->nout++;
+	failed = p->out_failed;
+	pthread_cond_signal(&p->out_ready);
+	pthread_mutex_unlock(&p->mu);
+	return failed ? -1 : 0;
+}
+
+static void
+pipe_warn(void *ctx, const struct wa_err *err, long line)
+{
+	struct pipe *p = ctx;
+
+	p->orig.warn(p->orig.ctx, err, line);
+}
+
+/* The next item, waiting for the reader. */
+static struct item
+take(struct pipe *p)
+{
+	if (p->igot == p->ngot) {
+		pthread_mutex_lock(&p->mu);
+		while (!p->count)
+			pthread_cond_wait(&p->can_take, &p->mu);
+		for (p->ngot = 0; p->count; p->count--) {
+			p->got[p->ngot++] = p->q[p->head];
+			p->head = (p->head + 1) % QUEUE_CAP;
+		}
+		p->igot = 0;
+		pthread_cond_signal(&p->can_put);
+		pthread_mutex_unlock(&p->mu);
+	}
+	return p->got[p->igot++];
+}
+
+/* ---- file mode on this thread ---- */
+
+int
+recv_batch_commit(struct recv_batch *b, struct wa_err *err)
+{
+	if (!b->pending)
+		return 0;
+	b->pending = 0;
+	if (ingest_finish(b->in, err) < 0 || store_commit(b->st, err) < 0) {
+		store_rollback(b->st);
+		ingest_flush(b->in, NULL, NULL);
+		return -1;
+	}
+	ingest_flush(b->in, b->emit, b->ctx);
+	return 0;
+}
+
+int
+recv_batch_add(struct recv_batch *b, jv body, const char *raw, size_t rawlen,
+	       struct ingest_prep *prep, const char *source,
+	       struct wa_err *err)
+{
+	int rc;
+
+	if (!b->pending && store_begin(b->st, err) < 0) {
+		jv_free(body);
+		ingest_prep_free(prep);
+		return -1;
+	}
+	b->pending++;
+	rc = ingest_delivery_prepared(b->in, body, raw, rawlen, prep, source,
+				      err);
+	if (rc < 0) {
+		store_rollback(b->st);
+		ingest_flush(b->in, NULL, NULL);
+		b->pending = 0;
+		return -1;
+	}
+	if (b->pending >= b->limit && recv_batch_commit(b, err) < 0)
+		return -1;
+	return rc > 0;
+}
+
+/* Commits; reports a failure. 0, or the exit status. */
+static int
+commit(struct recv_batch *b)
+{
+	struct wa_err err;
+
+	wa_err_clear(&err);
+	if (recv_batch_commit(b, &err) < 0) {
+		b->warn(b->ctx, &err, 0);
+		return err.sysexit;
+	}
+	return b->flush(b->ctx) < 0 ? WA_EX_IOERR : 0;
+}
+
+static int
+one(struct recv_batch *b, struct item *it)
+{
+	struct wa_err err;
+	int rc, pending = b->pending;
+	long line = it->line;
+
+	wa_err_clear(&err);
+	rc = recv_batch_add(b, it->v, it->raw, it->rawlen, it->prep, "file",
+			    &err);
+	free(it->raw);
+	if (rc < 0) {
+		b->warn(b->ctx, &err, line);
+		return err.sysexit;
+	}
+	if (rc > 0)
+		b->status = wa_exit_merge(b->status, WA_EX_REJECTED);
+	if (b->pending < pending + 1)	/* it committed */
+		return b->flush(b->ctx) < 0 ? WA_EX_IOERR : 0;
+	return 0;
+}
+
+/* A run of lines that is not JSON: reported in-band, after what came
+ * before it was committed so events stay in input order. */
+static int
+bad(struct recv_batch *b, const struct wa_err *err, long line)
+{
+	int rc = commit(b);
+
+	if (rc)
+		return rc;
+	b->warn(b->ctx, err, line);
+	b->emit(JV_OBJECT(jv_string("event"), jv_string("error"),
+			  jv_string("code"), jv_string(err->code),
+			  jv_string("message"), jv_string(err->message),
+			  jv_string("line"), jv_number(line)), b->ctx);
+	b->status = wa_exit_merge(b->status, WA_EX_REJECTED);
+	return 0;
+}
+
+/* ---- starting and ending ---- */
+
+static struct pipe *
+pipe_start(struct recv_batch *b, char **files, int n, struct wa_err *err)
+{
+	struct pipe *p = xcalloc(1, sizeof(*p));
+
+#ifdef __GLIBC__
+	/* Memory freed on one thread and reused on another: without this,
+	 * glibc gives it back to the kernel and faults it in again (and
+	 * every give-back interrupts the other CPU), a third of the time. */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+#endif
+	p->rules = quarantine_copy(ingest_rules(b->in), err);
+	if (!p->rules) {
+		free(p);
+		return NULL;
+	}
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->can_put, NULL);
+	pthread_cond_init(&p->can_take, NULL);
+	pthread_cond_init(&p->out_ready, NULL);
+	p->events = jv_array();
+	p->files = files;
+	p->nfiles = n;
+	p->orig = *b;
+	/* Checkpoints in their own thread and connection, as the server
+	 * does (the large limit is a safety net); best effort. */
+	if (whserver_ckpt_start(&p->ckpt, sqlite3_db_filename(store_db(b->st),
+							      "main"),
+				CKPT_MS, err) == 0)
+		(void)store_exec(b->st, "PRAGMA wal_autocheckpoint=4000", err);
+	wa_err_clear(err);
+	if (pthread_create(&p->writer, NULL, writer_main, p) != 0)
+		goto fail;
+	if (pthread_create(&p->reader, NULL, reader_main, p) != 0) {
+		pthread_mutex_lock(&p->mu);
+		p->out_end = 1;
+		pthread_cond_signal(&p->out_ready);
+		pthread_mutex_unlock(&p->mu);
+		pthread_join(p->writer, NULL);
+		goto fail;
+	}
+	b->emit = pipe_emit;
+	b->flush = pipe_flush;
+	b->warn = pipe_warn;
+	b->ctx = p;
+	return p;
+fail:
+	whserver_ckpt_stop(p->ckpt);
+	jv_free(p->events);
+	quarantine_free(p->rules);
+	free(p);
+	wa_err_set(err, WA_EX_IOERR, "io", "cannot start a thread: %s",
+		   strerror(errno));
+	return NULL;
+}
+
+static void
+drop_queued(struct pipe *p)
+{
+	while (p->count) {
+		item_free(&p->q[p->head]);
+		p->head = (p->head + 1) % QUEUE_CAP;
+		p->count--;
+	}
+}
+
+/* Stops the reader (a reader blocked on a terminal or a pipe that
+ * stays open is left behind: the process is about to end), prints what
+ * is left, restores b. Returns 1 when output failed. */
+static int
+pipe_finish(struct pipe *p, struct recv_batch *b)
+{
+	struct timespec until;
+	int failed, joined = 1;
+
+	if (jv_array_length(jv_copy(p->events)) > 0)
+		(void)pipe_flush(p);	/* an error event after the last commit */
+	while (p->igot < p->ngot)
+		item_free(&p->got[p->igot++]);
+	pthread_mutex_lock(&p->mu);
+	p->stop = 1;
+	pthread_cond_signal(&p->can_put);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 1;
+	for (;;) {
+		drop_queued(p);
+		if (p->reader_done)
+			break;
+		if (pthread_cond_timedwait(&p->can_take, &p->mu, &until) &&
+		    !p->reader_done) {
+			joined = 0;
+			break;
+		}
+	}
+	p->out_end = 1;
+	pthread_cond_signal(&p->out_ready);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->writer, NULL);
+	whserver_ckpt_stop(p->ckpt);
+	p->ckpt = NULL;
+	failed = p->out_failed;
+	jv_free(p->events);
+	b->emit = p->orig.emit;
+	b->flush = p->orig.flush;
+	b->warn = p->orig.warn;
+	b->ctx = p->orig.ctx;
+	if (!joined) {
+		pthread_detach(p->reader);
+		return failed;	/* p stays: the reader still uses it */
+	}
+	pthread_join(p->reader, NULL);
+	quarantine_free(p->rules);
+	pthread_cond_destroy(&p->can_put);
+	pthread_cond_destroy(&p->can_take);
+	pthread_cond_destroy(&p->out_ready);
+	pthread_mutex_destroy(&p->mu);
+	free(p);
+	return failed;
+}
+
+/* One item from the reader; 0 to go on, else the exit status. */
+static int
+handle(struct recv_batch *b, struct item *it)
+{
+	struct wa_err err;
+	int rc;
+
+	switch (it->kind) {
+	case IT_DELIVERY:
+		return one(b, it);
+	case IT_BAD:
+		return bad(b, &it->err, it->line);
+	case IT_FATAL:
+		b->warn(b->ctx, &it->err, 0);
+		return it->err.sysexit;
+	case IT_FILE_END:
+		if (it->good || !it->nbad)
+			return 0;
+		rc = commit(b);
+		wa_err_set(&err, WA_EX_DATAERR, "invalid_input",
+			   "'%s' holds no JSON at all", it->name);
+		b->warn(b->ctx, &err, 0);
+		return rc ? rc : WA_EX_DATAERR;
+	case IT_END:
+		break;
+	}
+	return 0;
+}
+
+int
+recv_files(struct recv_batch *b, char **files, int n)
+{
+	struct wa_err err;
+	struct pipe *p;
+	struct item it;
+	int rc = 0;
+
+	wa_err_clear(&err);
+	if (!(p = pipe_start(b, files, n, &err))) {
+		b->warn(b->ctx, &err, 0);
+		return err.sysexit;
+	}
+	do {
+		it = take(p);
+		rc = handle(b, &it);
+	} while (!rc && it.kind != IT_END);
+	if (!rc)
+		rc = commit(b);
+	else if (b->pending)	/* fatal: keep what the batch held if the
+				   database still works */
+		(void)commit(b);
+	if (pipe_finish(p, b) && (!rc || rc == WA_EX_REJECTED))
+		rc = WA_EX_IOERR;
+	return rc ? rc : b->status;
+}

@@ -106,7 +106,9 @@ ingest_free(struct ingest *in)
 	if (!in)
 		return;
 	jv_free(in->queue);
-	quarantine_free(in->q);
+	if (!in->q_lent)	/* else a thread left running still has it */
+		quarantine_free(in->q);
+	quarantine_free(in->q_own);
 	free(in);
 }
 
@@ -412,9 +414,30 @@ ingest_delivery_prepared(struct ingest *in, jv delivery, const char *body,
 }
 
 struct quarantine *
-ingest_rules(struct ingest *in)
+ingest_rules_lend(struct ingest *in)
 {
+	in->q_lent = 1;
 	return in->q;
+}
+
+void
+ingest_rules_return(struct ingest *in)
+{
+	in->q_lent = 0;
+}
+
+struct quarantine *
+ingest_match_rules(struct ingest *in)
+{
+	struct wa_err err;
+
+	if (!in->q_lent)
+		return in->q;
+	/* The rule texts are only read: copying them is safe while the
+	 * borrower runs its own compiled program. */
+	if (!in->q_own)
+		in->q_own = quarantine_copy(in->q, &err);
+	return in->q_own;
 }
 
 int

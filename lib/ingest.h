@@ -80,7 +80,10 @@ int ingest_delivery_prepared(struct ingest *in, jv delivery,
 			     struct ingest_prep *prep, const char *source,
 			     struct wa_err *err);
 
-/* The compiled quarantine rules of in, borrowed. */
-struct quarantine *ingest_rules(struct ingest *in);
+/* Lends the compiled quarantine rules of in to another thread (compiling
+ * them again costs more than a small run); in compiles its own copy if it
+ * ever needs one before they are returned. */
+struct quarantine *ingest_rules_lend(struct ingest *in);
+void ingest_rules_return(struct ingest *in);
 
 #endif

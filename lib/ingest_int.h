@@ -17,6 +17,8 @@ struct ingest_prep;
 struct ingest {
 	struct store *st;		/* borrowed */
 	struct quarantine *q;		/* compiled rules */
+	int q_lent;			/* q is another thread's for now */
+	struct quarantine *q_own;	/* a copy for this thread meanwhile */
 	jv queue;			/* events waiting for the commit */
 	int64_t delivery_id;		/* the delivery being derived */
 	int fresh;			/* the delivery row was inserted just now */
@@ -50,6 +52,9 @@ struct ingest_prep {
  * caller owns the m and rec of what it gets. */
 struct ingest_prep_msg *ingest_prep_take(struct ingest_prep *p, jv msg,
 					 int echo);
+
+/* The rules this thread may run now (NULL: none could be compiled). */
+struct quarantine *ingest_match_rules(struct ingest *in);
 
 /* Queues ev (taken) with the delivery id. */
 void ingest_event(struct ingest *in, jv ev);

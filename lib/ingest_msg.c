@@ -415,7 +415,8 @@ one_message(struct ingest *in, const struct chan *c, jv msg, int echo,
 	if (!pm) {
 		rec = norm_record(&m, echo ? "echo" : "message");
 		if (!m.unsupported && strcmp(m.type, "system"))
-			r.qrule = quarantine_match(in->q, rec);
+			r.qrule = quarantine_match(ingest_match_rules(in),
+						   rec);
 	}
 	rc = msg_record(in, c, &r, &who, rec, err);
 	norm_release(&m);

@@ -313,7 +313,7 @@ quarantine_match(struct quarantine *q, jv rec)
 	jv v;
 	int i;
 
-	if (!q->jq)
+	if (!q || !q->jq)
 		return NULL;
 	jq_start(q->jq, jv_copy(rec), 0);
 	v = jq_next(q->jq);

@@ -70,7 +70,7 @@ struct pipe {
 	jv events;			/* of the next node, this thread's */
 	char **files;
 	int nfiles;
-	struct quarantine *rules;	/* the reader's copy */
+	struct quarantine *rules;	/* lent to the reader by the ingest */
 	struct recv_batch orig;		/* emit, flush, warn, ctx */
 	struct whserver_ckpt *ckpt;	/* checkpoints off this thread */
 	pthread_t reader, writer;
@@ -443,11 +443,7 @@ pipe_start(struct recv_batch *b, char **files, int n, struct wa_err *err)
 	mallopt(M_TRIM_THRESHOLD, 64 << 20);
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 #endif
-	p->rules = quarantine_copy(ingest_rules(b->in), err);
-	if (!p->rules) {
-		free(p);
-		return NULL;
-	}
+	p->rules = ingest_rules_lend(b->in);
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->can_put, NULL);
 	pthread_cond_init(&p->can_take, NULL);
@@ -481,7 +477,7 @@ pipe_start(struct recv_batch *b, char **files, int n, struct wa_err *err)
 fail:
 	whserver_ckpt_stop(p->ckpt);
 	jv_free(p->events);
-	quarantine_free(p->rules);
+	ingest_rules_return(b->in);
 	free(p);
 	wa_err_set(err, WA_EX_IOERR, "io", "cannot start a thread: %s",
 		   strerror(errno));
@@ -543,7 +539,7 @@ pipe_finish(struct pipe *p, struct recv_batch *b)
 		return failed;	/* p stays: the reader still uses it */
 	}
 	pthread_join(p->reader, NULL);
-	quarantine_free(p->rules);
+	ingest_rules_return(b->in);
 	pthread_cond_destroy(&p->can_put);
 	pthread_cond_destroy(&p->can_take);
 	pthread_cond_destroy(&p->out_ready);

@@ -16,27 +16,19 @@
 
 #define INGEST_PARSER_VERSION 1	/* bump when derivation understands more */
 
-/* Messages whose text ingest_finish adds to the search index (their
- * index_later is 1 until then); a TEMP table is private to this
- * connection and rolls back with the transaction. */
-static const char SQL_PENDING_TABLE[] =
-	"CREATE TEMP TABLE IF NOT EXISTS ingest_index ("
-	" id INTEGER PRIMARY KEY)";
-static const char SQL_PENDING_ADD[] =
-	"INSERT INTO temp.ingest_index (id) VALUES (?1)";
-/* One statement for the whole batch, because FTS5 writes its index at
- * every statement; visibility is read now, so a message hidden since its
- * insert is not indexed. */
+/* Messages inserted with index_later = 1 get into the search index at
+ * ingest_finish, with one statement for the batch (FTS5 writes its index
+ * at every statement). They are the batch's own rows from pending_from
+ * on: the transaction holds the write lock. Visibility is read now, so a
+ * message hidden since its insert is not indexed. */
 static const char SQL_PENDING_INDEX[] =
 	"INSERT INTO main.messages_fts (rowid, text)"
-	" SELECT m.id, m.text FROM temp.ingest_index t"
-	" JOIN main.messages m ON m.id = t.id"
-	" WHERE m.text IS NOT NULL AND m.unsupported IS NULL"
-	" AND m.quarantined = 0";
+	" SELECT id, text FROM main.messages"
+	" WHERE id >= ?1 AND index_later = 1"
+	" AND text IS NOT NULL AND unsupported IS NULL AND quarantined = 0";
 static const char SQL_PENDING_DONE[] =
 	"UPDATE main.messages SET index_later = 0"
-	" WHERE id IN (SELECT id FROM temp.ingest_index)";
-static const char SQL_PENDING_CLEAR[] = "DELETE FROM temp.ingest_index";
+	" WHERE id >= ?1 AND index_later = 1";
 
 void
 ingest_defer_text(struct ingest *in, int on)
@@ -47,11 +39,9 @@ ingest_defer_text(struct ingest *in, int on)
 int
 ingest_defer(struct ingest *in, int64_t message_id, struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(in->st, SQL_PENDING_ADD);
-
-	store_bind_int(s, 1, message_id);
-	if (store_step_done(in->st, s, err) < 0)
-		return -1;
+	(void)err;
+	if (!in->npending || message_id < in->pending_from)
+		in->pending_from = message_id;
 	in->npending++;
 	return 0;
 }
@@ -59,14 +49,17 @@ ingest_defer(struct ingest *in, int64_t message_id, struct wa_err *err)
 int
 ingest_finish(struct ingest *in, struct wa_err *err)
 {
+	sqlite3_stmt *s;
+
 	if (!in->npending)
 		return 0;
-	if (store_step_done(in->st, store_stmt(in->st, SQL_PENDING_INDEX),
-			    err) < 0 ||
-	    store_step_done(in->st, store_stmt(in->st, SQL_PENDING_DONE),
-			    err) < 0 ||
-	    store_step_done(in->st, store_stmt(in->st, SQL_PENDING_CLEAR),
-			    err) < 0)
+	s = store_stmt(in->st, SQL_PENDING_INDEX);
+	store_bind_int(s, 1, in->pending_from);
+	if (store_step_done(in->st, s, err) < 0)
+		return -1;
+	s = store_stmt(in->st, SQL_PENDING_DONE);
+	store_bind_int(s, 1, in->pending_from);
+	if (store_step_done(in->st, s, err) < 0)
 		return -1;
 	in->npending = 0;
 	return 0;
@@ -81,8 +74,7 @@ ingest_new(struct ingest **out, struct store *st, struct wa_err *err)
 	in->queue = jv_array();
 	in->q = quarantine_new();
 	*out = NULL;
-	if (store_exec(st, SQL_PENDING_TABLE, err) < 0 ||
-	    quarantine_load_table(in->q, st, err) < 0 ||
+	if (quarantine_load_table(in->q, st, err) < 0 ||
 	    quarantine_compile(in->q, err) < 0) {
 		ingest_free(in);
 		return -1;

@@ -26,7 +26,8 @@ struct ingest {
 	int replay;			/* deriving again from storage */
 	const char *only_channel;	/* replay --channel, borrowed */
 	int defer_text;			/* index text at ingest_finish */
-	int npending;			/* texts waiting in temp.ingest_text */
+	int npending;			/* texts waiting for ingest_finish */
+	int64_t pending_from;		/* the first of their message ids */
 	char problem[256];		/* first thing not understood */
 	struct ingest_prep *prep;	/* of the delivery, or NULL */
 };

@@ -120,6 +120,7 @@ ingest_flush(struct ingest *in, ingest_emit_fn emit, void *ctx)
 
 	in->queue = jv_array();
 	in->npending = 0;	/* committed or rolled back with the rest */
+	in->chan.valid = 0;	/* another connection may change it now */
 	if (emit)
 		jv_array_foreach(q, i, ev) {
 			(void)i;
@@ -278,8 +279,10 @@ derive_change(struct ingest *in, const char *waba, int64_t time, jv change,
 		rc = ingest_messages_value(in, value, 0, err);
 	else if (strcmp(field, "smb_message_echoes") == 0)
 		rc = ingest_messages_value(in, value, 1, err);
-	else
+	else {
 		rc = ingest_field_event(in, field, waba, time, value, err);
+		in->chan.valid = 0;	/* it may have changed a channel */
+	}
 	jv_free(value);
 	return rc;
 }

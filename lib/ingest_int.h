@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <jv.h>
 #include "err.h"
+#include "desk.h"
 #include "normalize.h"
 #include "store.h"
 
@@ -30,6 +31,15 @@ struct ingest {
 	int64_t pending_from;		/* the first of their message ids */
 	char problem[256];		/* first thing not understood */
 	struct ingest_prep *prep;	/* of the delivery, or NULL */
+	struct {			/* the last channel read in this
+					   transaction (ingest_flush and any
+					   field that may change a channel
+					   forget it) */
+		int valid;
+		char id[64];
+		int state;
+		int64_t connected_at;
+	} chan;
 };
 
 /* A message normalised ahead (ingest_prepare); one_message takes m and
@@ -40,7 +50,16 @@ struct ingest_prep_msg {
 	struct norm_msg m;
 	jv rec;				/* norm_record(), owned */
 	const char *qrule;		/* quarantine rule that holds, or NULL */
+	struct desk_who who;		/* see ingest_msg_who */
+	const char *user;
 };
+
+/* The user of message m (the party that is not the business number
+ * display) into who, with the value's contacts[] (borrowed; the strings
+ * stay theirs). Returns the user's address as the message gives it. */
+const char *ingest_msg_who(const struct norm_msg *m, int echo,
+			   const char *display, jv contacts,
+			   struct desk_who *who);
 
 struct ingest_prep {
 	char sha[65];			/* of the body, hex */

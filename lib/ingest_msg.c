@@ -24,6 +24,7 @@ struct chan {
 static const char SQL_CHANNEL[] =
 	"SELECT status, connected_at FROM channels WHERE id = ?1";
 
+/* The state of c->id, from the cache of the batch when it is there. */
 static int
 chan_load(struct ingest *in, struct chan *c, struct wa_err *err)
 {
@@ -33,6 +34,11 @@ chan_load(struct ingest *in, struct chan *c, struct wa_err *err)
 	c->state = CHAN_UNKNOWN;
 	if (!c->id)
 		return 0;
+	if (in->chan.valid && strcmp(in->chan.id, c->id) == 0) {
+		c->state = in->chan.state;
+		c->connected_at = in->chan.connected_at;
+		return 0;
+	}
 	s = store_stmt(in->st, SQL_CHANNEL);
 	store_bind_text(s, 1, c->id);
 	rc = sqlite3_step(s);
@@ -44,9 +50,15 @@ chan_load(struct ingest *in, struct chan *c, struct wa_err *err)
 		c->connected_at = sqlite3_column_int64(s, 1);
 	}
 	sqlite3_reset(s);
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		return 0;
-	return store_fail(in->st, err, "read channel");
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(in->st, err, "read channel");
+	in->chan.valid = strlen(c->id) < sizeof(in->chan.id);
+	if (in->chan.valid) {
+		strcpy(in->chan.id, c->id);
+		in->chan.state = (int)c->state;
+		in->chan.connected_at = c->connected_at;
+	}
+	return 0;
 }
 
 static jv
@@ -354,6 +366,23 @@ msg_record(struct ingest *in, const struct chan *c, struct msg_row *r,
 	return 0;
 }
 
+const char *
+ingest_msg_who(const struct norm_msg *m, int echo, const char *display,
+	       jv contacts, struct desk_who *who)
+{
+	/* The user is the party that is not the business number. */
+	const char *user = echo ? (m->to && (!display ||
+				   strcmp(m->to, display)) ? m->to : m->from) :
+		m->from;
+
+	memset(who, 0, sizeof(*who));
+	who->wa_id = user;
+	who->bsuid = echo ? m->to_bsuid : m->from_bsuid;
+	who->parent_bsuid = echo ? NULL : m->from_parent_bsuid;
+	who_from_contacts(contacts, who);
+	return user;
+}
+
 static int
 one_message(struct ingest *in, const struct chan *c, jv msg, int echo,
 	    struct wa_err *err)
@@ -372,13 +401,11 @@ one_message(struct ingest *in, const struct chan *c, jv msg, int echo,
 		r.qrule = pm->qrule;
 	} else
 		norm_message(msg, &m);
-	/* The user is the party that is not the business number. */
-	user = echo ? (m.to && (!c->display || strcmp(m.to, c->display)) ?
-		       m.to : m.from) : m.from;
-	who.wa_id = user;
-	who.bsuid = echo ? m.to_bsuid : m.from_bsuid;
-	who.parent_bsuid = echo ? NULL : m.from_parent_bsuid;
-	who_from_contacts(c->contacts, &who);
+	if (pm) {
+		who = pm->who;
+		user = pm->user;
+	} else
+		user = ingest_msg_who(&m, echo, c->display, c->contacts, &who);
 	if (chan_skip(in, c, m.wamid, who.wa_id, m.ts,
 		      echo ? "echo" : "message")) {
 		jv_free(rec);

@@ -10,7 +10,8 @@
 #include "util.h"
 
 static void
-prep_message(struct ingest_prep *p, struct quarantine *q, jv msg, int echo)
+prep_message(struct ingest_prep *p, struct quarantine *q, jv msg, int echo,
+	     jv value)
 {
 	struct ingest_prep_msg *pm;
 
@@ -24,6 +25,16 @@ prep_message(struct ingest_prep *p, struct quarantine *q, jv msg, int echo)
 	pm->qrule = NULL;
 	pm->rec = jv_invalid();
 	norm_message(msg, &pm->m);
+	{
+		jv meta = jx_get(value, "metadata");
+		jv contacts = jx_get(value, "contacts");
+
+		pm->user = ingest_msg_who(&pm->m, echo,
+					  jx_cstr(meta, "display_phone_number"),
+					  contacts, &pm->who);
+		jv_free(contacts);	/* value keeps them */
+		jv_free(meta);
+	}
 	if (pm->m.error[0] || !pm->m.type)
 		return;		/* one_message reports it */
 	pm->rec = norm_record(&pm->m, echo ? "echo" : "message");
@@ -47,7 +58,7 @@ prep_change(struct ingest_prep *p, struct quarantine *q, jv change)
 	if (jv_get_kind(list) == JV_KIND_ARRAY)
 		jv_array_foreach(list, i, msg) {
 			(void)i;
-			prep_message(p, q, msg, echo);	/* takes msg */
+			prep_message(p, q, msg, echo, value);	/* takes msg */
 		}
 	jv_free(list);
 	jv_free(value);

@@ -71,7 +71,6 @@ ingest_new(struct ingest **out, struct store *st, struct wa_err *err)
 	struct ingest *in = xcalloc(1, sizeof(*in));
 
 	in->st = st;
-	in->queue = jv_array();
 	in->q = quarantine_new();
 	*out = NULL;
 	if (quarantine_load_table(in->q, st, err) < 0 ||
@@ -97,36 +96,11 @@ ingest_free(struct ingest *in)
 {
 	if (!in)
 		return;
-	jv_free(in->queue);
+	ingest_events_emit(ingest_take_events(in), NULL, NULL);
 	if (!in->q_lent)	/* else a thread left running still has it */
 		quarantine_free(in->q);
 	quarantine_free(in->q_own);
 	free(in);
-}
-
-void
-ingest_event(struct ingest *in, jv ev)
-{
-	if (in->delivery_id > 0)
-		ev = jv_object_set(ev, jv_string("delivery_id"),
-				   id_jv(in->delivery_id));
-	in->queue = jv_array_append(in->queue, ev);
-}
-
-void
-ingest_flush(struct ingest *in, ingest_emit_fn emit, void *ctx)
-{
-	jv q = in->queue;
-
-	in->queue = jv_array();
-	in->npending = 0;	/* committed or rolled back with the rest */
-	in->chan.valid = 0;	/* another connection may change it now */
-	if (emit)
-		jv_array_foreach(q, i, ev) {
-			(void)i;
-			emit(ev, ctx);
-		}
-	jv_free(q);
 }
 
 /* Notes that part of the delivery was not understood; the first reason

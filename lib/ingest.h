@@ -56,6 +56,14 @@ int ingest_finish(struct ingest *in, struct wa_err *err);
  * ROLLBACK, emit NULL). */
 void ingest_flush(struct ingest *in, ingest_emit_fn emit, void *ctx);
 
+/* The same in two steps, so that the events of a commit can be printed
+ * by another thread: takes them out of in (NULL when none), then emits
+ * (NULL emit: drops) and frees them. */
+struct ingest_events;
+struct ingest_events *ingest_take_events(struct ingest *in);
+void ingest_events_emit(struct ingest_events *q, ingest_emit_fn emit,
+			void *ctx);
+
 /* Derives again from stored deliveries (wa-recv replay), idempotently. */
 int ingest_replay(struct ingest *in, int64_t since, const char *channel,
 		  ingest_emit_fn emit, void *ctx, struct wa_err *err);

@@ -20,7 +20,7 @@ struct ingest {
 	struct quarantine *q;		/* compiled rules */
 	int q_lent;			/* q is another thread's for now */
 	struct quarantine *q_own;	/* a copy for this thread meanwhile */
-	jv queue;			/* events waiting for the commit */
+	struct ingest_events *events;	/* waiting for the commit, or NULL */
 	int64_t delivery_id;		/* the delivery being derived */
 	int fresh;			/* the delivery row was inserted just now */
 	int64_t now;			/* received_at (WA_NOW) */
@@ -78,6 +78,23 @@ struct quarantine *ingest_match_rules(struct ingest *in);
 
 /* Queues ev (taken) with the delivery id. */
 void ingest_event(struct ingest *in, jv ev);
+
+/* The keys of a message event (strings borrowed, copied). */
+struct ingest_msg_ev {
+	const char *channel, *wa_id, *user_id, *to;
+	int64_t contact_id, thread_id, ticket_id, message_id, delivery_id;
+	int64_t expires;		/* session end, -1 none */
+	int out;			/* an echo: no "to", no session */
+	int new_ticket, identity_moved;
+	const char *qrule;		/* quarantine rule, lives with the
+					   rules, or NULL */
+};
+
+/* Queues a message event: rec (taken, from norm_record) and k, put
+ * together when printed (ingest_events_emit), possibly on another
+ * thread: rec must share nothing that this thread still uses then. */
+void ingest_msg_event(struct ingest *in, jv rec,
+		      const struct ingest_msg_ev *k);
 
 /* Records that something was not understood: an "error" event with the
  * keys of where (taken; an object or null) and the delivery's error. */

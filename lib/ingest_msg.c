@@ -261,38 +261,6 @@ msg_insert(struct ingest *in, const struct msg_row *r, int64_t *id,
 	return defer ? ingest_defer(in, *id, err) : 0;
 }
 
-/* The event of a recorded message: the normalised record plus the keys. */
-static jv
-msg_event(struct ingest *in, const struct msg_row *r, jv rec,
-	  const char *wa_id, const struct desk_thread *th, int64_t expires)
-{
-	rec = jv_object_set(rec, jv_string("channel"), jv_string(r->channel));
-	rec = jv_object_set(rec, jv_string("wa_id"), str_or_null(wa_id));
-	if (r->out ? r->to_bsuid : r->from_bsuid)
-		rec = jv_object_set(rec, jv_string("user_id"), jv_string(
-				    r->out ? r->to_bsuid : r->from_bsuid));
-	if (!r->out)
-		rec = jv_object_set(rec, jv_string("to"), str_or_null(r->to));
-	rec = jv_object_set(rec, jv_string("contact_id"),
-			    id_jv(r->contact_id));
-	rec = jv_object_set(rec, jv_string("thread_id"), id_jv(th->thread_id));
-	rec = jv_object_set(rec, jv_string("ticket_id"), id_jv(th->ticket_id));
-	rec = jv_object_set(rec, jv_string("new_ticket"),
-			    jv_bool(th->created));
-	if (!r->out)
-		rec = jv_object_set(rec, jv_string("session_expires_at"),
-				    expires >= 0 ? time_jv(expires) :
-				    jv_null());
-	rec = jv_object_set(rec, jv_string("quarantined"),
-			    jv_bool(r->qrule != NULL));
-	if (r->qrule) {
-		rec = jv_object_set(rec, jv_string("quarantine_rule"),
-				    jv_string(r->qrule));
-		rec = jv_object_set(rec, jv_string("text"), jv_null());
-	}
-	return rec;	/* "event" is already its first key */
-}
-
 /* user_changed_number / user_changed_user_id move the identity (rule 4);
  * other system messages just join the contact. */
 static int
@@ -335,35 +303,46 @@ msg_record(struct ingest *in, const struct chan *c, struct msg_row *r,
 				   err) < 0 ||
 		    desk_thread_find(in->st, c->id, r->contact_id, &th,
 				     err) < 0)
-			return -1;
+			goto fail;
 	} else if (desk_contact_resolve(in->st, who, in->now, &r->contact_id,
 					err) < 0 ||
 		   desk_thread_open(in->st, c->id, r->contact_id,
 				    r->out ? "outbound" : "inbound", in->now,
 				    &th, err) < 0)
-		return -1;
+		goto fail;
 	r->thread_id = th.thread_id;
-	if (!r->out && !system &&
-	    desk_session_record(in->st, c->id, r->contact_id, m->ts, &last,
-				err) < 0)
-		return -1;
-	if (msg_insert(in, r, &id, err) < 0)
-		return -1;
-	if (!system && th.thread_id > 0 &&
-	    desk_thread_touch(in->st, th.thread_id, id, m->ts, !r->out,
-			      err) < 0)
-		return -1;
-	if (r->out && desk_apply_pending_statuses(in->st, m->wamid, err) < 0)
-		return -1;
-	rec = msg_event(in, r, rec, moved ? m->sys_wa_id : who->wa_id, &th,
-			window_expires_at(last));
-	if (moved)
-		rec = jv_object_set(rec, jv_string("identity_moved"),
-				    jv_true());
-	rec = jv_object_set(rec, jv_string("message_id"),
-			    id_jv(id));
-	ingest_event(in, rec);
+	if ((!r->out && !system &&
+	     desk_session_record(in->st, c->id, r->contact_id, m->ts, &last,
+				 err) < 0) ||
+	    msg_insert(in, r, &id, err) < 0 ||
+	    (!system && th.thread_id > 0 &&
+	     desk_thread_touch(in->st, th.thread_id, id, m->ts, !r->out,
+			       err) < 0) ||
+	    (r->out && desk_apply_pending_statuses(in->st, m->wamid, err) < 0))
+		goto fail;
+	{
+		struct ingest_msg_ev k = {
+			.channel = r->channel,
+			.wa_id = moved ? m->sys_wa_id : who->wa_id,
+			.user_id = r->out ? r->to_bsuid : r->from_bsuid,
+			.to = r->to,
+			.contact_id = r->contact_id,
+			.thread_id = th.thread_id,
+			.ticket_id = th.ticket_id,
+			.message_id = id,
+			.expires = window_expires_at(last),
+			.out = r->out,
+			.new_ticket = th.created,
+			.identity_moved = moved,
+			.qrule = r->qrule,
+		};
+
+		ingest_msg_event(in, rec, &k);
+	}
 	return 0;
+fail:
+	jv_free(rec);
+	return -1;
 }
 
 const char *

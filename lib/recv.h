@@ -35,19 +35,6 @@ struct recv_batch {
 	void *ctx;
 };
 
-/* Stores one delivery (takes body; raw is its exact bytes or NULL) in
- * the open transaction, opening one when needed and committing (see
- * recv_batch_commit) when limit is reached. 0 stored, 1 stored but
- * rejected by a rule (a 1 exit), -1 with err: the transaction was rolled
- * back and its events dropped. */
-int recv_batch_add(struct recv_batch *b, jv body, const char *raw,
-		   size_t rawlen, struct ingest_prep *prep,
-		   const char *source, struct wa_err *err);
-
-/* Commits the open transaction (if any), then hands its events to emit.
- * 0, or -1 with err after a rollback (events dropped). */
-int recv_batch_commit(struct recv_batch *b, struct wa_err *err);
-
 /*
  * Stores the deliveries of the files (none: standard input; "-" is
  * standard input too), one JSON value each, limit per transaction. Input

@@ -46,7 +46,8 @@ struct item {
 #define OUT_CAP 1		/* committed batches waiting to be printed */
 
 struct out_node {
-	jv events;
+	struct ingest_events *batch;	/* a commit's events, or NULL */
+	jv events;			/* then these */
 	int flush;
 	struct out_node *next;
 };
@@ -254,6 +255,7 @@ writer_main(void *arg)
 		pthread_mutex_unlock(&p->mu);
 		if (!o)
 			break;
+		ingest_events_emit(o->batch, p->orig.emit, p->orig.ctx);
 		jv_array_foreach(o->events, i, ev) {
 			(void)i;
 			p->orig.emit(ev, p->orig.ctx);
@@ -279,16 +281,18 @@ pipe_emit(jv ev, void *ctx)
 	p->events = jv_array_append(p->events, ev);
 }
 
-/* Hands the events so far to the writer; -1 once output failed. */
+/* Hands batch (may be NULL) and the events emitted so far to the writer,
+ * which flushes the output after them when flush is set; -1 once output
+ * failed. */
 static int
-pipe_flush(void *ctx)
+pipe_push(struct pipe *p, struct ingest_events *batch, int flush)
 {
-	struct pipe *p = ctx;
 	struct out_node *o = xcalloc(1, sizeof(*o));
 	int failed;
 
+	o->batch = batch;
 	o->events = p->events;
-	o->flush = 1;
+	o->flush = flush;
 	p->events = jv_array();
 	pthread_mutex_lock(&p->mu);
 	while (p->nout >= OUT_CAP && !p->out_failed)
@@ -303,6 +307,12 @@ pipe_flush(void *ctx)
 	pthread_cond_signal(&p->out_ready);
 	pthread_mutex_unlock(&p->mu);
 	return failed ? -1 : 0;
+}
+
+static int
+pipe_flush(void *ctx)
+{
+	return pipe_push(ctx, NULL, 1);
 }
 
 static void
@@ -334,7 +344,7 @@ take(struct pipe *p)
 
 /* ---- file mode on this thread ---- */
 
-int
+static int
 recv_batch_commit(struct recv_batch *b, struct wa_err *err)
 {
 	if (!b->pending)
@@ -345,11 +355,14 @@ recv_batch_commit(struct recv_batch *b, struct wa_err *err)
 		ingest_flush(b->in, NULL, NULL);
 		return -1;
 	}
-	ingest_flush(b->in, b->emit, b->ctx);
+	/* printed (and finished) by the writer, after what came before */
+	if (jv_array_length(jv_copy(((struct pipe *)b->ctx)->events)) > 0)
+		(void)pipe_push(b->ctx, NULL, 0);
+	(void)pipe_push(b->ctx, ingest_take_events(b->in), 0);
 	return 0;
 }
 
-int
+static int
 recv_batch_add(struct recv_batch *b, jv body, const char *raw, size_t rawlen,
 	       struct ingest_prep *prep, const char *source,
 	       struct wa_err *err)
@@ -457,7 +470,7 @@ pipe_start(struct recv_batch *b, char **files, int n, struct wa_err *err)
 	if (whserver_ckpt_start(&p->ckpt, sqlite3_db_filename(store_db(b->st),
 							      "main"),
 				CKPT_MS, err) == 0)
-		(void)store_exec(b->st, "PRAGMA wal_autocheckpoint=4000", err);
+		(void)store_exec(b->st, "PRAGMA wal_autocheckpoint=20000", err);
 	wa_err_clear(err);
 	if (pthread_create(&p->writer, NULL, writer_main, p) != 0)
 		goto fail;
@@ -530,6 +543,14 @@ pipe_finish(struct pipe *p, struct recv_batch *b)
 	p->ckpt = NULL;
 	failed = p->out_failed;
 	jv_free(p->events);
+	while (p->out_head) {	/* a failed output left these */
+		struct out_node *o = p->out_head;
+
+		p->out_head = o->next;
+		ingest_events_emit(o->batch, NULL, NULL);
+		jv_free(o->events);
+		free(o);
+	}
 	b->emit = p->orig.emit;
 	b->flush = p->orig.flush;
 	b->warn = p->orig.warn;

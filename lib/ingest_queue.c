@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: MIT */
+/* Events waiting for their commit; a message event is finished (its keys set) only when printed. */
+#include <stdlib.h>
+#include <string.h>
+#include "ingest.h"
+#include "ingest_int.h"
+#include "util.h"
+
+/*
+ * Most events are messages: the normalised record plus a dozen keys.
+ * Setting those keys is a good part of the work of the thread that holds
+ * the database, so for messages it is done by whoever prints them (in
+ * file mode, the writer thread): the queue keeps the record and the keys
+ * as plain C values until then.
+ */
+struct msg_keys {
+	struct ingest_msg_ev k;
+	/* the strings of k follow */
+};
+
+struct queued {
+	jv ev;				/* finished, or the message record */
+	struct msg_keys *mk;		/* NULL when ev is finished */
+};
+
+struct ingest_events {
+	struct queued *v;
+	size_t n, cap;
+};
+
+static void
+push(struct ingest_events *q, jv ev, struct msg_keys *mk)
+{
+	if (q->n == q->cap) {
+		q->cap = q->cap ? 2 * q->cap : 64;
+		q->v = xrealloc(q->v, q->cap * sizeof(*q->v));
+	}
+	q->v[q->n].ev = ev;
+	q->v[q->n++].mk = mk;
+}
+
+void
+ingest_event(struct ingest *in, jv ev)
+{
+	if (in->delivery_id > 0)
+		ev = jv_object_set(ev, jv_string("delivery_id"),
+				   id_jv(in->delivery_id));
+	if (!in->events)
+		in->events = xcalloc(1, sizeof(*in->events));
+	push(in->events, ev, NULL);
+}
+
+static size_t
+len0(const char *s)
+{
+	return s ? strlen(s) + 1 : 0;
+}
+
+/* Copies s into *at (advanced); NULL stays NULL. */
+static const char *
+keep(char **at, const char *s)
+{
+	char *d = *at;
+	size_t n = len0(s);
+
+	if (!s)
+		return NULL;
+	memcpy(d, s, n);
+	*at += n;
+	return d;
+}
+
+void
+ingest_msg_event(struct ingest *in, jv rec, const struct ingest_msg_ev *k)
+{
+	struct msg_keys *mk = xmalloc(sizeof(*mk) + len0(k->channel) +
+				      len0(k->wa_id) + len0(k->user_id) +
+				      len0(k->to));
+	char *at = (char *)(mk + 1);
+
+	mk->k = *k;
+	mk->k.channel = keep(&at, k->channel);
+	mk->k.wa_id = keep(&at, k->wa_id);
+	mk->k.user_id = keep(&at, k->user_id);
+	mk->k.to = keep(&at, k->to);
+	mk->k.delivery_id = in->delivery_id;
+	if (!in->events)
+		in->events = xcalloc(1, sizeof(*in->events));
+	push(in->events, rec, mk);
+}
+
+static jv
+str_or_null(const char *s)
+{
+	return s ? jv_string(s) : jv_null();
+}
+
+/* The event record of a message: the record, then its keys. */
+static jv
+finish(jv rec, const struct ingest_msg_ev *k)
+{
+	rec = jv_object_set(rec, jv_string("channel"), str_or_null(k->channel));
+	rec = jv_object_set(rec, jv_string("wa_id"), str_or_null(k->wa_id));
+	if (k->user_id)
+		rec = jv_object_set(rec, jv_string("user_id"),
+				    jv_string(k->user_id));
+	if (!k->out)
+		rec = jv_object_set(rec, jv_string("to"), str_or_null(k->to));
+	rec = jv_object_set(rec, jv_string("contact_id"), id_jv(k->contact_id));
+	rec = jv_object_set(rec, jv_string("thread_id"), id_jv(k->thread_id));
+	rec = jv_object_set(rec, jv_string("ticket_id"), id_jv(k->ticket_id));
+	rec = jv_object_set(rec, jv_string("new_ticket"),
+			    jv_bool(k->new_ticket));
+	if (!k->out)
+		rec = jv_object_set(rec, jv_string("session_expires_at"),
+				    k->expires >= 0 ? time_jv(k->expires) :
+				    jv_null());
+	rec = jv_object_set(rec, jv_string("quarantined"),
+			    jv_bool(k->qrule != NULL));
+	if (k->qrule) {
+		rec = jv_object_set(rec, jv_string("quarantine_rule"),
+				    jv_string(k->qrule));
+		rec = jv_object_set(rec, jv_string("text"), jv_null());
+	}
+	if (k->identity_moved)
+		rec = jv_object_set(rec, jv_string("identity_moved"),
+				    jv_true());
+	rec = jv_object_set(rec, jv_string("message_id"), id_jv(k->message_id));
+	if (k->delivery_id > 0)
+		rec = jv_object_set(rec, jv_string("delivery_id"),
+				    id_jv(k->delivery_id));
+	return rec;
+}
+
+struct ingest_events *
+ingest_take_events(struct ingest *in)
+{
+	struct ingest_events *q = in->events;
+
+	in->events = NULL;
+	in->npending = 0;	/* committed or rolled back with the rest */
+	in->chan.valid = 0;	/* another connection may change it now */
+	return q;
+}
+
+void
+ingest_events_emit(struct ingest_events *q, ingest_emit_fn emit, void *ctx)
+{
+	size_t i;
+
+	if (!q)
+		return;
+	for (i = 0; i < q->n; i++) {
+		jv ev = q->v[i].ev;
+
+		if (emit && q->v[i].mk)
+			ev = finish(ev, &q->v[i].mk->k);
+		free(q->v[i].mk);
+		if (emit)
+			emit(ev, ctx);
+		else
+			jv_free(ev);
+	}
+	free(q->v);
+	free(q);
+}
+
+void
+ingest_flush(struct ingest *in, ingest_emit_fn emit, void *ctx)
+{
+	ingest_events_emit(ingest_take_events(in), emit, ctx);
+}

@@ -54,7 +54,7 @@ chan_load(struct ingest *in, struct chan *c, struct wa_err *err)
 		return store_fail(in->st, err, "read channel");
 	in->chan.valid = strlen(c->id) < sizeof(in->chan.id);
 	if (in->chan.valid) {
-		strcpy(in->chan.id, c->id);
+		memcpy(in->chan.id, c->id, strlen(c->id) + 1);
 		in->chan.state = (int)c->state;
 		in->chan.connected_at = c->connected_at;
 	}

@@ -4,9 +4,35 @@
 #include <stdlib.h>
 #include <string.h>
 #include "desk.h"
+#include "desk_cache.h"
 #include "jsonl.h"
 #include "util.h"
 #include "window.h"
+
+/*
+ * The per-message lookups (contact, open thread, session) go through
+ * the connection's desk cache (lib/desk_cache.h) inside a write
+ * transaction. The rows this file writes on the hot path are written
+ * through: own_stmt/own_done mute the store's invalidation and the
+ * caller then updates the entry. Every other write to contacts,
+ * threads, tickets or sessions, here or elsewhere, drops entries in
+ * lib/store.c.
+ */
+static sqlite3_stmt *
+own_stmt(struct store *st, const char *sql)
+{
+	store_cache_mute(st, 1);
+	return store_stmt(st, sql);
+}
+
+static int
+own_done(struct store *st, sqlite3_stmt *s, struct wa_err *err)
+{
+	int rc = store_step_done(st, s, err);
+
+	store_cache_mute(st, 0);
+	return rc;
+}
 
 /* ---- contacts (rule 4) ---------------------------------------------- */
 
@@ -133,7 +159,8 @@ nonempty(const char *s)
 }
 
 /* Updates c with what who adds; writes only when something changed
- * (the common case of a known sender costs one SELECT). */
+ * (the common case of a known sender costs one SELECT, or none when
+ * cached). 0 unchanged, 1 updated, -1 error. */
 static int
 contact_refresh(struct store *st, const struct contact_row *c,
 		const struct desk_who *who, int64_t now, struct wa_err *err)
@@ -157,14 +184,14 @@ contact_refresh(struct store *st, const struct contact_row *c,
 	store_bind_text(s, 5, nonempty(who->profile_name));
 	store_bind_text(s, 6, nonempty(who->username));
 	store_bind_int(s, 7, now);
-	return store_step_done(st, s, err);
+	return store_step_done(st, s, err) < 0 ? -1 : 1;
 }
 
 static int
 contact_create(struct store *st, const struct desk_who *who, int64_t now,
 	       int64_t *contact_id, struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_CONTACT_INSERT);
+	sqlite3_stmt *s = own_stmt(st, SQL_CONTACT_INSERT);
 
 	store_bind_text(s, 1, nonempty(who->profile_name));
 	store_bind_text(s, 2, nonempty(who->username));
@@ -172,9 +199,10 @@ contact_create(struct store *st, const struct desk_who *who, int64_t now,
 	store_bind_text(s, 4, nonempty(who->bsuid));
 	store_bind_text(s, 5, nonempty(who->parent_bsuid));
 	store_bind_int(s, 6, now);
-	if (store_step_done(st, s, err) < 0)
+	if (own_done(st, s, err) < 0)
 		return -1;
 	*contact_id = sqlite3_last_insert_rowid(store_db(st));
+	desk_cache_contact_created(store_cache(st), who, *contact_id);
 	return 0;
 }
 
@@ -182,12 +210,15 @@ int
 desk_contact_resolve(struct store *st, const struct desk_who *who,
 		     int64_t now, int64_t *contact_id, struct wa_err *err)
 {
+	struct desk_cache *dc = store_cache(st);
 	struct contact_row c;
 	int rc = 0;
 
 	if (!nonempty(who->bsuid) && !nonempty(who->wa_id))
 		return wa_err_set(err, WA_EX_REJECTED, "invalid_input",
 				  "sender has neither a number nor a user id");
+	if (desk_cache_contact_get(dc, who, contact_id))
+		return 0;
 	if (nonempty(who->bsuid)) {
 		rc = contact_find(st, SQL_CONTACT_BY_BSUID, who->bsuid, &c,
 				  err);
@@ -210,7 +241,9 @@ desk_contact_resolve(struct store *st, const struct desk_who *who,
 	*contact_id = c.id;
 	rc = contact_refresh(st, &c, who, now, err);
 	contact_row_release(&c);
-	return rc;
+	if (rc == 0)	/* an update dropped the contacts already */
+		desk_cache_contact_put(dc, who, *contact_id);
+	return rc < 0 ? -1 : 0;
 }
 
 int
@@ -267,7 +300,7 @@ desk_contact_move(struct store *st, const struct desk_who *old_who,
 		rc = contact_refresh(st, &c, &add, now, err);
 	}
 	contact_row_release(&c);
-	return rc;
+	return rc < 0 ? -1 : 0;
 fail:
 	contact_row_release(&c);
 	return -1;
@@ -291,10 +324,15 @@ desk_thread_find(struct store *st, const char *channel_id,
 		 int64_t contact_id, struct desk_thread *out,
 		 struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_THREAD_OPEN);
+	struct desk_cache *dc = store_cache(st);
+	sqlite3_stmt *s;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	if (desk_cache_thread_get(dc, channel_id, contact_id, &out->thread_id,
+				  &out->ticket_id))
+		return 0;
+	s = store_stmt(st, SQL_THREAD_OPEN);
 	store_bind_text(s, 1, channel_id);
 	store_bind_int(s, 2, contact_id);
 	rc = sqlite3_step(s);
@@ -303,8 +341,11 @@ desk_thread_find(struct store *st, const char *channel_id,
 		out->ticket_id = sqlite3_column_int64(s, 1);
 	}
 	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
+	if (rc == SQLITE_ROW) {
+		desk_cache_thread_put(dc, channel_id, contact_id,
+				      out->thread_id, out->ticket_id);
 		return 0;
+	}
 	if (rc == SQLITE_DONE)
 		return 1;
 	return store_fail(st, err, "find thread");
@@ -321,22 +362,25 @@ desk_thread_open(struct store *st, const char *channel_id,
 
 	if (rc <= 0)
 		return rc;
-	s = store_stmt(st, SQL_THREAD_INSERT);
+	s = own_stmt(st, SQL_THREAD_INSERT);
 	store_bind_text(s, 1, channel_id);
 	store_bind_int(s, 2, contact_id);
 	store_bind_text(s, 3, origin && strcmp(origin, "outbound") == 0 ?
 			"outbound" : "inbound");
 	store_bind_int(s, 4, now);
-	if (store_step_done(st, s, err) < 0)
+	if (own_done(st, s, err) < 0)
 		return -1;
 	out->thread_id = sqlite3_last_insert_rowid(db);
-	s = store_stmt(st, SQL_TICKET_INSERT);
+	s = own_stmt(st, SQL_TICKET_INSERT);
 	store_bind_int(s, 1, out->thread_id);
 	store_bind_int(s, 2, now);
-	if (store_step_done(st, s, err) < 0)
+	if (own_done(st, s, err) < 0)
 		return -1;
 	out->ticket_id = sqlite3_last_insert_rowid(db);
 	out->created = 1;
+	/* The newest thread, its ticket open: what SQL_THREAD_OPEN finds. */
+	desk_cache_thread_put(store_cache(st), channel_id, contact_id,
+			      out->thread_id, out->ticket_id);
 	return desk_ticket_event(st, out->ticket_id, "create", NULL, NULL,
 				 "open", now, err);
 }
@@ -402,13 +446,14 @@ int
 desk_thread_touch(struct store *st, int64_t thread_id, int64_t message_id,
 		  int64_t ts, int inbound, struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_THREAD_TOUCH);
+	/* Own: no column of the open-thread lookup changes. */
+	sqlite3_stmt *s = own_stmt(st, SQL_THREAD_TOUCH);
 
 	store_bind_int(s, 1, thread_id);
 	store_bind_int(s, 2, message_id);
 	store_bind_int(s, 3, ts);
 	store_bind_int(s, 4, inbound ? 1 : 0);
-	return store_step_done(st, s, err);
+	return own_done(st, s, err);
 }
 
 /* ---- sessions (rule 5) ---------------------------------------------- */
@@ -430,12 +475,19 @@ desk_session_get(struct store *st, const char *channel_id,
 		 int64_t contact_id, int64_t *last_inbound,
 		 int64_t *conversation_id, struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_SESSION_GET);
+	struct desk_cache *dc = store_cache(st);
+	sqlite3_stmt *s;
 	int rc;
 
 	*last_inbound = -1;
 	if (conversation_id)
 		*conversation_id = 0;
+	/* Only last_inbound_at is cached: desk_session_record alone
+	 * writes it, while wa-send also writes conversation_id. */
+	else if (desk_cache_session_get(dc, channel_id, contact_id,
+					last_inbound))
+		return 0;
+	s = store_stmt(st, SQL_SESSION_GET);
 	store_bind_text(s, 1, channel_id);
 	store_bind_int(s, 2, contact_id);
 	rc = sqlite3_step(s);
@@ -445,9 +497,10 @@ desk_session_get(struct store *st, const char *channel_id,
 			*conversation_id = sqlite3_column_int64(s, 1);
 	}
 	sqlite3_reset(s);
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		return 0;
-	return store_fail(st, err, "read session");
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, err, "read session");
+	desk_cache_session_put(dc, channel_id, contact_id, *last_inbound);
+	return 0;
 }
 
 int
@@ -477,13 +530,17 @@ desk_session_record(struct store *st, const char *channel_id,
 		return 0;	/* an older message arriving late */
 	*last_out = inbound_ts;
 	if (last >= 0 && window_is_open(last, inbound_ts))
-		s = store_stmt(st, SQL_SESSION_EXTEND);
+		s = own_stmt(st, SQL_SESSION_EXTEND);
 	else
-		s = store_stmt(st, SQL_SESSION_NEW);
+		s = own_stmt(st, SQL_SESSION_NEW);
 	store_bind_text(s, 1, channel_id);
 	store_bind_int(s, 2, contact_id);
 	store_bind_int(s, 3, inbound_ts);
-	return store_step_done(st, s, err);
+	if (own_done(st, s, err) < 0)
+		return -1;
+	desk_cache_session_put(store_cache(st), channel_id, contact_id,
+			       inbound_ts);
+	return 0;
 }
 
 /* ---- ticket events -------------------------------------------------- */

@@ -2,10 +2,13 @@
 /* The SQLite store: open (0600, WAL, migrate), transactions, cached statements. */
 #include <errno.h>
 #include <stdint.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include "store.h"
+#include "desk_cache.h"
 #include "jsonl.h"
 #include "schema.h"
 #include "util.h"
@@ -15,11 +18,15 @@
 struct stmt_slot {
 	const char *sql;	/* key: address of a static string */
 	sqlite3_stmt *stmt;
+	unsigned drops;		/* desk cache parts to drop when fetched */
 };
 
 struct store {
 	sqlite3 *db;
-	int in_tx;
+	int in_tx;			/* in a store_begin transaction */
+	struct desk_cache *cache;	/* made by the first store_begin */
+	int cache_mute;			/* the desk writes through */
+	int64_t data_version;		/* at the last store_begin, -1 none */
 	struct stmt_slot slots[STMT_SLOTS];
 };
 
@@ -76,6 +83,95 @@ pragma_wal(struct store *st, struct wa_err *err)
 	return 0;
 }
 
+/* ---- the desk cache (lib/desk_cache.h) ---------------------------- */
+
+/* This connection wrote a row. What the desk writes through itself is
+ * muted; anything else drops the parts the table feeds. Writes to
+ * WITHOUT ROWID tables (sessions) never come here: see stmt_drops. */
+static void
+on_update(void *ctx, int op, const char *dbname, const char *table,
+	  sqlite3_int64 rowid)
+{
+	struct store *st = ctx;
+
+	if (st->cache && !st->cache_mute)
+		desk_cache_drop(st->cache, desk_cache_parts(table));
+}
+
+/* Any rollback, explicit or automatic (an I/O error, a full disk). */
+static void
+on_rollback(void *ctx)
+{
+	struct store *st = ctx;
+
+	desk_cache_drop(st->cache, DESK_CACHE_ALL);
+}
+
+static int
+names(const char *sql, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (; *sql; sql++)
+		if (strncasecmp(sql, word, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* What fetching a statement makes stale, decided when it is prepared:
+ * ROLLBACK TO undoes rows the cache may hold without firing the
+ * rollback hook; a write naming sessions may change a session. */
+static unsigned
+stmt_drops(sqlite3_stmt *s, const char *sql)
+{
+	while (isspace((unsigned char)*sql))
+		sql++;
+	if (strncasecmp(sql, "ROLLBACK", 8) == 0)
+		return DESK_CACHE_ALL;
+	if (!sqlite3_stmt_readonly(s) && names(sql, "sessions"))
+		return DESK_CACHE_SESSIONS;
+	return 0;
+}
+
+static const char SQL_DATA_VERSION[] = "PRAGMA data_version";
+
+/* Called holding the write lock: PRAGMA data_version changes when
+ * another connection has committed since the last look (never for our
+ * own commits), and nobody else can commit until we do. */
+static void
+cache_check(struct store *st)
+{
+	sqlite3_stmt *s;
+	int64_t v = -1;
+
+	if (!st->cache)
+		st->cache = desk_cache_new();
+	s = store_stmt(st, SQL_DATA_VERSION);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (v < 0 || v != st->data_version)
+		desk_cache_drop(st->cache, DESK_CACHE_ALL);
+	st->data_version = v;
+}
+
+struct desk_cache *
+store_cache(struct store *st)
+{
+	if (st->in_tx && !sqlite3_get_autocommit(st->db))
+		return st->cache;
+	desk_cache_drop(st->cache, DESK_CACHE_ALL);
+	return NULL;
+}
+
+void
+store_cache_mute(struct store *st, int on)
+{
+	st->cache_mute = on;
+}
+
+/* ---- open, close, transactions -------------------------------------- */
+
 int
 store_open(struct store **out, const char *path, struct wa_err *err)
 {
@@ -84,6 +180,7 @@ store_open(struct store **out, const char *path, struct wa_err *err)
 	int rc;
 
 	*out = NULL;
+	st->data_version = -1;
 	if (parent_dir(path) < 0) {
 		free(st);
 		return wa_err_set(err, WA_EX_IOERR, "io",
@@ -113,6 +210,8 @@ store_open(struct store **out, const char *path, struct wa_err *err)
 		store_close(st);
 		return -1;
 	}
+	sqlite3_update_hook(st->db, on_update, st);
+	sqlite3_rollback_hook(st->db, on_rollback, st);
 	*out = st;
 	return 0;
 }
@@ -129,12 +228,14 @@ store_close(struct store *st)
 			sqlite3_finalize(st->slots[i].stmt);
 	if (sqlite3_close(st->db) != SQLITE_OK)
 		abort();	/* an unfinalised statement is a bug */
+	desk_cache_free(st->cache);
 	free(st);
 }
 
 int
 store_exec(struct store *st, const char *sql, struct wa_err *err)
 {
+	desk_cache_drop(st->cache, DESK_CACHE_ALL);	/* any SQL at all */
 	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return store_fail(st, err, "exec");
 	return 0;
@@ -146,6 +247,7 @@ store_begin(struct store *st, struct wa_err *err)
 	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL))
 		return store_fail(st, err, "begin transaction");
 	st->in_tx = 1;
+	cache_check(st);
 	return 0;
 }
 
@@ -167,6 +269,7 @@ store_rollback(struct store *st)
 	if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	st->in_tx = 0;
+	desk_cache_drop(st->cache, DESK_CACHE_ALL);
 }
 
 int
@@ -187,6 +290,8 @@ store_stmt(struct store *st, const char *sql)
 		if (slot->sql == sql) {
 			sqlite3_reset(slot->stmt);
 			sqlite3_clear_bindings(slot->stmt);
+			if (slot->drops && !st->cache_mute)
+				desk_cache_drop(st->cache, slot->drops);
 			return slot->stmt;
 		}
 		if (!slot->sql)
@@ -201,6 +306,9 @@ store_stmt(struct store *st, const char *sql)
 		abort();
 	}
 	slot->sql = sql;
+	slot->drops = stmt_drops(slot->stmt, sql);
+	if (slot->drops && !st->cache_mute)
+		desk_cache_drop(st->cache, slot->drops);
 	return slot->stmt;
 }
 

@@ -9,6 +9,7 @@
 #include "err.h"
 
 struct store;
+struct desk_cache;
 
 /* Opens (creating parent dirs and the file mode 0600) and migrates.
  * Newer schema than this binary: -1, err exit 78, file untouched.
@@ -23,6 +24,16 @@ int store_begin(struct store *st, struct wa_err *err);
 int store_commit(struct store *st, struct wa_err *err);
 void store_rollback(struct store *st);
 int store_in_tx(struct store *st);
+
+/* The desk cache (lib/desk_cache.h) of the connection while it holds
+ * the write lock in a store_begin transaction, when entries can be
+ * trusted; otherwise NULL, and the cache is emptied (a write outside a
+ * transaction may not be seen). The store drops entries when another
+ * connection committed, on rollback, and on any write not muted. */
+struct desk_cache *store_cache(struct store *st);
+/* on = 1 while the desk writes rows whose cache entries it updates
+ * itself (write-through); back to 0 right after the step. */
+void store_cache_mute(struct store *st, int on);
 
 /* Returns the prepared statement for sql, prepared once per process
  * (SQLITE_PREPARE_PERSISTENT) and cached by the address of sql, which must

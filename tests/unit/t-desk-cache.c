@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "tap.h"
+#include "sql1.h"
 #include "desk.h"
 #include "store.h"
 
@@ -12,17 +13,11 @@
 static struct store *st, *other;	/* two connections, one file */
 static struct wa_err err;
 
+/* The integer answer of sql on the test's connection. */
 static long long
 scalar(const char *sql)
 {
-	sqlite3_stmt *s;
-	long long v = -1;
-
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
+	return sql1(st, sql);
 }
 
 /* Another connection writes and commits (autocommit). */

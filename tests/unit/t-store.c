@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "tap.h"
+#include "sql1.h"
 #include "schema.h"
 #include "store.h"
 #include "util.h"
@@ -31,18 +32,6 @@ path_in(const char *leaf)
 	return sb_detach(&sb);
 }
 
-static int
-scalar(struct store *st, const char *sql)
-{
-	sqlite3_stmt *s;
-	int v = -1;
-
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	return v;
-}
 
 static void
 test_open(void)
@@ -57,10 +46,10 @@ test_open(void)
 	ok(store_open(&st, p, &err) == 0, "store_open creates parent dirs");
 	ok(stat(p, &sb) == 0 && (sb.st_mode & 0777) == 0600,
 	   "database file is mode 0600");
-	is_int(scalar(st, "PRAGMA user_version"), schema_version(),
+	is_int((int)sql1(st, "PRAGMA user_version"), schema_version(),
 	       "migrated to the newest version");
-	is_int(scalar(st, "PRAGMA foreign_keys"), 1, "foreign keys on");
-	ok(scalar(st, "SELECT count(*) FROM sqlite_schema "
+	is_int((int)sql1(st, "PRAGMA foreign_keys"), 1, "foreign keys on");
+	ok((int)sql1(st, "SELECT count(*) FROM sqlite_schema "
 		  "WHERE name = 'messages_fts'") == 1, "FTS5 table exists");
 	a = store_stmt(st, SQL_COUNT);
 	b = store_stmt(st, SQL_COUNT);

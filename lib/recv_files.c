@@ -26,7 +26,11 @@
  * not atomic).
  */
 
-enum item_kind { IT_DELIVERY, IT_BAD, IT_FATAL, IT_FILE_END, IT_END };
+/* IT_IDLE: the input paused (a pipe or terminal with nothing to read):
+ * what is pending is committed so its events do not wait. */
+enum item_kind {
+	IT_DELIVERY, IT_BAD, IT_FATAL, IT_IDLE, IT_FILE_END, IT_END
+};
 
 struct item {
 	enum item_kind kind;
@@ -62,6 +66,8 @@ struct pipe {
 	int head, count;
 	struct item chunk[CHUNK];	/* the reader's, not yet queued */
 	int nchunk;
+	int idle_sent;			/* the reader's: IT_IDLE since the
+					   last delivery */
 	struct item got[QUEUE_CAP];	/* taken, this thread's */
 	int ngot, igot;
 	int stop;			/* the database side is done */
@@ -166,6 +172,21 @@ input_ready(FILE *fp)
 	return poll(&pfd, 1, 0) > 0;
 }
 
+/* Before each read: when it would wait, what was read so far goes to
+ * the database thread, with one IT_IDLE per pause. -1 once stopped. */
+static int
+before_read(struct pipe *p, FILE *fp)
+{
+	struct item idle = { .kind = IT_IDLE };
+
+	if (input_ready(fp))
+		return 0;
+	if (p->idle_sent)
+		return p->nchunk ? put_chunk(p) : 0;
+	p->idle_sent = 1;
+	return put(p, &idle);	/* sends the chunk before it */
+}
+
 /* 0 to go on with the next file, -1 to stop. */
 static int
 read_file(struct pipe *p, const char *name)
@@ -184,11 +205,11 @@ read_file(struct pipe *p, const char *name)
 	}
 	r = jsonl_open(fp, name);
 	jsonl_set_limit(r, RECV_MAX_BODY);
-	while (!rc && !stopped(p) &&
-	       (!p->nchunk || input_ready(fp) || put_chunk(p) == 0) &&
+	while (!rc && !stopped(p) && before_read(p, fp) == 0 &&
 	       (n = jsonl_next(r, &v, &it.line, &it.err)) != 0) {
 		if (n == 1) {
 			it.good++;
+			p->idle_sent = 0;
 			rc = put_delivery(p, r, v, it.line);
 		} else {
 			struct item bad = { .kind = n == -1 ? IT_BAD : IT_FATAL,
@@ -592,6 +613,8 @@ handle(struct recv_batch *b, struct item *it)
 			   "'%s' holds no JSON at all", it->name);
 		b->warn(b->ctx, &err, 0);
 		return rc ? rc : WA_EX_DATAERR;
+	case IT_IDLE:
+		return b->pending ? commit(b) : 0;
 	case IT_END:
 		break;
 	}

@@ -43,11 +43,27 @@ msg 15551230002 wamid.S2 $T0 "second" >"$T/s2"
 ok $? "a slow stream (exit 0)"
 is "$(jf '.wamid' | tr '\n' ' ')" '"wamid.S1" "wamid.S2" ' "both, in order"
 
+# A stream that pauses: what came is committed and printed at once,
+# not when 1000 deliveries are in or the input ends.
+mkfifo "$T/live"
+wa-recv <"$T/live" >"$T/live.out" 2>"$T/live.err" &
+recv=$!
+exec 3>"$T/live"
+msg 15551230004 wamid.L1 $T0 "first" >&3
+i=0
+while ! grep -q wamid.L1 "$T/live.out" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+grep -q wamid.L1 "$T/live.out"; ok $? "a paused stream: its event is printed while more is awaited"
+msg 15551230004 wamid.L2 $T0 "second" >&3
+exec 3>&-
+wait $recv; ok $? "then the rest (exit 0)"
+is "$(jq -r .wamid "$T/live.out" | tr '\n' ' ')" "wamid.L1 wamid.L2 " "both, in order"
+
 # A database error stops the run at once, even while standard input
 # stays open; nothing of the failed transaction is kept.
 sql "CREATE TRIGGER boom BEFORE INSERT ON messages WHEN new.wamid = 'wamid.BOOM' BEGIN SELECT RAISE(ABORT, 'boom'); END"
-msg 15551230003 wamid.B1 $T0 "before" >"$T/f"
-msg 15551230003 wamid.BOOM $T0 "boom" >>"$T/f"
+# one delivery, two messages: the second one fails
+{ msg 15551230003 wamid.B1 $T0 "before"; msg 15551230003 wamid.BOOM $T0 "boom"; } |
+	jq -c -s '.[0].entry[0].changes[0].value.messages += .[1].entry[0].changes[0].value.messages | .[0]' >"$T/f"
 mkfifo "$T/fifo"
 (cat "$T/f"; sleep 20) >"$T/fifo" &
 feeder=$!
@@ -56,13 +72,13 @@ rc=$?
 kill $feeder 2>/dev/null
 [ $rc -ne 0 ] && [ $rc -ne 124 ]; ok $? "stops without waiting for the end of input (exit $rc)"
 like "$(cat "$T/err")" "*boom*" "says why"
-is "$(sql "SELECT count(*) FROM messages WHERE wamid IN ('wamid.B1', 'wamid.BOOM')")" 0 "the transaction rolled back"
+is "$(sql "SELECT count(*) FROM messages WHERE wamid IN ('wamid.B1', 'wamid.BOOM')")" 0 "the delivery's transaction rolled back: nothing half-written"
 sql "DROP TRIGGER boom"
 
 # Output that cannot be written: 74, with the reason.
 exits 74 "standard output full" sh -c 'wa-recv "$1" >/dev/full' sh "$T/f"
 like "$(cat "$T/err")" "*No space left on device*" "names the reason"
-is "$(sql "SELECT count(*) FROM messages WHERE wamid = 'wamid.BOOM'")" 1 "what was stored stays stored"
+is "$(sql "SELECT count(*) FROM messages WHERE wamid IN ('wamid.B1', 'wamid.BOOM')")" 2 "what was stored stays stored"
 
 # What the reader prepares (normalised messages, users, quarantine) is
 # what the database thread derives by itself: replay derives inline.

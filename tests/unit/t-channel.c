@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "tap.h"
+#include "testdb.h"
 #include "channel.h"
 #include "util.h"
 
@@ -211,11 +212,6 @@ main(void)
 	test_shapes();
 	test_profile();
 	store_close(st);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/wa.db-wal", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/wa.db-shm", dir);
-	unlink(path);
-	rmdir(dir);
+	testdb_remove(dir);
 	return done_testing();
 }

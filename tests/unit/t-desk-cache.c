@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "tap.h"
-#include "sql1.h"
+#include "testdb.h"
 #include "desk.h"
 #include "store.h"
 
@@ -328,20 +328,6 @@ many(void)
 	commit();
 }
 
-static void
-cleanup(const char *dir)
-{
-	static const char *const sfx[] = { "", "-wal", "-shm" };
-	char path[160];
-	size_t i;
-
-	for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
-		snprintf(path, sizeof(path), "%s/wa.db%s", dir, sfx[i]);
-		unlink(path);
-	}
-	rmdir(dir);
-}
-
 int
 main(void)
 {
@@ -368,6 +354,6 @@ main(void)
 	many();
 	store_close(other);
 	store_close(st);
-	cleanup(dir);
+	testdb_remove(dir);
 	return done_testing();
 }

@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "tap.h"
-#include "sql1.h"
+#include "testdb.h"
+#include "testdb.h"
 #include "desk.h"
 #include "store.h"
 #include "util.h"
@@ -216,11 +217,6 @@ main(void)
 	statuses();
 	store_rollback(st);
 	store_close(st);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/wa.db-wal", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/wa.db-shm", dir);
-	unlink(path);
-	rmdir(dir);
+	testdb_remove(dir);
 	return done_testing();
 }

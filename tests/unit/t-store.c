@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "tap.h"
-#include "sql1.h"
+#include "testdb.h"
 #include "schema.h"
 #include "store.h"
 #include "util.h"

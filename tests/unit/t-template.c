@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "tap.h"
+#include "testdb.h"
 #include "template.h"
 #include "jsonl.h"
 #include "store.h"
@@ -617,12 +618,7 @@ test_store(void)
 	ok(template_delete(st, "W1", "order_update", NULL, &n, &err) == 0 &&
 	   n == 1, "delete");
 	store_close(st);
-	unlink(db);
-	snprintf(db, sizeof(db), "%s/wa.db-wal", path);
-	unlink(db);
-	snprintf(db, sizeof(db), "%s/wa.db-shm", path);
-	unlink(db);
-	rmdir(path);
+	testdb_remove(path);
 }
 
 int

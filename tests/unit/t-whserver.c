@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "curl_lazy.h"	/* libcurl is loaded on first use */
 #include "tap.h"
+#include "testdb.h"
 #include "ingest.h"
 #include "signature.h"
 #include "store.h"
@@ -412,12 +413,7 @@ main(void)
 	ok(logged > 0, "refusals were logged (%d)", logged);
 
 	store_close(st);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/wa.db-wal", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/wa.db-shm", dir);
-	unlink(path);
-	rmdir(dir);
+	testdb_remove(dir);
 	curl_global_cleanup();
 	return done_testing();
 }

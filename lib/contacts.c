@@ -90,7 +90,6 @@ match(struct store *st, const struct fields *f, int64_t *id,
       struct wa_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_MATCH);
-	int rc;
 
 	*id = 0;
 	if (!f->phone[0] && !f->mobile[0] && !f->email)
@@ -98,12 +97,7 @@ match(struct store *st, const struct fields *f, int64_t *id,
 	store_bind_text(s, 1, orn(f->phone));
 	store_bind_text(s, 2, orn(f->mobile));
 	store_bind_text(s, 3, f->email);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
-		store_fail(st, err, "find contact");
+	return store_step_int(st, s, id, "find contact", err) < 0 ? -1 : 0;
 }
 
 static int

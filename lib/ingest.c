@@ -180,15 +180,12 @@ store_raw(struct ingest *in, const char *body, size_t len,
 		ingest_sha256_hex(body, len, sha);
 	store_bind_int(s, 1, sha_key(sha));
 	sqlite3_bind_blob(s, 2, body, (int)len, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	in->delivery_id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	in->delivery_id = 0;
 	in->fresh = 0;
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc != SQLITE_DONE)
-		return store_fail(in->st, err, "find delivery");
+	rc = store_step_int(in->st, s, &in->delivery_id, "find delivery", err);
+	sqlite3_clear_bindings(s);	/* body is borrowed */
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
 	s = store_stmt(in->st, SQL_DELIVERY_INSERT);
 	store_bind_int(s, 1, in->now);
 	store_bind_text(s, 2, source ? source : "file");

@@ -162,17 +162,11 @@ msg_exists(struct ingest *in, const char *channel, const char *wamid,
 	   struct wa_err *err)
 {
 	sqlite3_stmt *s = store_stmt(in->st, SQL_MSG_EXISTS);
-	int rc;
+	int64_t id;
 
 	store_bind_text(s, 1, channel);
 	store_bind_text(s, 2, wamid);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return store_fail(in->st, err, "find message");
+	return store_step_int(in->st, s, &id, "find message", err);
 }
 
 static const char SQL_MSG_INSERT[] =

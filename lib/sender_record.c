@@ -192,9 +192,8 @@ release_conversation(struct sender *s, struct job *j, struct wa_err *err)
 		return 0;
 	q = store_stmt(s->st, SQL_CONV_USED);
 	store_bind_int(q, 1, j->conversation_id);
-	if (sqlite3_step(q) == SQLITE_ROW)
-		used = sqlite3_column_int64(q, 0);
-	sqlite3_reset(q);
+	if (store_step_int(s->st, q, &used, "count conversation use", err) < 0)
+		return -1;
 	if (used > 0)
 		return 0;
 	q = store_stmt(s->st, SQL_CONV_UNCOUNT);

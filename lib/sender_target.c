@@ -28,17 +28,10 @@ contact_by_number(struct store *st, const char *wa_id, int64_t *id,
 		  struct wa_err *err)
 {
 	sqlite3_stmt *q = store_stmt(st, SQL_CONTACT_BY_NUMBER);
-	int rc;
 
 	*id = 0;
 	store_bind_text(q, 1, wa_id);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(q, 0);
-	sqlite3_reset(q);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, err, "find contact");
-	return 0;
+	return store_step_int(st, q, id, "find contact", err) < 0 ? -1 : 0;
 }
 
 static int

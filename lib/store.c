@@ -325,6 +325,20 @@ store_step_done(struct store *st, sqlite3_stmt *s, struct wa_err *err)
 	return store_fail(st, err, "write");
 }
 
+int
+store_step_int(struct store *st, sqlite3_stmt *s, int64_t *out,
+	       const char *what, struct wa_err *err)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return rc == SQLITE_ROW;
+	return store_fail(st, err, what);
+}
+
 void
 store_bind_text(sqlite3_stmt *s, int idx, const char *v)
 {

@@ -52,6 +52,12 @@ int store_fail(struct store *st, struct wa_err *err, const char *what);
  * Resets the statement afterwards. */
 int store_step_done(struct store *st, sqlite3_stmt *s, struct wa_err *err);
 
+/* Steps s (bound) for one integer and resets it: 1 with *out = column 0
+ * of the first row, 0 when there is no row (*out untouched), -1 with err
+ * ("cannot <what>: ...") on a database error. */
+int store_step_int(struct store *st, sqlite3_stmt *s, int64_t *out,
+		   const char *what, struct wa_err *err);
+
 /* Binding helpers: NULL / negative-as-null friendly. */
 void store_bind_text(sqlite3_stmt *s, int idx, const char *v);
 void store_bind_int(sqlite3_stmt *s, int idx, int64_t v);

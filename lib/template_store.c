@@ -253,30 +253,21 @@ find_row(struct store *st, const char *waba, const char *id,
 {
 	sqlite3_stmt *s;
 	int64_t row = 0;
-	int rc = SQLITE_DONE;
 
 	if (id) {
 		s = store_stmt(st, SQL_FIND_ID);
 		store_bind_text(s, 1, id);
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW)
-			row = sqlite3_column_int64(s, 0);
-		sqlite3_reset(s);
+		if (store_step_int(st, s, &row, "find template", err) < 0)
+			return -1;
 	}
-	if (!row && rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, err, "find template");
 	if (row || !waba || !name || !language)
 		return row;
 	s = store_stmt(st, SQL_FIND_KEY);
 	store_bind_text(s, 1, waba);
 	store_bind_text(s, 2, name);
 	store_bind_text(s, 3, language);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		row = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, err, "find template");
+	if (store_step_int(st, s, &row, "find template", err) < 0)
+		return -1;
 	return row;
 }
 

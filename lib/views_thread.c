@@ -300,17 +300,12 @@ ticket_may_reopen(struct store *st, const struct ticket *t,
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_TICKET_OTHER_OPEN);
 	int64_t other = 0;
-	int rc;
 
 	store_bind_text(s, 1, t->channel);
 	store_bind_int(s, 2, t->contact_id);
 	store_bind_int(s, 3, t->thread_id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		other = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, err, "read tickets");
+	if (store_step_int(st, s, &other, "read tickets", err) < 0)
+		return -1;
 	if (other)
 		return wa_err_set(err, WA_EX_REJECTED, "duplicate",
 				  "ticket %lld is open for this contact on "

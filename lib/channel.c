@@ -225,13 +225,10 @@ count_connected(struct store *st, const char *waba_id, int64_t *n,
 		struct wa_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_CH_COUNT);
-	int rc;
 
+	*n = 0;
 	store_bind_text(s, 1, waba_id);
-	rc = sqlite3_step(s);
-	*n = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? 0 : store_fail(st, err, "count channels");
+	return store_step_int(st, s, n, "count channels", err) < 0 ? -1 : 0;
 }
 
 static int

@@ -134,14 +134,12 @@ count1(struct store *st, const char *sql, int64_t a, long *out,
        struct wa_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, sql);
+	int64_t n = 0;
 
 	store_bind_int(s, 1, a);
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_reset(s);
-		return store_fail(st, err, "count conversations");
-	}
-	*out = (long)sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+	if (store_step_int(st, s, &n, "count conversations", err) < 0)
+		return -1;
+	*out = (long)n;
 	return 0;
 }
 

@@ -36,14 +36,12 @@ ingest_defer_text(struct ingest *in, int on)
 	in->defer_text = on;
 }
 
-int
-ingest_defer(struct ingest *in, int64_t message_id, struct wa_err *err)
+void
+ingest_defer(struct ingest *in, int64_t message_id)
 {
-	(void)err;
 	if (!in->npending || message_id < in->pending_from)
 		in->pending_from = message_id;
 	in->npending++;
-	return 0;
 }
 
 int

@@ -103,7 +103,7 @@ void ingest_problem(struct ingest *in, jv where, const char *fmt, ...)
 
 /* Marks message_id (inserted with index_later = 1) for ingest_finish to
  * add to the search index (defer_text). */
-int ingest_defer(struct ingest *in, int64_t message_id, struct wa_err *err);
+void ingest_defer(struct ingest *in, int64_t message_id);
 
 void ingest_sha256_hex(const void *p, size_t n, char out[65]);
 

@@ -252,7 +252,9 @@ msg_insert(struct ingest *in, const struct msg_row *r, int64_t *id,
 	if (store_step_done(in->st, s, err) < 0)
 		return -1;
 	*id = sqlite3_last_insert_rowid(store_db(in->st));
-	return defer ? ingest_defer(in, *id, err) : 0;
+	if (defer)
+		ingest_defer(in, *id);
+	return 0;
 }
 
 /* user_changed_number / user_changed_user_id move the identity (rule 4);

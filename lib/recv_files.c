@@ -50,8 +50,8 @@ struct item {
 #define OUT_CAP 1		/* committed batches waiting to be printed */
 
 struct out_node {
-	struct ingest_events *batch;	/* a commit's events, or NULL */
-	jv events;			/* then these */
+	jv events;			/* emitted since the last node */
+	struct ingest_events *batch;	/* then a commit's events, or NULL */
 	int flush;
 	struct out_node *next;
 };
@@ -276,12 +276,12 @@ writer_main(void *arg)
 		pthread_mutex_unlock(&p->mu);
 		if (!o)
 			break;
-		ingest_events_emit(o->batch, p->orig.emit, p->orig.ctx);
 		jv_array_foreach(o->events, i, ev) {
 			(void)i;
 			p->orig.emit(ev, p->orig.ctx);
 		}
 		jv_free(o->events);
+		ingest_events_emit(o->batch, p->orig.emit, p->orig.ctx);
 		if (o->flush && p->orig.flush(p->orig.ctx) < 0)
 			failed = 1;
 		free(o);
@@ -302,9 +302,9 @@ pipe_emit(jv ev, void *ctx)
 	p->events = jv_array_append(p->events, ev);
 }
 
-/* Hands batch (may be NULL) and the events emitted so far to the writer,
- * which flushes the output after them when flush is set; -1 once output
- * failed. */
+/* Hands the events emitted so far, then batch (may be NULL), to the
+ * writer, which flushes the output after them when flush is set; -1 once
+ * output failed. */
 static int
 pipe_push(struct pipe *p, struct ingest_events *batch, int flush)
 {
@@ -377,8 +377,6 @@ recv_batch_commit(struct recv_batch *b, struct wa_err *err)
 		return -1;
 	}
 	/* printed (and finished) by the writer, after what came before */
-	if (jv_array_length(jv_copy(((struct pipe *)b->ctx)->events)) > 0)
-		(void)pipe_push(b->ctx, NULL, 0);
 	(void)pipe_push(b->ctx, ingest_take_events(b->in), 0);
 	return 0;
 }
@@ -564,14 +562,6 @@ pipe_finish(struct pipe *p, struct recv_batch *b)
 	p->ckpt = NULL;
 	failed = p->out_failed;
 	jv_free(p->events);
-	while (p->out_head) {	/* a failed output left these */
-		struct out_node *o = p->out_head;
-
-		p->out_head = o->next;
-		ingest_events_emit(o->batch, NULL, NULL);
-		jv_free(o->events);
-		free(o);
-	}
 	b->emit = p->orig.emit;
 	b->flush = p->orig.flush;
 	b->warn = p->orig.warn;

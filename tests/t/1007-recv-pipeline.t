@@ -58,6 +58,25 @@ exec 3>&-
 wait $recv; ok $? "then the rest (exit 0)"
 is "$(jq -r .wamid "$T/live.out" | tr '\n' ' ')" "wamid.L1 wamid.L2 " "both, in order"
 
+# Rule 2 between two transactions of one run: the channel is remembered
+# only within a transaction, so a disconnect by another program counts
+# from the next delivery on.
+sql "INSERT INTO channels (id, waba_id, phone, connected_at) VALUES ('222222222222222', '100200300400500', '15550002222', 0)"
+mkfifo "$T/live2"
+wa-recv <"$T/live2" >"$T/live2.out" 2>"$T/live2.err" &
+recv=$!
+exec 3>"$T/live2"
+msg 15551230005 wamid.C1 $T0 "while connected" "" 222222222222222 >&3
+i=0
+while ! grep -q wamid.C1 "$T/live2.out" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+sql "UPDATE channels SET status = 'disconnected' WHERE id = '222222222222222'"
+msg 15551230005 wamid.C2 $T0 "after the disconnect" "" 222222222222222 >&3
+exec 3>&-
+wait $recv; ok $? "a run spanning a disconnect (exit 0)"
+is "$(jq -c '[.wamid, .event, .reason]' "$T/live2.out" | tr '\n' ' ')" \
+	'["wamid.C1","message",null] ["wamid.C2","skipped","not_connected"] ' \
+	"stored before the disconnect, skipped after it"
+
 # A database error stops the run at once, even while standard input
 # stays open; nothing of the failed transaction is kept.
 sql "CREATE TRIGGER boom BEFORE INSERT ON messages WHEN new.wamid = 'wamid.BOOM' BEGIN SELECT RAISE(ABORT, 'boom'); END"

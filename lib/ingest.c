@@ -44,6 +44,12 @@ ingest_defer(struct ingest *in, int64_t message_id)
 	in->npending++;
 }
 
+void
+ingest_unshared_events(struct ingest *in, int on)
+{
+	in->unshared = on;
+}
+
 int
 ingest_finish(struct ingest *in, struct wa_err *err)
 {
@@ -373,7 +379,6 @@ ingest_delivery_prepared(struct ingest *in, jv delivery, const char *body,
 	in->prep = prep;
 	rc = ingest_one(in, delivery, body, len, NULL, source, err);
 	in->prep = NULL;
-	ingest_prep_free(prep);
 	return rc;
 }
 

@@ -52,6 +52,11 @@ int ingest_delivery_jv(struct ingest *in, jv delivery, const char *body,
 void ingest_defer_text(struct ingest *in, int on);
 int ingest_finish(struct ingest *in, struct wa_err *err);
 
+/* With on = 1, queued events share no allocation with the delivery they
+ * came from, so the delivery may be freed on another thread while they
+ * are printed (jv reference counts are not atomic). */
+void ingest_unshared_events(struct ingest *in, int on);
+
 /* Hands queued events to emit (after COMMIT) or drops them (after
  * ROLLBACK, emit NULL). */
 void ingest_flush(struct ingest *in, ingest_emit_fn emit, void *ctx);
@@ -82,7 +87,8 @@ struct ingest_prep *ingest_prepare(struct quarantine *q, jv d,
 void ingest_prep_free(struct ingest_prep *p);
 
 /* ingest_delivery_jv for a delivery made ready by ingest_prepare (prep
- * taken, may be NULL). */
+ * borrowed, may be NULL: what it holds stays its own, except the records
+ * that go into events, so it can be freed on the thread that made it). */
 int ingest_delivery_prepared(struct ingest *in, jv delivery,
 			     const char *body, size_t len,
 			     struct ingest_prep *prep, const char *source,

@@ -27,6 +27,8 @@ struct ingest {
 	int replay;			/* deriving again from storage */
 	const char *only_channel;	/* replay --channel, borrowed */
 	int defer_text;			/* index text at ingest_finish */
+	int unshared;			/* events share nothing with the
+					   delivery */
 	int npending;			/* texts waiting for ingest_finish */
 	int64_t pending_from;		/* the first of their message ids */
 	char problem[256];		/* first thing not understood */
@@ -48,7 +50,8 @@ struct ingest_prep_msg {
 	jv msg;				/* the object it came from */
 	int echo;
 	struct norm_msg m;
-	jv rec;				/* norm_record(), owned */
+	jv rec;				/* norm_record(), unshared; owned
+					   until taken */
 	const char *qrule;		/* quarantine rule that holds, or NULL */
 	struct desk_who who;		/* see ingest_msg_who */
 	const char *user;
@@ -67,9 +70,9 @@ struct ingest_prep {
 	size_t n, cap, next;
 };
 
-/* The next prepared message if it is msg (else every later one is
- * dropped and NULL returned: the caller derives msg itself). The
- * caller owns the m and rec of what it gets. */
+/* The next prepared message if it is msg (else NULL: the caller derives
+ * msg itself). The caller owns the rec of what it gets (made to share
+ * nothing with the delivery) and borrows the rest until p is freed. */
 struct ingest_prep_msg *ingest_prep_take(struct ingest_prep *p, jv msg,
 					 int echo);
 

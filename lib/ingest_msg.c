@@ -370,9 +370,10 @@ one_message(struct ingest *in, const struct chan *c, jv msg, int echo,
 	jv rec = jv_invalid();
 	int rc;
 
-	if (pm) {
+	if (pm) {	/* m borrowed from the prep, rec taken */
 		m = pm->m;
 		rec = pm->rec;
+		pm->rec = jv_invalid();
 		r.qrule = pm->qrule;
 	} else
 		norm_message(msg, &m);
@@ -384,7 +385,8 @@ one_message(struct ingest *in, const struct chan *c, jv msg, int echo,
 	if (chan_skip(in, c, m.wamid, who.wa_id, m.ts,
 		      echo ? "echo" : "message")) {
 		jv_free(rec);
-		norm_release(&m);
+		if (!pm)
+			norm_release(&m);
 		return 0;
 	}
 	if (m.error[0] || !m.type || (!who.wa_id && !who.bsuid)) {
@@ -394,7 +396,8 @@ one_message(struct ingest *in, const struct chan *c, jv msg, int echo,
 			       !m.type ? "message without a type" :
 			       "message without a sender number or user id");
 		jv_free(rec);
-		norm_release(&m);
+		if (!pm)
+			norm_release(&m);
 		return 0;
 	}
 	if ((rc = msg_exists(in, c->id, m.wamid, err)) != 0) {
@@ -402,7 +405,8 @@ one_message(struct ingest *in, const struct chan *c, jv msg, int echo,
 			skipped(in, "duplicate", c, m.wamid, who.wa_id, m.ts,
 				echo ? "echo" : "message");
 		jv_free(rec);
-		norm_release(&m);
+		if (!pm)
+			norm_release(&m);
 		return rc < 0 ? -1 : 0;
 	}
 	r.m = &m;
@@ -421,7 +425,8 @@ one_message(struct ingest *in, const struct chan *c, jv msg, int echo,
 						   rec);
 	}
 	rc = msg_record(in, c, &r, &who, rec, err);
-	norm_release(&m);
+	if (!pm)
+		norm_release(&m);
 	return rc;
 }
 

@@ -37,6 +37,8 @@ prep_message(struct ingest_prep *p, struct quarantine *q, jv msg, int echo,
 	}
 	if (pm->m.error[0] || !pm->m.type)
 		return;		/* one_message reports it */
+	/* Shares nothing: it goes on to the thread that prints it while the
+	 * delivery comes back here to be freed. */
 	pm->rec = norm_record(&pm->m, echo ? "echo" : "message");
 	if (!pm->m.unsupported && strcmp(pm->m.type, "system"))
 		pm->qrule = quarantine_match(q, pm->rec);
@@ -107,23 +109,22 @@ ingest_prep_take(struct ingest_prep *p, jv msg, int echo)
 	pm = &p->msgs[p->next];
 	/* Same object, same walk: otherwise derive here (never expected). */
 	if (pm->echo != echo || !jv_identical(jv_copy(pm->msg), jv_copy(msg))) {
-		while (p->next < p->n)
-			prep_msg_release(&p->msgs[p->next++]);
+		p->next = p->n;
 		return NULL;
 	}
 	p->next++;
-	jv_free(pm->msg);
-	pm->msg = jv_null();
 	return pm;
 }
 
 void
 ingest_prep_free(struct ingest_prep *p)
 {
+	size_t i;
+
 	if (!p)
 		return;
-	while (p->next < p->n)
-		prep_msg_release(&p->msgs[p->next++]);
+	for (i = 0; i < p->n; i++)
+		prep_msg_release(&p->msgs[i]);
 	free(p->msgs);
 	free(p);
 }

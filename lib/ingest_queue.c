@@ -4,6 +4,7 @@
 #include <string.h>
 #include "ingest.h"
 #include "ingest_int.h"
+#include "jsonl.h"
 #include "util.h"
 
 /*
@@ -45,6 +46,8 @@ ingest_event(struct ingest *in, jv ev)
 	if (in->delivery_id > 0)
 		ev = jv_object_set(ev, jv_string("delivery_id"),
 				   id_jv(in->delivery_id));
+	if (in->unshared)
+		ev = jx_fresh(ev);
 	if (!in->events)
 		in->events = xcalloc(1, sizeof(*in->events));
 	push(in->events, ev, NULL);

@@ -305,7 +305,7 @@ norm_record(const struct norm_msg *m, const char *event)
 			 jv_string("timestamp"), time_jv(m->ts),
 			 jv_string("text"),
 			 m->unsupported ? jv_null() : str_or_null(m->text),
-			 jv_string("media"), jv_copy(m->media),
+			 jv_string("media"), jx_fresh(jv_copy(m->media)),
 			 jv_string("unsupported"), str_or_null(m->unsupported));
 
 	if (m->from_bsuid)
@@ -319,7 +319,7 @@ norm_record(const struct norm_msg *m, const char *event)
 	if (jv_get_kind(m->content) == JV_KIND_OBJECT && !m->unsupported) {
 		jv_object_foreach(m->content, k, v) {	/* borrows */
 			if (strcmp(jv_string_value(k), "_text"))
-				r = jv_object_set(r, k, v);
+				r = jv_object_set(r, jx_fresh(k), jx_fresh(v));
 			else {
 				jv_free(k);
 				jv_free(v);
@@ -328,12 +328,12 @@ norm_record(const struct norm_msg *m, const char *event)
 	}
 	if (jv_get_kind(m->context) == JV_KIND_OBJECT)
 		r = jv_object_set(r, jv_string("context"),
-				  jv_copy(m->context));
+				  jx_fresh(jv_copy(m->context)));
 	if (m->forwarded)
 		r = jv_object_set(r, jv_string("forwarded"), jv_true());
 	if (jv_get_kind(m->referral) == JV_KIND_OBJECT)
 		r = jv_object_set(r, jv_string("referral"),
-				  jv_copy(m->referral));
+				  jx_fresh(jv_copy(m->referral)));
 	if (m->sys_type || m->sys_body)
 		r = jv_object_set(r, jv_string("system"),
 			JV_OBJECT(jv_string("type"), str_or_null(m->sys_type),

@@ -650,6 +650,10 @@ whserver_ckpt_start(struct whserver_ckpt **out, const char *db_path,
 		return -1;
 	}
 	sqlite3_busy_timeout(c->db, 1000);
+	/* A connection that has read nothing has no WAL open yet, and
+	 * sqlite3_wal_checkpoint_v2() on it silently does nothing. */
+	(void)sqlite3_exec(c->db, "SELECT 1 FROM sqlite_schema LIMIT 1", NULL,
+			   NULL, NULL);
 	c->ms = ms ? ms : 250;
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->cv, NULL);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "curl_lazy.h"	/* libcurl is loaded on first use */
 #include "tap.h"
 #include "testdb.h"
@@ -365,6 +366,51 @@ test_drain(struct whserver *s, struct store *st)
 	       "after stop: connection refused");
 }
 
+/* The checkpointer copies committed frames into the database file while
+ * this connection, which never checkpoints itself, goes on writing. A
+ * checkpoint connection that has read nothing has no WAL open, and
+ * sqlite3_wal_checkpoint_v2() on it quietly did nothing. */
+static void
+test_checkpointer(const char *dir)
+{
+	char path[160];
+	struct whserver_ckpt *c;
+	struct wa_err err;
+	struct store *st;
+	struct stat sb = { 0 };
+	int i;
+	struct timespec pause = { 0, 20000000 };
+
+	snprintf(path, sizeof(path), "%s/ckpt.db", dir);
+	if (store_open(&st, path, &err) < 0) {
+		ok(0, "opens a database for the checkpointer");
+		return;
+	}
+	store_exec(st, "PRAGMA wal_autocheckpoint=0;"
+		   " CREATE TABLE t (x BLOB)", &err);
+	is_int(whserver_ckpt_start(&c, path, 10, &err), 0,
+	       "checkpointer starts");
+	for (i = 0; i < 20; i++) {
+		store_exec(st, "INSERT INTO t VALUES (zeroblob(20000))", &err);
+		nanosleep(&pause, NULL);
+	}
+	whserver_ckpt_stop(c);
+	/* This connection has not checkpointed: the rows can only be in the
+	 * database file if the checkpointer put them there. */
+	if (stat(path, &sb) < 0)
+		sb.st_size = -1;
+	ok(sb.st_size >= 20 * 20000, "the checkpointer moved the rows into the database file (%lld"
+	   " bytes)", (long long)sb.st_size);
+	ok(sql1(st, "SELECT count(*) FROM t") == 20, "every row is there");
+	store_close(st);
+	snprintf(path, sizeof(path), "%s/ckpt.db-wal", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/ckpt.db-shm", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/ckpt.db", dir);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -409,6 +455,7 @@ main(void)
 	test_parallel(s, st);
 	test_hangup(st);
 	test_drain(s, st);
+	test_checkpointer(dir);
 	ok(emitted >= NPAR, "events handed on after commit (%d)", emitted);
 	ok(logged > 0, "refusals were logged (%d)", logged);
 

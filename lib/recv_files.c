@@ -52,7 +52,7 @@ struct item {
 	const char *name;
 };
 
-#define QUEUE_CAP 64		/* parsed deliveries waiting */
+#define QUEUE_CAP 128		/* parsed deliveries waiting */
 #define CHUNK 16		/* handed over at once */
 #define CKPT_MS 100		/* between WAL checkpoints */
 #define OUT_CAP 1		/* committed batches waiting to be printed */
@@ -322,6 +322,7 @@ writer_main(void *arg)
 	struct out_node *o;
 	int failed = 0;
 
+	thread_background();	/* the reader needs the CPU more */
 	for (;;) {
 		pthread_mutex_lock(&p->mu);
 		while (!p->out_head && !p->out_end)

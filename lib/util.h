@@ -84,4 +84,10 @@ long base64_decode(const char *in, unsigned char *out, size_t outlen);
 /* Creates dirs like mkdir -p (mode 0700). 0 or -1 with errno. */
 int mkdir_p(const char *path);
 
+/* Makes the calling thread yield to the process's other threads when
+ * CPUs are short (nice 10; Linux keeps a nice value per thread). For
+ * helpers that work in bursts (printing a batch, checkpointing), so they
+ * do not starve the threads that keep the database busy. */
+void thread_background(void);
+
 #endif

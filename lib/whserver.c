@@ -621,6 +621,7 @@ ckpt_main(void *arg)
 	struct timespec t;
 	int quit = 0;
 
+	thread_background();
 	while (!quit) {
 		deadline_in(c->ms, &t);
 		pthread_mutex_lock(&c->mu);

@@ -39,6 +39,21 @@ emit(jv ev, void *ctx)
 	}
 }
 
+/* emit for an event already in JSON (ingest_line_fn). */
+static int
+emit_line(const char *line, size_t len, void *ctx)
+{
+	(void)ctx;
+	if (out_failed)
+		return -1;
+	if (fwrite(line, 1, len, stdout) != len || putchar('\n') == EOF) {
+		out_failed = 1;
+		out_errno = errno;
+		return -1;
+	}
+	return 0;
+}
+
 static int
 flush_out(void *ctx)
 {
@@ -194,6 +209,7 @@ cmd_files(struct opts *o, int argc, char **argv)
 		return rc;
 	b.limit = RECV_BATCH;
 	b.emit = emit;
+	b.emit_line = emit_line;
 	b.flush = flush_out;
 	b.warn = warn_line;
 	ingest_defer_text(b.in, 1);

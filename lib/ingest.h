@@ -68,6 +68,14 @@ struct ingest_events;
 struct ingest_events *ingest_take_events(struct ingest *in);
 void ingest_events_emit(struct ingest_events *q, ingest_emit_fn emit,
 			void *ctx);
+/* Hands one event to a printer as a line of compact JSON (no newline);
+ * < 0 when the output failed. */
+typedef int (*ingest_line_fn)(const char *line, size_t len, void *ctx);
+/* ingest_events_emit, giving message events to line as text (their keys
+ * appended as text, not set in the record: most of the work of printing
+ * them); the rest, and any that cannot be done so, to emit. */
+void ingest_events_print(struct ingest_events *q, ingest_emit_fn emit,
+			 ingest_line_fn line, void *ctx);
 
 /* Derives again from stored deliveries (wa-recv replay), idempotently. */
 int ingest_replay(struct ingest *in, int64_t since, const char *channel,

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Events waiting for their commit; a message event is finished (its keys set) only when printed. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "ingest.h"
@@ -146,26 +147,113 @@ ingest_take_events(struct ingest *in)
 	return q;
 }
 
-void
-ingest_events_emit(struct ingest_events *q, ingest_emit_fn emit, void *ctx)
+/* ,"key": */
+static void
+key(struct strbuf *sb, const char *name)
 {
+	sb_add(sb, ",\"", 2);
+	sb_adds(sb, name);
+	sb_add(sb, "\":", 2);
+}
+
+static void
+key_str(struct strbuf *sb, const char *name, const char *s)
+{
+	key(sb, name);
+	jsonl_dump_str(sb, s);
+}
+
+static void
+key_id(struct strbuf *sb, const char *name, int64_t id)
+{
+	char buf[24];
+
+	if (id > 0)
+		snprintf(buf, sizeof(buf), "%lld", (long long)id);
+	key_str(sb, name, id > 0 ? buf : NULL);
+}
+
+static void
+key_bool(struct strbuf *sb, const char *name, int b)
+{
+	key(sb, name);
+	sb_adds(sb, b ? "true" : "false");
+}
+
+/* finish() as text into sb: the same keys, values and order. Only for a
+ * record that holds none of the keys (finish would set it in place):
+ * norm_record gives "to" and "text", and those are left to finish. */
+static int
+finish_text(struct strbuf *sb, jv rec, const struct ingest_msg_ev *k)
+{
+	char buf[32];
+
+	if (k->qrule || (!k->out && jv_object_has(jv_copy(rec),
+						  jv_string("to"))))
+		return -1;
+	sb_reset(sb);
+	jsonl_dump(sb, rec);
+	if (sb->len < 2 || sb->buf[sb->len - 1] != '}' ||
+	    sb->buf[sb->len - 2] == '{')
+		return -1;	/* not an object with keys: never expected */
+	sb->len--;
+	key_str(sb, "channel", k->channel);
+	key_str(sb, "wa_id", k->wa_id);
+	if (k->user_id)
+		key_str(sb, "user_id", k->user_id);
+	if (!k->out)
+		key_str(sb, "to", k->to);
+	key_id(sb, "contact_id", k->contact_id);
+	key_id(sb, "thread_id", k->thread_id);
+	key_id(sb, "ticket_id", k->ticket_id);
+	key_bool(sb, "new_ticket", k->new_ticket);
+	if (!k->out)
+		key_str(sb, "session_expires_at", k->expires >= 0 ?
+			time_fmt(k->expires, buf, sizeof(buf)) : NULL);
+	key_bool(sb, "quarantined", 0);
+	if (k->identity_moved)
+		key_bool(sb, "identity_moved", 1);
+	key_id(sb, "message_id", k->message_id);
+	if (k->delivery_id > 0)
+		key_id(sb, "delivery_id", k->delivery_id);
+	sb_add(sb, "}", 1);
+	return 0;
+}
+
+void
+ingest_events_print(struct ingest_events *q, ingest_emit_fn emit,
+		    ingest_line_fn line, void *ctx)
+{
+	struct strbuf sb = { 0 };
+	int failed = 0;
 	size_t i;
 
 	if (!q)
 		return;
 	for (i = 0; i < q->n; i++) {
 		jv ev = q->v[i].ev;
+		struct msg_keys *mk = q->v[i].mk;
 
-		if (emit && q->v[i].mk)
-			ev = finish(ev, &q->v[i].mk->k);
-		free(q->v[i].mk);
-		if (emit)
-			emit(ev, ctx);
-		else
+		if (!emit || (mk && line && !failed &&
+			      finish_text(&sb, ev, &mk->k) == 0)) {
+			if (emit && line(sb.buf, sb.len, ctx) < 0)
+				failed = 1;
 			jv_free(ev);
+		} else if (mk)
+			emit(finish(ev, &mk->k), ctx);
+		else
+			emit(ev, ctx);
+		free(mk);
 	}
+	sb_release(&sb);
 	free(q->v);
 	free(q);
+}
+
+void
+ingest_events_emit(struct ingest_events *q, ingest_emit_fn emit, void *ctx)
+{
+	ingest_events_print(q, emit, NULL, ctx);
 }
 
 void

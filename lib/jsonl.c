@@ -582,6 +582,15 @@ dump_string(struct strbuf *sb, const char *s, size_t n)
 	sb_add(sb, "\"", 1);
 }
 
+void
+jsonl_dump_str(struct strbuf *sb, const char *s)
+{
+	if (s)
+		dump_string(sb, s, strlen(s));
+	else
+		sb_adds(sb, "null");
+}
+
 static void
 dump_number(struct strbuf *sb, double d)
 {

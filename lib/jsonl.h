@@ -63,6 +63,8 @@ const char *jsonl_raw(const struct jsonl *r, size_t *len);
  * several times faster (one buffer, no per-character appends). */
 struct strbuf;
 void jsonl_dump(struct strbuf *sb, jv v);
+/* Appends s as a JSON string the way jsonl_dump would, or null. */
+void jsonl_dump_str(struct strbuf *sb, const char *s);
 
 /* Writes v (consumed) compactly plus "\n" to fp. 0, or -1 on I/O error. */
 int jsonl_write(FILE *fp, jv v);

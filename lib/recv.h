@@ -29,6 +29,8 @@ struct recv_batch {
 	int status;		/* 1 once a delivery or line was rejected */
 	ingest_emit_fn emit;	/* committed events, and an "error" event
 				   for input that is not JSON */
+	ingest_line_fn emit_line;	/* optional: a committed event as a
+					   line of JSON, printed as emit would */
 	int (*flush)(void *ctx);	/* after a commit; < 0: the output
 					   failed (74) */
 	void (*warn)(void *ctx, const struct wa_err *err, long line);

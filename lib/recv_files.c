@@ -54,6 +54,8 @@ struct item {
 
 #define QUEUE_CAP 128		/* parsed deliveries waiting */
 #define CHUNK 16		/* handed over at once */
+#define TAKE 32			/* taken at once (what is done goes back
+				   to the reader as often) */
 #define CKPT_MS 100		/* between WAL checkpoints */
 #define OUT_CAP 1		/* committed batches waiting to be printed */
 
@@ -82,7 +84,7 @@ struct pipe {
 	int nchunk;
 	int idle_sent;			/* the reader's: IT_IDLE since the
 					   last delivery */
-	struct item got[QUEUE_CAP];	/* taken, this thread's */
+	struct item got[TAKE];		/* taken, this thread's */
 	int ngot, igot;
 	struct spent used;		/* this thread's, done with */
 	struct spent back;		/* handed back, not yet freed */
@@ -344,7 +346,8 @@ writer_main(void *arg)
 			p->orig.emit(ev, p->orig.ctx);
 		}
 		jv_free(o->events);
-		ingest_events_emit(o->batch, p->orig.emit, p->orig.ctx);
+		ingest_events_print(o->batch, p->orig.emit, p->orig.emit_line,
+				    p->orig.ctx);
 		if (o->flush && p->orig.flush(p->orig.ctx) < 0)
 			failed = 1;
 		free(o);
@@ -415,7 +418,7 @@ take(struct pipe *p)
 		pthread_mutex_lock(&p->mu);
 		while (!p->count)
 			pthread_cond_wait(&p->can_take, &p->mu);
-		for (p->ngot = 0; p->count; p->count--) {
+		for (p->ngot = 0; p->count && p->ngot < TAKE; p->count--) {
 			p->got[p->ngot++] = p->q[p->head];
 			p->head = (p->head + 1) % QUEUE_CAP;
 		}

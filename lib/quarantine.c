@@ -38,6 +38,7 @@ struct quarantine {
 	int n, cap;
 	jq_state *jq;		/* NULL until compiled, or with no rules */
 	char jq_error[256];	/* the last compile message */
+	int defaults_only;	/* the rules are exactly the defaults */
 };
 
 static void
@@ -278,6 +279,59 @@ blame(struct quarantine *q, struct wa_err *err)
 			  i < q->n ? q->rules[i].name : "?", q->jq_error);
 }
 
+/* Whether q holds the default rules and nothing else. */
+static int
+is_defaults(const struct quarantine *q)
+{
+	int i, j, n;
+
+	for (n = 0; quarantine_defaults[n][0]; n++)
+		;
+	if (q->n != n)
+		return 0;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < q->n; j++)
+			if (strcmp(q->rules[j].name, quarantine_defaults[i][0]) ==
+			    0)
+				break;
+		if (j == q->n ||
+		    strcmp(q->rules[j].predicate, quarantine_defaults[i][1]))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Whether none of the default rules can hold for rec, without running
+ * them: each is "X and ...", with X false unless the text is a string
+ * holding "://" (ip_link: `.text // ""` then contains; anything else
+ * but a string fails and counts as false) or media is an object
+ * (.media.filename, .media.mime_type). Most messages are plain text, and
+ * a jq run is a good part of reading one.
+ */
+static int
+defaults_cannot_hold(jv rec)
+{
+	jv text, media;
+	int may = 0;
+
+	media = jv_object_get(jv_copy(rec), jv_string("media"));
+	may = jv_get_kind(media) == JV_KIND_OBJECT;
+	jv_free(media);
+	if (may)
+		return 0;
+	text = jv_object_get(jv_copy(rec), jv_string("text"));
+	if (jv_get_kind(text) == JV_KIND_STRING) {
+		const char *s = jv_string_value(text);
+		int i, n = jv_string_length_bytes(jv_copy(text));
+
+		for (i = 0; i + 2 < n && !may; i++)
+			may = s[i] == ':' && s[i + 1] == '/' && s[i + 2] == '/';
+	}
+	jv_free(text);
+	return !may;
+}
+
 int
 quarantine_compile(struct quarantine *q, struct wa_err *err)
 {
@@ -287,6 +341,7 @@ quarantine_compile(struct quarantine *q, struct wa_err *err)
 
 	if (q->jq)
 		jq_teardown(&q->jq);
+	q->defaults_only = is_defaults(q);
 	if (!q->n)
 		return 0;
 	/* One program, one run per message: the first rule that holds
@@ -313,7 +368,8 @@ quarantine_match(struct quarantine *q, jv rec)
 	jv v;
 	int i;
 
-	if (!q || !q->jq)
+	if (!q || !q->jq || jv_get_kind(rec) != JV_KIND_OBJECT ||
+	    (q->defaults_only && defaults_cannot_hold(rec)))
 		return NULL;
 	jq_start(q->jq, jv_copy(rec), 0);
 	v = jq_next(q->jq);

@@ -81,6 +81,10 @@ struct quarantine *ingest_match_rules(struct ingest *in);
 
 /* Queues ev (taken) with the delivery id. */
 void ingest_event(struct ingest *in, jv ev);
+/* The same for an event built to share nothing with the delivery (fresh
+ * values, jx_fresh() copies): ingest_event rebuilds the others when
+ * events must not share (ingest_unshared_events). */
+void ingest_event_fresh(struct ingest *in, jv ev);
 
 /* The keys of a message event (strings borrowed, copied). */
 struct ingest_msg_ev {

@@ -80,7 +80,7 @@ skipped(struct ingest *in, const char *reason, const struct chan *c,
 
 	if (what)
 		ev = jv_object_set(ev, jv_string("of"), jv_string(what));
-	ingest_event(in, ev);
+	ingest_event_fresh(in, ev);	/* C strings only */
 }
 
 /* Rule 2 for anything on the channel: 1 when skipped (event queued). */
@@ -431,6 +431,8 @@ one_message(struct ingest *in, const struct chan *c, jv msg, int echo,
 }
 
 /* ---- statuses (rule 7) ---------------------------------------------- */
+/* Their events share nothing with the delivery: the values taken from it
+ * are jx_fresh() copies. */
 
 static const char SQL_STATUS_INSERT[] =
 	"INSERT INTO statuses (wamid, channel_id, status, timestamp,"
@@ -547,21 +549,21 @@ status_event(const struct chan *c, const struct status_in *si, jv obj)
 				   jv_string(si->recipient_bsuid));
 	if (jv_get_kind(si->pricing) == JV_KIND_OBJECT)
 		ev = jv_object_set(ev, jv_string("pricing"),
-				   jv_copy(si->pricing));
+				   jx_fresh(jv_copy(si->pricing)));
 	if (jv_get_kind(si->errors) == JV_KIND_ARRAY &&
 	    jv_array_length(jv_copy(si->errors)) > 0) {
 		e0 = jv_array_get(jv_copy(si->errors), 0);
 		ev = jv_object_set(ev, jv_string("error"), JV_OBJECT(
 			jv_string("code"), jv_string("graph_error"),
-			jv_string("message"), jx_get(e0, "title"),
-			jv_string("graph_code"), jx_get(e0, "code")));
+			jv_string("message"), jx_fresh(jx_get(e0, "title")),
+			jv_string("graph_code"), jx_fresh(jx_get(e0, "code"))));
 		ev = jv_object_set(ev, jv_string("errors"),
-				   jv_copy(si->errors));
+				   jx_fresh(jv_copy(si->errors)));
 		jv_free(e0);
 	}
 	if (jv_get_kind(opaque) == JV_KIND_STRING)
 		ev = jv_object_set(ev, jv_string("biz_opaque_callback_data"),
-				   opaque);
+				   jx_fresh(opaque));
 	else
 		jv_free(opaque);
 	return ev;
@@ -605,7 +607,7 @@ one_status(struct ingest *in, const struct chan *c, jv obj,
 		ev = status_event(c, &si, obj);
 		if (status_apply(in, c, &si, &ev, err) < 0)
 			rc = -1;
-		ingest_event(in, ev);
+		ingest_event_fresh(in, ev);
 	}
 	jv_free(si.errors);
 	jv_free(si.pricing);

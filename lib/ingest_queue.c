@@ -42,16 +42,20 @@ push(struct ingest_events *q, jv ev, struct msg_keys *mk)
 }
 
 void
-ingest_event(struct ingest *in, jv ev)
+ingest_event_fresh(struct ingest *in, jv ev)
 {
 	if (in->delivery_id > 0)
 		ev = jv_object_set(ev, jv_string("delivery_id"),
 				   id_jv(in->delivery_id));
-	if (in->unshared)
-		ev = jx_fresh(ev);
 	if (!in->events)
 		in->events = xcalloc(1, sizeof(*in->events));
 	push(in->events, ev, NULL);
+}
+
+void
+ingest_event(struct ingest *in, jv ev)
+{
+	ingest_event_fresh(in, in->unshared ? jx_fresh(ev) : ev);
 }
 
 static size_t

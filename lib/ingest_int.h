@@ -79,6 +79,11 @@ struct ingest_prep_msg *ingest_prep_take(struct ingest_prep *p, jv msg,
 /* The rules this thread may run now (NULL: none could be compiled). */
 struct quarantine *ingest_match_rules(struct ingest *in);
 
+/* A message record (taken) as the text of its JSON without the closing
+ * brace, in a jv string: what ingest_msg_event accepts in place of the
+ * record when none of the event's keys is already in it. */
+jv ingest_rec_text(jv rec);
+
 /* Queues ev (taken) with the delivery id. */
 void ingest_event(struct ingest *in, jv ev);
 /* The same for an event built to share nothing with the delivery (fresh

@@ -42,6 +42,13 @@ prep_message(struct ingest_prep *p, struct quarantine *q, jv msg, int echo,
 	pm->rec = norm_record(&pm->m, echo ? "echo" : "message");
 	if (!pm->m.unsupported && strcmp(pm->m.type, "system"))
 		pm->qrule = quarantine_match(q, pm->rec);
+	/* The event is printed as this text and its keys (ingest_queue.c):
+	 * a few hundred bytes held until the commit instead of an object,
+	 * and the dump done here, off the database thread. Not when a key
+	 * of the event would replace one of the record ("to" of an inbound
+	 * message, "text" of a quarantined one). */
+	if (!pm->qrule && !(pm->m.to && !echo))
+		pm->rec = ingest_rec_text(pm->rec);
 }
 
 /* The walk of derive(): entry[].changes[] with a messages or echoes

@@ -103,10 +103,47 @@ str_or_null(const char *s)
 	return s ? jv_string(s) : jv_null();
 }
 
+jv
+ingest_rec_text(jv rec)
+{
+	struct strbuf sb = STRBUF_INIT;
+	jv out;
+
+	jsonl_dump(&sb, rec);
+	if (sb.len < 2 || sb.buf[sb.len - 1] != '}' ||
+	    sb.buf[sb.len - 2] == '{') {
+		sb_release(&sb);
+		return rec;	/* not an object with keys: never expected */
+	}
+	out = jv_string_sized(sb.buf, (int)sb.len - 1);
+	sb_release(&sb);
+	jv_free(rec);
+	return out;
+}
+
+/* The record of ingest_rec_text as an object again. */
+static jv
+rec_object(jv rec)
+{
+	struct strbuf sb = STRBUF_INIT;
+	jv out;
+
+	if (jv_get_kind(rec) != JV_KIND_STRING)
+		return rec;
+	sb_add(&sb, jv_string_value(rec),
+	       (size_t)jv_string_length_bytes(jv_copy(rec)));
+	sb_add(&sb, "}", 1);
+	out = jv_parse_sized(sb.buf, (int)sb.len);
+	sb_release(&sb);
+	jv_free(rec);
+	return out;
+}
+
 /* The event record of a message: the record, then its keys. */
 static jv
 finish(jv rec, const struct ingest_msg_ev *k)
 {
+	rec = rec_object(rec);
 	rec = jv_object_set(rec, jv_string("channel"), str_or_null(k->channel));
 	rec = jv_object_set(rec, jv_string("wa_id"), str_or_null(k->wa_id));
 	if (k->user_id)
@@ -192,15 +229,20 @@ finish_text(struct strbuf *sb, jv rec, const struct ingest_msg_ev *k)
 {
 	char buf[32];
 
-	if (k->qrule || (!k->out && jv_object_has(jv_copy(rec),
-						  jv_string("to"))))
-		return -1;
 	sb_reset(sb);
-	jsonl_dump(sb, rec);
-	if (sb->len < 2 || sb->buf[sb->len - 1] != '}' ||
-	    sb->buf[sb->len - 2] == '{')
-		return -1;	/* not an object with keys: never expected */
-	sb->len--;
+	if (jv_get_kind(rec) == JV_KIND_STRING)	/* ingest_rec_text */
+		sb_add(sb, jv_string_value(rec),
+		       (size_t)jv_string_length_bytes(jv_copy(rec)));
+	else {
+		if (k->qrule || (!k->out && jv_object_has(jv_copy(rec),
+							  jv_string("to"))))
+			return -1;
+		jsonl_dump(sb, rec);
+		if (sb->len < 2 || sb->buf[sb->len - 1] != '}' ||
+		    sb->buf[sb->len - 2] == '{')
+			return -1;	/* not an object with keys */
+		sb->len--;
+	}
 	key_str(sb, "channel", k->channel);
 	key_str(sb, "wa_id", k->wa_id);
 	if (k->user_id)

@@ -9,7 +9,7 @@
 #include "wa.h"
 #include "recv.h"
 
-#define RECV_BATCH 1000		/* deliveries per transaction in file mode */
+#define RECV_BATCH 2000		/* deliveries per transaction in file mode */
 
 static const char usage[] =
 	"usage: wa-recv [--db PATH] [FILE ...]\n"

@@ -7,7 +7,7 @@ wa-recv </dev/null >/dev/null 2>&1
 sql "INSERT INTO channels (id, waba_id, phone, connected_at) VALUES ('$CH', '100200300400500', '15550001111', 0)"
 T0=1713290300
 
-# Several transactions' worth (1000 deliveries each), two files.
+# Several transactions' worth (2000 deliveries each), two files.
 gen-deliveries 2500 --channel $CH --seed 7 >"$T/a"
 gen-deliveries 1500 --channel $CH --seed 8 | sed 's/BENCH/OTHER/g' >"$T/b"
 exits 0 "4000 deliveries from two files" wa-recv "$T/a" "$T/b"
@@ -44,7 +44,7 @@ ok $? "a slow stream (exit 0)"
 is "$(jf '.wamid' | tr '\n' ' ')" '"wamid.S1" "wamid.S2" ' "both, in order"
 
 # A stream that pauses: what came is committed and printed at once,
-# not when 1000 deliveries are in or the input ends.
+# not when 2000 deliveries are in or the input ends.
 mkfifo "$T/live"
 wa-recv <"$T/live" >"$T/live.out" 2>"$T/live.err" &
 recv=$!

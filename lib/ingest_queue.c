@@ -103,19 +103,30 @@ str_or_null(const char *s)
 	return s ? jv_string(s) : jv_null();
 }
 
+/* Appends rec as JSON without its closing brace, so that keys can follow;
+ * -1 when rec is not an object with keys (never expected). */
+static int
+dump_open(struct strbuf *sb, jv rec)
+{
+	jsonl_dump(sb, rec);
+	if (sb->len < 2 || sb->buf[sb->len - 1] != '}' ||
+	    sb->buf[sb->len - 2] == '{')
+		return -1;
+	sb->len--;
+	return 0;
+}
+
 jv
 ingest_rec_text(jv rec)
 {
 	struct strbuf sb = STRBUF_INIT;
 	jv out;
 
-	jsonl_dump(&sb, rec);
-	if (sb.len < 2 || sb.buf[sb.len - 1] != '}' ||
-	    sb.buf[sb.len - 2] == '{') {
+	if (dump_open(&sb, rec) < 0) {
 		sb_release(&sb);
-		return rec;	/* not an object with keys: never expected */
+		return rec;
 	}
-	out = jv_string_sized(sb.buf, (int)sb.len - 1);
+	out = jv_string_sized(sb.buf, (int)sb.len);
 	sb_release(&sb);
 	jv_free(rec);
 	return out;
@@ -235,13 +246,9 @@ finish_text(struct strbuf *sb, jv rec, const struct ingest_msg_ev *k)
 		       (size_t)jv_string_length_bytes(jv_copy(rec)));
 	else {
 		if (k->qrule || (!k->out && jv_object_has(jv_copy(rec),
-							  jv_string("to"))))
+							  jv_string("to"))) ||
+		    dump_open(sb, rec) < 0)
 			return -1;
-		jsonl_dump(sb, rec);
-		if (sb->len < 2 || sb->buf[sb->len - 1] != '}' ||
-		    sb->buf[sb->len - 2] == '{')
-			return -1;	/* not an object with keys */
-		sb->len--;
 	}
 	key_str(sb, "channel", k->channel);
 	key_str(sb, "wa_id", k->wa_id);
@@ -270,7 +277,7 @@ void
 ingest_events_print(struct ingest_events *q, ingest_emit_fn emit,
 		    ingest_line_fn line, void *ctx)
 {
-	struct strbuf sb = { 0 };
+	struct strbuf sb = STRBUF_INIT;
 	int failed = 0;
 	size_t i;
 

@@ -313,7 +313,7 @@ static int
 defaults_cannot_hold(jv rec)
 {
 	jv text, media;
-	int may = 0;
+	int may;
 
 	media = jv_object_get(jv_copy(rec), jv_string("media"));
 	may = jv_get_kind(media) == JV_KIND_OBJECT;
@@ -368,8 +368,7 @@ quarantine_match(struct quarantine *q, jv rec)
 	jv v;
 	int i;
 
-	if (!q || !q->jq || jv_get_kind(rec) != JV_KIND_OBJECT ||
-	    (q->defaults_only && defaults_cannot_hold(rec)))
+	if (!q || !q->jq || (q->defaults_only && defaults_cannot_hold(rec)))
 		return NULL;
 	jq_start(q->jq, jv_copy(rec), 0);
 	v = jq_next(q->jq);

@@ -35,8 +35,9 @@ int quarantine_load_table(struct quarantine *q, struct store *st,
  * 78) naming the rule that does not compile. */
 int quarantine_compile(struct quarantine *q, struct wa_err *err);
 
-/* Name of the first rule that holds for rec (borrowed), or NULL. A rule
- * that fails at run time does not hold. The name lives as long as q. */
+/* Name of the first rule that holds for rec (borrowed: a norm_record()
+ * object), or NULL. A rule that fails at run time does not hold. The name
+ * lives as long as q. */
 const char *quarantine_match(struct quarantine *q, jv rec);
 
 /* How many rules are active. */

@@ -122,4 +122,11 @@ record "serve ($load): wa-recv vs ceiling" "$rate_wa" deliveries/s "$rate_ceilin
 record "serve ($load): absolute rate" "$rate_wa" deliveries/s "" "" "" ">= 3000 deliveries/s" "$(ge "$rate_wa" 3000)"
 record "serve p99 (200 after commit): wa-recv" "$p99_wa" ms "$p99_ceiling" "no-store ceiling" "$r_p99" "<= 10 ms" "$(le "$p99_wa" 10)"
 record "serve p99 (200 after commit): python" "$p99_python" ms "$p99_ceiling" "no-store ceiling" "$(div "$p99_python" "$p99_ceiling")" "reported" ""
-record "serve: every 200 stored ($RUNS runs)" "$stored" rows "$seen" "2xx seen by wrk" "$(div "$stored" "$seen")" "rows >= 2xx = 200s" "$ok"
+# Past N answers in a run wrk starts over and wa-recv stores a resent body
+# once, so rows < 2xx says nothing: then the check is not made.
+if awk -v n="$N" '$3 > n { w = 1 } END { exit !w }' "$d/runs.wa"; then
+	echo "bench: wrk sent some of the $N deliveries twice; raise BENCH_SERVER_N" >&2
+	record "serve: every 200 stored ($RUNS runs)" "$stored" rows "$seen" "2xx seen by wrk" "$(div "$stored" "$seen")" "resent: raise BENCH_SERVER_N" ""
+else
+	record "serve: every 200 stored ($RUNS runs)" "$stored" rows "$seen" "2xx seen by wrk" "$(div "$stored" "$seen")" "rows >= 2xx = 200s" "$ok"
+fi

@@ -32,7 +32,7 @@ endif
 WA_LDFLAGS += -Wl,--as-needed
 LIBS       = $(PKG_LIBS) $(JQ_LIBS) -ldl -lpthread -lm
 
-LIB_SRC    = $(sort $(wildcard lib/*.c))
+LIB_SRC    = $(sort $(wildcard lib/*.c lib/*/*.c))
 LIB_OBJ    = $(LIB_SRC:.c=.o)
 CMD_SRC    = $(sort $(wildcard cmd/wa-*.c))
 CMDS       = $(CMD_SRC:.c=)

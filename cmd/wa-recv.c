@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <limits.h>
+#include <unistd.h>
 #include "wa.h"
 #include "recv.h"
 
@@ -14,6 +15,7 @@
 static const char usage[] =
 	"usage: wa-recv [--db PATH] [FILE ...]\n"
 	"       wa-recv replay [--since T] [--channel ID] [--db PATH]\n"
+	"       wa-recv events [--since SEQ] [--db PATH]\n"
 	"       wa-recv serve --listen ADDR:PORT [--path P] [--max-body BYTES]\n"
 	"               [--no-verify-signature] [--port-file F] [--db PATH]\n"
 	"       wa-recv media [--thread N | --pending] [--limit N] [--db PATH]\n";
@@ -21,25 +23,8 @@ static const char usage[] =
 static int out_failed;		/* a write to stdout failed (EPIPE...) */
 static int out_errno;		/* why (set on the thread that wrote) */
 
-/*
- * Prints one event record as a JSON line; takes ev. Shared by every
- * mode (serve sets stdout line-buffered and calls it after each commit).
- */
-static void
-emit(jv ev, void *ctx)
-{
-	(void)ctx;
-	if (out_failed) {
-		jv_free(ev);
-		return;
-	}
-	if (jsonl_write(stdout, ev) < 0) {
-		out_failed = 1;
-		out_errno = errno;
-	}
-}
-
-/* emit for an event already in JSON (ingest_line_fn). */
+/* Prints one event (a line of JSON); shared by every mode (serve sets
+ * stdout line-buffered and flushes after each group). */
 static int
 emit_line(const char *line, size_t len, void *ctx)
 {
@@ -53,6 +38,16 @@ emit_line(const char *line, size_t len, void *ctx)
 	}
 	return 0;
 }
+
+/* An error event on stderr too (SPEC 2): "wa-recv: line N: CODE: msg". */
+static void
+emit_warn(const struct wa_err *err, long line, void *ctx)
+{
+	(void)ctx;
+	wa_warn(err, line);
+}
+
+static const struct ingest_sink sink = { emit_line, emit_warn, NULL };
 
 static int
 flush_out(void *ctx)
@@ -98,12 +93,13 @@ finish(int status)
 enum {
 	OPT_SINCE = CLI_OPT_FIRST_FREE, OPT_CHANNEL, OPT_LISTEN, OPT_PATH,
 	OPT_MAX_BODY, OPT_NO_VERIFY, OPT_PORT_FILE, OPT_THREAD, OPT_PENDING,
-	OPT_LIMIT
+	OPT_LIMIT, OPT_SEQ
 };
 
 struct opts {
 	struct cli cli;
 	int64_t since;			/* replay */
+	int64_t seq;			/* events --since */
 	const char *channel;
 	struct whserver_opts o;		/* serve */
 	const char *port_file;
@@ -134,6 +130,9 @@ on_opt(int opt, const char *arg, void *ctx)
 	case OPT_SINCE:
 		if (time_parse(arg, &o->since, &err) < 0)
 			cli_usage_error(&o->cli, "--since: bad time '%s'", arg);
+		break;
+	case OPT_SEQ:
+		o->seq = num_arg(&o->cli, "--since", arg, 0, INT64_MAX);
 		break;
 	case OPT_CHANNEL:
 		o->channel = arg;
@@ -202,14 +201,25 @@ cmd_files(struct opts *o, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct recv_batch b = { 0 };
-	int n, rc;
+	int i, n, rc;
 
 	n = cli_parse(&o->cli, argc, argv, "", longopts, NULL, NULL);
+	/* Every input is checked before anything is stored: a typo in the
+	 * third name must not leave the first two half done (66). */
+	for (i = n; i < argc; i++)
+		if (strcmp(argv[i], "-") && access(argv[i], R_OK) < 0) {
+			struct wa_err err;
+
+			wa_err_set(&err, WA_EX_NOINPUT, "invalid_input",
+				   "cannot open '%s': %s", argv[i],
+				   strerror(errno));
+			wa_warn(&err, 0);
+			return err.sysexit;
+		}
 	if ((rc = open_store(o, &b.st, &b.in)))
 		return rc;
 	b.limit = RECV_BATCH;
-	b.emit = emit;
-	b.emit_line = emit_line;
+	b.sink = sink;
 	b.flush = flush_out;
 	b.warn = warn_line;
 	ingest_defer_text(b.in, 1);
@@ -238,11 +248,42 @@ cmd_replay(struct opts *o, int argc, char **argv)
 	if ((rc = open_store(o, &st, &in)))
 		return rc;
 	wa_err_clear(&err);
-	rc = ingest_replay(in, o->since, o->channel, emit, NULL, &err);
-	if (rc < 0) {
+	rc = ingest_replay(in, o->since, o->channel, &sink, &err);
+	if (rc == -1) {
 		wa_warn(&err, 0);
 		rc = err.sysexit;
-	}
+	} else if (rc == -2)
+		rc = WA_EX_IOERR;
+	ingest_free(in);
+	store_close(st);
+	return rc;
+}
+
+/* The event log from a sequence number on: what a consumer that missed
+ * events (a crash, a stalled pipe) reads to catch up. */
+static int
+cmd_events(struct opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_OPTIONS,
+		{ "since", required_argument, NULL, OPT_SEQ },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct store *st;
+	struct ingest *in;
+	struct wa_err err;
+	int rc;
+
+	parse_sub(o, argc, argv, longopts, "events");
+	if ((rc = open_store(o, &st, &in)))
+		return rc;
+	wa_err_clear(&err);
+	rc = ingest_log(st, o->seq, &sink, &err);
+	if (rc == -1) {
+		wa_warn(&err, 0);
+		rc = err.sysexit;
+	} else if (rc == -2)
+		rc = WA_EX_IOERR;
 	ingest_free(in);
 	store_close(st);
 	return rc;
@@ -250,32 +291,12 @@ cmd_replay(struct opts *o, int argc, char **argv)
 
 /* ---- serve --------------------------------------------------------- */
 
-/* Prints an event; a delivery that could not be understood is stored
- * anyway (rule 12) and also reported on stderr. */
-static void
-serve_emit(jv ev, void *ctx)
-{
-	const char *kind = jx_cstr(ev, "event");
-
-	if (kind && strcmp(kind, "error") == 0) {
-		jv msg = jx_path(ev, "error", "message", NULL);
-		const char *m = jx_cstr(ev, "message");
-
-		if (!m && jv_get_kind(msg) == JV_KIND_STRING)
-			m = jv_string_value(msg);
-		wa_warnx("stored a delivery it cannot read: %s",
-			 m ? m : "not a webhook");
-		jv_free(msg);
-	}
-	emit(ev, ctx);
-}
-
 static int
 serve_run(struct opts *o, const char *db_path, struct store *st,
 	  struct ingest *in)
 {
 	static const struct recv_serve_cb cb = {
-		serve_emit, flush_out, warn_err, NULL
+		{ emit_line, emit_warn, NULL }, flush_out, warn_err, NULL
 	};
 	struct recv_serve *rs;
 	struct whserver_stats stats;
@@ -434,9 +455,11 @@ find_subcommand(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	static const char *const names[] = { "replay", "serve", "media" };
+	static const char *const names[] = {
+		"replay", "serve", "media", "events"
+	};
 	static int (*const cmds[])(struct opts *, int, char **) = {
-		cmd_replay, cmd_serve, cmd_media
+		cmd_replay, cmd_serve, cmd_media, cmd_events
 	};
 	static struct opts o;
 	int sub, i, rc = -1;
@@ -445,7 +468,7 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	o.cli.usage = usage;
 	sub = find_subcommand(argc, argv);
-	for (i = 0; sub > 0 && i < 3 && rc < 0; i++) {
+	for (i = 0; sub > 0 && i < 4 && rc < 0; i++) {
 		if (strcmp(argv[sub], names[i]) != 0)
 			continue;
 		/* drop the name, keeping argv[0] */

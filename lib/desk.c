@@ -741,3 +741,31 @@ desk_apply_pending_statuses(struct store *st, const char *wamid,
 	}
 	return applied;
 }
+
+/* ---- groups (rule 3) ------------------------------------------------ */
+
+static const char SQL_GROUP_FIND[] =
+	"SELECT id FROM contacts WHERE group_id = ?1";
+static const char SQL_GROUP_INSERT[] =
+	"INSERT INTO contacts (group_id, created_at, updated_at)"
+	" VALUES (?1, ?2, ?2)";
+
+int
+desk_group_resolve(struct store *st, const char *group_id, int64_t now,
+		   int64_t *contact_id, struct wa_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_GROUP_FIND);
+	int rc;
+
+	store_bind_text(s, 1, group_id);
+	rc = store_step_int(st, s, contact_id, "find group", err);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	s = store_stmt(st, SQL_GROUP_INSERT);
+	store_bind_text(s, 1, group_id);
+	store_bind_int(s, 2, now);
+	if (store_step_done(st, s, err) < 0)
+		return -1;
+	*contact_id = sqlite3_last_insert_rowid(store_db(st));
+	return 0;
+}

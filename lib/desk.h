@@ -34,6 +34,12 @@ int desk_contact_move(struct store *st, const struct desk_who *old_who,
 		      const struct desk_who *new_who, int64_t now,
 		      int64_t *contact_id, struct wa_err *err);
 
+/* Rule 3: a group chat is a contact of its own (group_id set, no
+ * number), so that its thread is the group's on every channel it writes
+ * on; found or created. */
+int desk_group_resolve(struct store *st, const char *group_id, int64_t now,
+		       int64_t *contact_id, struct wa_err *err);
+
 struct desk_thread {
 	int64_t thread_id;
 	int64_t ticket_id;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Webhook deliveries into the help desk: store raw, derive, emit events (rule 12). */
+/* Webhook deliveries into the help desk in three stages: plan, apply, render (rule 12). */
 #ifndef WA_INGEST_H
 #define WA_INGEST_H
 
@@ -9,14 +9,30 @@
 #include "err.h"
 #include "store.h"
 
+/*
+ * Every driver (file mode, serve, replay) goes through the same three
+ * stages; the code is in lib/ingest/.
+ *
+ *   plan    pure, any thread, no database: the delivery's bytes (and its
+ *           parsed value when the driver has it) into a plan: SHA-256,
+ *           each element of every change of every entry in Meta's
+ *           order, normalised, checked, quarantined, its event record
+ *           rendered as text. An element that cannot be understood is
+ *           an error element of the plan, never a reason to stop.
+ *   apply   inside the caller's transaction: the raw delivery row, then
+ *           each element through the desk; each event gets the next
+ *           number of the event log and is logged with the rows.
+ *   render  after the commit, any thread: the events' lines to a sink,
+ *           errors also to its warn.
+ */
+
 struct ingest;
+struct ingest_plan;
+struct ingest_events;
+struct quarantine;
 
-/* Called once per event record (message, status, skipped, error, ...);
- * takes ev. Called only after the delivery's transaction committed. */
-typedef void (*ingest_emit_fn)(jv ev, void *ctx);
-
-/* Prepares ingestion into st (borrowed): loads quarantine rules
- * (compiled once with libjq). */
+/* Prepares ingestion into st (borrowed): loads the quarantine rules
+ * (compiled once with libjq) for the inline plans of replay. */
 int ingest_new(struct ingest **out, struct store *st, struct wa_err *err);
 void ingest_free(struct ingest *in);
 
@@ -25,87 +41,80 @@ void ingest_free(struct ingest *in);
 int ingest_quarantine_file(struct ingest *in, const char *path,
 			   struct wa_err *err);
 
-/* One delivery: body are the raw bytes (stored as received), signature
- * the X-Hub-Signature-256 header or NULL, source "file"|"http".
- * Must be called inside a transaction the caller opened (so a caller
- * may group many deliveries into one commit); events are queued and
- * handed to emit by ingest_flush after the caller commits. A delivery
- * that is not JSON or not a webhook is still stored (state 'error') and
- * yields an "error" event; returns -1 only on a database error, 1 when
- * the delivery (or part of it) could not be understood, else 0. */
-int ingest_delivery(struct ingest *in, const char *body, size_t len,
-		    const char *signature, const char *source,
-		    struct wa_err *err);
+/* The compiled rules of in (borrowed): a planning thread of its own
+ * takes a copy (quarantine_copy), compiled by that thread. */
+struct quarantine *ingest_rules(struct ingest *in);
 
-/* Like ingest_delivery for a body already parsed (file mode): takes
- * delivery; body/len are the raw bytes to store, or NULL to store the
- * compact JSON of delivery. Returns 0 understood, 1 stored but not (or
- * not wholly) understood, -1 on a database error. */
-int ingest_delivery_jv(struct ingest *in, jv delivery, const char *body,
-		       size_t len, const char *signature, const char *source,
-		       struct wa_err *err);
+/* ---- plan ---- */
 
-/* With on = 1, message text is written (and indexed for search) once per
- * transaction by ingest_finish instead of once per message: FTS5 flushes
- * at the end of every statement. The caller must then call ingest_finish
- * before each COMMIT. */
+/* Plans body (taken: malloc'd, NUL-terminated, len bytes without the
+ * NUL), parsing it here. q: the calling thread's rules (borrowed; NULL
+ * for none). line: the input line, 0 for none. Never fails. */
+struct ingest_plan *ingest_plan(struct quarantine *q, char *body, size_t len,
+				long line);
+/* The same for a body already parsed: d taken (an invalid value with a
+ * message when the input was not JSON: the plan stores it raw, as an
+ * error). */
+struct ingest_plan *ingest_plan_parsed(struct quarantine *q, jv d,
+				       char *body, size_t len, long line);
+void ingest_plan_free(struct ingest_plan *p);
+/* The X-Hub-Signature-256 header the body came with (copied), for the
+ * raw row. */
+void ingest_plan_set_signature(struct ingest_plan *p, const char *signature);
+const char *ingest_plan_signature(const struct ingest_plan *p);
+/* How many elements of a kind (-1 any) the plan holds (tests). */
+size_t ingest_plan_count(const struct ingest_plan *p, int kind);
+
+/* ---- apply ---- */
+
+/* Applies p (borrowed; the thread that holds it) inside a transaction
+ * the caller opened: source "file"|"http" (NULL in replay), signature
+ * the X-Hub-Signature-256 header or NULL. Returns 0 understood, 1 stored
+ * but not (wholly) understood (error events queued), -1 only on a
+ * database error (err; the caller rolls back and calls ingest_rollback). */
+int ingest_apply(struct ingest *in, struct ingest_plan *p, const char *source,
+		 const char *signature, struct wa_err *err);
+
+/* With on = 1, message text is indexed for search once per transaction
+ * by ingest_finish, which the caller then calls before each COMMIT. */
 void ingest_defer_text(struct ingest *in, int on);
 int ingest_finish(struct ingest *in, struct wa_err *err);
 
-/* With on = 1, queued events share no allocation with the delivery they
- * came from, so the delivery may be freed on another thread while they
- * are printed (jv reference counts are not atomic). */
-void ingest_unshared_events(struct ingest *in, int on);
+/* After ROLLBACK: drops the queued events. */
+void ingest_rollback(struct ingest *in);
 
-/* Hands queued events to emit (after COMMIT) or drops them (after
- * ROLLBACK, emit NULL). */
-void ingest_flush(struct ingest *in, ingest_emit_fn emit, void *ctx);
+/* ---- render ---- */
 
-/* The same in two steps, so that the events of a commit can be printed
- * by another thread: takes them out of in (NULL when none), then emits
- * (NULL emit: drops) and frees them. */
-struct ingest_events;
+/* Where events go: line gets each event as compact JSON without a
+ * newline (< 0: the output failed; later lines are not offered); warn
+ * (may be NULL) gets each error event as a diagnostic with its input
+ * line (0 none). */
+struct ingest_sink {
+	int (*line)(const char *text, size_t len, void *ctx);
+	void (*warn)(const struct wa_err *err, long line, void *ctx);
+	void *ctx;
+};
+
+/* After COMMIT: takes the events out of in (NULL when none). */
 struct ingest_events *ingest_take_events(struct ingest *in);
-void ingest_events_emit(struct ingest_events *q, ingest_emit_fn emit,
-			void *ctx);
-/* Hands one event to a printer as a line of compact JSON (no newline);
- * < 0 when the output failed. */
-typedef int (*ingest_line_fn)(const char *line, size_t len, void *ctx);
-/* ingest_events_emit, giving message events to line as text (their keys
- * appended as text, not set in the record: most of the work of printing
- * them); the rest, and any that cannot be done so, to emit. */
-void ingest_events_print(struct ingest_events *q, ingest_emit_fn emit,
-			 ingest_line_fn line, void *ctx);
+/* Writes q's events to sink and frees q. 0, or -1 when line failed. */
+int ingest_render(struct ingest_events *q, const struct ingest_sink *sink);
+void ingest_events_free(struct ingest_events *q);
+/* The sequence number of q's last event (0 none), and how many. */
+int64_t ingest_events_last(const struct ingest_events *q);
+size_t ingest_events_count(const struct ingest_events *q);
 
-/* Derives again from stored deliveries (wa-recv replay), idempotently. */
+/* ---- drivers inside lib/ingest ---- */
+
+/* Derives again from stored deliveries (wa-recv replay), idempotently,
+ * rendering to sink after each commit. 0, 1 when some were not wholly
+ * understood, -1 with err, -2 when the sink failed. */
 int ingest_replay(struct ingest *in, int64_t since, const char *channel,
-		  ingest_emit_fn emit, void *ctx, struct wa_err *err);
+		  const struct ingest_sink *sink, struct wa_err *err);
 
-/*
- * File mode's pipeline: what deriving delivery d (borrowed; body, len its
- * bytes) needs no database for, its SHA-256 and each message normalised
- * and matched against the rules of q (a copy owned by the calling thread:
- * see quarantine_copy). Nothing the result holds is shared with the
- * caller, so it can be handed to the ingest's thread with d.
- */
-struct quarantine;
-struct ingest_prep;
-struct ingest_prep *ingest_prepare(struct quarantine *q, jv d,
-				   const char *body, size_t len);
-void ingest_prep_free(struct ingest_prep *p);
-
-/* ingest_delivery_jv for a delivery made ready by ingest_prepare (prep
- * borrowed, may be NULL: what it holds stays its own, except the records
- * that go into events, so it can be freed on the thread that made it). */
-int ingest_delivery_prepared(struct ingest *in, jv delivery,
-			     const char *body, size_t len,
-			     struct ingest_prep *prep, const char *source,
-			     struct wa_err *err);
-
-/* Lends the compiled quarantine rules of in to another thread (compiling
- * them again costs more than a small run); in compiles its own copy if it
- * ever needs one before they are returned. */
-struct quarantine *ingest_rules_lend(struct ingest *in);
-void ingest_rules_return(struct ingest *in);
+/* The logged events after since (wa-recv events), to sink.line. 0, -1
+ * with err, -2 when the sink failed. */
+int ingest_log(struct store *st, int64_t since, const struct ingest_sink *sink,
+	       struct wa_err *err);
 
 #endif

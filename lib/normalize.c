@@ -21,6 +21,31 @@ str2(jv obj, const char *k1, const char *k2)
 	return s;
 }
 
+/* str2 that also gives the string's length in bytes (it may hold U+0000). */
+static const char *
+str2n(jv obj, const char *k1, const char *k2, size_t *len)
+{
+	jv sub = k2 ? jx_get(obj, k1) : jv_copy(obj);
+	jv v = jx_get(sub, k2 ? k2 : k1);
+	const char *s = NULL;
+
+	if (jv_get_kind(v) == JV_KIND_STRING) {
+		s = jv_string_value(v);	/* obj keeps its own reference */
+		*len = (size_t)jv_string_length_bytes(jv_copy(v));
+	}
+	jv_free(v);
+	jv_free(sub);
+	return s;
+}
+
+/* The visible text and its length. */
+static void
+set_text(struct norm_msg *m, jv obj, const char *k1, const char *k2)
+{
+	m->text_len = 0;
+	m->text = str2n(obj, k1, k2, &m->text_len);
+}
+
 static int
 is_media_type(const char *t)
 {
@@ -52,14 +77,45 @@ is_supported(const char *t)
 	return 0;
 }
 
-/* Meta's "unsupported" object names the kind on newer payloads. */
+/* The code of the first of Meta's errors[] on a message, 0 when none. */
+static long
+first_error_code(jv msg)
+{
+	jv code = jx_path(msg, "errors", NULL);
+	long out = 0;
+
+	if (jv_get_kind(code) == JV_KIND_ARRAY &&
+	    jv_array_length(jv_copy(code)) > 0) {
+		jv e = jv_array_get(jv_copy(code), 0);
+		int64_t c;
+
+		if (jx_intish(e, "code", &c) == 1)
+			out = (long)c;
+		jv_free(e);
+	}
+	jv_free(code);
+	return out;
+}
+
+/* Rule 9 for Meta's "unsupported": by unsupported.type on newer payloads,
+ * else by the error code. 131051 without a kind is how a delete for
+ * everyone arrived; 130501 is an unsupported type and 131052 media that
+ * could not be downloaded, neither a delete. */
 static const char *
 unsupported_kind(jv msg)
 {
 	const char *k = str2(msg, "unsupported", "type");
 
-	if (!k)
-		return "deleted";	/* 131051 without a kind: a delete */
+	if (!k) {
+		switch (first_error_code(msg)) {
+		case 131051:
+			return "deleted";
+		case 131052:
+			return "attachment";
+		default:
+			return "unknown";
+		}
+	}
 	if (strstr(k, "poll") || strcmp(k, "pool") == 0)
 		return "poll";
 	if (strstr(k, "edit"))
@@ -68,6 +124,8 @@ unsupported_kind(jv msg)
 		return "reaction";
 	if (strstr(k, "delete") || strstr(k, "revoke"))
 		return "deleted";
+	if (strcmp(k, "unknown") == 0)
+		return "unknown";
 	return "attachment";
 }
 
@@ -126,7 +184,7 @@ norm_media(jv msg, struct norm_msg *m)
 				 "%s", sha);
 	}
 	/* A document without a caption is known by its file name. */
-	m->text = m->media_caption ? m->media_caption : m->media_filename;
+	set_text(m, o, m->media_caption ? "caption" : "filename", NULL);
 	jv_free(m->media);
 	m->media = jv_get_kind(o) == JV_KIND_OBJECT ? jv_copy(o) :
 		jv_object();
@@ -170,23 +228,23 @@ norm_text(jv msg, struct norm_msg *m)
 	const char *t = m->type;
 
 	if (strcmp(t, "text") == 0)
-		m->text = str2(msg, "text", "body");
+		set_text(m, msg, "text", "body");
 	else if (strcmp(t, "button") == 0)
-		m->text = str2(msg, "button", "text");
+		set_text(m, msg, "button", "text");
 	else if (strcmp(t, "order") == 0)
-		m->text = str2(msg, "order", "text");
+		set_text(m, msg, "order", "text");
 	else if (strcmp(t, "location") == 0) {
-		m->text = str2(msg, "location", "name");
+		set_text(m, msg, "location", "name");
 		if (!m->text)
-			m->text = str2(msg, "location", "address");
+			set_text(m, msg, "location", "address");
 	} else if (strcmp(t, "interactive") == 0) {
 		jv it = jx_get(msg, "interactive");
 		const char *kind = jx_cstr(it, "type");
 
 		if (kind) {
-			m->text = str2(it, kind, "title");
+			set_text(m, it, kind, "title");
 			if (!m->text)
-				m->text = str2(it, kind, "body");
+				set_text(m, it, kind, "body");
 		}
 		jv_free(it);
 	}
@@ -205,8 +263,59 @@ norm_system(jv msg, struct norm_msg *m)
 	m->sys_bsuid = jx_cstr(sys, "user_id");
 	m->sys_parent_bsuid = jx_cstr(sys, "parent_user_id");
 	m->sys_prev_bsuid = jx_cstr(sys, "previous_user_id");
-	m->text = m->sys_body;
+	set_text(m, sys, "body", NULL);
 	jv_free(sys);
+}
+
+/* Keys that name something (ids, numbers, the type): present and a
+ * string, or absent. A wrong kind or U+0000 inside is an error, since a
+ * C string would silently cut it ("wamid.X\u00000" and "wamid.X\u00001"
+ * would be one id). */
+static const char *const ID_KEYS[] = {
+	"id", "type", "from", "from_user_id", "from_parent_user_id", "to",
+	"to_user_id", "group_id"
+};
+
+static int
+check_ids(jv msg, struct norm_msg *m)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ID_KEYS) / sizeof(ID_KEYS[0]); i++) {
+		jv v = jx_get(msg, ID_KEYS[i]);
+		jv_kind k = jv_get_kind(v);
+		int bad = 0;
+
+		if (k == JV_KIND_STRING)
+			bad = strlen(jv_string_value(v)) !=
+			      (size_t)jv_string_length_bytes(jv_copy(v)) ? 2 : 0;
+		else if (k != JV_KIND_INVALID && k != JV_KIND_NULL)
+			bad = 1;
+		jv_free(v);
+		if (bad) {
+			snprintf(m->error, sizeof(m->error), "'%s' %s",
+				 ID_KEYS[i], bad == 2 ? "holds U+0000" :
+				 "is not a string");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The type's own object where Meta always sends one with a string in it:
+ * a text whose body is not a string is not a text message. */
+static void
+check_content(jv msg, struct norm_msg *m)
+{
+	jv body;
+
+	if (m->error[0] || !m->type || strcmp(m->type, "text"))
+		return;
+	body = jx_path(msg, "text", "body", NULL);
+	if (jv_get_kind(body) != JV_KIND_STRING)
+		snprintf(m->error, sizeof(m->error), "'text.body' is %s",
+			 jv_is_valid(body) ? "not a string" : "missing");
+	jv_free(body);
 }
 
 int
@@ -216,6 +325,16 @@ norm_message(jv msg, struct norm_msg *m)
 
 	memset(m, 0, sizeof(*m));
 	m->content = m->media = m->context = m->referral = jv_null();
+	m->errors = jv_null();
+	if (jv_get_kind(msg) != JV_KIND_OBJECT) {
+		m->ts = -1;
+		snprintf(m->error, sizeof(m->error), "not an object");
+		return -1;
+	}
+	if (check_ids(msg, m) < 0) {
+		m->ts = -1;
+		return -1;
+	}
 	m->ts = -1;
 	m->wamid = jx_cstr(msg, "id");
 	m->type = jx_cstr(msg, "type");
@@ -224,6 +343,13 @@ norm_message(jv msg, struct norm_msg *m)
 	m->from_parent_bsuid = jx_cstr(msg, "from_parent_user_id");
 	m->to = jx_cstr(msg, "to");
 	m->to_bsuid = jx_cstr(msg, "to_user_id");
+	m->group_id = jx_cstr(msg, "group_id");
+	m->errors = jx_get(msg, "errors");
+	if (jv_get_kind(m->errors) != JV_KIND_ARRAY ||
+	    jv_array_length(jv_copy(m->errors)) == 0) {
+		jv_free(m->errors);
+		m->errors = jv_null();
+	}
 	if (jx_intish(msg, "timestamp", &m->ts) != 1 || m->ts < 0)
 		m->ts = -1;
 	m->unsupported = norm_unsupported_reason(m->type, msg);
@@ -251,7 +377,7 @@ norm_message(jv msg, struct norm_msg *m)
 		m->content = jv_object_set(m->content, jv_string("_text"),
 					   contacts_text(cards));
 		jv_free(cards);
-		m->text = jx_cstr(m->content, "_text");
+		set_text(m, m->content, "_text", NULL);
 	}
 	ctx = jx_get(msg, "context");
 	if (jv_get_kind(ctx) == JV_KIND_OBJECT) {
@@ -276,6 +402,7 @@ norm_message(jv msg, struct norm_msg *m)
 	else if (m->ts < 0)
 		snprintf(m->error, sizeof(m->error),
 			 "message '%s' without a valid timestamp", m->wamid);
+	check_content(msg, m);
 	return m->error[0] ? -1 : 0;
 }
 
@@ -286,13 +413,26 @@ norm_release(struct norm_msg *m)
 	jv_free(m->media);
 	jv_free(m->context);
 	jv_free(m->referral);
+	jv_free(m->errors);
 	m->content = m->media = m->context = m->referral = jv_null();
+	m->errors = jv_null();
 }
 
 static jv
 str_or_null(const char *s)
 {
 	return s ? jv_string(s) : jv_null();
+}
+
+/* v (taken) unshared, or null when absent. */
+static jv
+or_null(jv v)
+{
+	if (!jv_is_valid(v)) {
+		jv_free(v);
+		return jv_null();
+	}
+	return jx_fresh(v);
 }
 
 jv
@@ -303,16 +443,17 @@ norm_record(const struct norm_msg *m, const char *event)
 			 jv_string("type"), str_or_null(m->type),
 			 jv_string("from"), str_or_null(m->from),
 			 jv_string("timestamp"), time_jv(m->ts),
-			 jv_string("text"),
-			 m->unsupported ? jv_null() : str_or_null(m->text),
+			 jv_string("text"), m->unsupported || !m->text ?
+			 jv_null() : jv_string_sized(m->text, (int)m->text_len),
 			 jv_string("media"), jx_fresh(jv_copy(m->media)),
 			 jv_string("unsupported"), str_or_null(m->unsupported));
 
 	if (m->from_bsuid)
 		r = jv_object_set(r, jv_string("from_user_id"),
 				  jv_string(m->from_bsuid));
-	if (m->to)
-		r = jv_object_set(r, jv_string("to"), jv_string(m->to));
+	if (m->group_id)
+		r = jv_object_set(r, jv_string("group_id"),
+				  jv_string(m->group_id));
 	if (m->to_bsuid)
 		r = jv_object_set(r, jv_string("to_user_id"),
 				  jv_string(m->to_bsuid));
@@ -334,6 +475,24 @@ norm_record(const struct norm_msg *m, const char *event)
 	if (jv_get_kind(m->referral) == JV_KIND_OBJECT)
 		r = jv_object_set(r, jv_string("referral"),
 				  jx_fresh(jv_copy(m->referral)));
+	if (jv_get_kind(m->errors) == JV_KIND_ARRAY) {
+		jv e0 = jv_array_get(jv_copy(m->errors), 0);
+		jv title = jx_get(e0, "title");
+
+		if (jv_get_kind(title) != JV_KIND_STRING) {
+			jv_free(title);
+			title = jx_get(e0, "message");
+		}
+		r = jv_object_set(r, jv_string("error"), JV_OBJECT(
+			jv_string("code"), jv_string("graph_error"),
+			jv_string("message"), jv_get_kind(title) ==
+			JV_KIND_STRING ? jx_fresh(title) :
+			(jv_free(title), jv_string("error reported by Meta")),
+			jv_string("graph_code"), or_null(jx_get(e0, "code"))));
+		r = jv_object_set(r, jv_string("errors"),
+				  jx_fresh(jv_copy(m->errors)));
+		jv_free(e0);
+	}
 	if (m->sys_type || m->sys_body)
 		r = jv_object_set(r, jv_string("system"),
 			JV_OBJECT(jv_string("type"), str_or_null(m->sys_type),

@@ -3,6 +3,7 @@
 #ifndef WA_NORMALIZE_H
 #define WA_NORMALIZE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <jv.h>
 
@@ -18,6 +19,9 @@ struct norm_msg {
 	const char *from, *from_bsuid, *from_parent_bsuid;
 	const char *to, *to_bsuid;	/* echoes: the user */
 	const char *text;		/* visible text (body, caption, title) */
+	size_t text_len;		/* its bytes (it may hold U+0000) */
+	const char *group_id;		/* a group chat's id, or NULL */
+	jv errors;			/* Meta's errors[] on the message */
 	const char *unsupported;	/* rule 9 reason (static) or NULL */
 	jv content;			/* {"<type>": {...}} type-specific part */
 	jv media;			/* {id, mime_type, sha256 (hex), ...} */
@@ -35,7 +39,10 @@ struct norm_msg {
 };
 
 /* Fills m from msg (borrowed, must outlive m). 0, or -1 when the object
- * has no wamid or no usable timestamp (m->error says which). */
+ * cannot be a message (m->error says which, naming the field): no wamid,
+ * no usable timestamp, an id, number or key holding U+0000 or of the
+ * wrong kind, a "from" that is not a number, a text body that is not a
+ * string. */
 int norm_message(jv msg, struct norm_msg *m);
 void norm_release(struct norm_msg *m);
 

@@ -27,22 +27,18 @@ struct recv_batch {
 	int limit;		/* deliveries per transaction */
 	int pending;		/* deliveries in the open transaction */
 	int status;		/* 1 once a delivery or line was rejected */
-	ingest_emit_fn emit;	/* committed events, and an "error" event
-				   for input that is not JSON */
-	ingest_line_fn emit_line;	/* optional: a committed event as a
-					   line of JSON, printed as emit would */
-	int (*flush)(void *ctx);	/* after a commit; < 0: the output
-					   failed (74) */
+	struct ingest_sink sink;	/* committed events (a writer thread) */
+	int (*flush)(void *ctx);	/* after a commit (writer thread);
+					   < 0: the output failed (74) */
 	void (*warn)(void *ctx, const struct wa_err *err, long line);
-	void *ctx;
+	void *ctx;		/* of flush and warn */
 };
 
 /*
  * Stores the deliveries of the files (none: standard input; "-" is
- * standard input too), one JSON value each, limit per transaction. Input
- * that is not JSON is reported in order (warn, and an error event after
- * what came before was committed) and makes the status 1; a file with no
- * JSON at all is 65. A fatal error (database, output) stops the run after
+ * standard input too), one JSON value each, limit per transaction. A
+ * line that is not JSON is stored raw as a delivery in error (an error
+ * event, status 1); a file with no JSON at all is 65. A fatal error (database, output) stops the run after
  * committing what the open transaction held, if it still can. Returns the
  * exit status; everything was reported through warn.
  */
@@ -52,13 +48,18 @@ int recv_files(struct recv_batch *b, char **files, int n);
 
 struct recv_serve;
 
-/* What the server reports, all from its writer thread. */
+/* What the server reports. Events go to sink from a printer thread of
+ * their own, never holding up the commits: when it falls more than
+ * RECV_SERVE_BACKLOG events behind, the oldest waiting are dropped from
+ * the live stream (they are in the event log) and one "missed" event
+ * says which to read back with `wa-recv events --since`. */
+#define RECV_SERVE_BACKLOG 100000
 struct recv_serve_cb {
-	ingest_emit_fn emit;		/* one event of a committed group */
+	struct ingest_sink sink;	/* events of committed groups */
 	int (*flush)(void *ctx);	/* after a group; < 0: the output is
 					   gone, the server stops */
 	whserver_log_fn log;		/* refused requests, database errors */
-	void *ctx;
+	void *ctx;			/* of flush and log */
 };
 
 /*

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* wa-recv's file mode: a reader thread parses and prepares, the caller's thread derives and commits, a writer thread prints. */
+/* wa-recv's file mode: a reader thread parses and plans, the caller's thread applies and commits, a writer thread renders. */
 #include <errno.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -17,21 +17,19 @@
 #include "quarantine.h"
 #include "recv.h"
 #include "util.h"
-#include "whserver.h"
 
 /*
- * Parsing, hashing and normalising a delivery needs no database, so a
- * reader thread does it while this thread writes the one before; events
- * are printed by a writer thread once their transaction is committed.
- * Each jv crosses a thread boundary once, through a queue, and the
- * thread that gave it away keeps no reference (jv reference counts are
- * not atomic).
+ * The ingest pipeline's three stages on three threads: the reader parses
+ * and plans each delivery (no database), this thread applies plans and
+ * commits, the writer renders a commit's events. A plan crosses a thread
+ * boundary whole, through a queue, and the thread that gave it away
+ * keeps no reference (jv reference counts are not atomic); the events
+ * are text, shared with nothing.
  *
- * A delivery goes back to the reader to be freed: memory freed on
- * another thread than the one that allocated it takes glibc's lock of
- * that thread's arena, and with the reader allocating all the time this
- * thread spent a fifth of its time waiting for it. The events that go on
- * to the writer share nothing with the delivery (ingest_unshared_events).
+ * A plan goes back to the reader to be freed: memory freed on another
+ * thread than the one that allocated it takes glibc's lock of that
+ * thread's arena, and with the reader allocating all the time this
+ * thread spent a fifth of its time waiting for it.
  */
 
 /* IT_IDLE: the input paused (a pipe or terminal with nothing to read):
@@ -42,10 +40,7 @@ enum item_kind {
 
 struct item {
 	enum item_kind kind;
-	jv v;				/* IT_DELIVERY */
-	char *raw;			/* its bytes */
-	size_t rawlen;
-	struct ingest_prep *prep;
+	struct ingest_plan *plan;	/* IT_DELIVERY (a bad line too) */
 	long line;
 	struct wa_err err;		/* IT_BAD, IT_FATAL */
 	long good, nbad;		/* IT_FILE_END */
@@ -66,8 +61,7 @@ struct spent {
 };
 
 struct out_node {
-	jv events;			/* emitted since the last node */
-	struct ingest_events *batch;	/* then a commit's events, or NULL */
+	struct ingest_events *batch;	/* a commit's events, or NULL */
 	int flush;
 	struct out_node *next;
 };
@@ -93,23 +87,20 @@ struct pipe {
 	int reader_done;
 	struct out_node *out_head, *out_tail;
 	int nout, out_end, out_failed;
-	jv events;			/* of the next node, this thread's */
 	char **files;
 	int nfiles;
-	struct quarantine *rules;	/* lent to the reader by the ingest */
-	struct recv_batch orig;		/* emit, flush, warn, ctx */
-	struct whserver_ckpt *ckpt;	/* checkpoints off this thread */
+	struct quarantine *rules;	/* the reader's own copy */
+	struct ingest *in;		/* its rules are copied by the reader */
+	struct recv_batch orig;		/* sink, flush, warn, ctx */
+	struct store_ckpt *ckpt;	/* checkpoints off this thread */
 	pthread_t reader, writer;
 };
 
 static void
 item_free(struct item *it)
 {
-	if (it->kind == IT_DELIVERY) {
-		jv_free(it->v);
-		free(it->raw);
-		ingest_prep_free(it->prep);
-	}
+	if (it->kind == IT_DELIVERY)
+		ingest_plan_free(it->plan);
 }
 
 static void
@@ -192,21 +183,41 @@ put(struct pipe *p, struct item *it)
 static int
 put_delivery(struct pipe *p, struct jsonl *r, jv v, long line)
 {
-	struct item it = { .kind = IT_DELIVERY, .v = v, .line = line };
-	const char *raw = jsonl_raw(r, &it.rawlen);
+	struct item it = { .kind = IT_DELIVERY, .line = line };
+	size_t len;
+	const char *raw = jsonl_raw(r, &len);
+	char *body;
 
 	if (raw) {
-		it.raw = xmalloc(it.rawlen + 1);
-		memcpy(it.raw, raw, it.rawlen);
-		it.raw[it.rawlen] = '\0';
+		body = xmalloc(len + 1);
+		memcpy(body, raw, len);
+		body[len] = '\0';
 	} else {	/* several lines, or several values on one */
 		jv dump = jv_dump_string(jv_copy(v), 0);
 
-		it.raw = xstrdup(jv_string_value(dump));
-		it.rawlen = strlen(it.raw);
+		body = xstrdup(jv_string_value(dump));
+		len = strlen(body);
 		jv_free(dump);
 	}
-	it.prep = ingest_prepare(p->rules, v, it.raw, it.rawlen);
+	it.plan = ingest_plan_parsed(p->rules, v, body, len, line);
+	return put(p, &it);
+}
+
+/* A line that is not JSON: stored raw like any delivery, as an error
+ * (rule 12), so that replay can try it again. */
+static int
+put_unreadable(struct pipe *p, struct jsonl *r, const struct wa_err *err,
+	       long line)
+{
+	struct item it = { .kind = IT_DELIVERY, .line = line };
+	size_t len = 0;
+	const char *raw = NULL;	/* FIXME: the bad line's bytes from jsonl */
+	char *body = xmalloc(len + 1);
+
+	memcpy(body, raw ? raw : "", len);
+	body[len] = '\0';
+	it.plan = ingest_plan_parsed(p->rules, jv_invalid_with_msg(
+		jv_string(err->message)), body, len, line);
 	return put(p, &it);
 }
 
@@ -275,13 +286,13 @@ read_file(struct pipe *p, const char *name)
 			it.good++;
 			p->idle_sent = 0;
 			rc = put_delivery(p, r, v, it.line);
+		} else if (n == -1) {
+			it.nbad++;
+			rc = put_unreadable(p, r, &it.err, it.line);
 		} else {
-			struct item bad = { .kind = n == -1 ? IT_BAD : IT_FATAL,
-					    .line = n == -1 ? it.line : 0,
-					    .err = it.err };
+			struct item bad = { .kind = IT_FATAL, .err = it.err };
 
-			it.nbad += n == -1;
-			rc = put(p, &bad) < 0 || n != -1 ? -1 : 0;
+			rc = put(p, &bad) < 0 ? -1 : -1;
 		}
 	}
 	jsonl_close(r);
@@ -298,7 +309,11 @@ reader_main(void *arg)
 {
 	struct pipe *p = arg;
 	struct item end = { .kind = IT_END };
+	struct wa_err err;
 	int i;
+
+	/* This thread's own compiled rules (the texts are only read). */
+	p->rules = quarantine_copy(ingest_rules(p->in), &err);
 
 	if (p->nfiles == 0)
 		(void)read_file(p, "-");
@@ -309,6 +324,9 @@ reader_main(void *arg)
 		(void)put_chunk(p);	/* what a stop left unsent */
 	(void)put(p, &end);
 	pthread_mutex_lock(&p->mu);
+	quarantine_free(p->rules);
+	p->rules = NULL;
+	jx_cache_release();
 	p->reader_done = 1;
 	pthread_cond_signal(&p->can_take);
 	pthread_mutex_unlock(&p->mu);
@@ -341,14 +359,9 @@ writer_main(void *arg)
 		pthread_mutex_unlock(&p->mu);
 		if (!o)
 			break;
-		jv_array_foreach(o->events, i, ev) {
-			(void)i;
-			p->orig.emit(ev, p->orig.ctx);
-		}
-		jv_free(o->events);
-		ingest_events_print(o->batch, p->orig.emit, p->orig.emit_line,
-				    p->orig.ctx);
-		if (o->flush && p->orig.flush(p->orig.ctx) < 0)
+		if (ingest_render(o->batch, &p->orig.sink) < 0)
+			failed = 1;
+		if (o->flush && p->orig.flush && p->orig.flush(p->orig.ctx) < 0)
 			failed = 1;
 		free(o);
 	}
@@ -358,19 +371,10 @@ writer_main(void *arg)
 	return NULL;
 }
 
-/* ---- this thread's side: what recv_batch calls ---- */
+/* ---- this thread's side ---- */
 
-static void
-pipe_emit(jv ev, void *ctx)
-{
-	struct pipe *p = ctx;
-
-	p->events = jv_array_append(p->events, ev);
-}
-
-/* Hands the events emitted so far, then batch (may be NULL), to the
- * writer, which flushes the output after them when flush is set; -1 once
- * output failed. */
+/* Hands batch (may be NULL) to the writer, which flushes the output
+ * after it when flush is set; -1 once output failed. */
 static int
 pipe_push(struct pipe *p, struct ingest_events *batch, int flush)
 {
@@ -378,9 +382,7 @@ pipe_push(struct pipe *p, struct ingest_events *batch, int flush)
 	int failed;
 
 	o->batch = batch;
-	o->events = p->events;
 	o->flush = flush;
-	p->events = jv_array();
 	pthread_mutex_lock(&p->mu);
 	while (p->nout >= OUT_CAP && !p->out_failed)
 		pthread_cond_wait(&p->can_take, &p->mu);
@@ -400,14 +402,6 @@ static int
 pipe_flush(void *ctx)
 {
 	return pipe_push(ctx, NULL, 1);
-}
-
-static void
-pipe_warn(void *ctx, const struct wa_err *err, long line)
-{
-	struct pipe *p = ctx;
-
-	p->orig.warn(p->orig.ctx, err, line);
 }
 
 /* The next item, waiting for the reader. */
@@ -432,97 +426,63 @@ take(struct pipe *p)
 
 /* ---- file mode on this thread ---- */
 
+/* Commits the open transaction and hands its events to the writer, after
+ * what came before. */
 static int
-recv_batch_commit(struct recv_batch *b, struct wa_err *err)
+batch_commit(struct pipe *p, struct recv_batch *b, struct wa_err *err)
 {
 	if (!b->pending)
 		return 0;
 	b->pending = 0;
 	if (ingest_finish(b->in, err) < 0 || store_commit(b->st, err) < 0) {
 		store_rollback(b->st);
-		ingest_flush(b->in, NULL, NULL);
+		ingest_rollback(b->in);
 		return -1;
 	}
-	/* printed (and finished) by the writer, after what came before */
-	(void)pipe_push(b->ctx, ingest_take_events(b->in), 0);
+	(void)pipe_push(p, ingest_take_events(b->in), 0);
 	return 0;
-}
-
-static int
-recv_batch_add(struct recv_batch *b, jv body, const char *raw, size_t rawlen,
-	       struct ingest_prep *prep, const char *source,
-	       struct wa_err *err)
-{
-	int rc;
-
-	if (!b->pending && store_begin(b->st, err) < 0) {
-		jv_free(body);
-		return -1;
-	}
-	b->pending++;
-	rc = ingest_delivery_prepared(b->in, body, raw, rawlen, prep, source,
-				      err);
-	if (rc < 0) {
-		store_rollback(b->st);
-		ingest_flush(b->in, NULL, NULL);
-		b->pending = 0;
-		return -1;
-	}
-	if (b->pending >= b->limit && recv_batch_commit(b, err) < 0)
-		return -1;
-	return rc > 0;
 }
 
 /* Commits; reports a failure. 0, or the exit status. */
 static int
-commit(struct recv_batch *b)
+commit(struct pipe *p, struct recv_batch *b)
 {
 	struct wa_err err;
 
 	wa_err_clear(&err);
-	if (recv_batch_commit(b, &err) < 0) {
+	if (batch_commit(p, b, &err) < 0) {
 		b->warn(b->ctx, &err, 0);
 		return err.sysexit;
 	}
-	return b->flush(b->ctx) < 0 ? WA_EX_IOERR : 0;
+	return pipe_flush(p) < 0 ? WA_EX_IOERR : 0;
 }
 
+/* Applies one plan in the open transaction (opening one); commits every
+ * limit deliveries. 0, or the exit status of a fatal error. */
 static int
-one(struct recv_batch *b, struct item *it)
+one(struct pipe *p, struct recv_batch *b, struct item *it)
 {
 	struct wa_err err;
-	int rc, pending = b->pending;
-	long line = it->line;
+	int rc;
 
 	wa_err_clear(&err);
-	rc = recv_batch_add(b, jv_copy(it->v), it->raw, it->rawlen, it->prep,
-			    "file", &err);
+	if (!b->pending && store_begin(b->st, &err) < 0) {
+		b->warn(b->ctx, &err, it->line);
+		return err.sysexit;
+	}
+	b->pending++;
+	rc = ingest_apply(b->in, it->plan, "file", NULL, &err);
 	if (rc < 0) {
-		b->warn(b->ctx, &err, line);
+		store_rollback(b->st);
+		ingest_rollback(b->in);
+		b->pending = 0;
+		b->warn(b->ctx, &err, it->line);
 		return err.sysexit;
 	}
 	if (rc > 0)
 		b->status = wa_exit_merge(b->status, WA_EX_REJECTED);
-	if (b->pending < pending + 1)	/* it committed */
-		return b->flush(b->ctx) < 0 ? WA_EX_IOERR : 0;
-	return 0;
-}
-
-/* A run of lines that is not JSON: reported in-band, after what came
- * before it was committed so events stay in input order. */
-static int
-bad(struct recv_batch *b, const struct wa_err *err, long line)
-{
-	int rc = commit(b);
-
-	if (rc)
-		return rc;
-	b->warn(b->ctx, err, line);
-	b->emit(JV_OBJECT(jv_string("event"), jv_string("error"),
-			  jv_string("code"), jv_string(err->code),
-			  jv_string("message"), jv_string(err->message),
-			  jv_string("line"), jv_number(line)), b->ctx);
-	b->status = wa_exit_merge(b->status, WA_EX_REJECTED);
+	if (b->pending >= b->limit)
+		return commit(p, b);
 	return 0;
 }
 
@@ -540,21 +500,19 @@ pipe_start(struct recv_batch *b, char **files, int n, struct wa_err *err)
 	mallopt(M_TRIM_THRESHOLD, 64 << 20);
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 #endif
-	p->rules = ingest_rules_lend(b->in);
-	ingest_unshared_events(b->in, 1);
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->can_put, NULL);
 	pthread_cond_init(&p->can_take, NULL);
 	pthread_cond_init(&p->out_ready, NULL);
-	p->events = jv_array();
 	p->files = files;
 	p->nfiles = n;
+	p->in = b->in;
 	p->orig = *b;
 	/* Checkpoints in their own thread and connection, as the server
 	 * does (the large limit is a safety net); best effort. */
-	if (whserver_ckpt_start(&p->ckpt, sqlite3_db_filename(store_db(b->st),
-							      "main"),
-				CKPT_MS, err) == 0)
+	if (store_ckpt_start(&p->ckpt, sqlite3_db_filename(store_db(b->st),
+							   "main"),
+			     CKPT_MS, err) == 0)
 		(void)store_exec(b->st, "PRAGMA wal_autocheckpoint=20000", err);
 	wa_err_clear(err);
 	if (pthread_create(&p->writer, NULL, writer_main, p) != 0)
@@ -567,16 +525,9 @@ pipe_start(struct recv_batch *b, char **files, int n, struct wa_err *err)
 		pthread_join(p->writer, NULL);
 		goto fail;
 	}
-	b->emit = pipe_emit;
-	b->flush = pipe_flush;
-	b->warn = pipe_warn;
-	b->ctx = p;
 	return p;
 fail:
-	whserver_ckpt_stop(p->ckpt);
-	jv_free(p->events);
-	ingest_unshared_events(b->in, 0);
-	ingest_rules_return(b->in);
+	store_ckpt_stop(p->ckpt);
 	free(p);
 	wa_err_set(err, WA_EX_IOERR, "io", "cannot start a thread: %s",
 		   strerror(errno));
@@ -594,16 +545,14 @@ drop_queued(struct pipe *p)
 }
 
 /* Stops the reader (a reader blocked on a terminal or a pipe that
- * stays open is left behind: the process is about to end), prints what
- * is left, restores b. Returns 1 when output failed. */
+ * stays open is left behind: the process is about to end), renders what
+ * is left. Returns 1 when output failed. */
 static int
-pipe_finish(struct pipe *p, struct recv_batch *b)
+pipe_finish(struct pipe *p)
 {
 	struct timespec until;
 	int failed, joined = 1;
 
-	if (jv_array_length(jv_copy(p->events)) > 0)
-		(void)pipe_flush(p);	/* an error event after the last commit */
 	while (p->igot < p->ngot)
 		item_free(&p->got[p->igot++]);
 	spent_free(&p->used);
@@ -628,15 +577,9 @@ pipe_finish(struct pipe *p, struct recv_batch *b)
 	pthread_cond_signal(&p->out_ready);
 	pthread_mutex_unlock(&p->mu);
 	pthread_join(p->writer, NULL);
-	whserver_ckpt_stop(p->ckpt);
+	store_ckpt_stop(p->ckpt);
 	p->ckpt = NULL;
 	failed = p->out_failed;
-	jv_free(p->events);
-	ingest_unshared_events(b->in, 0);
-	b->emit = p->orig.emit;
-	b->flush = p->orig.flush;
-	b->warn = p->orig.warn;
-	b->ctx = p->orig.ctx;
 	if (!joined) {
 		pthread_detach(p->reader);
 		return failed;	/* p stays: the reader still uses it */
@@ -645,7 +588,6 @@ pipe_finish(struct pipe *p, struct recv_batch *b)
 	spent_free(&p->back);	/* what the reader had not collected */
 	free(p->back.v);
 	free(p->freeing.v);
-	ingest_rules_return(b->in);
 	pthread_cond_destroy(&p->can_put);
 	pthread_cond_destroy(&p->can_take);
 	pthread_cond_destroy(&p->out_ready);
@@ -656,29 +598,31 @@ pipe_finish(struct pipe *p, struct recv_batch *b)
 
 /* One item from the reader; 0 to go on, else the exit status. */
 static int
-handle(struct recv_batch *b, struct item *it)
+handle(struct pipe *p, struct recv_batch *b, struct item *it)
 {
 	struct wa_err err;
 	int rc;
 
 	switch (it->kind) {
 	case IT_DELIVERY:
-		return one(b, it);
-	case IT_BAD:
-		return bad(b, &it->err, it->line);
+		return one(p, b, it);
 	case IT_FATAL:
 		b->warn(b->ctx, &it->err, 0);
 		return it->err.sysexit;
 	case IT_FILE_END:
 		if (it->good || !it->nbad)
 			return 0;
-		rc = commit(b);
+		rc = commit(p, b);
 		wa_err_set(&err, WA_EX_DATAERR, "invalid_input",
 			   "'%s' holds no JSON at all", it->name);
 		b->warn(b->ctx, &err, 0);
 		return rc ? rc : WA_EX_DATAERR;
 	case IT_IDLE:
-		return b->pending ? commit(b) : 0;
+		return b->pending ? commit(p, b) : 0;
+	case IT_BAD:	/* a file that cannot be opened */
+		b->warn(b->ctx, &it->err, 0);
+		b->status = wa_exit_merge(b->status, WA_EX_REJECTED);
+		return 0;
 	case IT_END:
 		break;
 	}
@@ -700,16 +644,16 @@ recv_files(struct recv_batch *b, char **files, int n)
 	}
 	do {
 		it = take(p);
-		rc = handle(b, &it);
+		rc = handle(p, b, &it);
 		if (it.kind == IT_DELIVERY)
 			spent_add(&p->used, &it);
 	} while (!rc && it.kind != IT_END);
 	if (!rc)
-		rc = commit(b);
+		rc = commit(p, b);
 	else if (b->pending)	/* fatal: keep what the batch held if the
 				   database still works */
-		(void)commit(b);
-	if (pipe_finish(p, b) && (!rc || rc == WA_EX_REJECTED))
+		(void)commit(p, b);
+	if (pipe_finish(p) && (!rc || rc == WA_EX_REJECTED))
 		rc = WA_EX_IOERR;
 	return rc ? rc : b->status;
 }

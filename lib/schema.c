@@ -326,8 +326,29 @@ static const char STEP1[] =
 "  value TEXT\n"
 ") STRICT, WITHOUT ROWID;\n";
 
+/* Ingest, one pipeline (schema 2): every event numbered and kept; group
+ * chats; what Meta says about a number's quality kept apart from its
+ * rating. */
+static const char STEP2[] =
+/* Every event wa-recv printed, as printed, numbered in commit order: a
+ * consumer resumes with `wa-recv events --since SEQ`. */
+"CREATE TABLE event_log (\n"
+"  seq INTEGER PRIMARY KEY,\n"
+"  delivery_id INTEGER,\n"
+"  at INTEGER NOT NULL,\n"
+"  line TEXT NOT NULL\n"
+") STRICT;\n"
+/* A group chat is a contact of its own: its thread is the group's. */
+"ALTER TABLE contacts ADD COLUMN group_id TEXT;\n"
+"CREATE UNIQUE INDEX contacts_group ON contacts (group_id)\n"
+"  WHERE group_id IS NOT NULL;\n"
+"ALTER TABLE messages ADD COLUMN group_id TEXT;\n"
+"ALTER TABLE channels ADD COLUMN quality_event TEXT;\n"
+"ALTER TABLE channels ADD COLUMN messaging_limit TEXT;\n";
+
 static const char *const steps[] = {
 	STEP1,
+	STEP2,
 };
 
 #define NSTEPS ((int)(sizeof(steps) / sizeof(steps[0])))

@@ -79,4 +79,14 @@ char *store_setting_get(struct store *st, const char *key);
 int store_setting_set(struct store *st, const char *key, const char *value,
 		      struct wa_err *err);
 
+/* A thread with its own connection to db_path that checkpoints the WAL
+ * (PASSIVE) every ms, so the writer's commits do not wait for
+ * checkpoints; the writer keeps a large wal_autocheckpoint as a safety
+ * net. Best effort: a failed checkpoint is tried again later. -1 with err
+ * (io, 74) when it cannot start. */
+struct store_ckpt;
+int store_ckpt_start(struct store_ckpt **out, const char *db_path,
+		     unsigned ms, struct wa_err *err);
+void store_ckpt_stop(struct store_ckpt *c);
+
 #endif

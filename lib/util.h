@@ -90,4 +90,8 @@ int mkdir_p(const char *path);
  * do not starve the threads that keep the database busy. */
 void thread_background(void);
 
+/* The CLOCK_REALTIME time ms from now, for pthread_cond_timedwait. */
+struct timespec;
+void deadline_after_ms(unsigned ms, struct timespec *t);
+
 #endif

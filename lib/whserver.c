@@ -37,7 +37,7 @@ enum req_state { REQ_ANSWERED, REQ_READING, REQ_QUEUED, REQ_DONE };
 
 struct req {
 	struct strbuf body;		/* raw bytes as received */
-	char *signature;		/* owned copy of the header, or NULL */
+	void *payload;			/* what prepare made of them */
 	enum req_state state;
 	unsigned status;		/* answer once REQ_DONE */
 	int too_big;			/* body passed max_body: discard */
@@ -313,6 +313,7 @@ static enum MHD_Result
 deliver(struct whserver *s, struct MHD_Connection *c, struct req *r)
 {
 	const char *sig;
+	size_t len;
 	struct wa_err err;
 	int full;
 
@@ -326,7 +327,11 @@ deliver(struct whserver *s, struct MHD_Connection *c, struct req *r)
 		return refuse(s, c, MHD_HTTP_UNAUTHORIZED, &err,
 			      "bad signature\n");
 	sb_add(&r->body, "", 0);	/* a NUL-terminated, non-NULL buffer */
-	r->signature = sig ? xstrdup(sig) : NULL;
+	len = r->body.len;
+	/* The body goes to prepare, here on the HTTP thread: the writer
+	 * thread gets the work of the batch only. */
+	r->payload = s->o.prepare(s->o.ctx, sb_detach(&r->body), len, sig);
+	r->body.len = len;	/* counted in queue_bytes until taken */
 	r->conn = c;
 	pthread_mutex_lock(&s->mu);
 	full = s->closing || s->queue_bytes + r->body.len > WHS_QUEUE_BYTES;
@@ -453,7 +458,8 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		pthread_cond_broadcast(&s->idle);
 	pthread_mutex_unlock(&s->mu);
 	sb_release(&r->body);
-	free(r->signature);
+	if (r->payload)
+		s->o.release(s->o.ctx, r->payload);
 	free(r);
 }
 
@@ -474,9 +480,7 @@ take(struct whserver *s, struct req **reqs, struct whserver_item *items)
 		r->next = NULL;
 		s->queue_bytes -= r->body.len;
 		reqs[n] = r;
-		items[n].body = r->body.buf;
-		items[n].len = r->body.len;
-		items[n].signature = r->signature;
+		items[n].payload = r->payload;
 		items[n].stored = 0;
 		n++;
 	}
@@ -528,48 +532,6 @@ writer_main(void *arg)
 	return NULL;
 }
 
-/* ---- storing through ingest ---- */
-
-static int
-ingest_group(struct whserver_ingest *wi, struct whserver_item *it, size_t n)
-{
-	struct wa_err err;
-	size_t i;
-
-	wa_err_clear(&err);
-	if (store_begin(wi->st, &err) < 0)
-		goto fail;
-	for (i = 0; i < n; i++)
-		if (ingest_delivery(wi->in, it[i].body, it[i].len,
-				    it[i].signature, "http", &err) < 0) {
-			store_rollback(wi->st);
-			goto fail;
-		}
-	if (store_commit(wi->st, &err) < 0)
-		goto fail;
-	for (i = 0; i < n; i++)
-		it[i].stored = 1;
-	return 0;
-fail:
-	ingest_flush(wi->in, NULL, NULL);
-	if (wi->log)
-		wi->log(wi, &err);
-	return -1;
-}
-
-void
-whserver_ingest_batch(void *ctx, struct whserver_item *it, size_t n)
-{
-	struct whserver_ingest *wi = ctx;
-	size_t i;
-
-	if (ingest_group(wi, it, n) == 0 || n == 1)
-		return;
-	for (i = 0; i < n; i++)
-		if (ingest_group(wi, it + i, 1) == 0)
-			ingest_flush(wi->in, wi->emit, NULL);
-}
-
 int
 whserver_write_port(const struct whserver *s, const char *file,
 		    struct wa_err *err)
@@ -588,100 +550,6 @@ whserver_write_port(const struct whserver *s, const char *file,
 			   file, strerror(errno));
 	sb_release(&tmp);
 	return rc;
-}
-
-/* ---- the checkpointer ---- */
-
-/* The CLOCK_REALTIME time ms from now, for pthread_cond_timedwait. */
-static void
-deadline_in(unsigned ms, struct timespec *t)
-{
-	clock_gettime(CLOCK_REALTIME, t);
-	t->tv_sec += ms / 1000;
-	t->tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (t->tv_nsec >= 1000000000L) {
-		t->tv_sec++;
-		t->tv_nsec -= 1000000000L;
-	}
-}
-
-struct whserver_ckpt {
-	sqlite3 *db;
-	unsigned ms;
-	int quit;
-	pthread_t th;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-};
-
-static void *
-ckpt_main(void *arg)
-{
-	struct whserver_ckpt *c = arg;
-	struct timespec t;
-	int quit = 0;
-
-	thread_background();
-	while (!quit) {
-		deadline_in(c->ms, &t);
-		pthread_mutex_lock(&c->mu);
-		while (!c->quit &&
-		       pthread_cond_timedwait(&c->cv, &c->mu, &t) != ETIMEDOUT)
-			;
-		quit = c->quit;
-		pthread_mutex_unlock(&c->mu);
-		sqlite3_wal_checkpoint_v2(c->db, NULL,
-					  SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-	}
-	return NULL;
-}
-
-int
-whserver_ckpt_start(struct whserver_ckpt **out, const char *db_path,
-		    unsigned ms, struct wa_err *err)
-{
-	struct whserver_ckpt *c = xcalloc(1, sizeof(*c));
-
-	*out = NULL;
-	if (sqlite3_open_v2(db_path, &c->db, SQLITE_OPEN_READWRITE, NULL)) {
-		wa_err_set(err, WA_EX_IOERR, "io", "cannot open '%s': %s",
-			   db_path, sqlite3_errmsg(c->db));
-		sqlite3_close(c->db);
-		free(c);
-		return -1;
-	}
-	sqlite3_busy_timeout(c->db, 1000);
-	/* A connection that has read nothing has no WAL open yet, and
-	 * sqlite3_wal_checkpoint_v2() on it silently does nothing. */
-	(void)sqlite3_exec(c->db, "SELECT 1 FROM sqlite_schema LIMIT 1", NULL,
-			   NULL, NULL);
-	c->ms = ms ? ms : 250;
-	pthread_mutex_init(&c->mu, NULL);
-	pthread_cond_init(&c->cv, NULL);
-	if (pthread_create(&c->th, NULL, ckpt_main, c) != 0) {
-		sqlite3_close(c->db);
-		free(c);
-		return wa_err_set(err, WA_EX_IOERR, "io",
-				  "cannot start the checkpoint thread");
-	}
-	*out = c;
-	return 0;
-}
-
-void
-whserver_ckpt_stop(struct whserver_ckpt *c)
-{
-	if (!c)
-		return;
-	pthread_mutex_lock(&c->mu);
-	c->quit = 1;
-	pthread_cond_signal(&c->cv);
-	pthread_mutex_unlock(&c->mu);
-	pthread_join(c->th, NULL);
-	sqlite3_close(c->db);
-	pthread_mutex_destroy(&c->mu);
-	pthread_cond_destroy(&c->cv);
-	free(c);
 }
 
 /* ---- start and stop ---- */
@@ -779,7 +647,7 @@ whserver_stop(struct whserver *s, struct whserver_stats *final)
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
 
-	deadline_in(s->o.drain_ms, &deadline);
+	deadline_after_ms(s->o.drain_ms, &deadline);
 	pthread_mutex_lock(&s->mu);
 	wait_zero(s, &s->active, &deadline);
 	left = s->active;

@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* The webhook HTTP server (libmicrohttpd): handshake, signature, group commit. */
+/* The webhook HTTP server (libmicrohttpd): handshake, signature, group commit of whatever the caller makes of a body. */
 #ifndef WA_WHSERVER_H
 #define WA_WHSERVER_H
 
 #include <stddef.h>
 #include "err.h"
-#include "ingest.h"
 #include "store.h"
 
 /* Meta's payloads are at most 3 MB; leave room for headers of a batch. */
@@ -13,14 +12,21 @@
 
 struct whserver;
 
-/* One accepted delivery handed to the writer: borrowed, valid during the
- * batch call only. */
+/* One accepted delivery handed to the writer: valid during the batch
+ * call only. */
 struct whserver_item {
-	const char *body;	/* raw bytes as received, NUL-terminated */
-	size_t len;		/* bytes, without the NUL */
-	const char *signature;	/* X-Hub-Signature-256 or NULL */
+	void *payload;		/* what prepare made of the body */
 	int stored;		/* out: 1 once committed (answered 200) */
 };
+
+/* Called on the HTTP thread that read a correctly signed body: takes body
+ * (malloc'd, NUL-terminated, len bytes without the NUL); signature is
+ * the X-Hub-Signature-256 header (borrowed) or NULL. Returns what the
+ * batch gets; it must share nothing with other requests' payloads. */
+typedef void *(*whserver_prepare_fn)(void *ctx, char *body, size_t len,
+				     const char *signature);
+/* Frees a payload once its request is answered (any thread). */
+typedef void (*whserver_release_fn)(void *ctx, void *payload);
 
 /*
  * Called in the single writer thread with every delivery queued since the
@@ -46,7 +52,9 @@ struct whserver_opts {
 	unsigned threads;	/* HTTP threads (4) */
 	size_t max_batch;	/* deliveries per transaction (1000) */
 	unsigned drain_ms;	/* how long whserver_stop waits for requests */
+	whserver_prepare_fn prepare;
 	whserver_batch_fn batch;
+	whserver_release_fn release;
 	whserver_after_fn after;	/* may be NULL */
 	whserver_log_fn log;		/* may be NULL */
 	void *ctx;
@@ -80,28 +88,6 @@ unsigned whserver_stop(struct whserver *s, struct whserver_stats *final);
  * rename, so a reader never sees half of it). -1 with err io (74). */
 int whserver_write_port(const struct whserver *s, const char *file,
 			struct wa_err *err);
-
-/* The batch callback that stores through ingest: ctx is a struct
- * whserver_ingest. One transaction for the group; if it fails, one per
- * delivery, so one bad delivery cannot keep the others out. Events of
- * the group stay queued in in for the after callback (ingest_flush);
- * those of a one-by-one retry go to emit at once. */
-struct whserver_ingest {
-	struct store *st;	/* borrowed */
-	struct ingest *in;	/* borrowed */
-	ingest_emit_fn emit;	/* for one-by-one retries */
-	whserver_log_fn log;	/* database errors; may be NULL */
-};
-void whserver_ingest_batch(void *ctx, struct whserver_item *it, size_t n);
-
-/* A thread with its own connection to db_path that checkpoints the WAL
- * (PASSIVE) every ms, so the writer's commits do not wait for
- * checkpoints; the writer keeps a large wal_autocheckpoint as a safety
- * net. Best effort: a failed checkpoint is tried again later. */
-struct whserver_ckpt;
-int whserver_ckpt_start(struct whserver_ckpt **out, const char *db_path,
-			unsigned ms, struct wa_err *err);
-void whserver_ckpt_stop(struct whserver_ckpt *c);
 
 /* Counters since start (read at any time). */
 struct whserver_stats {

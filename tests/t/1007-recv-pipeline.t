@@ -29,10 +29,10 @@ msg 15551230001 wamid.P1 $T0 "one" >"$T/c"
 echo 'not json at all' >>"$T/c"
 msg 15551230001 wamid.P2 $T0 "two" | tr -d '\n' >>"$T/c"
 msg 15551230001 wamid.P3 $T0 "three" >>"$T/c"	# two values on one line
-exits 1 "a bad line between good ones" wa-recv "$T/c" /nonexistent "$T/c"
+exits 1 "a bad line between good ones" wa-recv "$T/c" "$T/c"
 is "$(jf '[.event, .wamid // .line, .reason]' | tr '\n' ' ')" \
-	'["message","wamid.P1",null] ["error",2,null] ["message","wamid.P2",null] ["message","wamid.P3",null] ["error",0,null] ["skipped","wamid.P1","duplicate"] ["error",2,null] ["skipped","wamid.P2","duplicate"] ["skipped","wamid.P3","duplicate"] ' \
-	"in input order, the missing file in its place"
+	'["message","wamid.P1",null] ["error",2,null] ["message","wamid.P2",null] ["message","wamid.P3",null] ["skipped","wamid.P1","duplicate"] ["error",2,null] ["skipped","wamid.P2","duplicate"] ["skipped","wamid.P3","duplicate"] ' \
+	"in input order"
 is "$(sql "SELECT count(*) FROM deliveries WHERE CAST(body AS TEXT) LIKE '%wamid.P2%' AND CAST(body AS TEXT) NOT LIKE '%wamid.P3%'")" 1 \
 	"two values on one line: each stored as its own delivery"
 
@@ -116,7 +116,9 @@ WA_DB="$T/a.db" wa-recv "$dir"/*.json "$T/q" >"$T/a.ev" 2>/dev/null
 WA_DB="$T/b.db" sql "ATTACH '$T/a.db' AS a; INSERT INTO deliveries SELECT * FROM a.deliveries"
 WA_DB="$T/b.db" wa-recv replay >"$T/b.ev" 2>/dev/null
 is "$(grep -c . "$T/a.ev")" "$(grep -c . "$T/b.ev")" "as many events"
-cmp -s "$T/a.ev" "$T/b.ev"; ok $? "file mode and replay print the same events"
+# The input line of an error is file mode's own word; the rest is equal.
+sed 's/,"line":[0-9]*//' "$T/a.ev" >"$T/a.nl"
+cmp -s "$T/a.nl" "$T/b.ev"; ok $? "file mode and replay print the same events"
 for t in messages statuses contacts threads tickets; do
 	is "$(WA_DB="$T/a.db" sql "SELECT * FROM $t" | md5sum)" "$(WA_DB="$T/b.db" sql "SELECT * FROM $t" | md5sum)" \
 		"file mode and replay derive the same $t"

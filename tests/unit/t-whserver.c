@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for lib/whserver.c over loopback HTTP, with a stub ingest storing raw rows. */
+/* Unit tests for lib/whserver.c over loopback HTTP, storing raw rows; and the store's checkpointer. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +9,6 @@
 #include "curl_lazy.h"	/* libcurl is loaded on first use */
 #include "tap.h"
 #include "testdb.h"
-#include "ingest.h"
 #include "signature.h"
 #include "store.h"
 #include "util.h"
@@ -18,64 +17,106 @@
 #define SECRET "t0p-secret"
 #define NPAR 50
 
-/* ---- the stub: stores raw deliveries, fails on "POISON" ---- */
+/* ---- the callbacks: store raw deliveries, fail on "POISON" ---- */
 
-struct ingest {
-	struct store *st;
-	int queued;		/* events waiting for flush */
+struct body {
+	char *buf;
+	size_t len;
+	char *sig;
 };
+
+struct sink {
+	struct store *st;
+	int queued;		/* events waiting for the after callback */
+};
+
+static int emitted, logged;
+
+static void *
+prepare(void *ctx, char *buf, size_t len, const char *sig)
+{
+	struct body *b = xcalloc(1, sizeof(*b));
+
+	b->buf = buf;
+	b->len = len;
+	b->sig = sig ? xstrdup(sig) : NULL;
+	return b;
+}
+
+static void
+release(void *ctx, void *payload)
+{
+	struct body *b = payload;
+
+	free(b->buf);
+	free(b->sig);
+	free(b);
+}
 
 static const char SQL_PUT[] =
 	"INSERT INTO deliveries (received_at, source, body, body_sha256,"
-	" signature) VALUES (0, ?1, ?2, 'x', ?3)";
+	" signature) VALUES (0, 'http', ?1, 'x', ?2)";
 
-int
-ingest_delivery(struct ingest *in, const char *body, size_t len,
-		const char *signature, const char *source, struct wa_err *err)
+static int
+put(struct sink *k, const struct body *b, struct wa_err *err)
 {
 	sqlite3_stmt *s;
 	struct timespec ts = { 0, 2000000 };
 
-	if (len >= 4 && memcmp(body, "SLOW", 4) == 0)
+	if (b->len >= 4 && memcmp(b->buf, "SLOW", 4) == 0)
 		ts.tv_nsec = 400000000;
 	nanosleep(&ts, NULL);	/* slow enough for requests to pile up */
-	if (len >= 6 && memcmp(body, "POISON", 6) == 0)
+	if (b->len >= 6 && memcmp(b->buf, "POISON", 6) == 0)
 		return wa_err_set(err, WA_EX_IOERR, "io", "poisoned");
-	s = store_stmt(in->st, SQL_PUT);
-	store_bind_text(s, 1, source);
-	sqlite3_bind_blob(s, 2, body, (int)len, SQLITE_TRANSIENT);
-	store_bind_text(s, 3, signature);
-	if (store_step_done(in->st, s, err) < 0)
+	s = store_stmt(k->st, SQL_PUT);
+	sqlite3_bind_blob(s, 1, b->buf, (int)b->len, SQLITE_TRANSIENT);
+	store_bind_text(s, 2, b->sig);
+	return store_step_done(k->st, s, err);
+}
+
+static void log_err(void *ctx, const struct wa_err *err);
+
+/* One transaction for the group; when it fails, one per delivery. */
+static int
+group(struct sink *k, struct whserver_item *it, size_t n)
+{
+	struct wa_err err;
+	size_t i;
+
+	if (store_begin(k->st, &err) < 0)
 		return -1;
-	in->queued++;
+	for (i = 0; i < n; i++)
+		if (put(k, it[i].payload, &err) < 0) {
+			store_rollback(k->st);
+			log_err(NULL, &err);
+			return -1;
+		}
+	if (store_commit(k->st, &err) < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		it[i].stored = 1;
+	k->queued += (int)n;
 	return 0;
 }
 
-void
-ingest_flush(struct ingest *in, ingest_emit_fn emit, void *ctx)
-{
-	for (; in->queued > 0; in->queued--)
-		if (emit)
-			emit(JV_OBJECT(jv_string("event"),
-				       jv_string("message")), ctx);
-}
-
-static int emitted, logged;
-
 static void
-count_emit(jv ev, void *ctx)
+batch(void *ctx, struct whserver_item *it, size_t n)
 {
-	(void)ctx;
-	jv_free(ev);
-	emitted++;
+	size_t i;
+
+	if (group(ctx, it, n) == 0 || n == 1)
+		return;
+	for (i = 0; i < n; i++)
+		(void)group(ctx, it + i, 1);
 }
 
 static void
 after(void *ctx)
 {
-	struct whserver_ingest *wi = ctx;
+	struct sink *k = ctx;
 
-	ingest_flush(wi->in, count_emit, NULL);
+	emitted += k->queued;
+	k->queued = 0;
 }
 
 static void
@@ -208,7 +249,9 @@ test_listen(void)
 	ok(fd >= 0, "port 0 binds");
 	whserver_opts_default(&o);
 	o.listen = "127.0.0.1:0";
-	o.batch = whserver_ingest_batch;
+	o.prepare = prepare;
+	o.batch = batch;
+	o.release = release;
 	is_int(whserver_start(&s, &o, &err), 0, "second server on port 0");
 	snprintf(addr, sizeof(addr), "127.0.0.1:%u", whserver_port(s));
 	fd2 = whserver_listen(addr, &err);
@@ -374,7 +417,7 @@ static void
 test_checkpointer(const char *dir)
 {
 	char path[160];
-	struct whserver_ckpt *c;
+	struct store_ckpt *c;
 	struct wa_err err;
 	struct store *st;
 	struct stat sb = { 0 };
@@ -388,13 +431,13 @@ test_checkpointer(const char *dir)
 	}
 	store_exec(st, "PRAGMA wal_autocheckpoint=0;"
 		   " CREATE TABLE t (x BLOB)", &err);
-	is_int(whserver_ckpt_start(&c, path, 10, &err), 0,
+	is_int(store_ckpt_start(&c, path, 10, &err), 0,
 	       "checkpointer starts");
 	for (i = 0; i < 20; i++) {
 		store_exec(st, "INSERT INTO t VALUES (zeroblob(20000))", &err);
 		nanosleep(&pause, NULL);
 	}
-	whserver_ckpt_stop(c);
+	store_ckpt_stop(c);
 	/* This connection has not checkpointed: the rows can only be in the
 	 * database file if the checkpointer put them there. */
 	if (stat(path, &sb) < 0)
@@ -416,8 +459,7 @@ main(void)
 {
 	char dir[] = "/tmp/t-whserver.XXXXXX", path[128];
 	struct whserver_opts o;
-	struct whserver_ingest wi = { 0 };
-	struct ingest in = { 0 };
+	struct sink k = { 0 };
 	struct whserver *s;
 	struct wa_err err;
 	struct store *st;
@@ -428,11 +470,7 @@ main(void)
 	snprintf(path, sizeof(path), "%s/wa.db", dir);
 	if (store_open(&st, path, &err) < 0)
 		return 1;
-	in.st = st;
-	wi.st = st;
-	wi.in = &in;
-	wi.emit = count_emit;
-	wi.log = log_err;
+	k.st = st;
 
 	test_listen();
 
@@ -442,10 +480,12 @@ main(void)
 	o.max_body = 1500;
 	o.app_secret = SECRET;
 	o.verify_token = "vt";
-	o.batch = whserver_ingest_batch;
+	o.prepare = prepare;
+	o.batch = batch;
+	o.release = release;
 	o.after = after;
 	o.log = log_err;
-	o.ctx = &wi;
+	o.ctx = &k;
 	is_int(whserver_start(&s, &o, &err), 0, "starts");
 	ok(whserver_port(s) > 0, "bound a port");
 	snprintf(base, sizeof(base), "http://127.0.0.1:%u", whserver_port(s));

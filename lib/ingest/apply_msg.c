@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: MIT */
+/* Applying messages, echoes and statuses to the desk (rules 2-11). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "int.h"
+#include "jsonl.h"
+#include "window.h"
+
+/* ---- channels (rule 2) ---------------------------------------------- */
+
+static const char SQL_CHANNEL[] =
+	"SELECT status, connected_at FROM channels WHERE id = ?1";
+
+int
+apply_chan(struct ingest *in, const char *id, enum chan_state *state,
+	   int64_t *connected_at, struct wa_err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*state = CHAN_UNKNOWN;
+	*connected_at = 0;
+	if (!id)
+		return 0;
+	if (in->chan.valid && strcmp(in->chan.id, id) == 0) {
+		*state = (enum chan_state)in->chan.state;
+		*connected_at = in->chan.connected_at;
+		return 0;
+	}
+	s = store_stmt(in->st, SQL_CHANNEL);
+	store_bind_text(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *st = sqlite3_column_text(s, 0);
+
+		*state = st && strcmp((const char *)st, "connected") == 0 ?
+			CHAN_ON : CHAN_OFF;
+		*connected_at = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(in->st, err, "read channel");
+	in->chan.valid = strlen(id) < sizeof(in->chan.id);
+	if (in->chan.valid) {
+		memcpy(in->chan.id, id, strlen(id) + 1);
+		in->chan.state = (int)*state;
+		in->chan.connected_at = *connected_at;
+	}
+	return 0;
+}
+
+int
+apply_skipped(struct ingest *in, const char *reason, const char *channel,
+	      const char *wamid, const char *wa_id, int64_t ts,
+	      const char *what, struct wa_err *err)
+{
+	jv ev = JV_OBJECT(jv_string("event"), jv_string("skipped"),
+			  jv_string("reason"), jv_string(reason),
+			  jv_string("wamid"), str_or_null(wamid),
+			  jv_string("channel"), str_or_null(channel),
+			  jv_string("wa_id"), str_or_null(wa_id),
+			  jv_string("timestamp"), time_jv(ts));
+
+	if (what)
+		ev = jv_object_set(ev, jv_string("of"), jv_string(what));
+	return events_add(in, ev, err);
+}
+
+int
+apply_chan_skip(struct ingest *in, const char *channel, enum chan_state state,
+		int64_t connected_at, const char *wamid, const char *wa_id,
+		int64_t ts, const char *what, struct wa_err *err)
+{
+	const char *why = NULL;
+
+	if (state == CHAN_UNKNOWN)
+		why = "unknown_channel";
+	else if (state == CHAN_OFF)
+		why = "not_connected";
+	else if (ts >= 0 && ts < connected_at && strcmp(what, "status"))
+		why = "before_connect";
+	if (!why)
+		return 0;
+	if (apply_skipped(in, why, channel, wamid, wa_id, ts, what, err) < 0)
+		return -1;
+	return 1;
+}
+
+/* ---- messages ------------------------------------------------------- */
+
+static const char SQL_MSG_EXISTS[] =
+	"SELECT id FROM messages WHERE channel_id = ?1 AND wamid = ?2";
+
+static const char SQL_MSG_INSERT[] =
+	"INSERT INTO messages (wamid, channel_id, thread_id, contact_id,"
+	" direction, type, text, content, from_addr, to_addr, from_bsuid,"
+	" to_bsuid, timestamp, received_at, context_wamid, forwarded, referral,"
+	" media_id, media_mime, media_sha256, media_caption, media_filename,"
+	" media_url, media_state, unsupported, quarantined, quarantine_rule,"
+	" raw, delivery_id, echo, index_later, group_id, error)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+	" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27,"
+	" ?28, ?29, ?30, ?31, ?32, ?33)";
+
+/* What the row and the event of one message say beyond the plan. */
+struct msg_row {
+	const struct plan_el *e;
+	const char *from, *to, *from_bsuid, *to_bsuid;
+	int64_t contact_id, id, expires;
+	struct desk_thread th;
+	int moved;
+};
+
+static void
+bind_content(sqlite3_stmt *s, int idx, const struct norm_msg *m)
+{
+	jv c = jv_copy(m->content);
+
+	if (jv_get_kind(c) == JV_KIND_OBJECT)
+		c = jv_object_delete(c, jv_string("_text"));
+	else if (jv_get_kind(m->media) == JV_KIND_OBJECT) {
+		jv_free(c);
+		c = JV_OBJECT(jv_string(m->type), jv_copy(m->media));
+	}
+	store_bind_jv(s, idx, c);
+	jv_free(c);
+}
+
+static int
+msg_insert(struct ingest *in, struct msg_row *r, struct wa_err *err)
+{
+	const struct plan_el *e = r->e;
+	const struct norm_msg *m = &e->m;
+	sqlite3_stmt *s = store_stmt(in->st, SQL_MSG_INSERT);
+	int q = e->qrule[0] != 0;
+	int flagged = m->unsupported || q || !strcmp(m->type, "system");
+	int failed = jv_get_kind(m->errors) == JV_KIND_ARRAY;
+	/* Only text that goes into the search index is worth deferring. */
+	int defer = in->defer_text && m->text && !flagged;
+
+	store_bind_text(s, 1, m->wamid);
+	store_bind_text(s, 2, e->w.channel);
+	store_bind_int_or_null(s, 3, r->th.thread_id, r->th.thread_id <= 0);
+	store_bind_int(s, 4, r->contact_id);
+	store_bind_text(s, 5, e->echo ? "out" : "in");
+	store_bind_text(s, 6, m->type);
+	if (m->unsupported || !m->text)
+		sqlite3_bind_null(s, 7);
+	else	/* with its length: text keeps every character */
+		sqlite3_bind_text(s, 7, m->text, (int)m->text_len,
+				  SQLITE_TRANSIENT);
+	bind_content(s, 8, m);
+	store_bind_text(s, 9, r->from);
+	store_bind_text(s, 10, r->to);
+	store_bind_text(s, 11, r->from_bsuid);
+	store_bind_text(s, 12, r->to_bsuid);
+	store_bind_int(s, 13, m->ts);
+	store_bind_int(s, 14, in->now);
+	store_bind_text(s, 15, m->context_wamid);
+	store_bind_int(s, 16, m->forwarded);
+	store_bind_jv(s, 17, m->referral);
+	store_bind_text(s, 18, m->media_id);
+	store_bind_text(s, 19, m->media_mime);
+	store_bind_text(s, 20, m->media_sha256[0] ? m->media_sha256 : NULL);
+	store_bind_text(s, 21, m->media_caption);
+	store_bind_text(s, 22, m->media_filename);
+	store_bind_text(s, 23, m->media_url);
+	/* Media Meta could not give us is never queued for download. */
+	store_bind_text(s, 24, m->media_id && !q && !failed ? "pending" : NULL);
+	store_bind_text(s, 25, m->unsupported);
+	store_bind_int(s, 26, q);
+	store_bind_text(s, 27, q ? e->qrule : NULL);
+	/* The delivery keeps everything; flagged messages keep their own
+	 * raw object too (rule 9). */
+	if (flagged || failed)
+		store_bind_jv(s, 28, e->obj);
+	store_bind_int(s, 29, in->delivery_id);
+	store_bind_int(s, 30, e->echo ? 1 : 0);
+	store_bind_int(s, 31, defer);
+	store_bind_text(s, 32, m->group_id);
+	store_bind_jv(s, 33, failed ? m->errors : jv_null());
+	if (store_step_done(in->st, s, err) < 0)
+		return -1;
+	r->id = sqlite3_last_insert_rowid(store_db(in->st));
+	if (defer)
+		apply_defer(in, r->id);
+	return 0;
+}
+
+static int
+is_digits(const char *s)
+{
+	if (!s || !*s)
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+/* user_changed_number / user_changed_user_id move the identity (rule 4);
+ * other system messages just join the contact. */
+static int
+system_contact(struct ingest *in, const struct norm_msg *m,
+	       struct desk_who *who, struct msg_row *r, struct wa_err *err)
+{
+	struct desk_who nw = { 0 };
+	const char *t = m->sys_type ? m->sys_type : "";
+
+	if (strcmp(t, "user_changed_number") && strcmp(t, "user_changed_user_id")
+	    && strcmp(t, "customer_changed_number"))
+		return desk_contact_resolve(in->st, who, in->now,
+					    &r->contact_id, err);
+	nw.wa_id = is_digits(m->sys_wa_id) ? m->sys_wa_id : NULL;
+	nw.bsuid = m->sys_bsuid;
+	nw.parent_bsuid = m->sys_parent_bsuid;
+	if (m->sys_prev_bsuid)
+		who->bsuid = m->sys_prev_bsuid;
+	if (!nw.wa_id && !nw.bsuid)
+		return desk_contact_resolve(in->st, who, in->now,
+					    &r->contact_id, err);
+	r->moved = 1;
+	return desk_contact_move(in->st, who, &nw, in->now, &r->contact_id,
+				 err);
+}
+
+/* The thread: a group's own (rule 3), else the contact's. */
+static int
+msg_thread(struct ingest *in, const struct plan_el *e, struct msg_row *r,
+	   struct wa_err *err)
+{
+	int64_t owner = r->contact_id;
+
+	if (e->m.group_id && desk_group_resolve(in->st, e->m.group_id,
+						in->now, &owner, err) < 0)
+		return -1;
+	return desk_thread_open(in->st, e->w.channel, owner,
+				e->echo ? "outbound" : "inbound", in->now,
+				&r->th, err);
+}
+
+/* ,"key": */
+static void
+key(struct strbuf *sb, const char *name)
+{
+	sb_add(sb, ",\"", 2);
+	sb_adds(sb, name);
+	sb_add(sb, "\":", 2);
+}
+
+static void
+key_str(struct strbuf *sb, const char *name, const char *s)
+{
+	key(sb, name);
+	jsonl_dump_str(sb, s);
+}
+
+static void
+key_id(struct strbuf *sb, const char *name, int64_t id)
+{
+	char buf[24];
+
+	if (id > 0)
+		snprintf(buf, sizeof(buf), "%lld", (long long)id);
+	key_str(sb, name, id > 0 ? buf : NULL);
+}
+
+static void
+key_bool(struct strbuf *sb, const char *name, int b)
+{
+	key(sb, name);
+	sb_adds(sb, b ? "true" : "false");
+}
+
+/* The message event: the planned record, then what applying found. */
+static int
+msg_event(struct ingest *in, const struct msg_row *r, const char *wa_id,
+	  struct wa_err *err)
+{
+	const struct plan_el *e = r->e;
+	struct strbuf *sb = &in->sb;
+	char buf[32];
+
+	sb_reset(sb);
+	sb_add(sb, e->rec, e->rec_len);
+	key_str(sb, "channel", e->w.channel);
+	key_str(sb, "wa_id", wa_id);
+	if (e->echo ? r->to_bsuid : r->from_bsuid)
+		key_str(sb, "user_id", e->echo ? r->to_bsuid : r->from_bsuid);
+	key_str(sb, "to", r->to);
+	key_id(sb, "contact_id", r->contact_id);
+	key_id(sb, "thread_id", r->th.thread_id);
+	key_id(sb, "ticket_id", r->th.ticket_id);
+	key_bool(sb, "new_ticket", r->th.created);
+	if (!e->echo)
+		key_str(sb, "session_expires_at", r->expires >= 0 ?
+			time_fmt(r->expires, buf, sizeof(buf)) : NULL);
+	key_bool(sb, "quarantined", e->qrule[0] != 0);
+	if (e->qrule[0])
+		key_str(sb, "quarantine_rule", e->qrule);
+	if (r->moved)
+		key_bool(sb, "identity_moved", 1);
+	key_id(sb, "message_id", r->id);
+	if (in->delivery_id > 0)
+		key_id(sb, "delivery_id", in->delivery_id);
+	return events_add_text(in, sb, err);
+}
+
+/* Contact, thread, session, row and event for one new message. */
+static int
+msg_record(struct ingest *in, struct plan_el *e, struct msg_row *r,
+	   struct desk_who *who, struct wa_err *err)
+{
+	const struct norm_msg *m = &e->m;
+	int system = strcmp(m->type, "system") == 0;
+	int64_t last = -1;
+
+	if (system) {
+		if (system_contact(in, m, who, r, err) < 0 ||
+		    desk_thread_find(in->st, e->w.channel, r->contact_id,
+				     &r->th, err) < 0)
+			return -1;
+	} else if (desk_contact_resolve(in->st, who, in->now, &r->contact_id,
+					err) < 0 ||
+		   msg_thread(in, e, r, err) < 0)
+		return -1;
+	/* A group message never opens the sender's 1:1 session (rule 5). */
+	if ((!e->echo && !system && !m->group_id &&
+	     desk_session_record(in->st, e->w.channel, r->contact_id, m->ts,
+				 &last, err) < 0) ||
+	    msg_insert(in, r, err) < 0 ||
+	    (!system && r->th.thread_id > 0 &&
+	     desk_thread_touch(in->st, r->th.thread_id, r->id, m->ts,
+			       !e->echo, err) < 0) ||
+	    (e->echo && desk_apply_pending_statuses(in->st, m->wamid,
+						    err) < 0))
+		return -1;
+	r->expires = window_expires_at(last);
+	return msg_event(in, r, r->moved ? m->sys_wa_id : who->wa_id, err);
+}
+
+int
+apply_message(struct ingest *in, struct plan_el *e, struct wa_err *err)
+{
+	const struct norm_msg *m = &e->m;
+	const char *what = e->echo ? "echo" : "message", *user;
+	struct desk_who who = e->who;
+	struct msg_row r = { .e = e };
+	enum chan_state state;
+	int64_t connected_at, id;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (apply_chan(in, e->w.channel, &state, &connected_at, err) < 0)
+		return -1;
+	rc = apply_chan_skip(in, e->w.channel, state, connected_at, m->wamid,
+			     who.wa_id, m->ts, what, err);
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	s = store_stmt(in->st, SQL_MSG_EXISTS);
+	store_bind_text(s, 1, e->w.channel);
+	store_bind_text(s, 2, m->wamid);
+	rc = store_step_int(in->st, s, &id, "find message", err);
+	if (rc != 0) {
+		if (rc > 0)
+			rc = apply_skipped(in, "duplicate", e->w.channel,
+					   m->wamid, who.wa_id, m->ts, what,
+					   err);
+		return rc < 0 ? -1 : 0;
+	}
+	user = who.wa_id ? who.wa_id : e->user;	/* digits when known */
+	r.from = e->echo ? WHERE_DISPLAY(&e->w) : user;
+	r.to = e->echo ? user : WHERE_DISPLAY(&e->w);
+	r.from_bsuid = e->echo ? NULL : who.bsuid;
+	r.to_bsuid = e->echo ? who.bsuid : NULL;
+	return msg_record(in, e, &r, &who, err);
+}

@@ -202,14 +202,17 @@ is_digits(const char *s)
 /* user_changed_number / user_changed_user_id move the identity (rule 4);
  * other system messages just join the contact. */
 static int
-system_contact(struct ingest *in, const struct norm_msg *m,
+system_contact(struct ingest *in, const struct plan_el *e,
 	       struct desk_who *who, struct msg_row *r, struct wa_err *err)
 {
+	const struct norm_msg *m = &e->m;
 	struct desk_who nw = { 0 };
 	const char *t = m->sys_type ? m->sys_type : "";
 
-	if (strcmp(t, "user_changed_number") && strcmp(t, "user_changed_user_id")
-	    && strcmp(t, "customer_changed_number"))
+	if (e->sys_new_only ||
+	    (strcmp(t, "user_changed_number") &&
+	     strcmp(t, "user_changed_user_id") &&
+	     strcmp(t, "customer_changed_number")))
 		return desk_contact_resolve(in->st, who, in->now,
 					    &r->contact_id, err);
 	nw.wa_id = is_digits(m->sys_wa_id) ? m->sys_wa_id : NULL;
@@ -317,7 +320,7 @@ msg_record(struct ingest *in, struct plan_el *e, struct msg_row *r,
 	int64_t last = -1;
 
 	if (system) {
-		if (system_contact(in, m, who, r, err) < 0 ||
+		if (system_contact(in, e, who, r, err) < 0 ||
 		    desk_thread_find(in->st, e->w.channel, r->contact_id,
 				     &r->th, err) < 0)
 			return -1;

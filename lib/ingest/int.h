@@ -55,6 +55,8 @@ struct plan_el {
 	struct norm_msg m;		/* strings borrowed from obj */
 	struct desk_who who;		/* the user (strings from the value) */
 	const char *user;		/* the user's address as given */
+	int sys_new_only;		/* a system message naming only the
+					   new identity (who is it) */
 	char qrule[64];			/* quarantine rule that holds, "" */
 	char *rec;			/* the event's record as JSON text
 					   without its closing brace */

@@ -108,6 +108,13 @@ plan_one(struct ingest_plan *p, struct quarantine *q,
 	jv rec;
 
 	e->echo = echo;
+	if (!w->channel) {
+		e->kind = PLAN_BAD;
+		snprintf(e->problem, sizeof(e->problem), "%s: %s without "
+			 "metadata.phone_number_id: cannot be attributed",
+			 w->path, echo ? "echo" : "message");
+		return;
+	}
 	if (norm_message(msg, &e->m) < 0 || !e->m.type) {
 		e->kind = PLAN_BAD;
 		snprintf(e->problem, sizeof(e->problem), "%s: %.100s", w->path,
@@ -115,6 +122,16 @@ plan_one(struct ingest_plan *p, struct quarantine *q,
 		return;
 	}
 	e->user = msg_who(&e->m, echo, WHERE_DISPLAY(w), contacts, &e->who);
+	if (!e->who.wa_id && !e->who.bsuid && !echo &&
+	    strcmp(e->m.type, "system") == 0) {
+		/* An identity change with no sender: the new identity is
+		 * all that names the user. */
+		e->who.wa_id = all_digits(e->m.sys_wa_id) ? e->m.sys_wa_id :
+			NULL;
+		e->who.bsuid = e->m.sys_bsuid;
+		e->who.parent_bsuid = e->m.sys_parent_bsuid;
+		e->sys_new_only = 1;
+	}
 	if (e->user && *e->user && !all_digits(e->user) && !e->who.wa_id) {
 		/* "abc" is no WhatsApp number, and contacts[] has none */
 		e->kind = PLAN_BAD;

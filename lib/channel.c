@@ -11,7 +11,8 @@
 	"id, waba_id, phone, display_phone_number, verified_name, status, " \
 	"code_verification_status, quality_rating, platform_type, " \
 	"code_requested_at, code_method, verified_at, registered_at, " \
-	"subscribed_at, connected_at, disconnected_at, info"
+	"subscribed_at, connected_at, disconnected_at, info, " \
+	"quality_event, messaging_limit"
 
 static const char SQL_CH_GET[] =
 	"SELECT id, waba_id, phone, status, connected_at, disconnected_at "
@@ -417,7 +418,8 @@ channel_row(sqlite3_stmt *s)
 		{ "code_requested_at", 9, 1 }, { "code_method", 10, 0 },
 		{ "verified_at", 11, 1 }, { "registered_at", 12, 1 },
 		{ "subscribed_at", 13, 1 }, { "connected_at", 14, 1 },
-		{ "disconnected_at", 15, 1 },
+		{ "disconnected_at", 15, 1 }, { "quality_event", 17, 0 },
+		{ "messaging_limit", 18, 0 },
 	};
 	size_t i;
 

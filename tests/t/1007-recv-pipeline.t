@@ -99,31 +99,4 @@ exits 74 "standard output full" sh -c 'wa-recv "$1" >/dev/full' sh "$T/f"
 like "$(cat "$T/err")" "*No space left on device*" "names the reason"
 is "$(sql "SELECT count(*) FROM messages WHERE wamid IN ('wamid.B1', 'wamid.BOOM')")" 2 "what was stored stays stored"
 
-# What the reader prepares (normalised messages, users, quarantine) is
-# what the database thread derives by itself: replay derives inline.
-dir="$top/tests/fixtures/conformance/webhooks"
-chans="106540352242922 109999999999999 1111111111111 1122334455667 16315551234 27681414235104944 409552778964973"
-msg 15551230009 wamid.Q1 $T0 "login at http://10.1.2.3/x" >"$T/q"
-typed 15551230009 wamid.Q2 $T0 document '{"id":"77","mime_type":"application/pdf","sha256":"x","filename":"a.exe"}' >>"$T/q"
-echo_msg 15551230009 wamid.E1 $T0 "from the app" >>"$T/q"
-for db in a b; do
-	WA_DB="$T/$db.db" wa-recv </dev/null >/dev/null 2>&1
-	for id in $chans $CH; do
-		WA_DB="$T/$db.db" sql "INSERT INTO channels (id, waba_id, phone, connected_at) VALUES ('$id', 'w', '9$id', 0)"
-	done
-done
-WA_DB="$T/a.db" wa-recv "$dir"/*.json "$T/q" >"$T/a.ev" 2>/dev/null
-WA_DB="$T/b.db" sql "ATTACH '$T/a.db' AS a; INSERT INTO deliveries SELECT * FROM a.deliveries"
-WA_DB="$T/b.db" wa-recv replay >"$T/b.ev" 2>/dev/null
-is "$(grep -c . "$T/a.ev")" "$(grep -c . "$T/b.ev")" "as many events"
-# The input line of an error is file mode's own word; the rest is equal.
-sed 's/,"line":[0-9]*//' "$T/a.ev" >"$T/a.nl"
-cmp -s "$T/a.nl" "$T/b.ev"; ok $? "file mode and replay print the same events"
-for t in messages statuses contacts threads tickets; do
-	is "$(WA_DB="$T/a.db" sql "SELECT * FROM $t" | md5sum)" "$(WA_DB="$T/b.db" sql "SELECT * FROM $t" | md5sum)" \
-		"file mode and replay derive the same $t"
-done
-is "$(WA_DB="$T/a.db" sql "SELECT group_concat(quarantine_rule) FROM messages WHERE quarantined")" \
-	"ip_link,executable_attachment" "quarantine rules ran on the reader's thread"
-
 done_testing

@@ -31,19 +31,22 @@ struct ingest_plan;
 struct ingest_events;
 struct quarantine;
 
-/* Prepares ingestion into st (borrowed): loads the quarantine rules
- * (compiled once with libjq) for the inline plans of replay. */
+/* Prepares ingestion into st (borrowed): loads the quarantine rules'
+ * texts (compiled when first used: ingest_rules). */
 int ingest_new(struct ingest **out, struct store *st, struct wa_err *err);
 void ingest_free(struct ingest *in);
 
-/* Adds the rules of a quarantine rules file (WA_QUARANTINE_RULES) and
- * recompiles. -1 with err (config, exit 78). */
+/* Adds the rules of a quarantine rules file (WA_QUARANTINE_RULES). -1
+ * with err (config, exit 78). */
 int ingest_quarantine_file(struct ingest *in, const char *path,
 			   struct wa_err *err);
 
-/* The compiled rules of in (borrowed): a planning thread of its own
- * takes a copy (quarantine_copy), compiled by that thread. */
-struct quarantine *ingest_rules(struct ingest *in);
+/* The rules of in compiled (borrowed), for the thread that owns in;
+ * NULL with err (config, exit 78) when a rule does not compile. */
+struct quarantine *ingest_rules(struct ingest *in, struct wa_err *err);
+/* The rules' texts (borrowed): another planning thread compiles its own
+ * copy with quarantine_copy. */
+struct quarantine *ingest_rule_texts(struct ingest *in);
 
 /* ---- plan ---- */
 

@@ -267,39 +267,31 @@ norm_system(jv msg, struct norm_msg *m)
 	jv_free(sys);
 }
 
-/* Keys that name something (ids, numbers, the type): present and a
- * string, or absent. A wrong kind or U+0000 inside is an error, since a
- * C string would silently cut it ("wamid.X\u00000" and "wamid.X\u00001"
- * would be one id). */
-static const char *const ID_KEYS[] = {
-	"id", "type", "from", "from_user_id", "from_parent_user_id", "to",
-	"to_user_id", "group_id"
-};
-
-static int
-check_ids(jv msg, struct norm_msg *m)
+/* A key that names something (an id, a number, the type): a string or
+ * absent. Another kind, or U+0000 inside (a C string would cut it:
+ * "wamid.X\u00000" and "wamid.X\u00001" would be one id), is an error
+ * (the first is kept in m->error). */
+static const char *
+id_key(jv msg, const char *key, struct norm_msg *m)
 {
-	size_t i;
+	jv v = jx_get(msg, key);
+	jv_kind k = jv_get_kind(v);
+	const char *s = NULL, *bad = NULL;
 
-	for (i = 0; i < sizeof(ID_KEYS) / sizeof(ID_KEYS[0]); i++) {
-		jv v = jx_get(msg, ID_KEYS[i]);
-		jv_kind k = jv_get_kind(v);
-		int bad = 0;
-
-		if (k == JV_KIND_STRING)
-			bad = strlen(jv_string_value(v)) !=
-			      (size_t)jv_string_length_bytes(jv_copy(v)) ? 2 : 0;
-		else if (k != JV_KIND_INVALID && k != JV_KIND_NULL)
-			bad = 1;
-		jv_free(v);
-		if (bad) {
-			snprintf(m->error, sizeof(m->error), "'%s' %s",
-				 ID_KEYS[i], bad == 2 ? "holds U+0000" :
-				 "is not a string");
-			return -1;
-		}
+	if (k == JV_KIND_STRING) {
+		s = jv_string_value(v);	/* msg keeps its own reference */
+		if (strlen(s) != (size_t)jv_string_length_bytes(jv_copy(v)))
+			bad = "holds U+0000";
+	} else if (k != JV_KIND_INVALID && k != JV_KIND_NULL)
+		bad = "is not a string";
+	jv_free(v);
+	if (bad) {
+		if (!m->error[0])
+			snprintf(m->error, sizeof(m->error), "'%s' %s", key,
+				 bad);
+		return NULL;
 	}
-	return 0;
+	return s;
 }
 
 /* The type's own object where Meta always sends one with a string in it:
@@ -358,21 +350,21 @@ norm_message(jv msg, struct norm_msg *m)
 		snprintf(m->error, sizeof(m->error), "not an object");
 		return -1;
 	}
-	if (check_ids(msg, m) < 0) {
+	m->ts = -1;
+	m->wamid = id_key(msg, "id", m);
+	m->type = id_key(msg, "type", m);
+	if (!m->type && !m->error[0])
+		m->type = infer_type(msg);
+	m->from = id_key(msg, "from", m);
+	m->from_bsuid = id_key(msg, "from_user_id", m);
+	m->from_parent_bsuid = id_key(msg, "from_parent_user_id", m);
+	m->to = id_key(msg, "to", m);
+	m->to_bsuid = id_key(msg, "to_user_id", m);
+	m->group_id = id_key(msg, "group_id", m);
+	if (m->error[0]) {
 		m->ts = -1;
 		return -1;
 	}
-	m->ts = -1;
-	m->wamid = jx_cstr(msg, "id");
-	m->type = jx_cstr(msg, "type");
-	if (!m->type)
-		m->type = infer_type(msg);
-	m->from = jx_cstr(msg, "from");
-	m->from_bsuid = jx_cstr(msg, "from_user_id");
-	m->from_parent_bsuid = jx_cstr(msg, "from_parent_user_id");
-	m->to = jx_cstr(msg, "to");
-	m->to_bsuid = jx_cstr(msg, "to_user_id");
-	m->group_id = jx_cstr(msg, "group_id");
 	m->errors = jx_get(msg, "errors");
 	if (jv_get_kind(m->errors) != JV_KIND_ARRAY ||
 	    jv_array_length(jv_copy(m->errors)) == 0) {

@@ -312,12 +312,17 @@ reader_main(void *arg)
 	struct wa_err err;
 	int i;
 
-	/* This thread's own compiled rules (the texts are only read). */
-	p->rules = quarantine_copy(ingest_rules(p->in), &err);
+	/* This thread's own compiled rules (the texts are only read); a
+	 * rule that does not compile stops the run before anything is
+	 * stored (78). */
+	p->rules = quarantine_copy(ingest_rule_texts(p->in), &err);
+	if (!p->rules) {
+		struct item fatal = { .kind = IT_FATAL, .err = err };
 
-	if (p->nfiles == 0)
+		(void)put(p, &fatal);
+	} else if (p->nfiles == 0)
 		(void)read_file(p, "-");
-	for (i = 0; i < p->nfiles; i++)
+	for (i = 0; p->rules && i < p->nfiles; i++)
 		if (read_file(p, p->files[i]) < 0)
 			break;
 	if (p->nchunk)

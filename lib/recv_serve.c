@@ -62,7 +62,7 @@ prepare(void *ctx, char *body, size_t len, const char *signature)
 	struct wa_err err;
 
 	if (!q) {	/* compiled once per thread: the texts are only read */
-		q = quarantine_copy(ingest_rules(rs->in), &err);
+		q = quarantine_copy(ingest_rule_texts(rs->in), &err);
 		pthread_setspecific(rs->rules, q);
 	}
 	p = ingest_plan(q, body, len, 0);
@@ -299,6 +299,9 @@ recv_serve_start(struct recv_serve **out, const struct whserver_opts *o,
 			err->sysexit = WA_EX_IOERR;
 		return -1;
 	}
+	/* the rules compile (each HTTP thread compiles its own copy) */
+	if (!ingest_rules(in, err))
+		return -1;
 	rs = xcalloc(1, sizeof(*rs));
 	rs->cb = *cb;
 	rs->st = st;

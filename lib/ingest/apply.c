@@ -72,8 +72,7 @@ ingest_new(struct ingest **out, struct store *st, struct wa_err *err)
 	in->st = st;
 	in->q = quarantine_new();
 	*out = NULL;
-	if (quarantine_load_table(in->q, st, err) < 0 ||
-	    quarantine_compile(in->q, err) < 0) {
+	if (quarantine_load_table(in->q, st, err) < 0) {
 		ingest_free(in);
 		return -1;
 	}
@@ -85,13 +84,25 @@ int
 ingest_quarantine_file(struct ingest *in, const char *path,
 		       struct wa_err *err)
 {
-	if (quarantine_load_file(in->q, path, err) < 0)
-		return -1;
-	return quarantine_compile(in->q, err);
+	in->q_compiled = 0;
+	return quarantine_load_file(in->q, path, err);
+}
+
+/* Compiling the rules costs as much as ingesting thousands of messages:
+ * done once, on first use, by the thread that plans inline. */
+struct quarantine *
+ingest_rules(struct ingest *in, struct wa_err *err)
+{
+	if (!in->q_compiled) {
+		if (quarantine_compile(in->q, err) < 0)
+			return NULL;
+		in->q_compiled = 1;
+	}
+	return in->q;
 }
 
 struct quarantine *
-ingest_rules(struct ingest *in)
+ingest_rule_texts(struct ingest *in)
 {
 	return in->q;
 }
@@ -224,6 +235,7 @@ apply_bad(struct ingest *in, struct plan_el *e, struct wa_err *err)
 {
 	enum chan_state state;
 	int64_t connected_at;
+	char path[WHERE_PATH_MAX];
 	jv where;
 	int rc;
 
@@ -240,7 +252,7 @@ apply_bad(struct ingest *in, struct plan_el *e, struct wa_err *err)
 			return rc < 0 ? -1 : 0;
 		}
 	}
-	where = JV_OBJECT(jv_string("path"), jv_string(e->w.path),
+	where = JV_OBJECT(jv_string("path"), jv_string(where_path(&e->w, path)),
 			     jv_string("channel"), str_or_null(e->w.channel));
 
 	if (e->m.wamid)
@@ -353,6 +365,8 @@ ingest_replay(struct ingest *in, int64_t since, const char *channel,
 	int64_t ids[200], after = 0;
 	int n = 0, i, rc = 0, status = 0;
 
+	if (!ingest_rules(in, err))
+		return -1;
 	in->replay = 1;
 	in->only_channel = channel;
 	in->defer_text = 1;

@@ -166,9 +166,11 @@ known_status(const char *s)
 static jv
 where_keys(const struct plan_el *e, const char *wamid)
 {
+	char path[WHERE_PATH_MAX];
+
 	return JV_OBJECT(jv_string("wamid"), str_or_null(wamid),
 			 jv_string("channel"), str_or_null(e->w.channel),
-			 jv_string("path"), jv_string(e->w.path));
+			 jv_string("path"), jv_string(where_path(&e->w, path)));
 }
 
 /* Reads a status object; NULL when it is whole, else what is wrong. */
@@ -212,6 +214,7 @@ apply_status(struct ingest *in, struct plan_el *e, struct wa_err *err)
 {
 	struct status_in si = { .channel = e->w.channel };
 	const char *bad = status_read(e->obj, &si);
+	char path[WHERE_PATH_MAX];
 	enum chan_state state;
 	int64_t connected_at;
 	jv ev;
@@ -225,7 +228,7 @@ apply_status(struct ingest *in, struct plan_el *e, struct wa_err *err)
 		return rc < 0 ? -1 : 0;
 	if (bad)
 		return apply_problem(in, where_keys(e, si.wamid), err,
-				     "%s: %s%s%s%s", e->w.path, bad,
+				     "%s: %s%s%s%s", where_path(&e->w, path), bad,
 				     si.status ? " ('" : "",
 				     si.status ? si.status : "",
 				     si.status ? "')" : "");
@@ -255,10 +258,10 @@ apply_value_error(struct ingest *in, struct plan_el *e, struct wa_err *err)
 {
 	jv code = jx_get(e->obj, "code"), title = jx_get(e->obj, "title");
 	jv details = jx_path(e->obj, "error_data", "details", NULL);
-	char key[192];
+	char key[192], path[WHERE_PATH_MAX];
 
 	snprintf(key, sizeof(key), "errors:%lld:%s",
-		 (long long)in->delivery_id, e->w.path);
+		 (long long)in->delivery_id, where_path(&e->w, path));
 	if (apply_store_field(in, "errors", NULL, e->w.waba, e->w.channel,
 			      -1, e->obj, key, err) < 0) {
 		jv_free(code);

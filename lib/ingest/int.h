@@ -43,7 +43,11 @@ struct plan_where {
 	char display[32];		/* the business number, digits only
 					   (Meta writes "+1 555-123-4567"),
 					   "" when none */
-	char path[96];			/* entry[0].changes[1].value... */
+	/* Its path (entry[0].changes[1].value.messages[2]), written out
+	 * only when something needs it (where_path): */
+	int entry, change, index;	/* -1: the path stops before */
+	int value;			/* .value follows the change */
+	const char *list;		/* "messages", ... or NULL */
 };
 
 struct plan_el {
@@ -100,7 +104,8 @@ struct quarantine;
 
 struct ingest {
 	struct store *st;		/* borrowed */
-	struct quarantine *q;		/* compiled rules (replay, inline) */
+	struct quarantine *q;		/* the rules (replay plans inline) */
+	int q_compiled;			/* q compiled (ingest_rules) */
 	struct ingest_events *events;	/* waiting for the commit, or NULL */
 	int64_t next_seq;		/* of the event log, 0 unknown */
 	int64_t delivery_id;		/* the delivery being derived */
@@ -122,6 +127,10 @@ struct ingest {
 		int64_t connected_at;
 	} chan;
 };
+
+/* w's path into buf (WHERE_PATH_MAX bytes); returns buf. */
+#define WHERE_PATH_MAX 96
+const char *where_path(const struct plan_where *w, char *buf);
 
 /* The business number of w, or NULL. */
 #define WHERE_DISPLAY(w) ((w)->display[0] ? (w)->display : NULL)

@@ -40,6 +40,25 @@ plan_bad(struct ingest_plan *p, const struct plan_where *w, jv obj,
 	va_end(ap);
 }
 
+const char *
+where_path(const struct plan_where *w, char *buf)
+{
+	int n = snprintf(buf, WHERE_PATH_MAX, "entry[%d]", w->entry);
+
+	if (w->change >= 0)
+		n += snprintf(buf + n, WHERE_PATH_MAX - (size_t)n,
+			      ".changes[%d]", w->change);
+	if (w->value && n < WHERE_PATH_MAX)
+		n += snprintf(buf + n, WHERE_PATH_MAX - (size_t)n, ".value");
+	if (w->list && n < WHERE_PATH_MAX)
+		n += snprintf(buf + n, WHERE_PATH_MAX - (size_t)n, ".%s",
+			      w->list);
+	if (w->index >= 0 && n < WHERE_PATH_MAX)
+		snprintf(buf + n, WHERE_PATH_MAX - (size_t)n, "[%d]",
+			 w->index);
+	return buf;
+}
+
 /* A string that names something (an id): U+0000 inside or another kind
  * is a problem. 1 a clean string (out), 0 absent or null, -1 bad. */
 static int
@@ -116,17 +135,18 @@ static void
 plan_statuses(struct ingest_plan *p, const struct plan_where *w, jv list)
 {
 	struct plan_where ew = *w;
-	size_t at = strlen(w->path);
+	char path[WHERE_PATH_MAX];
 
+	ew.list = "statuses";
 	jv_array_foreach(list, i, st) {
-		snprintf(ew.path + at, sizeof(ew.path) - at, ".statuses[%d]",
-			 i);
+		ew.index = i;
 		if (jv_get_kind(st) != JV_KIND_OBJECT)
-			plan_bad(p, &ew, st, "%s is not an object", ew.path);
+			plan_bad(p, &ew, st, "%s is not an object",
+				 where_path(&ew, path));
 		else if (!w->channel)
 			plan_bad(p, &ew, st, "%s: status without metadata."
 				 "phone_number_id: cannot be attributed",
-				 ew.path);
+				 where_path(&ew, path));
 		else
 			plan_add(p, PLAN_STATUS, &ew, st);
 	}
@@ -139,13 +159,14 @@ plan_list(struct ingest_plan *p, const struct plan_where *w, jv list,
 	  const char *name, enum plan_kind kind)
 {
 	struct plan_where ew = *w;
-	size_t at = strlen(w->path);
+	char path[WHERE_PATH_MAX];
 
+	ew.list = name;
 	jv_array_foreach(list, i, el) {
-		snprintf(ew.path + at, sizeof(ew.path) - at, ".%s[%d]", name,
-			 i);
+		ew.index = i;
 		if (jv_get_kind(el) != JV_KIND_OBJECT)
-			plan_bad(p, &ew, el, "%s is not an object", ew.path);
+			plan_bad(p, &ew, el, "%s is not an object",
+				 where_path(&ew, path));
 		else
 			plan_add(p, kind, &ew, el)->event = name;
 	}
@@ -158,7 +179,7 @@ plan_messages_value(struct ingest_plan *p, struct quarantine *q,
 		    struct plan_where *w, jv value, int echo)
 {
 	static const char *const kept[] = { "user_actions", "calls" };
-	const char *list = echo ? "message_echoes" : "messages";
+	char path[WHERE_PATH_MAX];
 	jv v;
 	size_t i;
 
@@ -168,7 +189,7 @@ plan_messages_value(struct ingest_plan *p, struct quarantine *q,
 		plan_statuses(p, w, v);
 	else if (jv_is_valid(v) && jv_get_kind(v) != JV_KIND_NULL)
 		plan_bad(p, w, jv_copy(v), "%s.statuses is not an array",
-			 w->path);
+			 where_path(w, path));
 	jv_free(v);
 	v = jx_get(value, "errors");
 	if (jv_get_kind(v) == JV_KIND_ARRAY)
@@ -180,10 +201,9 @@ plan_messages_value(struct ingest_plan *p, struct quarantine *q,
 			plan_list(p, w, v, kept[i], PLAN_FIELD);
 		else if (jv_is_valid(v) && jv_get_kind(v) != JV_KIND_NULL)
 			plan_bad(p, w, jv_copy(v), "%s.%s is not an array",
-				 w->path, kept[i]);
+				 where_path(w, path), kept[i]);
 		jv_free(v);
 	}
-	(void)list;
 }
 
 static void
@@ -192,13 +212,14 @@ plan_change(struct ingest_plan *p, struct quarantine *q,
 {
 	const char *field = NULL, *id = NULL, *display = NULL;
 	jv value = jx_get(change, "value"), meta;
+	char path[WHERE_PATH_MAX];
 	int echo;
 
 	if (clean_str(change, "field", &field) != 1 ||
 	    jv_get_kind(value) != JV_KIND_OBJECT) {
 		jv_free(value);
 		plan_bad(p, w, jv_copy(change), "%s: change without a field "
-			 "or a value object", w->path);
+			 "or a value object", where_path(w, path));
 		return;
 	}
 	w->field = field;
@@ -211,15 +232,14 @@ plan_change(struct ingest_plan *p, struct quarantine *q,
 		jv_free(value);
 		plan_bad(p, w, jv_copy(change), "%s.value.metadata: "
 			 "phone_number_id or display_phone_number is not a "
-			 "clean string", w->path);
+			 "clean string", where_path(w, path));
 		return;
 	}
 	w->channel = id && *id ? id : NULL;
 	if (!digits(display, w->display, sizeof(w->display)))
 		w->display[0] = '\0';
 	jv_free(meta);	/* value keeps the strings */
-	snprintf(w->path + strlen(w->path), sizeof(w->path) - strlen(w->path),
-		 ".value");
+	w->value = 1;
 	echo = strcmp(field, "smb_message_echoes") == 0;
 	if (echo || strcmp(field, "messages") == 0)
 		plan_messages_value(p, q, w, value, echo);
@@ -231,24 +251,22 @@ plan_change(struct ingest_plan *p, struct quarantine *q,
 static void
 plan_entry(struct ingest_plan *p, struct quarantine *q, int i, jv entry)
 {
-	struct plan_where w = { 0 };
+	struct plan_where w = { .entry = i, .change = -1, .index = -1 };
 	jv changes = jx_get(entry, "changes");
-	size_t at;
+	char path[WHERE_PATH_MAX];
 
 	w.waba = waba_text(p, entry);
 	if (jx_intish(entry, "time", &w.time) != 1)
 		w.time = -1;
-	snprintf(w.path, sizeof(w.path), "entry[%d]", i);
 	if (jv_get_kind(changes) != JV_KIND_ARRAY) {
 		jv_free(changes);
 		plan_bad(p, &w, jv_copy(entry), "%s: entry without a changes "
-			 "array", w.path);
+			 "array", where_path(&w, path));
 		return;
 	}
-	at = strlen(w.path);
 	jv_array_foreach(changes, j, change) {
-		w.path[at] = '\0';
-		snprintf(w.path + at, sizeof(w.path) - at, ".changes[%d]", j);
+		w.change = j;
+		w.value = 0;
 		plan_change(p, q, &w, change);
 		jv_free(change);
 	}

@@ -105,6 +105,7 @@ plan_one(struct ingest_plan *p, struct quarantine *q,
 	 const struct plan_where *w, jv msg, jv contacts, int echo)
 {
 	struct plan_el *e = plan_add(p, PLAN_MESSAGE, w, msg);
+	char path[WHERE_PATH_MAX];
 	jv rec;
 
 	e->echo = echo;
@@ -112,13 +113,13 @@ plan_one(struct ingest_plan *p, struct quarantine *q,
 		e->kind = PLAN_BAD;
 		snprintf(e->problem, sizeof(e->problem), "%s: %s without "
 			 "metadata.phone_number_id: cannot be attributed",
-			 w->path, echo ? "echo" : "message");
+			 where_path(w, path), echo ? "echo" : "message");
 		return;
 	}
 	if (norm_message(msg, &e->m) < 0 || !e->m.type) {
 		e->kind = PLAN_BAD;
-		snprintf(e->problem, sizeof(e->problem), "%s: %.100s", w->path,
-			 e->m.error[0] ? e->m.error : "message without a type");
+		snprintf(e->problem, sizeof(e->problem), "%s: %.100s",
+			 where_path(w, path), e->m.error[0] ? e->m.error : "message without a type");
 		return;
 	}
 	e->user = msg_who(&e->m, echo, WHERE_DISPLAY(w), contacts, &e->who);
@@ -136,13 +137,14 @@ plan_one(struct ingest_plan *p, struct quarantine *q,
 		/* "abc" is no WhatsApp number, and contacts[] has none */
 		e->kind = PLAN_BAD;
 		snprintf(e->problem, sizeof(e->problem), "%s: '%s' is not a "
-			 "phone number", w->path, echo ? "to" : "from");
+			 "phone number", where_path(w, path),
+			 echo ? "to" : "from");
 		return;
 	}
 	if (!e->who.wa_id && !e->who.bsuid) {
 		e->kind = PLAN_BAD;
 		snprintf(e->problem, sizeof(e->problem), "%s: %s without a "
-			 "%s number or user id", w->path,
+			 "%s number or user id", where_path(w, path),
 			 echo ? "echo" : "message",
 			 echo ? "recipient" : "sender");
 		return;
@@ -166,17 +168,17 @@ plan_messages(struct ingest_plan *p, struct quarantine *q,
 	jv list = jx_get(value, key);
 	jv contacts = jx_get(value, "contacts");
 	struct plan_where ew = *w;
-	size_t at = strlen(w->path);
+	char path[WHERE_PATH_MAX];
 
+	ew.list = key;
 	if (jv_get_kind(list) == JV_KIND_ARRAY)
 		jv_array_foreach(list, i, msg) {
-			snprintf(ew.path + at, sizeof(ew.path) - at,
-				 ".%s[%d]", key, i);
+			ew.index = i;
 			plan_one(p, q, &ew, msg, contacts, echo);
 		}
 	else if (jv_is_valid(list) && jv_get_kind(list) != JV_KIND_NULL)
 		plan_bad(p, w, jv_copy(list), "%s.%s is not an array",
-			 w->path, key);
+			 where_path(w, path), key);
 	jv_free(contacts);	/* the value keeps them */
 	jv_free(list);
 }

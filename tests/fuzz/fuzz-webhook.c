@@ -56,7 +56,7 @@ once(const uint8_t *data, size_t size)
 
 	memcpy(body, data, size);
 	body[size] = '\0';
-	p = ingest_plan(ingest_rules(in), body, size, 1);
+	p = ingest_plan(ingest_rules(in, &err), body, size, 1);
 	if (ingest_apply(in, p, "file", NULL, &err) < 0)
 		abort();	/* only a database error may fail */
 	ingest_plan_free(p);

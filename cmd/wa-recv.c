@@ -17,7 +17,8 @@ static const char usage[] =
 	"       wa-recv replay [--since T] [--channel ID] [--db PATH]\n"
 	"       wa-recv events [--since SEQ] [--db PATH]\n"
 	"       wa-recv serve --listen ADDR:PORT [--path P] [--max-body BYTES]\n"
-	"               [--no-verify-signature] [--port-file F] [--db PATH]\n"
+	"               [--no-verify-signature] [--port-file F] [--backlog N]\n"
+	"               [--db PATH]\n"
 	"       wa-recv media [--thread N | --pending] [--limit N] [--db PATH]\n";
 
 static int out_failed;		/* a write to stdout failed (EPIPE...) */
@@ -93,7 +94,7 @@ finish(int status)
 enum {
 	OPT_SINCE = CLI_OPT_FIRST_FREE, OPT_CHANNEL, OPT_LISTEN, OPT_PATH,
 	OPT_MAX_BODY, OPT_NO_VERIFY, OPT_PORT_FILE, OPT_THREAD, OPT_PENDING,
-	OPT_LIMIT, OPT_SEQ
+	OPT_LIMIT, OPT_SEQ, OPT_BACKLOG
 };
 
 struct opts {
@@ -103,6 +104,7 @@ struct opts {
 	const char *channel;
 	struct whserver_opts o;		/* serve */
 	const char *port_file;
+	long backlog;			/* serve: events held for stdout */
 	int no_verify;
 	int64_t thread;			/* media */
 	long limit;
@@ -151,6 +153,10 @@ on_opt(int opt, const char *arg, void *ctx)
 		break;
 	case OPT_NO_VERIFY:
 		o->no_verify = 1;
+		break;
+	case OPT_BACKLOG:
+		o->backlog = (long)num_arg(&o->cli, "--backlog", arg, 1,
+					   100000000);
 		break;
 	case OPT_PORT_FILE:
 		o->port_file = arg;
@@ -295,8 +301,8 @@ static int
 serve_run(struct opts *o, const char *db_path, struct store *st,
 	  struct ingest *in)
 {
-	static const struct recv_serve_cb cb = {
-		{ emit_line, emit_warn, NULL }, flush_out, warn_err, NULL
+	struct recv_serve_cb cb = {
+		{ emit_line, emit_warn, NULL }, 0, flush_out, warn_err, NULL
 	};
 	struct recv_serve *rs;
 	struct whserver_stats stats;
@@ -304,6 +310,7 @@ serve_run(struct opts *o, const char *db_path, struct store *st,
 	unsigned left;
 
 	wa_err_clear(&err);
+	cb.backlog = (size_t)o->backlog;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (recv_serve_start(&rs, &o->o, db_path, st, in, &cb, &err) < 0) {
 		wa_warn(&err, 0);
@@ -339,6 +346,7 @@ cmd_serve(struct opts *o, int argc, char **argv)
 		{ "max-body", required_argument, NULL, OPT_MAX_BODY },
 		{ "no-verify-signature", no_argument, NULL, OPT_NO_VERIFY },
 		{ "port-file", required_argument, NULL, OPT_PORT_FILE },
+		{ "backlog", required_argument, NULL, OPT_BACKLOG },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct store *st;

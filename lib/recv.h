@@ -49,13 +49,14 @@ int recv_files(struct recv_batch *b, char **files, int n);
 struct recv_serve;
 
 /* What the server reports. Events go to sink from a printer thread of
- * their own, never holding up the commits: when it falls more than
- * RECV_SERVE_BACKLOG events behind, the oldest waiting are dropped from
- * the live stream (they are in the event log) and one "missed" event
- * says which to read back with `wa-recv events --since`. */
+ * their own, never holding up the commits: when more than backlog
+ * events wait for a slow reader, the live stream drops what comes next
+ * (it is in the event log) until the reader has caught up, then one
+ * "missed" event says which to read back with `wa-recv events --since`. */
 #define RECV_SERVE_BACKLOG 100000
 struct recv_serve_cb {
 	struct ingest_sink sink;	/* events of committed groups */
+	size_t backlog;			/* 0: RECV_SERVE_BACKLOG */
 	int (*flush)(void *ctx);	/* after a group; < 0: the output is
 					   gone, the server stops */
 	whserver_log_fn log;		/* refused requests, database errors */

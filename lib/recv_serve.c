@@ -27,6 +27,7 @@ struct printer {
 		struct pq *next;
 	} *head, *tail;
 	size_t waiting;			/* events queued */
+	size_t backlog;			/* most events queued */
 	int64_t missed_from, missed_to;	/* dropped, not yet told */
 	size_t missed;
 	int quit;
@@ -145,8 +146,9 @@ printer_put(struct printer *pr, struct ingest_events *q)
 		return;
 	}
 	pthread_mutex_lock(&pr->mu);
-	if (pr->waiting + count > RECV_SERVE_BACKLOG) {
-		/* The reader is stalled: keep acknowledging Meta. */
+	if (pr->missed || pr->waiting + count > pr->backlog) {
+		/* The reader is stalled: keep acknowledging Meta, and drop
+		 * until it has caught up with what is queued. */
 		int64_t last = ingest_events_last(q);
 
 		if (!pr->missed)
@@ -193,23 +195,25 @@ printer_main(void *arg)
 	for (;;) {
 		struct pq *n;
 		size_t missed;
-		int64_t from, to;
+		int64_t from = 0, to = 0;
 		int bad = 0;
 
 		pthread_mutex_lock(&pr->mu);
 		while (!pr->head && !pr->missed && !pr->quit)
 			pthread_cond_wait(&pr->cv, &pr->mu);
 		n = pr->head;
+		missed = 0;
 		if (n) {
 			pr->head = n->next;
 			if (!pr->head)
 				pr->tail = NULL;
 			pr->waiting -= ingest_events_count(n->q);
+		} else {	/* what was queued before the gap is out */
+			missed = pr->missed;
+			from = pr->missed_from;
+			to = pr->missed_to;
+			pr->missed = 0;
 		}
-		missed = pr->missed;
-		from = pr->missed_from;
-		to = pr->missed_to;
-		pr->missed = 0;
 		if (!n && !missed) {
 			pthread_mutex_unlock(&pr->mu);
 			break;
@@ -304,6 +308,7 @@ recv_serve_start(struct recv_serve **out, const struct whserver_opts *o,
 		return -1;
 	rs = xcalloc(1, sizeof(*rs));
 	rs->cb = *cb;
+	rs->pr.backlog = cb->backlog ? cb->backlog : RECV_SERVE_BACKLOG;
 	rs->st = st;
 	rs->in = in;
 	pthread_key_create(&rs->rules, rules_free);

@@ -30,16 +30,16 @@ check() {
 }
 
 # ---- file mode ----
-N=12000
+N=16000
 gen-deliveries $N --channel $CH --seed 11 >"$T/in"
 fresh
 : >"$T/seen"
 k=0 kills=0 rc=137
-while [ $rc -ne 0 ] && [ $k -lt 12 ]; do
+while { [ $rc -ne 0 ] || [ $kills -lt 3 ]; } && [ $k -lt 12 ]; do
 	k=$((k + 1))
 	wa-recv "$T/in" >"$T/run$k" 2>/dev/null &
 	pid=$!
-	[ $k -lt 8 ] && { pause 900; kill -9 $pid 2>/dev/null && kills=$((kills + 1)); }
+	[ $k -lt 10 ] && { pause 400; kill -9 $pid 2>/dev/null && kills=$((kills + 1)); }
 	{ wait $pid; } 2>/dev/null
 	rc=$?
 	consume "$T/run$k"

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <jv.h>
 #include "err.h"
+#include "identity.h"
 #include "store.h"
 
 /*
@@ -14,14 +15,6 @@
  * and never commits. Implemented in lib/desk.c.
  */
 
-/* Who a message is from/to, as Meta names them (any field may be NULL). */
-struct desk_who {
-	const char *wa_id;		/* digits */
-	const char *bsuid;		/* "US.1349..." business-scoped user id */
-	const char *parent_bsuid;
-	const char *profile_name;	/* WhatsApp push name */
-	const char *username;
-};
 
 /* Rule 4: finds the contact by BSUID, else by phone/mobile_phone/wa_id,
  * else creates one; fills in what was missing (both ids are kept). */

@@ -1,8 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Source hygiene: no banned functions, every tool has --help/--version/exit 64 and a clean man page.
+# Source hygiene: no banned functions, layered includes, every tool has --help/--version/exit 64 and a clean man page.
 . "$(dirname "$0")/../lib.sh"
 exits 0 "no banned functions in C sources" "$top/scripts/check-banned"
+exits 0 "no include in lib/ reaches up a layer or closes a circle" "$top/scripts/check-layers"
+[ -s "$T/out" ] && sed 's/^/# /' "$T/out"
 exits 0 "every tool: --help, --version, unknown option exits 64" "$top/scripts/check-usage"
 [ -s "$T/out" ] && sed 's/^/# /' "$T/out"
 exits 0 "man pages lint clean and document every --help option" "$top/scripts/check-man"

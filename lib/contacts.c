@@ -4,19 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include "contacts.h"
+#include "identity.h"
 #include "jsonl.h"
 #include "util.h"
 #include "views.h"
 
-/* The same order as desk_contact_resolve: wa_id, then phone, then
- * mobile_phone, oldest first; then email. */
-static const char SQL_MATCH[] =
-	"SELECT id FROM ("
-	" SELECT id, 0 AS pref FROM contacts WHERE wa_id IN (?1, ?2)"
-	" UNION ALL SELECT id, 1 FROM contacts WHERE phone IN (?1, ?2)"
-	" UNION ALL SELECT id, 2 FROM contacts WHERE mobile_phone IN (?1, ?2)"
-	" UNION ALL SELECT id, 3 FROM contacts WHERE lower(email) = lower(?3))"
-	" ORDER BY pref, id LIMIT 1";
+/* After the numbers (rule 4, lib/identity.h), the email. */
+static const char SQL_MATCH_EMAIL[] =
+	"SELECT id FROM contacts WHERE lower(email) = lower(?1)"
+	" ORDER BY id LIMIT 1";
 static const char SQL_INSERT[] =
 	"INSERT INTO contacts (name, email, phone, mobile_phone, created_at,"
 	" updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
@@ -89,14 +85,19 @@ static int
 match(struct store *st, const struct fields *f, int64_t *id,
       struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_MATCH);
+	sqlite3_stmt *s;
+	int rc = 0;
 
 	*id = 0;
-	if (!f->phone[0] && !f->mobile[0] && !f->email)
-		return 0;
-	store_bind_text(s, 1, orn(f->phone));
-	store_bind_text(s, 2, orn(f->mobile));
-	store_bind_text(s, 3, f->email);
+	/* the record's numbers as ingest and sends find them */
+	if (f->phone[0])
+		rc = identity_contact_id(st, NULL, f->phone, id, err);
+	if (rc == 0 && f->mobile[0])
+		rc = identity_contact_id(st, NULL, f->mobile, id, err);
+	if (rc != 0 || !f->email)
+		return rc < 0 ? -1 : 0;
+	s = store_stmt(st, SQL_MATCH_EMAIL);
+	store_bind_text(s, 1, f->email);
 	return store_step_int(st, s, id, "find contact", err) < 0 ? -1 : 0;
 }
 

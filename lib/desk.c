@@ -5,6 +5,7 @@
 #include <string.h>
 #include "desk.h"
 #include "desk_cache.h"
+#include "identity.h"
 #include "jsonl.h"
 #include "util.h"
 #include "window.h"
@@ -36,21 +37,6 @@ own_done(struct store *st, sqlite3_stmt *s, struct wa_err *err)
 
 /* ---- contacts (rule 4) ---------------------------------------------- */
 
-#define CONTACT_COLS \
-	"id, wa_id, bsuid, parent_bsuid, profile_name, username, phone"
-
-static const char SQL_CONTACT_BY_BSUID[] =
-	"SELECT " CONTACT_COLS " FROM contacts WHERE bsuid = ?1";
-/* wa_id first, then phone, then mobile phone; oldest contact wins. */
-static const char SQL_CONTACT_BY_WA_ID[] =
-	"SELECT " CONTACT_COLS " FROM contacts WHERE wa_id = ?1"
-	" ORDER BY id LIMIT 1";
-static const char SQL_CONTACT_BY_PHONE[] =
-	"SELECT " CONTACT_COLS " FROM contacts WHERE phone = ?1"
-	" ORDER BY id LIMIT 1";
-static const char SQL_CONTACT_BY_MOBILE[] =
-	"SELECT " CONTACT_COLS " FROM contacts WHERE mobile_phone = ?1"
-	" ORDER BY id LIMIT 1";
 static const char SQL_CONTACT_INSERT[] =
 	"INSERT INTO contacts (name, profile_name, username, phone, wa_id,"
 	" bsuid, parent_bsuid, created_at, updated_at)"
@@ -73,77 +59,12 @@ static const char SQL_CONTACT_MOVE_NUMBER[] =
 	" phone = CASE WHEN phone IS NULL OR phone = ?3 THEN ?2 ELSE phone END,"
 	" updated_at = ?4 WHERE id = ?1";
 
-struct contact_row {
-	int64_t id;
-	char *wa_id, *bsuid, *parent_bsuid, *profile_name, *username, *phone;
-};
-
 static char *
 col_dup(sqlite3_stmt *s, int col)
 {
 	const unsigned char *t = sqlite3_column_text(s, col);
 
 	return t ? xstrdup((const char *)t) : NULL;
-}
-
-static void
-contact_row_release(struct contact_row *c)
-{
-	free(c->wa_id);
-	free(c->bsuid);
-	free(c->parent_bsuid);
-	free(c->profile_name);
-	free(c->username);
-	free(c->phone);
-	memset(c, 0, sizeof(*c));
-}
-
-static int contact_find(struct store *st, const char *sql, const char *key,
-			struct contact_row *c, struct wa_err *err);
-
-/* By number: wa_id, phone, then mobile_phone. 1 found, 0 not, -1 error. */
-static int
-contact_by_number(struct store *st, const char *number, struct contact_row *c,
-		  struct wa_err *err)
-{
-	static const char *const sql[] = {
-		SQL_CONTACT_BY_WA_ID, SQL_CONTACT_BY_PHONE,
-		SQL_CONTACT_BY_MOBILE
-	};
-	size_t i;
-	int rc = 0;
-
-	for (i = 0; i < sizeof(sql) / sizeof(sql[0]) && rc == 0; i++)
-		rc = contact_find(st, sql[i], number, c, err);
-	return rc;
-}
-
-/* 1 found (c filled), 0 not found, -1 error. */
-static int
-contact_find(struct store *st, const char *sql, const char *key,
-	     struct contact_row *c, struct wa_err *err)
-{
-	sqlite3_stmt *s = store_stmt(st, sql);
-	int rc;
-
-	memset(c, 0, sizeof(*c));
-	store_bind_text(s, 1, key);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		c->id = sqlite3_column_int64(s, 0);
-		c->wa_id = col_dup(s, 1);
-		c->bsuid = col_dup(s, 2);
-		c->parent_bsuid = col_dup(s, 3);
-		c->profile_name = col_dup(s, 4);
-		c->username = col_dup(s, 5);
-		c->phone = col_dup(s, 6);
-	}
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return store_fail(st, err, "find contact");
 }
 
 static int
@@ -162,7 +83,7 @@ nonempty(const char *s)
  * (the common case of a known sender costs one SELECT, or none when
  * cached). 0 unchanged, 1 updated, -1 error. */
 static int
-contact_refresh(struct store *st, const struct contact_row *c,
+contact_refresh(struct store *st, const struct identity_row *c,
 		const struct desk_who *who, int64_t now, struct wa_err *err)
 {
 	sqlite3_stmt *s;
@@ -211,7 +132,7 @@ desk_contact_resolve(struct store *st, const struct desk_who *who,
 		     int64_t now, int64_t *contact_id, struct wa_err *err)
 {
 	struct desk_cache *dc = store_cache(st);
-	struct contact_row c;
+	struct identity_row c;
 	int rc = 0;
 
 	if (!nonempty(who->bsuid) && !nonempty(who->wa_id))
@@ -219,28 +140,14 @@ desk_contact_resolve(struct store *st, const struct desk_who *who,
 				  "sender has neither a number nor a user id");
 	if (desk_cache_contact_get(dc, who, contact_id))
 		return 0;
-	if (nonempty(who->bsuid)) {
-		rc = contact_find(st, SQL_CONTACT_BY_BSUID, who->bsuid, &c,
-				  err);
-		if (rc < 0)
-			return -1;
-	}
-	if (rc == 0 && nonempty(who->wa_id)) {
-		rc = contact_by_number(st, who->wa_id, &c, err);
-		if (rc < 0)
-			return -1;
-		/* The number belongs to another BSUID: a different user
-		 * (recycled number); keyed by BSUID, so a new contact. */
-		if (rc == 1 && c.bsuid && nonempty(who->bsuid)) {
-			contact_row_release(&c);
-			rc = 0;
-		}
-	}
+	rc = identity_find(st, who->bsuid, who->wa_id, &c, err);
+	if (rc < 0)
+		return -1;
 	if (rc == 0)
 		return contact_create(st, who, now, contact_id, err);
 	*contact_id = c.id;
 	rc = contact_refresh(st, &c, who, now, err);
-	contact_row_release(&c);
+	identity_row_release(&c);
 	if (rc == 0)	/* an update dropped the contacts already */
 		desk_cache_contact_put(dc, who, *contact_id);
 	return rc < 0 ? -1 : 0;
@@ -251,16 +158,15 @@ desk_contact_move(struct store *st, const struct desk_who *old_who,
 		  const struct desk_who *new_who, int64_t now,
 		  int64_t *contact_id, struct wa_err *err)
 {
-	struct contact_row c;
+	struct identity_row c;
 	sqlite3_stmt *s;
 	int rc = 0;
 
 	if (nonempty(old_who->bsuid) &&
-	    (rc = contact_find(st, SQL_CONTACT_BY_BSUID, old_who->bsuid, &c,
-			       err)) < 0)
+	    (rc = identity_find(st, old_who->bsuid, NULL, &c, err)) < 0)
 		return -1;
 	if (rc == 0 && nonempty(old_who->wa_id) &&
-	    (rc = contact_by_number(st, old_who->wa_id, &c, err)) < 0)
+	    (rc = identity_find(st, NULL, old_who->wa_id, &c, err)) < 0)
 		return -1;
 	if (rc == 0)	/* never saw the old identity: the new one */
 		return desk_contact_resolve(st, new_who, now, contact_id,
@@ -299,10 +205,10 @@ desk_contact_move(struct store *st, const struct desk_who *old_who,
 		add.wa_id = NULL;	/* moved above */
 		rc = contact_refresh(st, &c, &add, now, err);
 	}
-	contact_row_release(&c);
+	identity_row_release(&c);
 	return rc < 0 ? -1 : 0;
 fail:
-	contact_row_release(&c);
+	identity_row_release(&c);
 	return -1;
 }
 

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <jv.h>
 #include "err.h"
-#include "identity.h"
+#include "who.h"
 #include "store.h"
 
 /*

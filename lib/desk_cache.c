@@ -2,7 +2,7 @@
 /* Bounded cache of the desk's per-message lookups: contact, thread, session. */
 #include <stdlib.h>
 #include <string.h>
-#include "identity.h"
+#include "who.h"
 #include "desk_cache.h"
 #include "util.h"
 

@@ -4,13 +4,11 @@
 #include <string.h>
 #include "sender_int.h"
 #include "desk.h"
+#include "identity.h"
 #include "jsonl.h"
 #include "media_check.h"
 #include "util.h"
 
-static const char SQL_CONTACT_BY_NUMBER[] =
-	"SELECT id FROM contacts WHERE wa_id = ?1 OR phone = ?1"
-	" OR mobile_phone = ?1 ORDER BY wa_id = ?1 DESC, id LIMIT 1";
 /* The channel IN list lets threads_contact (channel_id, contact_id) find
  * the contact's threads; "+k.status" keeps the planner from scanning
  * every open ticket instead (that cost O(tickets) per message). */
@@ -22,17 +20,6 @@ static const char SQL_CONTACT_CHANNEL[] =
 	" AND t.contact_id = ?1 AND +k.status = 'open'"
 	" ORDER BY coalesce(t.last_message_at, t.created_at) DESC, t.id DESC"
 	" LIMIT 1";
-
-static int
-contact_by_number(struct store *st, const char *wa_id, int64_t *id,
-		  struct wa_err *err)
-{
-	sqlite3_stmt *q = store_stmt(st, SQL_CONTACT_BY_NUMBER);
-
-	*id = 0;
-	store_bind_text(q, 1, wa_id);
-	return store_step_int(st, q, id, "find contact", err) < 0 ? -1 : 0;
-}
 
 static int
 contact_channel(struct store *st, int64_t contact_id, char *out,
@@ -112,7 +99,9 @@ target_number(struct sender *s, struct job *j, struct wa_err *err)
 	if (phone_normalize(to, s->cfg->default_cc, j->wa_id,
 			    sizeof(j->wa_id), err) < 0)
 		return -1;
-	if (contact_by_number(s->st, j->wa_id, &j->contact_id, err) < 0)
+	/* rule 4, as ingest applies it */
+	if (identity_contact_id(s->st, NULL, j->wa_id, &j->contact_id,
+				err) < 0)
 		return -1;
 	return 0;
 }

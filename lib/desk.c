@@ -291,9 +291,12 @@ desk_thread_open(struct store *st, const char *channel_id,
 				 "open", now, err);
 }
 
+/* A reply goes to the number of the thread's last inbound message, else
+ * the contact's; a group thread's to the group. */
 static const char SQL_THREAD_LOOKUP[] =
-	"SELECT t.channel_id, t.contact_id, coalesce(c.wa_id, ''),"
-	" k.id, k.status FROM threads t"
+	"SELECT t.channel_id, t.contact_id,"
+	" coalesce(CASE WHEN t.reply_to NOT GLOB '*[^0-9]*' THEN t.reply_to"
+	" END, c.wa_id, ''), k.id, k.status, c.group_id FROM threads t"
 	" LEFT JOIN contacts c ON c.id = t.contact_id"
 	" LEFT JOIN tickets k ON k.thread_id = t.id WHERE t.id = ?1";
 
@@ -309,8 +312,8 @@ copy_col(sqlite3_stmt *s, int col, char *out, size_t len)
 int
 desk_thread_lookup(struct store *st, int64_t thread_id,
 		   char *channel_out, int64_t *contact_id,
-		   char *wa_id_out, int64_t *ticket_id, char *ticket_status,
-		   struct wa_err *err)
+		   char *wa_id_out, char *group_out, int64_t *ticket_id,
+		   char *ticket_status, struct wa_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_THREAD_LOOKUP);
 	int rc;
@@ -325,6 +328,7 @@ desk_thread_lookup(struct store *st, int64_t thread_id,
 		if (ticket_id)
 			*ticket_id = sqlite3_column_int64(s, 3);
 		copy_col(s, 4, ticket_status, 8);
+		copy_col(s, 5, group_out, DESK_GROUP_MAX);
 	}
 	sqlite3_reset(s);
 	if (rc == SQLITE_ROW)
@@ -338,6 +342,8 @@ desk_thread_lookup(struct store *st, int64_t thread_id,
  * delivery of an old message does not become the preview. */
 static const char SQL_THREAD_TOUCH[] =
 	"UPDATE threads SET"
+	" reply_to = CASE WHEN ?4 AND ?5 IS NOT NULL AND (last_inbound_at IS"
+	"  NULL OR ?3 >= last_inbound_at) THEN ?5 ELSE reply_to END,"
 	" last_message_id = CASE WHEN last_message_at IS NULL"
 	"  OR ?3 >= last_message_at THEN ?2 ELSE last_message_id END,"
 	" last_message_at = max(coalesce(last_message_at, ?3), ?3),"
@@ -350,7 +356,8 @@ static const char SQL_THREAD_TOUCH[] =
 
 int
 desk_thread_touch(struct store *st, int64_t thread_id, int64_t message_id,
-		  int64_t ts, int inbound, struct wa_err *err)
+		  int64_t ts, int inbound, const char *reply_to,
+		  struct wa_err *err)
 {
 	/* Own: no column of the open-thread lookup changes. */
 	sqlite3_stmt *s = own_stmt(st, SQL_THREAD_TOUCH);
@@ -359,6 +366,7 @@ desk_thread_touch(struct store *st, int64_t thread_id, int64_t message_id,
 	store_bind_int(s, 2, message_id);
 	store_bind_int(s, 3, ts);
 	store_bind_int(s, 4, inbound ? 1 : 0);
+	store_bind_text(s, 5, reply_to);
 	return own_done(st, s, err);
 }
 
@@ -366,22 +374,35 @@ desk_thread_touch(struct store *st, int64_t thread_id, int64_t message_id,
 
 static const char SQL_SESSION_GET[] =
 	"SELECT last_inbound_at, coalesce(conversation_id, 0) FROM sessions"
-	" WHERE channel_id = ?1 AND contact_id = ?2";
+	" WHERE channel_id = ?1 AND identity = ?2";
 static const char SQL_SESSION_NEW[] =
-	"INSERT INTO sessions (channel_id, contact_id, opened_at,"
-	" last_inbound_at) VALUES (?1, ?2, ?3, ?3)"
-	" ON CONFLICT (channel_id, contact_id) DO UPDATE SET"
+	"INSERT INTO sessions (channel_id, identity, contact_id, opened_at,"
+	" last_inbound_at) VALUES (?1, ?2, ?4, ?3, ?3)"
+	" ON CONFLICT (channel_id, identity) DO UPDATE SET contact_id = ?4,"
 	" opened_at = ?3, last_inbound_at = ?3, conversation_id = NULL";
 static const char SQL_SESSION_EXTEND[] =
-	"UPDATE sessions SET last_inbound_at = ?3"
-	" WHERE channel_id = ?1 AND contact_id = ?2";
+	"UPDATE sessions SET last_inbound_at = ?3, contact_id = ?4"
+	" WHERE channel_id = ?1 AND identity = ?2";
+
+/* The cache's key of an identity: negative, so it never meets a
+ * contact id in the pairs it shares with threads. */
+static int64_t
+identity_key(const char *identity)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *identity; identity++)
+		h = (h ^ (unsigned char)*identity) * 1099511628211ULL;
+	return -(int64_t)(h >> 1) - 1;
+}
 
 int
 desk_session_get(struct store *st, const char *channel_id,
-		 int64_t contact_id, int64_t *last_inbound,
+		 const char *identity, int64_t *last_inbound,
 		 int64_t *conversation_id, struct wa_err *err)
 {
 	struct desk_cache *dc = store_cache(st);
+	int64_t key = identity_key(identity);
 	sqlite3_stmt *s;
 	int rc;
 
@@ -390,12 +411,11 @@ desk_session_get(struct store *st, const char *channel_id,
 		*conversation_id = 0;
 	/* Only last_inbound_at is cached: desk_session_record alone
 	 * writes it, while wa-send also writes conversation_id. */
-	else if (desk_cache_session_get(dc, channel_id, contact_id,
-					last_inbound))
+	else if (desk_cache_session_get(dc, channel_id, key, last_inbound))
 		return 0;
 	s = store_stmt(st, SQL_SESSION_GET);
 	store_bind_text(s, 1, channel_id);
-	store_bind_int(s, 2, contact_id);
+	store_bind_text(s, 2, identity);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		*last_inbound = sqlite3_column_int64(s, 0);
@@ -405,31 +425,30 @@ desk_session_get(struct store *st, const char *channel_id,
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_fail(st, err, "read session");
-	desk_cache_session_put(dc, channel_id, contact_id, *last_inbound);
+	desk_cache_session_put(dc, channel_id, key, *last_inbound);
 	return 0;
 }
 
 int
 desk_session_touch(struct store *st, const char *channel_id,
-		   int64_t contact_id, int64_t inbound_ts,
-		   struct wa_err *err)
+		   const char *identity, int64_t contact_id,
+		   int64_t inbound_ts, struct wa_err *err)
 {
 	int64_t last;
 
-	return desk_session_record(st, channel_id, contact_id, inbound_ts,
-				   &last, err);
+	return desk_session_record(st, channel_id, identity, contact_id,
+				   inbound_ts, &last, err);
 }
 
 int
 desk_session_record(struct store *st, const char *channel_id,
-		    int64_t contact_id, int64_t inbound_ts, int64_t *last_out,
-		    struct wa_err *err)
+		    const char *identity, int64_t contact_id,
+		    int64_t inbound_ts, int64_t *last_out, struct wa_err *err)
 {
 	int64_t last;
 	sqlite3_stmt *s;
 
-	if (desk_session_get(st, channel_id, contact_id, &last, NULL,
-			     err) < 0)
+	if (desk_session_get(st, channel_id, identity, &last, NULL, err) < 0)
 		return -1;
 	*last_out = last;
 	if (last >= 0 && inbound_ts <= last)
@@ -440,12 +459,13 @@ desk_session_record(struct store *st, const char *channel_id,
 	else
 		s = own_stmt(st, SQL_SESSION_NEW);
 	store_bind_text(s, 1, channel_id);
-	store_bind_int(s, 2, contact_id);
+	store_bind_text(s, 2, identity);
 	store_bind_int(s, 3, inbound_ts);
+	store_bind_int_or_null(s, 4, contact_id, contact_id <= 0);
 	if (own_done(st, s, err) < 0)
 		return -1;
-	desk_cache_session_put(store_cache(st), channel_id, contact_id,
-			       inbound_ts);
+	desk_cache_session_put(store_cache(st), channel_id,
+			       identity_key(identity), inbound_ts);
 	return 0;
 }
 

@@ -52,28 +52,36 @@ int desk_thread_find(struct store *st, const char *channel_id,
 		     struct wa_err *err);
 
 /* What a thread id refers to: 0 found, 1 not found, -1 error.
- * channel_out (>= 64 bytes), wa_id_out (>= 32, "" when unknown). */
+ * channel_out (>= 64 bytes); wa_id_out (>= 32, "" when unknown): the
+ * number a reply goes to, the one its last inbound message came from;
+ * group_out (DESK_GROUP_MAX, may be NULL): a group thread's group id,
+ * "" for a 1:1 thread (a reply goes to the group, never to a member). */
+#define DESK_GROUP_MAX 136
 int desk_thread_lookup(struct store *st, int64_t thread_id,
 		       char *channel_out, int64_t *contact_id,
-		       char *wa_id_out, int64_t *ticket_id, char *ticket_status,
-		       struct wa_err *err);
+		       char *wa_id_out, char *group_out, int64_t *ticket_id,
+		       char *ticket_status, struct wa_err *err);
 
-/* Rule 5: records an inbound message time; a message after the window
- * closed starts a new session (conversation_id cleared). */
+/* Rule 5: a session belongs to (channel, WhatsApp identity): the
+ * number, the BSUID when there is no number, or a group's id for the
+ * group's own window. Records an inbound message time; a message after
+ * the window closed starts a new session (conversation_id cleared).
+ * contact_id (0 none) is kept for views. */
 int desk_session_touch(struct store *st, const char *channel_id,
-		       int64_t contact_id, int64_t inbound_ts,
-		       struct wa_err *err);
+		       const char *identity, int64_t contact_id,
+		       int64_t inbound_ts, struct wa_err *err);
 
 /* desk_session_touch that also says the session's last inbound time
  * afterwards (*last_out), saving the caller a second lookup. */
 int desk_session_record(struct store *st, const char *channel_id,
-			int64_t contact_id, int64_t inbound_ts,
-			int64_t *last_out, struct wa_err *err);
+			const char *identity, int64_t contact_id,
+			int64_t inbound_ts, int64_t *last_out,
+			struct wa_err *err);
 
 /* The session: last inbound (-1 never) and its counted conversation id
  * (0 none). */
 int desk_session_get(struct store *st, const char *channel_id,
-		     int64_t contact_id, int64_t *last_inbound,
+		     const char *identity, int64_t *last_inbound,
 		     int64_t *conversation_id, struct wa_err *err);
 
 /* Records who changed a ticket (assign, close, reopen, create). */
@@ -84,10 +92,11 @@ int desk_ticket_event(struct store *st, int64_t ticket_id,
 
 /* Maintains threads.last_message_at/_id, last_inbound_at or
  * last_outbound_at, unread (inbound) and message_count for one new
- * message stamped ts (Meta's time). */
+ * message stamped ts (Meta's time); reply_to (inbound, may be NULL): the
+ * identity a reply goes to, kept when this is the latest inbound. */
 int desk_thread_touch(struct store *st, int64_t thread_id,
 		      int64_t message_id, int64_t ts, int inbound,
-		      struct wa_err *err);
+		      const char *reply_to, struct wa_err *err);
 
 /* One status webhook as applied to a message (rule 7). Strings borrowed. */
 struct desk_status {

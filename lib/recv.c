@@ -50,8 +50,8 @@ thread_known(struct store *st, int64_t thread, recv_record_fn fn, void *ctx,
 	struct wa_err e;
 	int rc;
 
-	rc = desk_thread_lookup(st, thread, channel, NULL, wa_id, NULL, status,
-				err);
+	rc = desk_thread_lookup(st, thread, channel, NULL, wa_id, NULL, NULL,
+				status, err);
 	if (rc <= 0)
 		return rc;
 	wa_err_set(&e, WA_EX_REJECTED, "unknown_thread", "no thread %lld",

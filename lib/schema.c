@@ -346,9 +346,37 @@ static const char STEP2[] =
 "ALTER TABLE channels ADD COLUMN quality_event TEXT;\n"
 "ALTER TABLE channels ADD COLUMN messaging_limit TEXT;\n";
 
+/* Sessions per WhatsApp identity (schema 3): a contact with two numbers
+ * has a window per number (Meta's), and a thread replies to the
+ * identity of its last inbound message. */
+static const char STEP3[] =
+"CREATE TABLE sessions_by_identity (\n"
+"  channel_id TEXT NOT NULL REFERENCES channels (id),\n"
+/* the number (digits), the BSUID when there is no number, or a group's
+ * id for the group's own window */
+"  identity TEXT NOT NULL,\n"
+"  contact_id INTEGER REFERENCES contacts (id),\n"
+"  opened_at INTEGER NOT NULL,\n"
+"  last_inbound_at INTEGER NOT NULL,\n"
+"  conversation_id INTEGER REFERENCES conversations (id),\n"
+"  PRIMARY KEY (channel_id, identity)\n"
+") STRICT, WITHOUT ROWID;\n"
+"INSERT INTO sessions_by_identity SELECT s.channel_id,\n"
+"  coalesce(c.wa_id, c.bsuid, c.group_id, 'contact:' || s.contact_id),\n"
+"  s.contact_id, s.opened_at, s.last_inbound_at, s.conversation_id\n"
+"  FROM sessions s LEFT JOIN contacts c ON c.id = s.contact_id;\n"
+"DROP TABLE sessions;\n"
+"ALTER TABLE sessions_by_identity RENAME TO sessions;\n"
+"CREATE INDEX sessions_contact ON sessions (channel_id, contact_id);\n"
+/* where a reply to the thread goes: its last inbound message's identity */
+"ALTER TABLE threads ADD COLUMN reply_to TEXT;\n"
+"UPDATE threads SET reply_to = (SELECT coalesce(c.group_id, c.wa_id, c.bsuid)\n"
+"  FROM contacts c WHERE c.id = threads.contact_id);\n";
+
 static const char *const steps[] = {
 	STEP1,
 	STEP2,
+	STEP3,
 };
 
 #define NSTEPS ((int)(sizeof(steps) / sizeof(steps[0])))

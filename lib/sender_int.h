@@ -7,6 +7,7 @@
 #include <jv.h>
 #include "sender.h"
 #include "channel.h"
+#include "desk.h"
 #include "graph.h"
 #include "graph_multi.h"
 #include "quotadb.h"
@@ -35,6 +36,7 @@ struct job {
 	char channel[CHANNEL_ID_MAX];
 	char phone[32];			/* the channel's number */
 	char wa_id[32];
+	char group[DESK_GROUP_MAX];	/* a group thread's group, or "" */
 	char *key;			/* idempotency key or NULL */
 	int64_t contact_id, thread_id, ticket_id, message_id;
 	int64_t conversation_id;	/* counted in; 0 none */
@@ -52,6 +54,9 @@ struct job {
 	int failed;			/* its rows failed in the batch */
 	struct wa_err rec_err;		/* then why */
 };
+
+/* Where j goes: its group, else its number (the session's identity). */
+#define JOB_IDENTITY(j) ((j)->group[0] ? (j)->group : (j)->wa_id)
 
 struct job_list {
 	struct job *head, **tail;

@@ -149,8 +149,9 @@ sender_classify(struct sender *s, struct job *j, struct wa_err *err)
 	const struct quotadb_usage *u;
 	enum quota_verdict v;
 
-	if (j->contact_id &&
-	    desk_session_get(s->st, j->channel, j->contact_id, &last,
+	/* The window of the identity the message goes to (rule 5): its
+	 * number, or the group of a group thread. */
+	if (desk_session_get(s->st, j->channel, JOB_IDENTITY(j), &last,
 			     &counted, err) < 0)
 		return -1;
 	j->conv = window_classify(last, s->now, counted != 0, j->is_template);

@@ -13,10 +13,10 @@ static const char SQL_CONV_INSERT[] =
 	"INSERT INTO conversations (channel_id, contact_id, kind, started_at,"
 	" session_opened_at) VALUES (?1, ?2, ?3, ?4,"
 	" (SELECT opened_at FROM sessions WHERE channel_id = ?1"
-	"  AND contact_id = ?2))";
+	"  AND identity = ?5))";
 static const char SQL_SESSION_COUNT[] =
 	"UPDATE sessions SET conversation_id = ?3"
-	" WHERE channel_id = ?1 AND contact_id = ?2";
+	" WHERE channel_id = ?1 AND identity = ?2";
 static const char SQL_IDEM_FREE[] =
 	"UPDATE messages SET idempotency_key = NULL WHERE id = ?1";
 static const char SQL_MSG_INSERT[] =
@@ -60,7 +60,7 @@ insert_message(struct sender *s, struct job *j, struct wa_err *err)
 	store_bind_text(q, 4, stored_text(j, obj));
 	store_bind_jv(q, 5, obj);
 	store_bind_text(q, 6, j->phone);
-	store_bind_text(q, 7, j->wa_id);
+	store_bind_text(q, 7, JOB_IDENTITY(j));
 	store_bind_int(q, 8, s->now);
 	store_bind_jv(q, 9, reply);
 	store_bind_text(q, 10, j->file ? j->mime : NULL);
@@ -109,6 +109,7 @@ count_conversation(struct sender *s, struct job *j, struct wa_err *err)
 	store_bind_text(q, 3, j->conv == WINDOW_CONV_NEW_USER ?
 			"user_initiated" : "business_initiated");
 	store_bind_int(q, 4, s->now);
+	store_bind_text(q, 5, JOB_IDENTITY(j));
 	if (store_step_done(s->st, q, err) < 0)
 		return -1;
 	j->conversation_id = sqlite3_last_insert_rowid(store_db(s->st));
@@ -117,7 +118,7 @@ count_conversation(struct sender *s, struct job *j, struct wa_err *err)
 		return 0;
 	q = store_stmt(s->st, SQL_SESSION_COUNT);
 	store_bind_text(q, 1, j->channel);
-	store_bind_int(q, 2, j->contact_id);
+	store_bind_text(q, 2, JOB_IDENTITY(j));
 	store_bind_int(q, 3, j->conversation_id);
 	return store_step_done(s->st, q, err);
 }
@@ -245,7 +246,7 @@ record_sent_tx(struct sender *s, struct job *j, const char *wamid,
 	store_bind_jv(q, 8, rec);
 	if (store_step_done(s->st, q, err) < 0 ||
 	    desk_thread_touch(s->st, j->thread_id, j->message_id, s->now, 0,
-			      err) < 0)
+			      NULL, err) < 0)
 		return -1;
 	if (j->conversation_id) {
 		q = store_stmt(s->st, SQL_CONV_FIRST);

@@ -65,14 +65,15 @@ target_thread(struct sender *s, struct job *j, int64_t id,
 	int rc;
 
 	rc = desk_thread_lookup(s->st, id, j->channel, &j->contact_id,
-				j->wa_id, &j->ticket_id, status, err);
+				j->wa_id, j->group, &j->ticket_id, status,
+				err);
 	if (rc < 0)
 		return -1;
 	if (rc == 1)
 		return wa_err_set(err, WA_EX_REJECTED, "unknown_thread",
 				  "no thread %lld", (long long)id);
 	j->thread_id = id;
-	if (!j->wa_id[0])
+	if (!j->wa_id[0] && !j->group[0])
 		return wa_err_set(err, WA_EX_REJECTED, "invalid_phone",
 				  "thread %lld: the contact has no WhatsApp "
 				  "number", (long long)id);
@@ -279,12 +280,14 @@ build_body(struct job *j)
 	char to[40];
 	jv c;
 
+	/* A group thread's reply goes to the group, never to a member. */
 	snprintf(to, sizeof(to), "+%s", j->wa_id);
 	j->body = JV_OBJECT(jv_string("messaging_product"),
 			    jv_string("whatsapp"),
 			    jv_string("recipient_type"),
-			    jv_string("individual"),
-			    jv_string("to"), jv_string(to),
+			    jv_string(j->group[0] ? "group" : "individual"),
+			    jv_string("to"), jv_string(j->group[0] ? j->group :
+						       to),
 			    jv_string("type"), jv_string(j->type));
 	j->body = jv_object_set(j->body, jv_string(j->type),
 				jx_get(j->msg, j->type));

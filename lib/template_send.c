@@ -61,8 +61,8 @@ find_waba(struct store *st, jv m, char *waba, struct wa_err *err)
 
 	waba[0] = '\0';
 	if (jx_intish(m, "thread_id", &tid) == 1 &&
-	    desk_thread_lookup(st, tid, ch, &contact, wa_id, &ticket, status,
-			       err) < 0)
+	    desk_thread_lookup(st, tid, ch, &contact, wa_id, NULL, &ticket,
+			       status, err) < 0)
 		return -1;
 	if (!ch[0] && jx_cstr(m, "channel"))
 		snprintf(ch, sizeof(ch), "%s", jx_cstr(m, "channel"));

@@ -457,7 +457,7 @@ static const char SQL_LIST[] =
 	" JOIN contacts c ON c.id = t.contact_id"
 	" LEFT JOIN messages m ON m.id = t.last_message_id"
 	" LEFT JOIN sessions s ON s.channel_id = t.channel_id"
-	"  AND s.contact_id = t.contact_id"
+	"  AND s.identity = t.reply_to"
 	" WHERE (?1 = 'all' OR (?1 = 'sent' AND t.origin = 'outbound')"
 	"  OR k.status = ?1)"
 	" AND (?2 IS NULL OR t.source = ?2)"

@@ -25,7 +25,7 @@ static const char SQL_THREAD_HEAD[] =
 	" FROM threads t JOIN tickets k ON k.thread_id = t.id"
 	" JOIN contacts c ON c.id = t.contact_id"
 	" LEFT JOIN sessions s ON s.channel_id = t.channel_id"
-	"  AND s.contact_id = t.contact_id"
+	"  AND s.identity = t.reply_to"
 	" WHERE (?1 IS NULL OR t.id = ?1) AND (?2 IS NULL OR k.id = ?2)";
 static const char SQL_THREAD_MESSAGES[] =
 	"SELECT id, wamid, direction, type, text, media_caption, unsupported,"

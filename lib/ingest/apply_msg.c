@@ -108,6 +108,8 @@ struct msg_row {
 	const struct plan_el *e;
 	const char *from, *to, *from_bsuid, *to_bsuid;
 	int64_t contact_id, id, expires;
+	int64_t owner;			/* the thread's contact: the group's
+					   for a group message */
 	struct desk_thread th;
 	int moved;
 };
@@ -233,12 +235,11 @@ static int
 msg_thread(struct ingest *in, const struct plan_el *e, struct msg_row *r,
 	   struct wa_err *err)
 {
-	int64_t owner = r->contact_id;
-
+	r->owner = r->contact_id;
 	if (e->m.group_id && desk_group_resolve(in->st, e->m.group_id,
-						in->now, &owner, err) < 0)
+						in->now, &r->owner, err) < 0)
 		return -1;
-	return desk_thread_open(in->st, e->w.channel, owner,
+	return desk_thread_open(in->st, e->w.channel, r->owner,
 				e->echo ? "outbound" : "inbound", in->now,
 				&r->th, err);
 }
@@ -310,6 +311,16 @@ msg_event(struct ingest *in, const struct msg_row *r, const char *wa_id,
 	return events_add_text(in, sb, err);
 }
 
+/* Where a reply to this inbound message goes (rule 5): the group, else
+ * the number it came from, else the BSUID. */
+static const char *
+reply_to(const struct plan_el *e, const struct desk_who *who)
+{
+	if (e->m.group_id)
+		return e->m.group_id;
+	return who->wa_id && *who->wa_id ? who->wa_id : who->bsuid;
+}
+
 /* Contact, thread, session, row and event for one new message. */
 static int
 msg_record(struct ingest *in, struct plan_el *e, struct msg_row *r,
@@ -328,14 +339,16 @@ msg_record(struct ingest *in, struct plan_el *e, struct msg_row *r,
 					err) < 0 ||
 		   msg_thread(in, e, r, err) < 0)
 		return -1;
-	/* A group message never opens the sender's 1:1 session (rule 5). */
-	if ((!e->echo && !system && !m->group_id &&
-	     desk_session_record(in->st, e->w.channel, r->contact_id, m->ts,
-				 &last, err) < 0) ||
+	/* The session is the identity's: the number, else the BSUID; a
+	 * group message opens the group's, never the sender's (rule 5). */
+	if ((!e->echo && !system &&
+	     desk_session_record(in->st, e->w.channel, reply_to(e, who),
+				 r->owner, m->ts, &last, err) < 0) ||
 	    msg_insert(in, r, err) < 0 ||
 	    (!system && r->th.thread_id > 0 &&
 	     desk_thread_touch(in->st, r->th.thread_id, r->id, m->ts,
-			       !e->echo, err) < 0) ||
+			       !e->echo, e->echo ? NULL : reply_to(e, who),
+			       err) < 0) ||
 	    (e->echo && desk_apply_pending_statuses(in->st, m->wamid,
 						    err) < 0))
 		return -1;

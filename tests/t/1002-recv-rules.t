@@ -95,7 +95,8 @@ msg 15551230099 wamid.F2 $((T0 + 300001)) "from my new number" >"$T/d"
 exits 0 "message from the new number" wa-recv "$T/d"
 is_json '[.contact_id, .thread_id]' '["1","2"]' "same contact, same open thread"
 is "$(sql "SELECT count(*) FROM contacts WHERE wa_id IN ('15551230001', '15551230099')")" "1" "no second contact"
-is "$(sql "SELECT count(*) FROM sessions WHERE contact_id = 1")" "1" "system message does not open a session"
+is "$(sql "SELECT count(*) FROM sessions WHERE contact_id = 1 AND last_inbound_at = $((T0 + 300000))")" "0" "system message does not open a session"
+is "$(sql "SELECT identity FROM sessions WHERE contact_id = 1 ORDER BY last_inbound_at DESC LIMIT 1")" "15551230099" "the new number has its own window"
 
 # Rule 7: statuses.
 status wamid.OUT1 read $((T0 + 5)) >"$T/d"

@@ -35,9 +35,10 @@ grp() {	# grp FROM WAMID TS BODY GROUP
 }
 grp 15551239999 wamid.G1 $T0 "hello group" 120363000000000001@g.us >"$T/d"
 exits 0 "a group message" wa-recv "$T/d"
-is_json '[.group_id, .new_ticket, .session_expires_at]' '["120363000000000001@g.us",true,null]' "the event names the group; no session"
+is_json '[.group_id, .new_ticket, .session_expires_at]' '["120363000000000001@g.us",true,"2024-04-16T16:53:20Z"]' "the event names the group and the group's window"
 gthread=$(jf .thread_id)
-is "$(sql "SELECT count(*) FROM sessions WHERE contact_id = (SELECT id FROM contacts WHERE wa_id = '15551239999')")" 0 "no 1:1 session opened"
+is "$(sql "SELECT count(*) FROM sessions WHERE identity = '15551239999' OR contact_id = (SELECT id FROM contacts WHERE wa_id = '15551239999')")" 0 "no 1:1 session opened"
+is "$(sql "SELECT count(*) FROM sessions WHERE identity = '120363000000000001@g.us'")" 1 "the group's own window"
 is "$(sql "SELECT group_id FROM messages WHERE wamid = 'wamid.G1'")" "120363000000000001@g.us" "group_id on the row"
 msg 15551239999 wamid.G2 $((T0 + 5)) "privately" >"$T/d"
 exits 0 "then the same person 1:1" wa-recv "$T/d"

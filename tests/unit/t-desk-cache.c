@@ -10,6 +10,19 @@
 
 #define CH "111"
 
+
+/* A session's identity for contact id (sessions are per identity). */
+static const char *
+ident(int64_t id)
+{
+	static char buf[4][24];
+	static int n;
+
+	n = (n + 1) % 4;
+	snprintf(buf[n], sizeof(buf[n]), "1555000%04lld", (long long)id);
+	return buf[n];
+}
+
 static struct store *st, *other;	/* two connections, one file */
 static struct wa_err err;
 
@@ -64,7 +77,7 @@ last_inbound(int64_t contact)
 {
 	int64_t last = -2;
 
-	desk_session_get(st, CH, contact, &last, NULL, &err);
+	desk_session_get(st, CH, ident(contact), &last, NULL, &err);
 	return last;
 }
 
@@ -125,12 +138,12 @@ other_moves_session(void)
 	int64_t last = 0;
 
 	begin();
-	desk_session_touch(st, CH, 1, 1000, &err);
+	desk_session_touch(st, CH, ident(1), 1, 1000, &err);
 	is_int(last_inbound(1), 1000, "session recorded");
 	commit();
 	elsewhere("UPDATE sessions SET last_inbound_at = 5000");
 	begin();
-	ok(desk_session_record(st, CH, 1, 2000, &last, &err) == 0 &&
+	ok(desk_session_record(st, CH, ident(1), 1, 2000, &last, &err) == 0 &&
 	   last == 5000, "a message older than another connection's: late");
 	is_int(scalar("SELECT last_inbound_at FROM sessions WHERE "
 		      "contact_id = 1"), 5000, "not moved back");
@@ -144,7 +157,7 @@ outside_tx(void)
 	int64_t last = 0;
 
 	begin();
-	desk_session_touch(st, CH, 1, 10000, &err);
+	desk_session_touch(st, CH, ident(1), 1, 10000, &err);
 	is_int(last_inbound(1), 10000, "session in a transaction");
 	commit();
 	elsewhere("UPDATE sessions SET last_inbound_at = 10500");
@@ -152,9 +165,9 @@ outside_tx(void)
 	begin();
 	is_int(last_inbound(1), 10500, "and inside the next one");
 	commit();
-	desk_session_touch(st, CH, 1, 11000, &err);
+	desk_session_touch(st, CH, ident(1), 1, 11000, &err);
 	begin();
-	ok(desk_session_record(st, CH, 1, 10800, &last, &err) == 0 &&
+	ok(desk_session_record(st, CH, ident(1), 1, 10800, &last, &err) == 0 &&
 	   last == 11000, "written outside a transaction: seen");
 	commit();
 }
@@ -171,7 +184,7 @@ rollback(void)
 	id = resolve(&zed, 300);
 	ok(desk_thread_open(st, CH, id, "inbound", 300, &t, &err) == 0 &&
 	   t.created, "thread in the doomed transaction");
-	desk_session_touch(st, CH, id, 300, &err);
+	desk_session_touch(st, CH, ident(id), id, 300, &err);
 	store_rollback(st);
 	begin();
 	is_int(last_inbound(id), -1, "rolled back: no session");
@@ -233,9 +246,9 @@ same_connection(void)
 	is_int(scalar("SELECT profile_name = 'Ann' FROM contacts WHERE "
 		      "wa_id = '15551230001'"), 1,
 	       "changed on this connection: refreshed");
-	desk_session_touch(st, CH, sid, 8000, &err);
+	desk_session_touch(st, CH, ident(sid), sid, 8000, &err);
 	step(SQL_LAST);
-	ok(desk_session_record(st, CH, sid, 8500, &last, &err) == 0 &&
+	ok(desk_session_record(st, CH, ident(sid), sid, 8500, &last, &err) == 0 &&
 	   last == 9000, "session written by other code: seen");
 	commit();
 }
@@ -312,7 +325,7 @@ many(void)
 			first[i] = id;
 		if (desk_thread_open(st, CH, id, "inbound", 700, &t, &err) < 0)
 			bad++;
-		desk_session_touch(st, CH, id, 700 + i, &err);
+		desk_session_touch(st, CH, ident(id), id, 700 + i, &err);
 	}
 	for (i = 0; i < 3; i++) {
 		snprintf(num, sizeof(num), "1777%07d", i);

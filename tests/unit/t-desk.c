@@ -103,21 +103,21 @@ threads(void)
 	   "open thread joined");
 	is_int(scalar("SELECT count(*) FROM ticket_events"), 1,
 	       "create event recorded");
-	ok(desk_thread_lookup(st, t1.thread_id, ch, &cid, wa, &tid, status,
+	ok(desk_thread_lookup(st, t1.thread_id, ch, &cid, wa, NULL, &tid, status,
 			      &err) == 0, "lookup");
 	is_str(ch, "111", "lookup channel");
 	is_str(wa, "15551239999", "lookup wa_id");
 	is_str(status, "open", "lookup status");
 	ok(tid == t1.ticket_id && cid == 1, "lookup ids");
-	is_int(desk_thread_lookup(st, 999, ch, &cid, wa, &tid, status, &err),
+	is_int(desk_thread_lookup(st, 999, ch, &cid, wa, NULL, &tid, status, &err),
 	       1, "unknown thread");
 	sqlite3_exec(store_db(st), "UPDATE tickets SET status = 'closed'",
 		     NULL, NULL, NULL);
 	ok(desk_thread_open(st, "111", 1, "inbound", 202, &t2, &err) == 0 &&
 	   t2.created && t2.thread_id != t1.thread_id,
 	   "closed ticket: new thread");
-	ok(desk_thread_touch(st, t2.thread_id, 5, 300, 1, &err) == 0 &&
-	   desk_thread_touch(st, t2.thread_id, 4, 250, 1, &err) == 0,
+	ok(desk_thread_touch(st, t2.thread_id, 5, 300, 1, NULL, &err) == 0 &&
+	   desk_thread_touch(st, t2.thread_id, 4, 250, 1, NULL, &err) == 0,
 	   "touch");
 	is_text("SELECT last_message_at || ',' || last_message_id || ',' || "
 		"unread || ',' || message_count FROM threads ORDER BY id DESC",
@@ -129,21 +129,21 @@ sessions(void)
 {
 	int64_t last, conv;
 
-	ok(desk_session_get(st, "111", 1, &last, &conv, &err) == 0 &&
+	ok(desk_session_get(st, "111", "15550001", &last, &conv, &err) == 0 &&
 	   last == -1, "no session");
-	desk_session_touch(st, "111", 1, 1000, &err);
+	desk_session_touch(st, "111", "15550001", 1, 1000, &err);
 	sqlite3_exec(store_db(st), "INSERT INTO conversations (id, channel_id,"
 		     " contact_id, kind, started_at) VALUES (7, '111', 1, "
 		     "'user_initiated', 1000); UPDATE sessions SET "
 		     "conversation_id = 7", NULL, NULL, NULL);
-	desk_session_touch(st, "111", 1, 1000 + 86399, &err);
-	ok(desk_session_get(st, "111", 1, &last, &conv, &err) == 0 &&
+	desk_session_touch(st, "111", "15550001", 1, 1000 + 86399, &err);
+	ok(desk_session_get(st, "111", "15550001", &last, &conv, &err) == 0 &&
 	   last == 1000 + 86399 && conv == 7, "inside the window: extended");
-	desk_session_touch(st, "111", 1, 500, &err);
-	ok(desk_session_get(st, "111", 1, &last, &conv, &err) == 0 &&
+	desk_session_touch(st, "111", "15550001", 1, 500, &err);
+	ok(desk_session_get(st, "111", "15550001", &last, &conv, &err) == 0 &&
 	   last == 1000 + 86399, "older message does not move it back");
-	desk_session_touch(st, "111", 1, 1000 + 86399 + 86400, &err);
-	ok(desk_session_get(st, "111", 1, &last, &conv, &err) == 0 &&
+	desk_session_touch(st, "111", "15550001", 1, 1000 + 86399 + 86400, &err);
+	ok(desk_session_get(st, "111", "15550001", &last, &conv, &err) == 0 &&
 	   conv == 0 && last == 1000 + 86399 + 86400,
 	   "at exactly 24 h: a new session");
 	is_int(scalar("SELECT opened_at FROM sessions"), 1000 + 86399 + 86400,

@@ -25,6 +25,119 @@ post_edge(struct graph *g, const char *id, const char *edge, jv body,
 	return rc;
 }
 
+/* A paging loop that never ends is a bug: Meta caps a WABA at 25
+ * numbers (rule 1), a page holds 25 by default. */
+#define OWNER_MAX_PAGES 1000
+
+/* Whether waba lists pnid among its numbers (GET /{waba}/phone_numbers,
+ * page after page until found): 1 yes, 0 no, -1 Graph's error. */
+static int
+waba_has_number(struct graph *g, const char *waba_id, const char *pnid,
+		struct wa_err *err)
+{
+	struct strbuf path = STRBUF_INIT;
+	jv resp, data, next;
+	int n, found = 0;
+
+	sb_addf(&path, "/%s/phone_numbers?fields=id", waba_id);
+	for (n = 0; !found; n++) {
+		if (n == OWNER_MAX_PAGES) {
+			found = wa_err_set(err, WA_EX_UNAVAILABLE, "graph_error",
+					   "more than %d pages of phone "
+					   "numbers of WABA '%s'",
+					   OWNER_MAX_PAGES, waba_id);
+			break;
+		}
+		if (graph_get(g, sb_str(&path), &resp, err) < 0) {
+			jv_free(resp);
+			found = -1;
+			break;
+		}
+		data = jx_get(resp, "data");
+		if (jv_get_kind(data) != JV_KIND_ARRAY) {
+			jv_free(data);
+			jv_free(resp);
+			found = wa_err_set(err, WA_EX_REJECTED, "graph_error",
+					   "Graph listed the phone numbers of "
+					   "WABA '%s' without \"data\"",
+					   waba_id);
+			break;
+		}
+		jv_array_foreach(data, i, num) {
+			const char *id = jx_cstr(num, "id");
+
+			if (id && strcmp(id, pnid) == 0)
+				found = 1;
+			jv_free(num);
+		}
+		jv_free(data);
+		next = jx_path(resp, "paging", "next", NULL);
+		jv_free(resp);
+		if (jv_get_kind(next) != JV_KIND_STRING ||
+		    strcmp(jv_string_value(next), sb_str(&path)) == 0) {
+			jv_free(next);
+			break;
+		}
+		sb_reset(&path);
+		sb_adds(&path, jv_string_value(next));
+		jv_free(next);
+	}
+	sb_release(&path);
+	return found;
+}
+
+/* The WABA that lists pnid among the other WABAs this desk has channels
+ * of, into owner ("" when none does). Best effort: a failing lookup
+ * leaves it unknown, the refusal stands either way. */
+static void
+owner_find(struct store *st, struct graph *g, const char *waba_id,
+	   const char *pnid, char *owner, size_t size)
+{
+	struct wa_err e;
+	jv all, seen = jv_object();
+
+	owner[0] = '\0';
+	if (channel_list(st, NULL, &all, &e) < 0) {
+		jv_free(seen);
+		return;
+	}
+	jv_array_foreach(all, i, rec) {
+		const char *w = jx_cstr(rec, "waba_id");
+
+		if (!owner[0] && w && strcmp(w, waba_id) &&
+		    !jv_object_has(jv_copy(seen), jv_string(w))) {
+			seen = jv_object_set(seen, jv_string(w), jv_true());
+			if (waba_has_number(g, w, pnid, &e) == 1)
+				snprintf(owner, size, "%s", w);
+		}
+		jv_free(rec);
+	}
+	jv_free(all);
+	jv_free(seen);
+}
+
+/* Refuses pnid unless Graph lists it among waba's numbers: connecting
+ * another WABA's number would subscribe the wrong WABA and count the
+ * number against the wrong limit (rule 1). */
+static int
+check_owner(struct store *st, struct graph *g, const char *waba_id,
+	    const char *pnid, struct wa_err *err)
+{
+	char owner[CHANNEL_ID_MAX];
+	int rc = waba_has_number(g, waba_id, pnid, err);
+
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	owner_find(st, g, waba_id, pnid, owner, sizeof(owner));
+	if (owner[0])
+		return wa_err_set(err, WA_EX_REJECTED, "invalid_input",
+				  "number '%s' belongs to WABA '%s', not to "
+				  "WABA '%s'", pnid, owner, waba_id);
+	return wa_err_set(err, WA_EX_REJECTED, "invalid_input",
+			  "number '%s' is not one of the phone numbers of "
+			  "WABA '%s'", pnid, waba_id);
+}
+
 static int
 record_connect(struct store *st, const struct channel_number *n, int64_t now,
 	       struct wa_err *err)
@@ -54,6 +167,7 @@ connect_add(struct store *st, struct graph *g, const char *waba_id,
 		return -1;
 	snprintf(path, sizeof(path), "/%s?fields=" NUMBER_FIELDS, pnid);
 	if (graph_get(g, path, &num, err) == 0 &&
+	    check_owner(st, g, waba_id, pnid, err) == 0 &&
 	    channel_number_parse(num, waba_id, &n, err) == 0 &&
 	    channel_check_connect(st, waba_id, pnid, n.phone, err) == 0) {
 		n.id = pnid;

@@ -11,11 +11,13 @@
 #include "store.h"
 
 /* Rule 1 end to end: checks what it can offline, reads the number
- * (GET /{pnid}), subscribes the app to the WABA (POST subscribed_apps;
+ * (GET /{pnid}), checks that the WABA owns it (GET /{waba}/phone_numbers,
+ * every page), subscribes the app to the WABA (POST subscribed_apps;
  * before recording, so a failure leaves nothing half-done), then records
  * the channel connected at now in its own transaction (never across
  * HTTP). *rec: the owned channel record. Codes: already_connected,
- * limit_reached, invalid_input (not Cloud API), Graph's, store's. */
+ * limit_reached, invalid_input (not Cloud API, another WABA's number:
+ * nothing changed), Graph's, store's. */
 int connect_add(struct store *st, struct graph *g, const char *waba_id,
 		const char *pnid, int64_t now, jv *rec, struct wa_err *err);
 

@@ -30,7 +30,7 @@ grep -q wrong-token "$T/out" "$T/err"; ok $(( ! $? )) "the token is never printe
 fake_ctl reset >/dev/null
 fake_ctl fault '{"method":"GET","path_suffix":"/'$ID'","times":2,"http":500}' >/dev/null
 exits 0 "5xx then success" wa-connect add --waba $W --phone-number-id $ID
-is "$(requests 'select(.method == "GET") | .status' | tr '\n' ' ')" "500 500 200 " "retried after two 500s"
+is "$(requests 'select(.method == "GET" and .path == "/'$ID'") | .status' | tr '\n' ' ')" "500 500 200 " "retried after two 500s"
 fake_ctl reset >/dev/null
 
 # 5xx on every try: unavailable

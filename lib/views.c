@@ -452,7 +452,7 @@ static const char SQL_LIST[] =
 	" coalesce(c.name, c.profile_name), c.wa_id, c.bsuid, t.channel_id,"
 	" t.last_message_at, m.type, m.text, m.media_caption, m.unsupported,"
 	" m.quarantined, t.unread, s.last_inbound_at, t.message_count,"
-	" t.source, t.origin"
+	" t.source, t.origin, coalesce(c.group_id, t.reply_to, c.wa_id, c.bsuid)"
 	" FROM threads t JOIN tickets k ON k.thread_id = t.id"
 	" JOIN contacts c ON c.id = t.contact_id"
 	" LEFT JOIN messages m ON m.id = t.last_message_id"
@@ -660,7 +660,8 @@ col_text(sqlite3_stmt *s, int col)
 }
 
 jv
-views_thread_json(sqlite3_stmt *s, int64_t last_inbound, int64_t now)
+views_thread_json(sqlite3_stmt *s, int to_col, int64_t last_inbound,
+		  int64_t now)
 {
 	return views_obj("ticket_id", store_col_str(s, 1),
 		"thread_id", store_col_str(s, 0),
@@ -671,6 +672,7 @@ views_thread_json(sqlite3_stmt *s, int64_t last_inbound, int64_t now)
 		"wa_id", store_col_str(s, 6),
 		"bsuid", store_col_str(s, 7),
 		"channel", store_col_str(s, 8),
+		"to", store_col_str(s, to_col),
 		"session_open", jv_bool(last_inbound >= 0 &&
 			window_is_open(last_inbound, now)),
 		"session_expires_at",
@@ -680,7 +682,7 @@ views_thread_json(sqlite3_stmt *s, int64_t last_inbound, int64_t now)
 static jv
 list_row(sqlite3_stmt *s, int64_t last_inbound, int64_t now)
 {
-	jv row = views_thread_json(s, last_inbound, now);
+	jv row = views_thread_json(s, 20, last_inbound, now);
 	jv preview = jv_null();
 
 	if (sqlite3_column_type(s, 10) != SQLITE_NULL) {

@@ -121,8 +121,12 @@ jv views_obj(const char *key, ...);
 
 /* The keys every thread record has, from a row whose columns 0..8 are
  * thread id, ticket id, status, owner, contact id, contact name, wa_id,
- * bsuid, channel (SQL_LIST's and show's).  Owned. */
-jv views_thread_json(sqlite3_stmt *s, int64_t last_inbound, int64_t now);
+ * bsuid, channel (SQL_LIST's and show's), and column to_col the identity
+ * a reply goes to ("to": the group, else the number or BSUID of the last
+ * inbound message); the session keys are that identity's window.
+ * Owned. */
+jv views_thread_json(sqlite3_stmt *s, int to_col, int64_t last_inbound,
+		      int64_t now);
 
 /* The user's words as an FTS5 query, each a quoted string so that no
  * input is a syntax error.  Owned, or NULL when there are no words. */

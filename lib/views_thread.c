@@ -21,7 +21,8 @@ static const char SQL_THREAD_HEAD[] =
 	"SELECT t.id, k.id, k.status, k.owner, t.contact_id,"
 	" coalesce(c.name, c.profile_name), c.wa_id, c.bsuid, t.channel_id,"
 	" t.created_at, t.last_message_at, t.unread, t.message_count,"
-	" s.last_inbound_at, t.source, t.origin, k.closed_at"
+	" s.last_inbound_at, t.source, t.origin, k.closed_at,"
+	" coalesce(c.group_id, t.reply_to, c.wa_id, c.bsuid)"
 	" FROM threads t JOIN tickets k ON k.thread_id = t.id"
 	" JOIN contacts c ON c.id = t.contact_id"
 	" LEFT JOIN sessions s ON s.channel_id = t.channel_id"
@@ -45,7 +46,7 @@ show_head(sqlite3_stmt *s, int64_t now)
 		sqlite3_column_int64(s, 13);
 
 	return jv_object_merge(views_obj("record", jv_string("thread"), NULL),
-		jv_object_merge(views_thread_json(s, li, now), views_obj(
+		jv_object_merge(views_thread_json(s, 17, li, now), views_obj(
 		"created_at", store_col_time(s, 9),
 		"last_message_at", store_col_time(s, 10),
 		"unread", store_col_int(s, 11),

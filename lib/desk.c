@@ -381,7 +381,7 @@ static const char SQL_SESSION_NEW[] =
 	" ON CONFLICT (channel_id, identity) DO UPDATE SET contact_id = ?4,"
 	" opened_at = ?3, last_inbound_at = ?3, conversation_id = NULL";
 static const char SQL_SESSION_EXTEND[] =
-	"UPDATE sessions SET last_inbound_at = ?3, contact_id = ?4"
+	"UPDATE sessions SET last_inbound_at = ?3"
 	" WHERE channel_id = ?1 AND identity = ?2";
 
 /* The cache's key of an identity: negative, so it never meets a
@@ -447,6 +447,7 @@ desk_session_record(struct store *st, const char *channel_id,
 {
 	int64_t last;
 	sqlite3_stmt *s;
+	int extend;
 
 	if (desk_session_get(st, channel_id, identity, &last, NULL, err) < 0)
 		return -1;
@@ -454,14 +455,13 @@ desk_session_record(struct store *st, const char *channel_id,
 	if (last >= 0 && inbound_ts <= last)
 		return 0;	/* an older message arriving late */
 	*last_out = inbound_ts;
-	if (last >= 0 && window_is_open(last, inbound_ts))
-		s = own_stmt(st, SQL_SESSION_EXTEND);
-	else
-		s = own_stmt(st, SQL_SESSION_NEW);
+	extend = last >= 0 && window_is_open(last, inbound_ts);
+	s = own_stmt(st, extend ? SQL_SESSION_EXTEND : SQL_SESSION_NEW);
 	store_bind_text(s, 1, channel_id);
 	store_bind_text(s, 2, identity);
 	store_bind_int(s, 3, inbound_ts);
-	store_bind_int_or_null(s, 4, contact_id, contact_id <= 0);
+	if (!extend)
+		store_bind_int_or_null(s, 4, contact_id, contact_id <= 0);
 	if (own_done(st, s, err) < 0)
 		return -1;
 	desk_cache_session_put(store_cache(st), channel_id,

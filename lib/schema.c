@@ -367,7 +367,6 @@ static const char STEP3[] =
 "  FROM sessions s LEFT JOIN contacts c ON c.id = s.contact_id;\n"
 "DROP TABLE sessions;\n"
 "ALTER TABLE sessions_by_identity RENAME TO sessions;\n"
-"CREATE INDEX sessions_contact ON sessions (channel_id, contact_id);\n"
 /* where a reply to the thread goes: its last inbound message's identity */
 "ALTER TABLE threads ADD COLUMN reply_to TEXT;\n"
 "UPDATE threads SET reply_to = (SELECT coalesce(c.group_id, c.wa_id, c.bsuid)\n"

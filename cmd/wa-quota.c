@@ -11,12 +11,14 @@ static const char usage[] =
 	"usage: wa-quota [status] [--db PATH] [--json | --table]\n"
 	"       wa-quota set [--limit N] [--subscription-start YYYY-MM-DD]\n"
 	"       wa-quota check [--warn PCT]\n"
-	"       wa-quota history | log | forecast | billing\n";
+	"       wa-quota history | log | forecast\n"
+	"       wa-quota billing [--periods N]\n";
 
 enum {
 	OPT_LIMIT = CLI_OPT_FIRST_FREE,
 	OPT_START,
-	OPT_WARN
+	OPT_WARN,
+	OPT_PERIODS
 };
 
 static const struct option longopts[] = {
@@ -24,6 +26,7 @@ static const struct option longopts[] = {
 	{ "limit", required_argument, NULL, OPT_LIMIT },
 	{ "subscription-start", required_argument, NULL, OPT_START },
 	{ "warn", required_argument, NULL, OPT_WARN },
+	{ "periods", required_argument, NULL, OPT_PERIODS },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -32,6 +35,8 @@ static long opt_limit = -1;
 static const char *opt_start;
 static int opt_warn = 80;
 static int opt_warn_set;
+static int opt_periods = 1;	/* billing: this period and N - 1 before */
+static int opt_periods_set;
 
 static const struct out_col status_cols[] = {
 	{ "period_start", "PERIOD START", 0 },
@@ -76,10 +81,14 @@ static const struct out_col forecast_cols[] = {
 };
 
 static const struct out_col billing_cols[] = {
+	{ "channel", "CHANNEL", 0 },
 	{ "category", "CATEGORY", 0 },
-	{ "pricing_model", "MODEL", 0 },
-	{ "messages", "MESSAGES", 0 },
-	{ "billable", "BILLABLE", 0 },
+	{ "delivered", "DELIVERED", 0 },
+	{ "charged", "CHARGED", 0 },
+	{ "free", "FREE", 0 },
+	{ "free_entry_point", "ENTRY POINT", 0 },
+	{ "free_customer_service", "SERVICE", 0 },
+	{ "period_start", "PERIOD START", 0 },
 	{ NULL, NULL, 0 }
 };
 
@@ -104,6 +113,13 @@ handle(int opt, const char *arg, void *ctx)
 					"percentage 0..100", arg);
 		opt_warn = (int)v;
 		opt_warn_set = 1;
+		break;
+	case OPT_PERIODS:
+		if (parse_int(arg, 1, QUOTADB_HISTORY_MAX, &v) < 0)
+			cli_usage_error(&cli, "--periods: '%s' is not 1..%d",
+					arg, QUOTADB_HISTORY_MAX);
+		opt_periods = (int)v;
+		opt_periods_set = 1;
 		break;
 	default:
 		cli_usage_error(&cli, "unexpected option");
@@ -136,6 +152,25 @@ forecast_json(const struct quotadb_usage *u, int64_t now)
 			 jv_string("period_end"), time_jv(u->period.end));
 }
 
+/* billing of the current period and the opt_periods - 1 before it,
+ * oldest first. */
+static int
+billing(struct store *st, const struct quotadb_usage *u, struct out *o,
+	struct wa_err *err)
+{
+	struct quota_period p = u->period;
+	int i;
+
+	for (i = 1; i < opt_periods; i++)
+		quota_period_prev(u->reset_day, &p, &p);
+	for (i = 0; i < opt_periods; i++) {
+		if (quotadb_billing(st, &p, emit, o, err) < 0)
+			return -1;
+		quota_period_next(u->reset_day, &p, &p);
+	}
+	return 0;
+}
+
 /* Runs the sub-command; returns its exit status or -1 with err. */
 static int
 run(struct store *st, const char *cmd, struct out *o, struct wa_err *err)
@@ -158,7 +193,7 @@ run(struct store *st, const char *cmd, struct out *o, struct wa_err *err)
 	}
 	if (strcmp(cmd, "billing") == 0) {
 		o->cols = billing_cols;
-		return quotadb_billing(st, &u.period, emit, o, err);
+		return billing(st, &u, o, err);
 	}
 	if (strcmp(cmd, "forecast") == 0) {
 		o->cols = forecast_cols;
@@ -194,6 +229,8 @@ check_args(const char *cmd)
 				"go with 'set'");
 	if (strcmp(cmd, "check") != 0 && opt_warn_set)
 		cli_usage_error(&cli, "--warn goes with 'check'");
+	if (strcmp(cmd, "billing") != 0 && opt_periods_set)
+		cli_usage_error(&cli, "--periods goes with 'billing'");
 }
 
 int

@@ -25,13 +25,14 @@ static const char usage[] =
 	"           [--button-param INDEX=V ...] [--channel ID]\n"
 	"           [--idempotency-key K] [--rate N] [--dry-run]\n"
 	"       wa-template send [NAME | -] [FILE ...] [send options]\n"
+	"       wa-template set [--marketing-messages on|off]\n"
 	"       common options: [--db PATH] [--json | --table]\n";
 
 enum {
 	OPT_WABA = CLI_OPT_FIRST_FREE, OPT_STATUS, OPT_CATEGORY, OPT_LANGUAGE,
 	OPT_TO, OPT_THREAD, OPT_PARAM, OPT_HEADER_TEXT, OPT_HEADER_IMAGE,
 	OPT_HEADER_VIDEO, OPT_HEADER_DOCUMENT, OPT_BUTTON_PARAM, OPT_CHANNEL,
-	OPT_IDEMPOTENCY_KEY, OPT_RATE, OPT_DRY_RUN
+	OPT_IDEMPOTENCY_KEY, OPT_RATE, OPT_DRY_RUN, OPT_MARKETING
 };
 
 static const struct option longopts[] = {
@@ -52,6 +53,7 @@ static const struct option longopts[] = {
 	{ "idempotency-key", required_argument, NULL, OPT_IDEMPOTENCY_KEY },
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "marketing-messages", required_argument, NULL, OPT_MARKETING },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -59,6 +61,7 @@ static struct cli cli = { usage, NULL, OUT_AUTO };
 static const char *opt_waba, *opt_status, *opt_category, *opt_language;
 static const char *opt_channel, *opt_send_only;
 static int opt_rate = 80, opt_dry_run, opt_flag_target;
+static int opt_marketing = -1;	/* set --marketing-messages: 1 on, 0 off */
 static jv flags;		/* send defaults, as record keys */
 
 static const struct out_col list_cols[] = {
@@ -137,6 +140,12 @@ handle(int opt, const char *arg, void *ctx)
 		opt_rate = (int)v;
 		break;
 	case OPT_DRY_RUN: opt_dry_run = 1; break;
+	case OPT_MARKETING:
+		if (strcmp(arg, "on") != 0 && strcmp(arg, "off") != 0)
+			cli_usage_error(&cli, "--marketing-messages: want on "
+					"or off, got '%s'", arg);
+		opt_marketing = strcmp(arg, "on") == 0;
+		break;
 	default: cli_usage_error(&cli, "unexpected option");
 	}
 }
@@ -325,6 +334,25 @@ cmd_delete(struct store *st, const struct wa_config *cfg, const char *name)
 	return out_finish(&o) < 0 ? WA_EX_IOERR : status;
 }
 
+/* set: stores what was given, then prints the settings. */
+static int
+cmd_set(struct store *st)
+{
+	struct wa_err err;
+	struct out o;
+	int on;
+
+	if (opt_marketing >= 0 &&
+	    template_marketing_set(st, opt_marketing, &err) < 0)
+		die_err(&err);
+	if (template_marketing_get(st, &on, &err) < 0)
+		die_err(&err);
+	out_init(&o, stdout, cli.out, NULL);
+	out_record(&o, JV_OBJECT(jv_string("marketing_messages"),
+				 jv_bool(on)));
+	return out_finish(&o) < 0 ? WA_EX_IOERR : 0;
+}
+
 static int
 emit_result(jv rec, void *ctx)
 {
@@ -409,10 +437,13 @@ main(int argc, char **argv)
 	cmd = argv[n++];
 	if (opt_send_only && strcmp(cmd, "send") != 0)
 		cli_usage_error(&cli, "send options are for 'send' only");
+	if (opt_marketing >= 0 && strcmp(cmd, "set") != 0)
+		cli_usage_error(&cli, "--marketing-messages goes with 'set'");
 	if (strcmp(cmd, "list") && strcmp(cmd, "sync") && strcmp(cmd, "create") &&
-	    strcmp(cmd, "send") && n >= argc)
+	    strcmp(cmd, "send") && strcmp(cmd, "set") && n >= argc)
 		cli_usage_error(&cli, "%s: NAME is needed", cmd);
-	if ((!strcmp(cmd, "list") || !strcmp(cmd, "sync")) && n < argc)
+	if ((!strcmp(cmd, "list") || !strcmp(cmd, "sync") ||
+	     !strcmp(cmd, "set")) && n < argc)
 		cli_usage_error(&cli, "%s: unexpected '%s'", cmd, argv[n]);
 	if ((!strcmp(cmd, "show") || !strcmp(cmd, "delete")) && n + 1 < argc)
 		cli_usage_error(&cli, "%s: unexpected '%s'", cmd, argv[n + 1]);
@@ -434,6 +465,8 @@ main(int argc, char **argv)
 		status = cmd_delete(st, &cfg, argv[n]);
 	else if (!strcmp(cmd, "send"))
 		status = cmd_send(st, &cfg, argc - n, argv + n);
+	else if (!strcmp(cmd, "set"))
+		status = cmd_set(st);
 	else
 		cli_usage_error(&cli, "unknown command '%s'", cmd);
 	store_close(st);

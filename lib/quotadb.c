@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "quotadb.h"
+#include "jsonl.h"
 #include "util.h"
 
 static const char SQL_FIRST_CONNECT[] =
@@ -33,22 +34,27 @@ static const char SQL_LOG[] =
 	" LEFT JOIN messages m ON m.id = c.first_message_id"
 	" WHERE c.started_at >= ?1 AND c.started_at < ?2"
 	" ORDER BY c.started_at, c.id";
-/* Meta's pricing per message: PMP says type "regular" for a billed
- * message; the older conversation-based model says billable true. */
+/* Meta charges per delivered message (read or played imply delivered):
+ * each wamid Meta reported delivered, at its first such status, with the
+ * pricing of its latest status that has one (Meta puts it on only one of
+ * delivered and read).  Statuses, not messages, so that what the help
+ * desk did not send itself (another app on the number) is counted too.
+ * `billable` is deprecated and never read. */
+#define PRICING(key) \
+	"CASE WHEN json_valid(p.pricing) THEN json_extract(p.pricing, '$." \
+	key "') END"
 static const char SQL_BILLING[] =
-	"SELECT pricing_category, max(pricing_model), count(*),"
-	" coalesce(sum(bill), 0) FROM ("
-	"  SELECT wamid, max(pricing_category) AS pricing_category,"
-	"   max(pricing_model) AS pricing_model,"
-	"   max(CASE WHEN pricing_type IS NOT NULL"
-	"        THEN pricing_type = 'regular'"
-	"        ELSE coalesce(billable, 0) END) AS bill"
-	"  FROM messages"
-	"  WHERE direction = 'out' AND wamid IS NOT NULL"
-	"   AND pricing_category IS NOT NULL"
-	"   AND timestamp >= ?1 AND timestamp < ?2"
-	"  GROUP BY wamid)"
-	" GROUP BY pricing_category ORDER BY pricing_category";
+	"SELECT d.channel_id, " PRICING("category") ", " PRICING("type") ","
+	" count(*) FROM ("
+	"  SELECT wamid, channel_id, min(timestamp) AS at FROM statuses"
+	"  WHERE status IN ('delivered', 'read', 'played')"
+	"  GROUP BY wamid, channel_id) d"
+	" LEFT JOIN statuses p ON p.id = (SELECT s.id FROM statuses s"
+	"  WHERE s.wamid = d.wamid AND s.pricing IS NOT NULL"
+	"   AND s.pricing <> 'null'"
+	"  ORDER BY s.timestamp DESC, s.id DESC LIMIT 1)"
+	" WHERE d.at >= ?1 AND d.at < ?2"
+	" GROUP BY 1, 2, 3 ORDER BY 1, 2, 3";
 
 /* Strict "YYYY-MM-DD" to midnight UTC; -1 when malformed. */
 static int
@@ -257,24 +263,96 @@ quotadb_log(struct store *st, const struct quota_period *p,
 	return rc == SQLITE_DONE ? 0 : store_fail(st, err, "read conversations");
 }
 
+static jv
+bill_new(jv channel, jv category, const struct quota_period *p)
+{
+	jv rec = JV_OBJECT(jv_string("period_start"), time_jv(p->start),
+			   jv_string("period_end"), time_jv(p->end),
+			   jv_string("channel"), channel,
+			   jv_string("category"), category,
+			   jv_string("delivered"), jv_number(0),
+			   jv_string("charged"), jv_number(0),
+			   jv_string("free"), jv_number(0),
+			   jv_string("free_entry_point"), jv_number(0));
+
+	rec = jv_object_set(rec, jv_string("free_customer_service"),
+			    jv_number(0));
+	return jv_object_set(rec, jv_string("types"), jv_object());
+}
+
+/* obj (taken) with n added to the number at key (owned). */
+static jv
+add_n(jv obj, const char *key, int64_t n)
+{
+	jv v = jx_get(obj, key);
+	double have = jv_get_kind(v) == JV_KIND_NUMBER ? jv_number_value(v) :
+		      0;
+
+	jv_free(v);
+	return jv_object_set(obj, jv_string(key),
+			     jv_number(have + (double)n));
+}
+
+/* n delivered messages of Meta's pricing type (NULL: none given) into
+ * rec (taken; owned).  regular is charged; a type free_* is free. */
+static jv
+bill_add(jv rec, const char *type, int64_t n)
+{
+	rec = add_n(rec, "delivered", n);
+	if (!type)
+		return rec;
+	if (strcmp(type, "regular") == 0)
+		rec = add_n(rec, "charged", n);
+	else if (strncmp(type, "free_", 5) == 0)
+		rec = add_n(rec, "free", n);
+	if (strcmp(type, "free_entry_point") == 0 ||
+	    strcmp(type, "free_customer_service") == 0)
+		rec = add_n(rec, type, n);
+	return jv_object_set(rec, jv_string("types"),
+			     add_n(jx_get(rec, "types"), type, n));
+}
+
+/* 1 when rec (borrowed) is the record of channel and category (both
+ * borrowed). */
+static int
+bill_same(jv rec, jv channel, jv category)
+{
+	return jv_equal(jx_get(rec, "channel"), jv_copy(channel)) &&
+	       jv_equal(jx_get(rec, "category"), jv_copy(category));
+}
+
 int
 quotadb_billing(struct store *st, const struct quota_period *p,
 		void (*fn)(jv rec, void *ctx), void *ctx, struct wa_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_BILLING);
+	jv cur = jv_invalid();
 	int rc;
 
 	store_bind_int(s, 1, p->start);
 	store_bind_int(s, 2, p->end);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		fn(JV_OBJECT(jv_string("category"), store_col_str(s, 0),
-			     jv_string("pricing_model"), store_col_str(s, 1),
-			     jv_string("messages"), store_col_int(s, 2),
-			     jv_string("billable"), store_col_int(s, 3),
-			     jv_string("period_start"), time_jv(p->start),
-			     jv_string("period_end"), time_jv(p->end)), ctx);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		jv ch = store_col_str(s, 0), cat = store_col_str(s, 1);
+
+		if (jv_is_valid(cur) && bill_same(cur, ch, cat)) {
+			jv_free(ch);
+			jv_free(cat);
+		} else {
+			if (jv_is_valid(cur))
+				fn(cur, ctx);
+			cur = bill_new(ch, cat, p);
+		}
+		cur = bill_add(cur, (const char *)sqlite3_column_text(s, 2),
+			       sqlite3_column_int64(s, 3));
+	}
 	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : store_fail(st, err, "read pricing");
+	if (rc != SQLITE_DONE) {
+		jv_free(cur);
+		return store_fail(st, err, "read pricing");
+	}
+	if (jv_is_valid(cur))
+		fn(cur, ctx);
+	return 0;
 }
 
 int

@@ -80,9 +80,14 @@ int quotadb_history(struct store *st, const struct quotadb_usage *u,
 		    void (*fn)(jv rec, void *ctx), void *ctx,
 		    struct wa_err *err);
 
-/* Billable messages sent in [p->start, p->end) grouped by pricing
- * category, each wamid once: fn gets {"category","pricing_model",
- * "messages","billable"} records. */
+/* Meta's per-message pricing of the messages delivered in [p->start,
+ * p->end) (by their first delivered, read or played status; each wamid
+ * once), from the statuses table: one record per channel and
+ * pricing.category (an opaque string; null when Meta gave no pricing),
+ * ordered by both: fn gets an owned {"period_start","period_end",
+ * "channel","category","delivered","charged" (type regular),"free"
+ * (types free_*),"free_entry_point","free_customer_service","types"
+ * (count by Meta's pricing.type)}.  The deprecated billable is not read. */
 int quotadb_billing(struct store *st, const struct quota_period *p,
 		    void (*fn)(jv rec, void *ctx), void *ctx,
 		    struct wa_err *err);

@@ -372,10 +372,29 @@ static const char STEP3[] =
 "UPDATE threads SET reply_to = (SELECT coalesce(c.group_id, c.wa_id, c.bsuid)\n"
 "  FROM contacts c WHERE c.id = threads.contact_id);\n";
 
+/* Template categories change after approval (schema 4): sends route by
+ * the latest one, and `wa-template show` tells when and from what it
+ * moved. */
+static const char STEP4[] =
+"CREATE TABLE template_category_changes (\n"
+"  id INTEGER PRIMARY KEY,\n"
+"  waba_id TEXT NOT NULL,\n"
+"  template_id TEXT,\n"
+"  name TEXT NOT NULL,\n"
+"  language TEXT NOT NULL,\n"
+"  previous_category TEXT NOT NULL,\n"
+"  new_category TEXT NOT NULL,\n"
+"  changed_at INTEGER NOT NULL,\n"
+"  source TEXT NOT NULL CHECK (source IN ('webhook', 'sync', 'create'))\n"
+") STRICT;\n"
+"CREATE INDEX template_category_changes_key\n"
+"  ON template_category_changes (waba_id, name, language, id);\n";
+
 static const char *const steps[] = {
 	STEP1,
 	STEP2,
 	STEP3,
+	STEP4,
 };
 
 #define NSTEPS ((int)(sizeof(steps) / sizeof(steps[0])))

@@ -13,7 +13,8 @@
  *   message_template_quality_update:
  *     template_apply_status(st, waba, id, name, language, NULL, NULL,
  *                           new_quality_score, NULL, now, err)
- *   template_category_update:
+ *   template_category_update (only the completed one, with
+ *   previous_category; the impending one changes nothing):
  *     template_apply_status(st, waba, id, name, language, NULL,
  *                           new_category, NULL, NULL, now, err)
  *
@@ -108,6 +109,12 @@ int template_build(const struct template_info *info, const char *name,
  * placeholders without a value stay as they are. */
 jv template_render(jv tpl, jv params);
 
+/* Meta routes template messages by the template's latest category
+ * (2026): MARKETING goes to POST /{phone-number-id}/marketing_messages,
+ * any other to /messages.  marketing 0 (the setting below is "off")
+ * keeps every template on /messages.  Returns the edge, static. */
+const char *template_endpoint(const char *category, int marketing);
+
 /*
  * One `wa-template send` input into the message sender_submit() takes
  * (lib/sender.h): rec (borrowed) completed by flags (borrowed object of
@@ -120,7 +127,9 @@ jv template_render(jv tpl, jv params);
  * The template is looked up in the WABA of the thread's or given channel
  * (or of the only connected one). Refusals, before any request:
  * template_not_found, template_not_approved (naming the status),
- * template_params, invalid_input. *msg owned.
+ * template_params, invalid_input. *msg owned; its "endpoint" is the
+ * Graph edge to POST to (template_endpoint: "messages" or
+ * "marketing_messages"). A malformed setting is invalid_input, exit 78.
  */
 int template_message(struct store *st, jv rec, jv flags, jv *msg,
 		     struct wa_err *err);
@@ -182,6 +191,23 @@ int template_apply_status(struct store *st, const char *waba,
 			  const char *category, const char *quality,
 			  const char *reason, int64_t now, struct wa_err *err);
 
+/* The category changes of (waba, name, language), oldest first: an owned
+ * array of {"at","from","to","source"} (source "webhook", "sync" or
+ * "create"). template_upsert (sync) and template_apply_status record a
+ * change when a stored category becomes another one. */
+int template_category_history(struct store *st, const char *waba,
+			      const char *name, const char *language,
+			      jv *out, struct wa_err *err);
+
+/* Setting (table settings) "template.marketing_messages": "on" (also when
+ * absent) routes MARKETING templates to /marketing_messages, "off" keeps
+ * them on /messages, for a business not onboarded to the Marketing
+ * Messages API. get: *on 1 or 0; another value is invalid_input (exit
+ * 78). set runs its own transaction. */
+#define TEMPLATE_KEY_MARKETING "template.marketing_messages"
+int template_marketing_get(struct store *st, int *on, struct wa_err *err);
+int template_marketing_set(struct store *st, int on, struct wa_err *err);
+
 /* The WABAs that have a connected channel: owned array of id strings. */
 int template_wabas(struct store *st, jv *out, struct wa_err *err);
 
@@ -191,7 +217,8 @@ int template_wabas(struct store *st, jv *out, struct wa_err *err);
 int template_wabas_for(struct store *st, const char *waba, int need_one,
 		       jv *out, struct wa_err *err);
 
-/* template_list of name in every state, for show: none is
+/* template_list of name in every state, each with its
+ * "category_history" (template_category_history), for show: none is
  * template_not_found (exit 1, *out the empty array). */
 int template_show(struct store *st, const char *waba, const char *name,
 		  const char *language, jv *out, struct wa_err *err);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "template.h"
+#include "template_int.h"
 #include "channel.h"
 #include "desk.h"
 #include "jsonl.h"
@@ -231,22 +232,36 @@ message(jv m, jv tpl, jv *msg, struct wa_err *err)
 	return rc;
 }
 
+const char *
+template_endpoint(const char *category, int marketing)
+{
+	return marketing && template_ieq(category, "MARKETING") ?
+	       "marketing_messages" : "messages";
+}
+
 int
 template_message(struct store *st, jv rec, jv flags, jv *msg,
 		 struct wa_err *err)
 {
 	jv m, tpl;
-	int rc;
+	int rc, marketing;
 
 	*msg = jv_invalid();
 	if (jv_get_kind(rec) != JV_KIND_OBJECT)
 		return wa_err_set(err, WA_EX_REJECTED, "invalid_input",
 				  "a send record must be a JSON object");
+	if (template_marketing_get(st, &marketing, err) < 0)
+		return -1;
 	m = jv_get_kind(flags) == JV_KIND_OBJECT ? merge(rec, flags) :
 	    jv_copy(rec);
 	rc = lookup(st, m, &tpl, err);
 	if (rc == 0)
 		rc = message(m, tpl, msg, err);
+	/* the category as stored now: webhooks and sync keep it current */
+	if (rc == 0)
+		*msg = jv_object_set(*msg, jv_string("endpoint"), jv_string(
+			template_endpoint(jx_cstr(tpl, "category"),
+					  marketing)));
 	jv_free(tpl);
 	jv_free(m);
 	return rc;

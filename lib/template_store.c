@@ -40,11 +40,56 @@ quality_of(jv tpl)
 	return q;
 }
 
-int
-template_upsert(struct store *st, const char *waba, jv tpl, int64_t now,
+/* A category that changes is kept in template_category_changes, from the
+ * stored row to the new one (case aside: Meta spells them in capitals). */
+#define CATEGORY_CHANGE \
+	"INSERT INTO template_category_changes (waba_id, template_id, " \
+	"name, language, previous_category, new_category, changed_at, " \
+	"source) SELECT waba_id, coalesce(id, ?5), name, language, " \
+	"category, ?4, ?6, ?7 FROM templates WHERE category IS NOT NULL " \
+	"AND ?4 IS NOT NULL AND upper(category) <> upper(?4) AND "
+static const char SQL_CATEGORY_BY_KEY[] =
+	CATEGORY_CHANGE "waba_id = ?1 AND name = ?2 AND language = ?3";
+static const char SQL_CATEGORY_BY_ROW[] =
+	CATEGORY_CHANGE "rowid = ?1";
+
+struct category_change {
+	const char *waba, *name, *language;	/* the key, or: */
+	int64_t row;				/* the row, when not 0 */
+	const char *category, *id, *source;
+	int64_t now;
+};
+
+static int
+category_change(struct store *st, const struct category_change *c,
 		struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_UPSERT);
+	sqlite3_stmt *s;
+
+	if (!c->category)
+		return 0;
+	s = store_stmt(st, c->row ? SQL_CATEGORY_BY_ROW :
+		       SQL_CATEGORY_BY_KEY);
+	if (c->row) {
+		store_bind_int(s, 1, c->row);
+	} else {
+		store_bind_text(s, 1, c->waba);
+		store_bind_text(s, 2, c->name);
+		store_bind_text(s, 3, c->language);
+	}
+	store_bind_text(s, 4, c->category);
+	store_bind_text(s, 5, c->id);
+	store_bind_int(s, 6, c->now);
+	store_bind_text(s, 7, c->source);
+	return store_step_done(st, s, err);
+}
+
+static int
+upsert(struct store *st, const char *waba, jv tpl, int64_t now,
+       const char *source, struct wa_err *err)
+{
+	struct category_change c = { 0 };
+	sqlite3_stmt *s;
 	const char *name = jx_cstr(tpl, "name");
 	const char *lang = jx_cstr(tpl, "language");
 	const char *status = jx_cstr(tpl, "status");
@@ -59,12 +104,22 @@ template_upsert(struct store *st, const char *waba, jv tpl, int64_t now,
 	for (i = 0; fmt && fmt[i] && i + 1 < sizeof(pf); i++)
 		pf[i] = (char)toupper((unsigned char)fmt[i]);
 	pf[i] = '\0';
+	c.waba = waba;
+	c.name = name;
+	c.language = lang;
+	c.category = jx_cstr(tpl, "category");
+	c.id = jx_cstr(tpl, "id");
+	c.source = source;
+	c.now = now;
+	if (category_change(st, &c, err) < 0)
+		return -1;
+	s = store_stmt(st, SQL_UPSERT);
+	id = jx_get(tpl, "id");
 	comps = jx_get(tpl, "components");
 	if (jv_get_kind(comps) != JV_KIND_ARRAY) {
 		jv_free(comps);
 		comps = jv_array();
 	}
-	id = jx_get(tpl, "id");
 	q = quality_of(tpl);
 	store_bind_jv(s, 1, id);
 	store_bind_text(s, 2, waba);
@@ -82,6 +137,13 @@ template_upsert(struct store *st, const char *waba, jv tpl, int64_t now,
 	jv_free(q);
 	jv_free(comps);
 	return store_step_done(st, s, err);
+}
+
+int
+template_upsert(struct store *st, const char *waba, jv tpl, int64_t now,
+		struct wa_err *err)
+{
+	return upsert(st, waba, tpl, now, "sync", err);
 }
 
 #define TEMPLATE_COLS \
@@ -278,6 +340,7 @@ template_apply_status(struct store *st, const char *waba, const char *id,
 		      const char *quality, const char *reason, int64_t now,
 		      struct wa_err *err)
 {
+	struct category_change c = { 0 };
 	char lang[32], *p;
 	const char *st_new = status;
 	sqlite3_stmt *s;
@@ -312,6 +375,13 @@ template_apply_status(struct store *st, const char *waba, const char *id,
 		store_bind_int(s, 9, now);
 		return store_step_done(st, s, err);
 	}
+	c.row = row;
+	c.category = category;
+	c.id = id;
+	c.source = "webhook";
+	c.now = now;
+	if (category_change(st, &c, err) < 0)
+		return -1;
 	s = store_stmt(st, SQL_APPLY);
 	store_bind_int(s, 1, row);
 	store_bind_text(s, 2, st_new);
@@ -371,11 +441,75 @@ template_wabas_for(struct store *st, const char *waba, int need_one,
 	return -1;
 }
 
+static const char SQL_CATEGORY_HISTORY[] =
+	"SELECT changed_at, previous_category, new_category, source FROM "
+	"template_category_changes WHERE waba_id = ?1 AND name = ?2 AND "
+	"language = ?3 ORDER BY id";
+
+int
+template_category_history(struct store *st, const char *waba,
+			  const char *name, const char *language, jv *out,
+			  struct wa_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_CATEGORY_HISTORY);
+	int rc;
+
+	*out = jv_array();
+	store_bind_text(s, 1, waba);
+	store_bind_text(s, 2, name);
+	store_bind_text(s, 3, language);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*out = jv_array_append(*out, JV_OBJECT(
+			jv_string("at"), store_col_time(s, 0),
+			jv_string("from"), store_col_str(s, 1),
+			jv_string("to"), store_col_str(s, 2),
+			jv_string("source"), store_col_str(s, 3)));
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		jv_free(*out);
+		*out = jv_invalid();
+		return store_fail(st, err, "read category changes");
+	}
+	return 0;
+}
+
+/* Each template of list (taken) with its category_history (owned). */
+static int
+with_history(struct store *st, jv list, jv *out, struct wa_err *err)
+{
+	int rc = 0;
+
+	*out = jv_array();
+	jv_array_foreach(list, i, t) {
+		jv h = jv_invalid();
+
+		if (rc == 0)
+			rc = template_category_history(st,
+				jx_cstr(t, "waba_id"), jx_cstr(t, "name"),
+				jx_cstr(t, "language"), &h, err);
+		if (rc == 0)
+			*out = jv_array_append(*out, jv_object_set(t,
+				jv_string("category_history"), h));
+		else
+			jv_free(t);
+		(void)i;
+	}
+	jv_free(list);
+	return rc;
+}
+
 int
 template_show(struct store *st, const char *waba, const char *name,
 	      const char *language, jv *out, struct wa_err *err)
 {
-	if (template_list(st, waba, name, language, NULL, NULL, out, err) < 0)
+	jv list;
+
+	*out = jv_array();
+	if (template_list(st, waba, name, language, NULL, NULL, &list,
+			  err) < 0)
+		return -1;
+	jv_free(*out);
+	if (with_history(st, list, out, err) < 0)
 		return -1;
 	if (jv_array_length(jv_copy(*out)) > 0)
 		return 0;
@@ -383,6 +517,40 @@ template_show(struct store *st, const char *waba, const char *name,
 			  "template '%s'%s%s%s is not known; run 'wa-template "
 			  "sync'", name, language ? " (" : "",
 			  language ? language : "", language ? ")" : "");
+}
+
+/* ---- settings ---- */
+
+int
+template_marketing_get(struct store *st, int *on, struct wa_err *err)
+{
+	char *v = store_setting_get(st, TEMPLATE_KEY_MARKETING);
+	int rc = 0;
+
+	*on = 1;
+	if (!v)
+		return 0;
+	if (strcmp(v, "off") == 0)
+		*on = 0;
+	else if (strcmp(v, "on") != 0)
+		rc = wa_err_set(err, WA_EX_CONFIG, "invalid_input",
+				"setting '%s' is not on or off: '%s'",
+				TEMPLATE_KEY_MARKETING, v);
+	free(v);
+	return rc;
+}
+
+int
+template_marketing_set(struct store *st, int on, struct wa_err *err)
+{
+	if (store_begin(st, err) < 0)
+		return -1;
+	if (store_setting_set(st, TEMPLATE_KEY_MARKETING, on ? "on" : "off",
+			      err) < 0) {
+		store_rollback(st);
+		return -1;
+	}
+	return store_commit(st, err);
 }
 
 /* ---- at Meta: sync, create, delete ---- */
@@ -538,7 +706,7 @@ template_create(struct store *st, struct graph *g, const char *waba,
 				    jx_get(resp, "category"));
 	jv_free(resp);
 	if (store_begin(st, err) < 0 ||
-	    template_upsert(st, waba, row, now, err) < 0 ||
+	    upsert(st, waba, row, now, "create", err) < 0 ||
 	    store_commit(st, err) < 0) {
 		store_rollback(st);
 		jv_free(row);

@@ -2353,6 +2353,23 @@ h_messages(struct ctx *x, struct waba *w, int i)
 	free(wa_id);
 }
 
+/* The Marketing Messages API (2026): template messages only, otherwise
+ * the same checks and answer as /messages. */
+static void
+h_marketing_messages(struct ctx *x, struct waba *w, int i)
+{
+	const char *type = param(x, "type");
+
+	if (check_product(x) < 0)
+		return;
+	if (!type || strcmp(type, "template")) {
+		err_wa(x, 100, "Param type must be one of {template} - got "
+		    "\"%s\".", type ? type : "");
+		return;
+	}
+	h_messages(x, w, i);
+}
+
 /* ---- media ---- */
 
 static const struct {
@@ -2585,6 +2602,7 @@ h_phone(struct ctx *x, struct waba *w, int i)
 		int post_only;
 	} t[] = {
 		{ "messages", h_messages, 1 },
+		{ "marketing_messages", h_marketing_messages, 1 },
 		{ "media", h_media_upload, 1 },
 		{ "request_code", h_request_code, 1 },
 		{ "verify_code", h_verify_code, 1 },
@@ -2944,19 +2962,25 @@ media_put(jv o)
 	return 0;
 }
 
+/* {"name","language"?,"status"?,"category"?}: Meta approves, pauses or
+ * recategorises a template (categories change after approval). */
 static int
 template_status(jv o)
 {
 	const char *name = jstr(o, "name"), *lang = jstr(o, "language");
-	const char *st = jstr(o, "status");
+	const char *st = jstr(o, "status"), *cat = jstr(o, "category");
 	size_t k;
 	int hits = 0;
 
-	for (k = 0; name && st && k < g.nwabas; k++) {
+	for (k = 0; name && (st || cat) && k < g.nwabas; k++) {
 		jv_array_foreach(g.wabas[k].templates, i, t) {
 			if (jstreq(t, "name", name) &&
 			    (!lang || jstreq(t, "language", lang))) {
-				t = jset(t, "status", jv_string(st));
+				if (st)
+					t = jset(t, "status", jv_string(st));
+				if (cat)
+					t = jset(t, "category",
+					    jv_string(cat));
 				g.wabas[k].templates = jv_array_set(
 				    g.wabas[k].templates, i, t);
 				hits++;

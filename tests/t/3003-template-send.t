@@ -8,7 +8,8 @@ fake_ctl reset >/dev/null
 printf '\377\330\377\340\000\020JFIF\000' >"$T/receipt.jpg"
 cp "$T/receipt.jpg" "$T/big.jpg" && truncate -s 6M "$T/big.jpg"
 echo "just text" >"$T/notes.txt"
-body() { requests 'select(.path | endswith("/messages")) | .body' | sed -n "${1:-1}p"; }
+# /messages, and /marketing_messages for MARKETING templates (3008)
+body() { requests 'select(.path | endswith("messages")) | .body' | sed -n "${1:-1}p"; }
 
 # usage
 exits 64 "--to without NAME" wa-template send --to 15551234567
@@ -133,20 +134,20 @@ is "$(sent_count)" "1" "sent once"
 
 # retries, rate limits, ambiguous
 fake_ctl reset >/dev/null
-fake_ctl fault '{"method":"POST","path_suffix":"/messages","times":1,"http":500}' >/dev/null
+fake_ctl fault '{"method":"POST","path_suffix":"messages","times":1,"http":500}' >/dev/null
 exits 0 "a 500 is retried" wa-template send welcome --to 15551230002
-is "$(requests 'select(.path | endswith("/messages")) | .status' | tr '\n' ' ')" "500 200 " "sent on the second try"
+is "$(requests 'select(.path | endswith("messages")) | .status' | tr '\n' ' ')" "500 200 " "sent on the second try"
 fake_ctl reset >/dev/null
-fake_ctl fault '{"method":"POST","path_suffix":"/messages","times":1,"http":400,"code":130429,"retry_after":0}' >/dev/null
+fake_ctl fault '{"method":"POST","path_suffix":"messages","times":1,"http":400,"code":130429,"retry_after":0}' >/dev/null
 exits 0 "130429 is retried" wa-template send welcome --to 15551230003
-is "$(requests 'select(.path | endswith("/messages")) | .status' | tr '\n' ' ')" "400 200 " "throughput limit retried"
+is "$(requests 'select(.path | endswith("messages")) | .status' | tr '\n' ' ')" "400 200 " "throughput limit retried"
 fake_ctl reset >/dev/null
-fake_ctl fault '{"method":"POST","path_suffix":"/messages","times":1,"drop":true}' >/dev/null
+fake_ctl fault '{"method":"POST","path_suffix":"messages","times":1,"drop":true}' >/dev/null
 exits 1 "a dropped answer is ambiguous" wa-template send welcome --to 15551230004
 is_json '[.ok,.error.code,.action]' '[false,"ambiguous","never"]' "ambiguous, never resent"
 is "$(sent_count)" "1" "not resent"
 fake_ctl reset >/dev/null
-fake_ctl fault '{"method":"POST","path_suffix":"/messages","times":1,"http":400,"code":132001}' >/dev/null
+fake_ctl fault '{"method":"POST","path_suffix":"messages","times":1,"http":400,"code":132001}' >/dev/null
 exits 1 "Meta says the template does not exist" wa-template send welcome --to 15551230005
 is_json '[.error.code,.error.graph_code]' '["template_not_found",132001]' "Meta's 132001 mapped"
 fake_ctl reset >/dev/null

@@ -27,4 +27,9 @@ cp "$top/tests/fixtures/templates/spring_sale.json" "$T/spring_sale.json"
 exits 0 "wa-template create spring_sale.json" sh -c "cd '$T' && wa-template create spring_sale.json"
 exits 0 "wa-template list --status PENDING" wa-template list --status PENDING
 is "$(jf '.name' | tr '\n' ' ')" '"pending_tpl" "spring_sale" ' "the new template waits for review"
+
+# not onboarded to the Marketing Messages API
+exits 0 "wa-template set --marketing-messages off" wa-template set --marketing-messages off
+exits 0 "wa-template send welcome --dry-run" wa-template send welcome --to '+1 555 123 4567' --dry-run
+is_json '.request.path' '"/111111111111111/messages"' "a MARKETING template through /messages"
 done_testing

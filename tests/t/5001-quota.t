@@ -75,7 +75,8 @@ wa-quota set --limit 4 >/dev/null
 exits 0 "forecast near the limit" wa-quota forecast
 is_json '.reach_at' '"2024-04-17T07:56:07Z"' "at this pace, the limit is reached tomorrow"
 
-# billing: Meta's pricing from status webhooks, each wamid once
+# billing: Meta's pricing from status webhooks, delivered messages only,
+# each wamid once (tests/t/5002-quota-billing.t has the edges)
 sql "INSERT INTO threads (id, channel_id, contact_id, created_at) VALUES (1, '111111111111111', 1, 0)"
 for w in 1 2 3; do
 	sql "INSERT INTO messages (wamid, channel_id, thread_id, contact_id, direction, type, timestamp, received_at, template_name)
@@ -90,9 +91,8 @@ cat >"$T/pricing.json" <<'JSON'
 JSON
 wa-recv "$T/pricing.json" >/dev/null 2>&1
 exits 0 "billing" wa-quota billing
-is "$(jf '[.category, .pricing_model, .messages, .billable] | map(tostring) | join(" ")' | tr -d '"')" \
-"marketing PMP 1 1
-utility PMP 2 1" "by category; a message with two statuses counted once; free ones not billed"
+is "$(jf '[.channel, .category, .delivered, .charged, .free] | map(tostring) | join(" ")' | tr -d '"')" \
+"111111111111111 utility 1 1 0" "by channel and category; only the delivered one, counted once"
 
 # verified business: no daily limit
 wa-connect business --legal-name "Acme Inc" --display-name Acme --website https://acme.example --email ops@acme.example --verified true >/dev/null 2>&1

@@ -24,7 +24,8 @@ static const char SQL_UPDATE[] =
 static const char SQL_ONE[] =
 	"SELECT c.id, c.name, c.profile_name, c.email, c.phone,"
 	" c.mobile_phone, c.wa_id, c.bsuid, c.created_at, c.updated_at,"
-	" (SELECT count(*) FROM threads t WHERE t.contact_id = c.id)"
+	" (SELECT count(*) FROM threads t WHERE t.contact_id = c.id),"
+	" c.username, c.group_id"
 	" FROM contacts c WHERE (?1 IS NULL OR c.id = ?1) ORDER BY c.id";
 
 struct fields {
@@ -142,7 +143,9 @@ contact_row(sqlite3_stmt *s)
 			 "bsuid", store_col_str(s, 7),
 			 "created_at", store_col_time(s, 8),
 			 "updated_at", store_col_time(s, 9),
-			 "threads", store_col_int(s, 10), NULL);
+			 "threads", store_col_int(s, 10),
+			 "username", store_col_str(s, 11),
+			 "group_id", store_col_str(s, 12), NULL);
 }
 
 static int

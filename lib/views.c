@@ -452,7 +452,8 @@ static const char SQL_LIST[] =
 	" coalesce(c.name, c.profile_name), c.wa_id, c.bsuid, t.channel_id,"
 	" t.last_message_at, m.type, m.text, m.media_caption, m.unsupported,"
 	" m.quarantined, t.unread, s.last_inbound_at, t.message_count,"
-	" t.source, t.origin, coalesce(c.group_id, t.reply_to, c.wa_id, c.bsuid)"
+	" t.source, t.origin, coalesce(c.group_id, t.reply_to, c.wa_id, c.bsuid),"
+	" c.username"
 	" FROM threads t JOIN tickets k ON k.thread_id = t.id"
 	" JOIN contacts c ON c.id = t.contact_id"
 	" LEFT JOIN messages m ON m.id = t.last_message_id"
@@ -673,6 +674,7 @@ views_thread_json(sqlite3_stmt *s, int to_col, int64_t last_inbound,
 		"bsuid", store_col_str(s, 7),
 		"channel", store_col_str(s, 8),
 		"to", store_col_str(s, to_col),
+		"username", store_col_str(s, to_col + 1),
 		"session_open", jv_bool(last_inbound >= 0 &&
 			window_is_open(last_inbound, now)),
 		"session_expires_at",

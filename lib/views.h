@@ -123,7 +123,8 @@ jv views_obj(const char *key, ...);
  * thread id, ticket id, status, owner, contact id, contact name, wa_id,
  * bsuid, channel (SQL_LIST's and show's), and column to_col the identity
  * a reply goes to ("to": the group, else the number or BSUID of the last
- * inbound message); the session keys are that identity's window.
+ * inbound message) and to_col + 1 the contact's WhatsApp username;
+ * the session keys are the window of "to".
  * Owned. */
 jv views_thread_json(sqlite3_stmt *s, int to_col, int64_t last_inbound,
 		      int64_t now);

@@ -22,7 +22,7 @@ static const char SQL_THREAD_HEAD[] =
 	" coalesce(c.name, c.profile_name), c.wa_id, c.bsuid, t.channel_id,"
 	" t.created_at, t.last_message_at, t.unread, t.message_count,"
 	" s.last_inbound_at, t.source, t.origin, k.closed_at,"
-	" coalesce(c.group_id, t.reply_to, c.wa_id, c.bsuid)"
+	" coalesce(c.group_id, t.reply_to, c.wa_id, c.bsuid), c.username"
 	" FROM threads t JOIN tickets k ON k.thread_id = t.id"
 	" JOIN contacts c ON c.id = t.contact_id"
 	" LEFT JOIN sessions s ON s.channel_id = t.channel_id"

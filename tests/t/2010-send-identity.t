@@ -56,4 +56,12 @@ exits 0 "a reply in the group thread" wa-send --thread "$gt" --text "hello group
 is "$(to_of)" "group 120363000000000009@g.us" "goes to the group, never privately to the member"
 exits 1 "the member privately" wa-send --to 15551239999 --text "psst"
 is_json '.error.code' '"window_closed"' "the group message opened no 1:1 window for them"
+
+# ---- usernames are shown wherever the contact is ----
+printf '{"object":"whatsapp_business_account","entry":[{"id":"100200300400500","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001111","phone_number_id":"%s"},"contacts":[{"profile":{"name":"Uma","username":"uma.k"},"user_id":"US.555000111"}],"messages":[{"from_user_id":"US.555000111","id":"wamid.USR1","timestamp":"%s","type":"text","text":{"body":"hi"}}]}}]}]}\n' $CH $((WA_NOW - 60)) | wa-recv >"$T/u.out" 2>&1
+ut=$(jq -r .thread_id "$T/u.out")
+exits 0 "list" wa-view list --json
+is_json "select(.thread_id == \"$ut\") | [.username, .to, .bsuid, .session_open]" '["uma.k","US.555000111","US.555000111",true]' "list: the username, and the BSUID replies go to"
+exits 0 "contacts list" wa-view contacts list --json
+is_json 'select(.bsuid == "US.555000111") | .username' '"uma.k"' "contacts list: the username"
 done_testing

@@ -14,7 +14,7 @@ is_json 'select(.thread_id == "1") | [.ticket_id, .status, .owner, .contact, .wa
 	"a row carries ticket, status, owner, contact, wa_id, channel, last message, preview, unread, session"
 is_json 'select(.thread_id == "4") | .preview' '"[quarantined]"' "a quarantined last message is hidden in the preview"
 is_json 'select(.thread_id == "2") | .preview' '"[image] broken screen"' "media preview: type and caption"
-is "$(jq -r 'keys | length' "$T/out" | sort -u)" "18" "every row has the same keys"
+is "$(jq -r 'keys | length' "$T/out" | sort -u)" "19" "every row has the same keys"
 like "$(head -c 1 "$T/out")" "{" "JSON lines when piped"
 
 exits 0 "--limit" wa-view list --limit 2

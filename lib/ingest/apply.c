@@ -343,7 +343,8 @@ replay_page(struct ingest *in, int64_t after, int64_t since, int64_t *ids,
 		size_t len = (size_t)sqlite3_column_bytes(s, 1);
 		char *body = xmalloc(len + 1);
 
-		memcpy(body, sqlite3_column_blob(s, 1), len);
+		if (len)	/* an empty body is a NULL blob */
+			memcpy(body, sqlite3_column_blob(s, 1), len);
 		body[len] = '\0';
 		ids[n] = sqlite3_column_int64(s, 0);
 		plans[n++] = ingest_plan(in->q, body, len, 0);

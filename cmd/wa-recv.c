@@ -197,6 +197,22 @@ open_store(struct opts *o, struct store **st, struct ingest **in)
 	return 0;
 }
 
+/* Closes what open_store opened; the exit status of rc, a driver's
+ * 0/1, -1 (err) or -2 (the output failed). */
+static int
+close_store(struct store *st, struct ingest *in, int rc,
+	    const struct wa_err *err)
+{
+	if (rc == -1) {
+		wa_warn(err, 0);
+		rc = err->sysexit;
+	} else if (rc == -2)
+		rc = WA_EX_IOERR;
+	ingest_free(in);
+	store_close(st);
+	return rc;
+}
+
 /* ---- files and replay ---------------------------------------------- */
 
 static int
@@ -255,14 +271,7 @@ cmd_replay(struct opts *o, int argc, char **argv)
 		return rc;
 	wa_err_clear(&err);
 	rc = ingest_replay(in, o->since, o->channel, &sink, &err);
-	if (rc == -1) {
-		wa_warn(&err, 0);
-		rc = err.sysexit;
-	} else if (rc == -2)
-		rc = WA_EX_IOERR;
-	ingest_free(in);
-	store_close(st);
-	return rc;
+	return close_store(st, in, rc, &err);
 }
 
 /* The event log from a sequence number on: what a consumer that missed
@@ -285,14 +294,7 @@ cmd_events(struct opts *o, int argc, char **argv)
 		return rc;
 	wa_err_clear(&err);
 	rc = ingest_log(st, o->seq, &sink, &err);
-	if (rc == -1) {
-		wa_warn(&err, 0);
-		rc = err.sysexit;
-	} else if (rc == -2)
-		rc = WA_EX_IOERR;
-	ingest_free(in);
-	store_close(st);
-	return rc;
+	return close_store(st, in, rc, &err);
 }
 
 /* ---- serve --------------------------------------------------------- */

@@ -59,14 +59,6 @@ static const char SQL_CONTACT_MOVE_NUMBER[] =
 	" phone = CASE WHEN phone IS NULL OR phone = ?3 THEN ?2 ELSE phone END,"
 	" updated_at = ?4 WHERE id = ?1";
 
-static char *
-col_dup(sqlite3_stmt *s, int col)
-{
-	const unsigned char *t = sqlite3_column_text(s, col);
-
-	return t ? xstrdup((const char *)t) : NULL;
-}
-
 static int
 differs(const char *have, const char *want)
 {
@@ -646,10 +638,10 @@ desk_apply_pending_statuses(struct store *st, const char *wamid,
 	store_bind_text(s, 2, channel);
 	while (n < 8 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		p[n].id = sqlite3_column_int64(s, 0);
-		p[n].status = col_dup(s, 1);
+		p[n].status = store_col_dup(s, 1);
 		p[n].ts = sqlite3_column_int64(s, 2);
-		p[n].errors = col_dup(s, 3);
-		p[n].pricing = col_dup(s, 4);
+		p[n].errors = store_col_dup(s, 3);
+		p[n].pricing = store_col_dup(s, 4);
 		n++;
 	}
 	sqlite3_reset(s);

@@ -17,14 +17,6 @@ static const char SQL_BY_MOBILE[] =
 	"SELECT " COLS " FROM contacts WHERE mobile_phone = ?1"
 	" ORDER BY id LIMIT 1";
 
-static char *
-col_dup(sqlite3_stmt *s, int col)
-{
-	const unsigned char *t = sqlite3_column_text(s, col);
-
-	return t ? xstrdup((const char *)t) : NULL;
-}
-
 void
 identity_row_release(struct identity_row *r)
 {
@@ -50,12 +42,12 @@ find(struct store *st, const char *sql, const char *key,
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		r->id = sqlite3_column_int64(s, 0);
-		r->wa_id = col_dup(s, 1);
-		r->bsuid = col_dup(s, 2);
-		r->parent_bsuid = col_dup(s, 3);
-		r->profile_name = col_dup(s, 4);
-		r->username = col_dup(s, 5);
-		r->phone = col_dup(s, 6);
+		r->wa_id = store_col_dup(s, 1);
+		r->bsuid = store_col_dup(s, 2);
+		r->parent_bsuid = store_col_dup(s, 3);
+		r->profile_name = store_col_dup(s, 4);
+		r->username = store_col_dup(s, 5);
+		r->phone = store_col_dup(s, 6);
 	}
 	sqlite3_reset(s);
 	if (rc == SQLITE_ROW)

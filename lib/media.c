@@ -29,14 +29,6 @@ static const char SQL_DONE[] =
 static const char SQL_FAIL[] =
 	"UPDATE messages SET media_state = ?2, media_error = ?3 WHERE id = ?1";
 
-static char *
-col_dup(sqlite3_stmt *s, int col)
-{
-	const unsigned char *t = sqlite3_column_text(s, col);
-
-	return t ? xstrdup((const char *)t) : NULL;
-}
-
 int
 media_due(struct store *st, int64_t thread_id, long limit,
 	  struct media_job **jobs, size_t *n, struct wa_err *err)
@@ -59,13 +51,13 @@ media_due(struct store *st, int64_t thread_id, long limit,
 		j->msg_id = sqlite3_column_int64(s, 0);
 		j->thread_id = sqlite3_column_int64(s, 1);
 		j->ticket_id = sqlite3_column_int64(s, 2);
-		j->wamid = col_dup(s, 3);
-		j->channel = col_dup(s, 4);
-		j->wa_id = col_dup(s, 5);
-		j->media_id = col_dup(s, 6);
-		j->mime = col_dup(s, 7);
-		j->sha256 = col_dup(s, 8);
-		j->state = col_dup(s, 9);
+		j->wamid = store_col_dup(s, 3);
+		j->channel = store_col_dup(s, 4);
+		j->wa_id = store_col_dup(s, 5);
+		j->media_id = store_col_dup(s, 6);
+		j->mime = store_col_dup(s, 7);
+		j->sha256 = store_col_dup(s, 8);
+		j->state = store_col_dup(s, 9);
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {

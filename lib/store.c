@@ -475,3 +475,11 @@ store_setting_set(struct store *st, const char *key, const char *value,
 	store_bind_text(s, 2, value);
 	return store_step_done(st, s, err);
 }
+
+char *
+store_col_dup(sqlite3_stmt *s, int col)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+
+	return t ? xstrdup((const char *)t) : NULL;
+}

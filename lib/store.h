@@ -79,6 +79,9 @@ char *store_setting_get(struct store *st, const char *key);
 int store_setting_set(struct store *st, const char *key, const char *value,
 		      struct wa_err *err);
 
+/* Column col of the current row as an owned C string, NULL for NULL. */
+char *store_col_dup(sqlite3_stmt *s, int col);
+
 /* A thread with its own connection to db_path that checkpoints the WAL
  * (PASSIVE) every ms, so the writer's commits do not wait for
  * checkpoints; the writer keeps a large wal_autocheckpoint as a safety

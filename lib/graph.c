@@ -404,6 +404,23 @@ graph_classify(CURLcode rc, int request_sent, int idempotent,
 	return -1;
 }
 
+void
+graph_once_check(struct wa_err *err, long retry_after)
+{
+	if (!err->retry || strcmp(err->code, "network") == 0 ||
+	    strcmp(err->code, "rate_limited") == 0 ||
+	    (err->http_status == 503 && retry_after >= 0))
+		return;
+	/* a 500 from a proxy or from Meta's own back end can follow the
+	 * send: only Meta knows whether the message went out */
+	wa_err_prefix(err, "HTTP %ld, which may come after Meta processed "
+		      "the request; not resent", err->http_status);
+	snprintf(err->code, sizeof(err->code), "ambiguous");
+	err->action = "never";
+	err->retry = 0;
+	err->sysexit = WA_EX_REJECTED;
+}
+
 static size_t
 body_read(char *buf, size_t size, size_t n, void *ctx)
 {

@@ -64,6 +64,16 @@ int graph_download(struct graph *g, const char *url, FILE *fp,
 int graph_classify(CURLcode rc, int request_sent, int idempotent,
 		   long http_status, jv body, struct wa_err *err);
 
+/* For a request that must never run twice (a message send), after
+ * graph_classify failed with err->retry set: the retry stays only when
+ * the answer proves Meta did not process the request: no connection
+ * ("network"), Meta's rate limits ("rate_limited": 4, 613, 80007,
+ * 80008, 130429, 131056, HTTP 429), or 503 with Retry-After
+ * (retry_after >= 0).  Any other retryable answer (500, 502, 504, a 503
+ * without Retry-After, Meta's transient codes) may come after Meta
+ * processed it: err becomes "ambiguous", action never, no retry. */
+void graph_once_check(struct wa_err *err, long retry_after);
+
 /* Maps Meta's numeric error code (and HTTP status) to our stable code,
  * action, retry flag and sysexit inside err. */
 void graph_map_code(long graph_code, long http_status, struct wa_err *err);

@@ -30,6 +30,7 @@ struct gm_req {
 	char *file, *mime;		/* owned, upload only */
 	struct gm_pair *pair;		/* pacing bucket or NULL */
 	int attempts;			/* tries started so far */
+	int once;			/* a send: graph_once_check */
 	int slot;			/* its rate ring slot, -1 none */
 	int64_t not_before;		/* monotonic us; backoff */
 	graph_multi_done_fn done;
@@ -269,15 +270,31 @@ graph_multi_post(struct graph_multi *m, const char *path, jv body,
 	graph_multi_post_raw(m, path, sb_detach(&sb), pair_key, done, ctx);
 }
 
+static void
+post(struct graph_multi *m, const char *path, char *payload, int once,
+     const char *pair_key, graph_multi_done_fn done, void *ctx)
+{
+	struct gm_req *r = xcalloc(1, sizeof(*r));
+
+	r->payload = payload;
+	r->once = once;
+	queue_new(m, r, path, pair_key, done, ctx);
+}
+
 void
 graph_multi_post_raw(struct graph_multi *m, const char *path, char *payload,
 		     const char *pair_key, graph_multi_done_fn done,
 		     void *ctx)
 {
-	struct gm_req *r = xcalloc(1, sizeof(*r));
+	post(m, path, payload, 0, pair_key, done, ctx);
+}
 
-	r->payload = payload;
-	queue_new(m, r, path, pair_key, done, ctx);
+void
+graph_multi_post_once(struct graph_multi *m, const char *path, char *payload,
+		      const char *pair_key, graph_multi_done_fn done,
+		      void *ctx)
+{
+	post(m, path, payload, 1, pair_key, done, ctx);
 }
 
 void
@@ -551,6 +568,8 @@ completed(struct graph_multi *m, CURL *h, CURLcode rc)
 		finish(m, r, 0, body, NULL);
 		return;
 	}
+	if (r->once)
+		graph_once_check(&err, r->retry_after);
 	if (err.retry && r->attempts < graph_options(m->g)->max_attempts) {
 		jv_free(body);
 		r->not_before = now_us() + backoff_us(m, r->attempts - 1,

@@ -19,7 +19,8 @@
  *          pair_interval_ms: a request waits, it never fails for this.
  * Retryable failures (err->retry: rate limits 4/80007/130429/131056, 5xx,
  * network) go back to the queue after a jittered backoff or Retry-After,
- * up to graph_options()->max_attempts tries.  A non-idempotent POST that
+ * up to graph_options()->max_attempts tries; a send (post_once) only when
+ * the answer proves it was not processed.  A non-idempotent POST that
  * got no answer after its body went out is "ambiguous" and never resent.
  * Every retry counts against the rate.  No threads: callers drive it with
  * graph_multi_run().
@@ -58,6 +59,13 @@ void graph_multi_post(struct graph_multi *m, const char *path, jv body,
 void graph_multi_post_raw(struct graph_multi *m, const char *path,
 			  char *payload, const char *pair_key,
 			  graph_multi_done_fn done, void *ctx);
+
+/* The same for a request that must never run twice (a message send):
+ * a failed answer is retried only when it proves Meta did not process
+ * the request (graph_once_check); otherwise it is "ambiguous". */
+void graph_multi_post_once(struct graph_multi *m, const char *path,
+			   char *payload, const char *pair_key,
+			   graph_multi_done_fn done, void *ctx);
 
 /* Queues a multipart upload of file (copied path) as mime to path, the
  * way graph_upload does.  Uploads are safe to repeat, so they retry on

@@ -390,11 +390,20 @@ static const char STEP4[] =
 "CREATE INDEX template_category_changes_key\n"
 "  ON template_category_changes (waba_id, name, language, id);\n";
 
+/* Which run owns a pending send (schema 5): the byte it holds locked in
+ * the database's send lock file (lib/sender_recover.c), so a run that
+ * died is told from one still sending; the index finds pending sends. */
+static const char STEP5[] =
+"ALTER TABLE messages ADD COLUMN send_owner INTEGER;\n"
+"CREATE INDEX messages_send_pending ON messages (send_owner)\n"
+"  WHERE status = 'pending';\n";
+
 static const char *const steps[] = {
 	STEP1,
 	STEP2,
 	STEP3,
 	STEP4,
+	STEP5,
 };
 
 #define NSTEPS ((int)(sizeof(steps) / sizeof(steps[0])))

@@ -53,6 +53,7 @@ sender_new(struct sender **out, struct store *st, const struct wa_config *cfg,
 	int rc;
 
 	*out = NULL;
+	s->lockfd = -1;
 	s->st = st;
 	s->cfg = cfg;
 	s->o = *opts;
@@ -78,6 +79,9 @@ sender_new(struct sender **out, struct store *st, const struct wa_config *cfg,
 		if (graph_multi_new(&s->gm, s->g, &mo, err) < 0)
 			goto fail;
 	}
+	/* before any intent: the run's owner id, then what dead runs left */
+	if (sender_owner_take(s, err) < 0 || sender_recover(s, err) < 0)
+		goto fail;
 	/* About 1/16 s of requests per intent transaction. */
 	s->batch = s->o.rate / 16;
 	if (s->batch < 1)
@@ -89,8 +93,7 @@ sender_new(struct sender **out, struct store *st, const struct wa_config *cfg,
 	*out = s;
 	return 0;
 fail:
-	graph_close(s->g);
-	free(s);
+	sender_free(s);
 	return -1;
 }
 
@@ -123,6 +126,7 @@ sender_free(struct sender *s)
 		n = j->next;
 		job_free(j);
 	}
+	sender_owner_release(s);
 	free(s);
 }
 
@@ -175,6 +179,9 @@ sender_answer_err(struct job *j, const struct wa_err *e)
 {
 	jv rec = wa_err_result(e, jv_copy(j->input), j->line);
 
+	if (j->key)
+		rec = jv_object_set(rec, jv_string("idempotency_key"),
+				    jv_string(j->key));
 	if (e->sysexit != 0 && e->sysexit != 1)
 		set_fatal(j->s, e);
 	else
@@ -272,8 +279,11 @@ post_message(struct sender *s, struct job *j)
 	snprintf(pair, sizeof(pair), "%s:%s", j->channel, j->wa_id);
 	/* the outcome stores the payload again only after an upload */
 	j->payload = j->media_id[0] ? xstrdup(payload) : NULL;
-	graph_multi_post_raw(s->gm, path, payload, j->is_read ? NULL : pair,
-			     on_sent, j);
+	/* a read receipt may be repeated; a message must never be */
+	if (j->is_read)
+		graph_multi_post_raw(s->gm, path, payload, NULL, on_sent, j);
+	else
+		graph_multi_post_once(s->gm, path, payload, pair, on_sent, j);
 }
 
 /* The uploaded media's id goes where the local path was. */
@@ -540,7 +550,6 @@ static int
 prepare(struct sender *s, struct job *j, struct wa_err *err)
 {
 	const char *t = jx_cstr(j->msg, "type");
-	const char *key = jx_cstr(j->msg, "idempotency_key");
 	enum sender_idem idem;
 	int64_t row;
 	int rc;
@@ -550,12 +559,23 @@ prepare(struct sender *s, struct job *j, struct wa_err *err)
 				  "a message needs a type");
 	snprintf(j->type, sizeof(j->type), "%s", t);
 	j->is_read = strcmp(t, "read") == 0;
-	if (key && *key && !j->is_read)
-		j->key = xstrdup(key);
+	if (sender_check_input(j, err) < 0)
+		return -1;
+	if (j->is_read) {	/* a receipt is never counted or recorded */
+		free(j->key);
+		j->key = NULL;
+	}
 	if (sender_idem_follow(s, j))
 		return 0;
 	if (sender_idem_check(s, j, &idem, &row, err) < 0)
 		return -1;
+	/* its run died since we started: recorded now, then answered */
+	if (idem == SENDER_IDEM_ORPHAN && !s->o.dry_run &&
+	    (sender_recover(s, err) < 0 ||
+	     sender_idem_check(s, j, &idem, &row, err) < 0))
+		return -1;
+	if (idem == SENDER_IDEM_ORPHAN)
+		return sender_answer_orphan(s, j, row, err);
 	if (idem == SENDER_IDEM_ANSWERED)
 		return 0;
 	rc = j->is_read ? sender_prepare_read(s, j, err) :
@@ -582,8 +602,8 @@ prepare(struct sender *s, struct job *j, struct wa_err *err)
 	return 0;
 }
 
-static struct job *
-job_add(struct sender *s, jv input, long line)
+struct job *
+sender_job_add(struct sender *s, jv input, long line)
 {
 	struct job *j = xcalloc(1, sizeof(*j));
 
@@ -642,7 +662,7 @@ sender_submit(struct sender *s, jv msg, jv input, long line,
 		return -1;
 	}
 	s->now = wa_now();
-	j = job_add(s, input, line);
+	j = sender_job_add(s, input, line);
 	j->msg = msg;
 	if (prepare(s, j, &e) < 0)
 		sender_answer_err(j, &e);
@@ -659,7 +679,7 @@ sender_submit(struct sender *s, jv msg, jv input, long line,
 void
 sender_reject(struct sender *s, const struct wa_err *e, jv input, long line)
 {
-	struct job *j = job_add(s, input, line);
+	struct job *j = sender_job_add(s, input, line);
 
 	sender_answer_err(j, e);
 	flush(s);

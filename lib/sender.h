@@ -33,7 +33,8 @@
  *             business); local media type and size (media_type,
  *             media_too_large).  Nothing is sent when one fails.
  *   intent    in one BEGIN IMMEDIATE: the checks above, a 'pending' row
- *             in messages (with idempotency_key) and the conversation it
+ *             in messages (with idempotency_key and send_owner, the
+ *             run's byte in the send lock file) and the conversation it
  *             is counted in (a new one is reserved now, so concurrent
  *             sends cannot overrun the limit); committed before the
  *             request starts.  Intents are batched (about rate/16 per
@@ -43,9 +44,11 @@
  *             POST /PNID/messages on one curl multi handle: at most
  *             opts.rate requests in any 1-second window, one message per
  *             6 s per recipient after a small burst (queued, not failed),
- *             retries with backoff and Retry-After for rate limits, 5xx and
- *             network errors; a POST without an answer after its body
- *             went out is 'ambiguous' and is never resent.
+ *             retries with backoff and Retry-After only where the answer
+ *             proves Meta did not process the message (no connection,
+ *             rate limits, 503 with Retry-After); a POST without an
+ *             answer after its body went out, or any other 5xx, is
+ *             'ambiguous' and is never resent.
  *   outcome   in a new transaction (one per poll round for all the
  *             answers that came in it): status sent (wamid) / failed /
  *             ambiguous, the thread and ticket (desk_thread_open, origin
@@ -64,8 +67,15 @@
  *    ["upload":{"method","path","file","mime"}],...}
  * and record nothing.  A repeated idempotency_key whose first attempt was
  * sent (or is ambiguous) is answered with the first result plus
- * "duplicate":true and not sent again; one still pending in another run is
- * the error duplicate; one whose first attempt failed is sent again.
+ * "duplicate":true and not sent again; one still pending in another live
+ * run is the error duplicate; one whose first attempt failed is sent
+ * again.  A key is a non-empty string or a whole number (its decimal
+ * string); ids, numbers and keys holding U+0000 are invalid_input.
+ *
+ * sender_new (unless a dry run) first records every send left pending
+ * by a run that died as ambiguous; each is answered ahead of the inputs
+ * with {"ok":false,"error":{"code":"ambiguous"},"recovered":true,
+ * "idempotency_key","wamid":null,"message_id",...} (lib/sender_recover.c).
  */
 
 struct sender;

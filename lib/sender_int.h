@@ -84,6 +84,8 @@ struct sender {
 	int64_t now;
 	struct quotadb_usage usage;	/* cached inside one transaction */
 	int usage_ok;			/* usage is valid */
+	int lockfd;			/* the send lock file, -1 none */
+	int64_t owner;			/* our locked byte there; 0 none */
 };
 
 /* sender.c: answers.  Each takes rec / first. */
@@ -92,13 +94,19 @@ void sender_answer_err(struct job *j, const struct wa_err *e);
 void sender_answer_dup(struct job *j, jv first);
 /* Adds the join keys we know to rec (taken, returned). */
 jv sender_add_keys(const struct job *j, jv rec);
+/* A new job at the end of the answer line; takes input. */
+struct job *sender_job_add(struct sender *s, jv input, long line);
 
 /* sender_target.c: who, where and what; -1 with a refusal in err. */
 int sender_prepare_msg(struct sender *s, struct job *j, struct wa_err *err);
 int sender_prepare_read(struct sender *s, struct job *j, struct wa_err *err);
 
-/* sender_policy.c: idempotency and rules 5 and 6. */
-enum sender_idem { SENDER_IDEM_NEW, SENDER_IDEM_ANSWERED, SENDER_IDEM_RETRY };
+/* sender_policy.c: idempotency and rules 5 and 6.  ORPHAN: the key's
+ * send is pending and the run that sent it died. */
+enum sender_idem {
+	SENDER_IDEM_NEW, SENDER_IDEM_ANSWERED, SENDER_IDEM_RETRY,
+	SENDER_IDEM_ORPHAN
+};
 /* 1 when an earlier job of this run has j's key (j follows it). */
 int sender_idem_follow(struct sender *s, struct job *j);
 /* What an earlier run's use of j's key means; ANSWERED answers j. */
@@ -108,6 +116,28 @@ int sender_idem_check(struct sender *s, struct job *j, enum sender_idem *out,
 int sender_classify(struct sender *s, struct job *j, struct wa_err *err);
 int sender_refuse_window(const struct job *j, int64_t last,
 			 struct wa_err *err);
+
+/* sender_recover.c: who owns a pending send, and sends whose run died.
+ * owner_take: the run's byte in the send lock file (dry runs only open
+ * the file, to look); -1 with err io (74). */
+int sender_owner_take(struct sender *s, struct wa_err *err);
+void sender_owner_release(struct sender *s);
+/* 0 when the run that owns a pending send (owner; isnull for rows older
+ * than schema 5) has ended, 1 while it runs or when that is unknown. */
+int sender_owner_alive(struct sender *s, int64_t owner, int isnull);
+/* Every pending send whose run ended: recorded ambiguous in one
+ * transaction, each answered with a "recovered" result (queued ahead of
+ * what comes next).  -1 with a fatal err (74, 75). */
+int sender_recover(struct sender *s, struct wa_err *err);
+/* The answer for a job whose key is pending in a run that died (row),
+ * when it cannot be recovered now (a dry run, inside a transaction). */
+int sender_answer_orphan(struct sender *s, struct job *j, int64_t row,
+			 struct wa_err *err);
+
+/* sender_target.c: the input's ids, numbers and keys: no U+0000 in them,
+ * and the idempotency key (a string, or an integer as its decimal form)
+ * into j->key; -1 with invalid_input naming the field. */
+int sender_check_input(struct job *j, struct wa_err *err);
 
 /* sender_record.c: rows and result records; callers own the transaction.
  * intent: 1 when answered meanwhile (a duplicate), -1 refused or error. */

@@ -31,22 +31,38 @@ is_foreign(jv rec)
 	return r;
 }
 
+/* The record's content key, or NULL; *second the next one it holds
+ * (two kinds of message in one record), or NULL. */
 static const char *
-content_key(jv rec)
+content_key2(jv rec, const char **second)
 {
+	const char *first = NULL;
 	int i;
 
+	*second = NULL;
 	if (jv_get_kind(rec) != JV_KIND_OBJECT || is_foreign(rec))
 		return NULL;
-	for (i = 0; content_keys[i]; i++) {
+	for (i = 0; content_keys[i] && !*second; i++) {
 		jv v = jx_get(rec, content_keys[i]);
 		int k = jv_get_kind(v);
 
 		jv_free(v);
-		if (k != JV_KIND_INVALID && k != JV_KIND_NULL)
-			return content_keys[i];
+		if (k == JV_KIND_INVALID || k == JV_KIND_NULL)
+			continue;
+		if (first)
+			*second = content_keys[i];
+		else
+			first = content_keys[i];
 	}
-	return NULL;
+	return first;
+}
+
+static const char *
+content_key(jv rec)
+{
+	const char *second;
+
+	return content_key2(rec, &second);
 }
 
 /* Looks key up in rec, then in flags: owned value or invalid. */
@@ -343,7 +359,10 @@ copy_target(jv msg, jv rec, jv flags)
 		jv v = i < 3 ? jx_get(src, keys[i]) : pick(rec, flags, keys[i]);
 		int k = jv_get_kind(v);
 
-		if (k == JV_KIND_STRING || k == JV_KIND_NUMBER)
+		/* any key is passed on, to be taken or refused, never
+		 * dropped */
+		if (k == JV_KIND_STRING || k == JV_KIND_NUMBER ||
+		    (i == 4 && k != JV_KIND_INVALID && k != JV_KIND_NULL))
 			msg = jv_object_set(msg, jv_string(keys[i]), v);
 		else
 			jv_free(v);
@@ -351,15 +370,37 @@ copy_target(jv msg, jv rec, jv flags)
 	return msg;
 }
 
+/* reply_to, when given, is a wamid: never dropped for being another
+ * kind. */
+static int
+check_reply_to(jv rec, jv flags, struct wa_err *err)
+{
+	jv v = pick(rec, flags, "reply_to");
+	int k = jv_get_kind(v);
+
+	jv_free(v);
+	if (k != JV_KIND_STRING && k != JV_KIND_INVALID && k != JV_KIND_NULL)
+		return bad(err, "reply_to", "want the wamid (a string) of the "
+			   "message to answer");
+	return 0;
+}
+
 int
 sender_msg_from_record(jv rec, jv flags, jv *msg, struct wa_err *err)
 {
-	const char *key = content_key(rec);
+	const char *second, *key = content_key2(rec, &second);
 	jv src, type = jv_invalid(), obj = jv_invalid(), ctx;
 
 	*msg = jv_invalid();
 	if (jv_get_kind(rec) != JV_KIND_OBJECT)
 		return bad(err, "input", "a record must be a JSON object");
+	if (second)
+		return wa_err_set(err, WA_EX_REJECTED, "invalid_input",
+				  "%s, %s: a record holds one message; "
+				  "send each in a record of its own", key,
+				  second);
+	if (!is_foreign(rec) && check_reply_to(rec, flags, err) < 0)
+		return -1;
 	if (key) {
 		src = jx_get(rec, key);
 	} else if ((key = content_key(flags))) {

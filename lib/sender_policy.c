@@ -7,7 +7,8 @@
 #include "util.h"
 
 static const char SQL_IDEM_GET[] =
-	"SELECT id, status, result FROM messages WHERE idempotency_key = ?1";
+	"SELECT id, status, result, send_owner FROM messages"
+	" WHERE idempotency_key = ?1";
 /* An earlier job of this run with j's key makes j its follower. */
 int
 sender_idem_follow(struct sender *s, struct job *j)
@@ -46,6 +47,11 @@ sender_idem_check(struct sender *s, struct job *j, enum sender_idem *out,
 		st = (const char *)sqlite3_column_text(q, 1);
 		if (st && strcmp(st, "failed") == 0) {
 			*out = SENDER_IDEM_RETRY;
+		} else if (st && strcmp(st, "pending") == 0 &&
+			   !sender_owner_alive(s, sqlite3_column_int64(q, 3),
+					       sqlite3_column_type(q, 3) ==
+					       SQLITE_NULL)) {
+			*out = SENDER_IDEM_ORPHAN;
 		} else if (st && strcmp(st, "pending") == 0) {
 			wa_err_set(err, WA_EX_REJECTED, "duplicate",
 				   "idempotency_key '%s' is being sent by "

@@ -24,23 +24,38 @@ static const char SQL_MSG_INSERT[] =
 	" content, from_addr, to_addr, timestamp, received_at, context_wamid,"
 	" media_mime, media_caption, media_filename, media_path, status,"
 	" status_at, conversation_id, template_name, template_language, agent,"
-	" idempotency_key, request) VALUES (?1, ?2, 'out', ?3, ?4, ?5, ?6, ?7,"
-	" ?8, ?8, ?9, ?10, ?11, ?12, ?13, 'pending', ?8, ?14, ?15, ?16, ?17,"
-	" ?18, ?19)";
+	" idempotency_key, request, send_owner) VALUES (?1, ?2, 'out', ?3, ?4,"
+	" ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12, ?13, 'pending', ?8, ?14, ?15,"
+	" ?16, ?17, ?18, ?19, ?20)";
 
-/* The text stored and indexed for search. */
-static const char *
+/* The text stored and indexed for search (owned; invalid for none):
+ * as a jv, so that it keeps every character it is sent with, U+0000
+ * too. */
+static jv
 stored_text(struct job *j, jv obj)
 {
-	const char *t = jx_cstr(j->msg, "text");
+	static const char *const keys[] = { "body", "caption", "name" };
+	jv t = jx_get(j->msg, "text");
+	size_t i;
 
-	if (t)
+	for (i = 0; jv_get_kind(t) != JV_KIND_STRING && i < 3; i++) {
+		jv_free(t);
+		t = jx_get(obj, keys[i]);
+	}
+	if (jv_get_kind(t) == JV_KIND_STRING)
 		return t;
-	if ((t = jx_cstr(obj, "body")))
-		return t;
-	if ((t = jx_cstr(obj, "caption")))
-		return t;
-	return jx_cstr(obj, "name");
+	jv_free(t);
+	return jv_invalid();
+}
+
+/* obj[key] when a string, bound with every character; else NULL. */
+static void
+bind_str(sqlite3_stmt *q, int i, jv obj, const char *key)
+{
+	jv v = jx_get(obj, key);
+
+	store_bind_jv(q, i, jv_get_kind(v) == JV_KIND_STRING ? v : jv_null());
+	jv_free(v);
 }
 
 static int
@@ -52,20 +67,21 @@ insert_message(struct sender *s, struct job *j, struct wa_err *err)
 	jv lang = jx_path(tpl, "language", "code", NULL);
 	jv reply = jx_path(j->body, "context", "message_id", NULL);
 	const char *media = jx_cstr(obj, "link");
+	jv text = stored_text(j, obj);
 	int rc;
 
 	store_bind_text(q, 1, j->channel);
 	store_bind_int(q, 2, j->contact_id);
 	store_bind_text(q, 3, j->type);
-	store_bind_text(q, 4, stored_text(j, obj));
+	store_bind_jv(q, 4, text);
 	store_bind_jv(q, 5, obj);
 	store_bind_text(q, 6, j->phone);
 	store_bind_text(q, 7, JOB_IDENTITY(j));
 	store_bind_int(q, 8, s->now);
 	store_bind_jv(q, 9, reply);
 	store_bind_text(q, 10, j->file ? j->mime : NULL);
-	store_bind_text(q, 11, jx_cstr(obj, "caption"));
-	store_bind_text(q, 12, jx_cstr(obj, "filename"));
+	bind_str(q, 11, obj, "caption");
+	bind_str(q, 12, obj, "filename");
 	store_bind_text(q, 13, j->file ? j->file : media);
 	store_bind_int_or_null(q, 14, j->conversation_id,
 			       j->conversation_id == 0);
@@ -75,8 +91,10 @@ insert_message(struct sender *s, struct job *j, struct wa_err *err)
 	store_bind_text(q, 17, s->o.agent);
 	store_bind_text(q, 18, j->key);
 	store_bind_text(q, 19, j->payload);
+	store_bind_int_or_null(q, 20, s->owner, s->owner == 0);
 	rc = store_step_done(s->st, q, err);
 	j->message_id = sqlite3_last_insert_rowid(store_db(s->st));
+	jv_free(text);
 	jv_free(reply);
 	jv_free(lang);
 	jv_free(tpl);
@@ -135,6 +153,9 @@ sender_intent(struct sender *s, struct job *j, struct wa_err *err)
 
 	if (sender_idem_check(s, j, &idem, &row, err) < 0)
 		return -1;
+	/* its run died a moment ago: the next run records it */
+	if (idem == SENDER_IDEM_ORPHAN)
+		return sender_answer_orphan(s, j, row, err) < 0 ? -1 : 1;
 	if (idem == SENDER_IDEM_ANSWERED)
 		return 1;
 	if (sender_classify(s, j, err) < 0)

@@ -38,9 +38,14 @@ exits 1 "its key again" wa-send --to 15551234567 --text w --idempotency-key k4
 is_json '[.error.code, .duplicate]' '["ambiguous",true]' "answered with the ambiguous result"
 is "$(sent_count)" "1" "never resent"
 
+# a run killed between its intent and the answer left the key pending
+# (2101 kills real runs; a live run's key is a duplicate there)
 sql "UPDATE messages SET status = 'pending' WHERE idempotency_key = 'k4'"
-exits 1 "a key another run is sending" wa-send --to 15551234567 --text w --idempotency-key k4
-is_json '[.error.code, .action]' '["duplicate","never"]' "duplicate"
+exits 1 "a key left pending by a run that ended" wa-send --to 15551234567 --text w --idempotency-key k4
+is_json '[.error.code, .action, .recovered, .duplicate, .idempotency_key]' '["ambiguous","never",true,null,"k4"]
+["ambiguous","never",true,true,"k4"]' "found and reported ambiguous, then the key answered so"
+is "$(sql "SELECT status FROM messages WHERE idempotency_key = 'k4'")" "ambiguous" "recorded ambiguous"
+is "$(sent_count)" "1" "never resent"
 
 exits 0 "--dry-run with a used key" wa-send --dry-run --to 15551234567 --text a --idempotency-key order-1
 is_json .duplicate true "shows the first result"

@@ -134,9 +134,14 @@ is "$(sent_count)" "1" "sent once"
 
 # retries, rate limits, ambiguous
 fake_ctl reset >/dev/null
+fake_ctl fault '{"method":"POST","path_suffix":"messages","times":1,"http":503,"retry_after":0}' >/dev/null
+exits 0 "a 503 with Retry-After is retried" wa-template send welcome --to 15551230002
+is "$(requests 'select(.path | endswith("messages")) | .status' | tr '\n' ' ')" "503 200 " "sent on the second try"
+fake_ctl reset >/dev/null
 fake_ctl fault '{"method":"POST","path_suffix":"messages","times":1,"http":500}' >/dev/null
-exits 0 "a 500 is retried" wa-template send welcome --to 15551230002
-is "$(requests 'select(.path | endswith("messages")) | .status' | tr '\n' ' ')" "500 200 " "sent on the second try"
+exits 1 "a 500 may come after Meta sent it" wa-template send welcome --to 15551230002
+is_json '[.ok,.error.code,.action]' '[false,"ambiguous","never"]' "ambiguous, never resent"
+is "$(sent_count)" "1" "not resent"
 fake_ctl reset >/dev/null
 fake_ctl fault '{"method":"POST","path_suffix":"messages","times":1,"http":400,"code":130429,"retry_after":0}' >/dev/null
 exits 0 "130429 is retried" wa-template send welcome --to 15551230003

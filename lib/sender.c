@@ -272,10 +272,10 @@ on_sent(void *ctx, int rc, jv resp, const struct wa_err *err)
 static void
 post_message(struct sender *s, struct job *j)
 {
-	char path[CHANNEL_ID_MAX + 16], pair[CHANNEL_ID_MAX + 40];
+	char path[CHANNEL_ID_MAX + 32], pair[CHANNEL_ID_MAX + 40];
 	char *payload = j->payload;
 
-	snprintf(path, sizeof(path), "/%s/messages", j->channel);
+	snprintf(path, sizeof(path), "/%s/%s", j->channel, j->endpoint);
 	snprintf(pair, sizeof(pair), "%s:%s", j->channel, j->wa_id);
 	/* the outcome stores the payload again only after an upload */
 	j->payload = j->media_id[0] ? xstrdup(payload) : NULL;
@@ -544,6 +544,25 @@ run_round(struct sender *s, int timeout_ms)
 
 /* ---- submit ------------------------------------------------------------ */
 
+/* The Graph edge of msg's "endpoint": /messages, or /marketing_messages
+ * for a template (Meta routes MARKETING templates there, 2026). */
+static int
+sender_endpoint(struct job *j, struct wa_err *err)
+{
+	const char *e = jx_cstr(j->msg, "endpoint");
+
+	if (!e || strcmp(e, "messages") == 0 ||
+	    (strcmp(e, "marketing_messages") == 0 &&
+	     strcmp(j->type, "template") == 0)) {
+		snprintf(j->endpoint, sizeof(j->endpoint), "%s",
+			 e ? e : "messages");
+		return 0;
+	}
+	return wa_err_set(err, WA_EX_REJECTED, "invalid_input",
+			  "endpoint '%s': want messages, or "
+			  "marketing_messages for a template", e);
+}
+
 /* Checks, then the job waits for its intent (or is answered); 0 queued or
  * answered, -1 refused with err. */
 static int
@@ -559,6 +578,8 @@ prepare(struct sender *s, struct job *j, struct wa_err *err)
 				  "a message needs a type");
 	snprintf(j->type, sizeof(j->type), "%s", t);
 	j->is_read = strcmp(t, "read") == 0;
+	if (sender_endpoint(j, err) < 0)
+		return -1;
 	if (sender_check_input(j, err) < 0)
 		return -1;
 	if (j->is_read) {	/* a receipt is never counted or recorded */

@@ -32,6 +32,7 @@ struct job {
 	jv body;			/* the Graph request body */
 	char *payload;			/* body as JSON, dumped once; owned */
 	char type[16];
+	char endpoint[24];		/* POST /{channel}/{endpoint} */
 	int is_template, is_read;
 	char channel[CHANNEL_ID_MAX];
 	char phone[32];			/* the channel's number */

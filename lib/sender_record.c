@@ -420,10 +420,10 @@ sender_dump_body(struct job *j)
 jv
 sender_dry_record(const struct job *j)
 {
-	char path[CHANNEL_ID_MAX + 16];
+	char path[CHANNEL_ID_MAX + 32];
 	jv body = jv_copy(j->body), rec;
 
-	snprintf(path, sizeof(path), "/%s/messages", j->channel);
+	snprintf(path, sizeof(path), "/%s/%s", j->channel, j->endpoint);
 	if (j->file) {
 		jv m = jv_getpath(jv_copy(body), jv_copy(j->upload_at));
 

@@ -49,7 +49,7 @@ WA_APP_SECRET=test-app-secret
 export PATH WA_APP_SECRET
 seed_day
 cd "$T/work" || exit 1
-msgs() { requests 'select(.method == "POST" and (.path | endswith("/messages"))) | .body.to |= ltrimstr("+")' >"$T/req"; }
+msgs() { requests 'select(.method == "POST" and (.path | endswith("messages"))) | .body.to |= ltrimstr("+")' >"$T/req"; }
 
 # 1: sessions closing within the hour get a reminder.
 fake_ctl reset >/dev/null

@@ -16,5 +16,5 @@ inbound() {
 		"${3:-$CH}" "$1" "$1" "$1" "$2" "$((WA_NOW - $2))" "${4:-hello}" |
 		wa-recv >"$T/recv.out" 2>&1 || echo "# wa-recv failed: $(cat "$T/recv.out")"
 }
-# sent_count: requests to .../messages the fake received.
-sent_count() { requests 'select(.path | endswith("/messages"))' | grep -c . ; }
+# sent_count: requests to .../messages (or .../marketing_messages) the fake received.
+sent_count() { requests 'select(.path | endswith("messages"))' | grep -c . ; }

@@ -12,7 +12,7 @@ MM="/$CH/marketing_messages" MSG="/$CH/messages"
 # The sender POSTs to the edge template_message names ("endpoint"); until
 # lib/sender* does (a change outside wa-template's files), the checks of
 # the path it used are TODO.
-ENDPOINT_TODO=${ENDPOINT_TODO-"the sender does not route by the message's endpoint yet"}
+ENDPOINT_TODO=${ENDPOINT_TODO-}
 ep_is() {	# ep_is GOT WANT DESC: is, or a TODO while ENDPOINT_TODO is set
 	if [ -z "$ENDPOINT_TODO" ]; then is "$@"; return; fi
 	test_n=$((test_n + 1))

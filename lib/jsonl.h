@@ -17,10 +17,31 @@ struct jsonl;
 struct jsonl *jsonl_open(FILE *fp, const char *name);
 void jsonl_close(struct jsonl *r);
 
-/* Next record. Returns 1 with *out owned and *line the line the record
- * ends on; 0 at end of input; -1 for a bad record or run of bad lines
- * (err invalid_input naming the line, *line set) after which reading goes
- * on with the next line. A fatal read error returns -2 (err, exit 74). */
+/*
+ * Next record. Returns 1 with *out owned and *line the line the record
+ * ends on; 0 at end of input; -1 for a bad line or record (err
+ * invalid_input, *line its first line; jsonl_bad_raw has its bytes),
+ * after which reading goes on; -2 for a read error (err io, exit 74,
+ * *line the line it could not read).
+ *
+ * Where an error ends, so that one cut line never swallows the records
+ * after it. Between records, each line is one of:
+ *  - blank: skipped;
+ *  - an opening line, '{' or '[' and nothing else (how jq, python's
+ *    json.dumps(indent=...) and other pretty printers open a top-level
+ *    value): the record goes on over the next lines until it is whole;
+ *  - anything else, a line on its own: every value on it must end on
+ *    it. Each such line gives its values, or one error (none of its
+ *    values), and reading resumes on the next line. So in JSON lines two
+ *    bad lines in a row are two errors, and a cut record never takes the
+ *    next line as its rest.
+ * A record that spans lines ends, unfinished, where a line begins with
+ * '{' or '[' in its first column (pretty printers indent everything
+ * inside the top-level value): its lines are one error and that line
+ * starts the next record. When a spanning record is not JSON, its
+ * lines up to the next such line or the end are one error ("lines A-B"),
+ * the rest of a bad pretty-printed blob included.
+ */
 int jsonl_next(struct jsonl *r, jv *out, long *line, struct wa_err *err);
 
 /* Raises or lowers the 1 MiB cap for lines and records (wa-recv: 3 MB bodies). */
@@ -58,6 +79,12 @@ int jx_intish(jv obj, const char *key, int64_t *out);
 /* The exact text of the record jsonl_next just returned when it was one
  * whole line (the common case), else NULL; valid until the next call. */
 const char *jsonl_raw(const struct jsonl *r, size_t *len);
+
+/* After jsonl_next returned -1: the exact bytes the error covers (the
+ * bad line, or the lines of a bad multi-line record, without the last
+ * line ending), to store what could not be read. NULL when they were
+ * longer than the limit (jsonl_set_limit); valid until the next call. */
+const char *jsonl_bad_raw(const struct jsonl *r, size_t *len);
 
 /* Appends v (borrowed) as compact JSON, like jv_dump_string(v, 0) but
  * several times faster (one buffer, no per-character appends). */

@@ -85,7 +85,8 @@ like "$(cat "$T/out")" "wa-send *" "version"
 # data
 printf 'not json\n{also not\n' >"$T/bad.txt"
 exits 65 "a file that holds no JSON at all" wa-send --text hi "$T/bad.txt"
-is_json '[.ok, .error.code, .line]' '[false,"invalid_input",1]' "one merged invalid_input result"
+is "$(jf '[.ok, .error.code, .line]')" '[false,"invalid_input",1]
+[false,"invalid_input",2]' "two bad lines, two invalid_input results"
 printf '%s\n' 'oops' '{"to":"15550000002","text":"ok"}' >"$T/mixed.txt"
 exits 1 "a bad line among good ones" wa-send "$T/mixed.txt"
 is "$(jf '[.ok, .line]')" '[false,1]

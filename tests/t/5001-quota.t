@@ -83,11 +83,13 @@ for w in 1 2 3; do
 	     VALUES ('wamid.t$w', '111111111111111', 1, 1, 'out', 'template', 171328000$w, 0, 'order_update')"
 done
 cat >"$T/pricing.json" <<'JSON'
-{"object":"whatsapp_business_account","entry":[{"id":"100200300400500","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001111","phone_number_id":"111111111111111"},"statuses":[
-{"id":"wamid.t1","status":"sent","timestamp":"1713280010","recipient_id":"15551230001","pricing":{"billable":true,"pricing_model":"PMP","category":"utility","type":"regular"}},
-{"id":"wamid.t1","status":"delivered","timestamp":"1713280020","recipient_id":"15551230001","pricing":{"billable":true,"pricing_model":"PMP","category":"utility","type":"regular"}},
-{"id":"wamid.t2","status":"sent","timestamp":"1713280030","recipient_id":"15551230001","pricing":{"billable":false,"pricing_model":"PMP","category":"utility","type":"free_customer_service"}},
-{"id":"wamid.t3","status":"sent","timestamp":"1713280040","recipient_id":"15551230001","pricing":{"billable":true,"pricing_model":"PMP","category":"marketing","type":"regular"}}]}}]}]}
+{
+ "object":"whatsapp_business_account","entry":[{"id":"100200300400500","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001111","phone_number_id":"111111111111111"},"statuses":[
+ {"id":"wamid.t1","status":"sent","timestamp":"1713280010","recipient_id":"15551230001","pricing":{"billable":true,"pricing_model":"PMP","category":"utility","type":"regular"}},
+ {"id":"wamid.t1","status":"delivered","timestamp":"1713280020","recipient_id":"15551230001","pricing":{"billable":true,"pricing_model":"PMP","category":"utility","type":"regular"}},
+ {"id":"wamid.t2","status":"sent","timestamp":"1713280030","recipient_id":"15551230001","pricing":{"billable":false,"pricing_model":"PMP","category":"utility","type":"free_customer_service"}},
+ {"id":"wamid.t3","status":"sent","timestamp":"1713280040","recipient_id":"15551230001","pricing":{"billable":true,"pricing_model":"PMP","category":"marketing","type":"regular"}}]}}]}]
+}
 JSON
 wa-recv "$T/pricing.json" >/dev/null 2>&1
 exits 0 "billing" wa-quota billing

@@ -38,6 +38,7 @@ struct job {
 	char phone[32];			/* the channel's number */
 	char wa_id[32];
 	char group[DESK_GROUP_MAX];	/* a group thread's group, or "" */
+	char bsuid[DESK_GROUP_MAX];	/* a user known only by BSUID, or "" */
 	char *key;			/* idempotency key or NULL */
 	int64_t contact_id, thread_id, ticket_id, message_id;
 	int64_t conversation_id;	/* counted in; 0 none */
@@ -56,8 +57,10 @@ struct job {
 	struct wa_err rec_err;		/* then why */
 };
 
-/* Where j goes: its group, else its number (the session's identity). */
-#define JOB_IDENTITY(j) ((j)->group[0] ? (j)->group : (j)->wa_id)
+/* Where j goes: its group, else its number, else its BSUID (the
+ * session's identity). */
+#define JOB_IDENTITY(j) ((j)->group[0] ? (j)->group : \
+			 (j)->wa_id[0] ? (j)->wa_id : (j)->bsuid)
 
 struct job_list {
 	struct job *head, **tail;

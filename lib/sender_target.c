@@ -2,6 +2,7 @@
 /* The sender's who, where and what: recipient, channel, content, body. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "sender_int.h"
 #include "desk.h"
 #include "identity.h"
@@ -57,6 +58,46 @@ msg_thread(jv msg, int64_t *id, struct wa_err *err)
 	return 1;
 }
 
+/* A thread with no number to answer: the BSUID its last inbound message
+ * came from, else the contact's (usernames, 2026). */
+static const char SQL_THREAD_BSUID[] =
+	"SELECT coalesce(CASE WHEN t.reply_to GLOB '*[^0-9]*' THEN t.reply_to"
+	" END, c.bsuid) FROM threads t JOIN contacts c ON c.id = t.contact_id"
+	" WHERE t.id = ?1";
+
+static int
+thread_bsuid(struct store *st, int64_t id, char *out, struct wa_err *err)
+{
+	sqlite3_stmt *q = store_stmt(st, SQL_THREAD_BSUID);
+	int rc;
+
+	out[0] = '\0';
+	store_bind_int(q, 1, id);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW && sqlite3_column_text(q, 0))
+		snprintf(out, DESK_GROUP_MAX, "%s",
+			 (const char *)sqlite3_column_text(q, 0));
+	sqlite3_reset(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, err, "find user id");
+	return 0;
+}
+
+/* A business-scoped user id as Meta writes it: "US.1349...", or
+ * "US.ENT.118..." for a parent. */
+static int
+is_bsuid(const char *s)
+{
+	if (!((s[0] >= 'A' && s[0] <= 'Z') && (s[1] >= 'A' && s[1] <= 'Z') &&
+	      s[2] == '.' && s[3]))
+		return 0;
+	for (s += 3; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= 'a' && *s <= 'z') || *s == '.'))
+			return 0;
+	return 1;
+}
+
 static int
 target_thread(struct sender *s, struct job *j, int64_t id,
 	      struct wa_err *err)
@@ -73,10 +114,13 @@ target_thread(struct sender *s, struct job *j, int64_t id,
 		return wa_err_set(err, WA_EX_REJECTED, "unknown_thread",
 				  "no thread %lld", (long long)id);
 	j->thread_id = id;
-	if (!j->wa_id[0] && !j->group[0])
+	if (!j->wa_id[0] && !j->group[0] &&
+	    thread_bsuid(s->st, id, j->bsuid, err) < 0)
+		return -1;
+	if (!j->wa_id[0] && !j->group[0] && !j->bsuid[0])
 		return wa_err_set(err, WA_EX_REJECTED, "invalid_phone",
 				  "thread %lld: the contact has no WhatsApp "
-				  "number", (long long)id);
+				  "number or user id", (long long)id);
 	return 0;
 }
 
@@ -87,6 +131,14 @@ target_number(struct sender *s, struct job *j, struct wa_err *err)
 
 	if (!to)
 		to = jx_cstr(j->msg, "wa_id");
+	if (!to)
+		to = jx_cstr(j->msg, "user_id");
+	if (to && is_bsuid(to) && strlen(to) < sizeof(j->bsuid)) {
+		/* a user known by BSUID alone: Meta's "recipient" */
+		snprintf(j->bsuid, sizeof(j->bsuid), "%s", to);
+		return identity_contact_id(s->st, j->bsuid, NULL,
+					   &j->contact_id, err) < 0 ? -1 : 0;
+	}
 	if (!to) {
 		jv v = jx_get(j->msg, "to");
 		int k = jv_get_kind(v);
@@ -402,14 +454,17 @@ build_body(struct job *j)
 	char to[40];
 	jv c;
 
-	/* A group thread's reply goes to the group, never to a member. */
+	/* A group thread's reply goes to the group, never to a member; a
+	 * user known only by BSUID is Meta's "recipient" (2026). */
 	snprintf(to, sizeof(to), "+%s", j->wa_id);
 	j->body = JV_OBJECT(jv_string("messaging_product"),
 			    jv_string("whatsapp"),
 			    jv_string("recipient_type"),
 			    jv_string(j->group[0] ? "group" : "individual"),
-			    jv_string("to"), jv_string(j->group[0] ? j->group :
-						       to),
+			    jv_string(!j->group[0] && !j->wa_id[0] ?
+				      "recipient" : "to"),
+			    jv_string(j->group[0] ? j->group :
+				      j->wa_id[0] ? to : j->bsuid),
 			    jv_string("type"), jv_string(j->type));
 	j->body = jv_object_set(j->body, jv_string(j->type),
 				jx_get(j->msg, j->type));
@@ -492,6 +547,13 @@ sender_prepare_msg(struct sender *s, struct job *j, struct wa_err *err)
 	if (target(s, j, err) < 0)
 		return -1;
 	j->is_template = strcmp(j->type, "template") == 0;
+	if (j->is_template && !j->wa_id[0] && !j->group[0] &&
+	    jx_cstr(j->msg, "category") &&
+	    strcasecmp(jx_cstr(j->msg, "category"), "AUTHENTICATION") == 0)
+		return wa_err_set(err, WA_EX_REJECTED, "invalid_phone",
+				  "an authentication template needs a phone "
+				  "number; %s is known only by user id",
+				  j->bsuid);
 	build_body(j);
 	return check_content(j, err);
 }

@@ -262,6 +262,11 @@ template_message(struct store *st, jv rec, jv flags, jv *msg,
 		*msg = jv_object_set(*msg, jv_string("endpoint"), jv_string(
 			template_endpoint(jx_cstr(tpl, "category"),
 					  marketing)));
+	/* the sender refuses an authentication template to a user known
+	 * only by BSUID: Meta needs a phone number for those */
+	if (rc == 0 && jx_cstr(tpl, "category"))
+		*msg = jv_object_set(*msg, jv_string("category"),
+				     jv_string(jx_cstr(tpl, "category")));
 	jv_free(tpl);
 	jv_free(m);
 	return rc;

@@ -64,4 +64,16 @@ exits 0 "list" wa-view list --json
 is_json "select(.thread_id == \"$ut\") | [.username, .to, .bsuid, .session_open]" '["uma.k","US.555000111","US.555000111",true]' "list: the username, and the BSUID replies go to"
 exits 0 "contacts list" wa-view contacts list --json
 is_json 'select(.bsuid == "US.555000111") | .username' '"uma.k"' "contacts list: the username"
+
+# ---- a user known only by BSUID can be answered ----
+exits 0 "a reply to the username user's thread" wa-send --thread "$ut" --text "hi Uma"
+is "$(requests 'select(.path | endswith("messages")) | .body | [.recipient, .to] | map(tostring) | join(" ")' | tail -1 | tr -d '"')" "US.555000111 null" "sent to Meta's recipient field, no phone number"
+is "$(sql "SELECT identity FROM sessions WHERE conversation_id IS NOT NULL AND identity LIKE 'US.%'")" "US.555000111" "in the BSUID's own window"
+exits 0 "by user id in a record" sh -c 'echo "{\"to\":\"US.555000111\",\"text\":\"again\"}" | wa-send'
+is_json '.ok' true "a record's to may be a BSUID"
+sql "UPDATE templates SET category = 'AUTHENTICATION' WHERE name = 'welcome'"
+n=$(sent_count)
+exits 1 "an authentication template to a BSUID-only user" wa-template send welcome --thread "$ut"
+is_json '.error.code' '"invalid_phone"' "refused before any request: Meta needs a number"
+is "$(sent_count)" "$n" "nothing sent"
 done_testing

@@ -211,7 +211,7 @@ put_unreadable(struct pipe *p, struct jsonl *r, const struct wa_err *err,
 {
 	struct item it = { .kind = IT_DELIVERY, .line = line };
 	size_t len = 0;
-	const char *raw = NULL;	/* FIXME: the bad line's bytes from jsonl */
+	const char *raw = jsonl_bad_raw(r, &len);
 	char *body = xmalloc(len + 1);
 
 	memcpy(body, raw ? raw : "", len);

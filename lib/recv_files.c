@@ -212,8 +212,11 @@ put_unreadable(struct pipe *p, struct jsonl *r, const struct wa_err *err,
 	struct item it = { .kind = IT_DELIVERY, .line = line };
 	size_t len = 0;
 	const char *raw = jsonl_bad_raw(r, &len);
-	char *body = xmalloc(len + 1);
+	char *body;
 
+	if (!raw)	/* longer than the limit: the error says so */
+		len = 0;
+	body = xmalloc(len + 1);
 	memcpy(body, raw ? raw : "", len);
 	body[len] = '\0';
 	it.plan = ingest_plan_parsed(p->rules, jv_invalid_with_msg(

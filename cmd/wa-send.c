@@ -6,6 +6,7 @@
 #include <string.h>
 #include "wa.h"
 #include "sender.h"
+#include "jsonl_files.h"
 
 static const char usage[] =
 "usage: wa-send [options] [FILE ...]\n"
@@ -191,65 +192,52 @@ emit(jv rec, void *ctx)
 	return out->failed ? -1 : 0;
 }
 
-/* Feeds every record of one input to the pipeline. 0, or -1 when the run
- * must stop (fatal error in err). *good counts usable records. */
-static int
-feed(struct sender *s, struct opts *o, FILE *fp, const char *name,
-     long *good, struct wa_err *err)
-{
-	struct jsonl *r = jsonl_open(fp, name);
-	long line;
-	jv rec, msg;
-	int rc, stop = 0;
+struct feed_ctx {
+	struct sender *s;
+	jv flags;		/* borrowed */
+	long good;		/* inputs that were JSON */
+};
 
-	while (!stop && (rc = jsonl_next(r, &rec, &line, err)) != 0) {
-		if (rc == -2) {
-			stop = 1;
-		} else if (rc == -1) {
-			sender_reject(s, err, jv_invalid(), line);
-		} else if (sender_msg_from_record(rec, o->flags, &msg,
-						  err) < 0) {
-			(*good)++;
-			sender_reject(s, err, rec, line);
-		} else {
-			(*good)++;
-			stop = sender_submit(s, msg, rec, line, err) < 0;
-		}
+/* One input (jsonl_files_each) into the pipeline: -1 when the run must
+ * stop (the fatal error is the sender's). */
+static int
+feed(jv rec, long line, const struct wa_err *bad, void *ctx)
+{
+	struct feed_ctx *c = ctx;
+	struct wa_err err;
+	jv msg;
+
+	if (bad) {	/* a bad line, or a read error (fatal) */
+		sender_reject(c->s, bad, jv_invalid(), line);
+		return bad->sysexit > 1 ? -1 : 0;
 	}
-	jsonl_close(r);
-	return stop ? -1 : 0;
+	c->good++;
+	if (sender_msg_from_record(rec, c->flags, &msg, &err) < 0) {
+		sender_reject(c->s, &err, rec, line);
+		return 0;
+	}
+	return sender_submit(c->s, msg, rec, line, &err);
 }
 
-/* Returns 0, 65 when no input was JSON at all, or the fatal status of a
- * read error. */
+/* Returns 0, 65 when no input was JSON at all, or 66 for an input file
+ * that cannot be read (checked before the first record is read). */
 static int
-run_files(struct sender *s, struct opts *o, int argc, char **argv,
-	  struct wa_err *err)
+run_files(struct sender *s, struct opts *o, int argc, char **argv)
 {
-	long good = 0;
-	int i, rc = 0;
-	FILE *fp;
+	struct feed_ctx c = { .s = s };
+	struct wa_err err;
+	long line;
 
 	/* --idempotency-key names one message, never a whole stream. */
 	if (jv_object_has(jv_copy(o->flags), jv_string("idempotency_key")))
 		o->flags = jv_object_delete(o->flags,
 					    jv_string("idempotency_key"));
-	if (argc == 0)
-		rc = feed(s, o, stdin, "-", &good, err);
-	for (i = 0; i < argc && rc == 0; i++) {
-		fp = strcmp(argv[i], "-") == 0 ? stdin : fopen(argv[i], "r");
-		if (!fp)
-			wa_die(WA_EX_USAGE, "invalid_input", "cannot read '%s'",
-			       argv[i]);
-		rc = feed(s, o, fp, argv[i], &good, err);
-		if (fp != stdin)
-			fclose(fp);
+	c.flags = o->flags;
+	if (jsonl_files_each(argc, argv, feed, &c, &line, &err) == -2) {
+		wa_warn(&err, 0);
+		return err.sysexit;
 	}
-	if (rc < 0 && err->sysexit > 1 && sender_status(s) <= 1) {
-		wa_warn(err, 0);
-		return err->sysexit;
-	}
-	return good == 0 && sender_status(s) == 1 ? WA_EX_DATAERR : 0;
+	return c.good == 0 && sender_status(s) == 1 ? WA_EX_DATAERR : 0;
 }
 
 static const struct out_col cols[] = {
@@ -289,6 +277,10 @@ main(int argc, char **argv)
 	if (single && o.ncontent == 0)
 		cli_usage_error(&o.cli, "nothing to send: give a content "
 				"option");
+	/* a missing input is refused before any effect, not after the
+	 * records of the files before it were sent */
+	if (!single && jsonl_files_check(argc - first, argv + first, &err) < 0)
+		wa_die(err.sysexit, err.code, "%s", err.message);
 	config_load(&cfg, o.cli.db);
 	if (store_open(&st, cfg.db_path, &err) < 0)
 		wa_die(err.sysexit, err.code, "%s", err.message);
@@ -308,7 +300,7 @@ main(int argc, char **argv)
 			sender_submit(s, msg, jv_copy(o.flags), 0, &err);
 		rc = 0;
 	} else {
-		rc = run_files(s, &o, argc - first, argv + first, &err);
+		rc = run_files(s, &o, argc - first, argv + first);
 	}
 	sender_finish(s, &err);
 	status = wa_exit_merge(sender_status(s), rc);

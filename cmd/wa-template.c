@@ -249,7 +249,8 @@ cmd_list(struct store *st, const char *name, int full)
 	return out_finish(&o) < 0 ? WA_EX_IOERR : rc < 0;
 }
 
-/* jsonl_files_each, but a file that cannot be read ends the run. */
+/* jsonl_files_each, but a file that cannot be read ends the run before
+ * the first record (66). */
 static int
 each_record(int nfiles, char **files, int (*fn)(jv rec, long line,
 		const struct wa_err *bad, void *ctx), void *ctx)
@@ -388,7 +389,7 @@ cmd_send(struct store *st, const struct wa_config *cfg, int nops,
 	struct sender_opts so;
 	struct send_ctx c = { .st = st };
 	struct wa_err ferr;
-	int rc;
+	int rc, fin;
 
 	if (nops > 0 && strcmp(ops[0], "-") != 0)
 		flag_str("template", ops[0]);
@@ -411,9 +412,12 @@ cmd_send(struct store *st, const struct wa_config *cfg, int nops,
 	else
 		rc = each_record(nops > 0 ? nops - 1 : 0, ops + 1, send_one,
 				 &c);
-	if (sender_finish(c.s, &ferr) < 0 || rc < 0) {
+	/* the sender's fatal error (a read error it answered in-band is
+	 * one), else a fatal one before the sender (c.err) */
+	fin = sender_finish(c.s, &ferr);
+	if (fin < 0 || rc < 0) {
 		sender_free(c.s);
-		die_err(rc < 0 ? &c.err : &ferr);
+		die_err(fin < 0 ? &ferr : &c.err);
 	}
 	rc = sender_status(c.s);
 	sender_free(c.s);

@@ -243,15 +243,12 @@ import_one(jv rec, long line, const struct wa_err *bad, void *ctx)
 		jv_free(rec);
 		return 0;
 	}
+	/* a fatal error (a read error, the database) is answered in-band
+	 * too, and ends the run */
 	wa_warn(&err, line);
-	if (err.sysexit != WA_EX_REJECTED) {
-		jv_free(rec);
-		c->status = err.sysexit;
-		return -1;
-	}
-	out_record(c->o, wa_err_result(&err, bad ? jv_invalid() : rec, line));
-	c->status = wa_exit_merge(c->status, WA_EX_REJECTED);
-	return 0;
+	out_record(c->o, wa_err_result(&err, rec, line));
+	c->status = wa_exit_merge(c->status, err.sysexit);
+	return err.sysexit == WA_EX_REJECTED ? 0 : -1;
 }
 
 static int
@@ -263,8 +260,8 @@ cmd_import(struct store *st, struct out *o, struct wa_config *cfg,
 
 	if (jsonl_files_each(argc, argv, import_one, &c, &line, err) != -2)
 		return c.status;
-	wa_warn(err, line);	/* a file unreadable (74) or unopenable */
-	return err->sysexit == WA_EX_IOERR ? WA_EX_IOERR : WA_EX_DATAERR;
+	wa_warn(err, 0);	/* a file that cannot be read: nothing done */
+	return err->sysexit;
 }
 
 static int

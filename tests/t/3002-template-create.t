@@ -44,7 +44,7 @@ is "$(sql 'SELECT count(*) FROM templates')" "0" "nothing stored"
 echo 'name: order_shipped' >"$T/yaml"
 exits 65 "create from a file without JSON" wa-template create "$T/yaml"
 is_json '[.ok,.error.code,.line]' '[false,"invalid_input",1]' "one invalid_input record"
-exits 64 "create from a missing file" wa-template create "$T/missing.json"
+exits 66 "create from a missing file" wa-template create "$T/missing.json"
 is "$(nrequests)" "0" "still no request"
 
 # success: POSTed as given, stored PENDING

@@ -18,7 +18,7 @@ exits 64 "--param without =" wa-template send welcome --to 1555 --param Ann
 exits 64 "--button-param index out of range" wa-template send welcome --to 1555 --button-param 10=x
 exits 64 "--rate 0" wa-template send welcome --to 1555 --rate 0
 exits 64 "--thread not a number" wa-template send welcome --thread seven
-exits 64 "send from a missing file" wa-template send - "$T/nope.jsonl"
+exits 66 "send from a missing file" wa-template send - "$T/nope.jsonl"
 WA_TOKEN= exits 78 "no token" wa-template send welcome --to 15551234567
 like "$(cat "$T/err")" "*no access token*" "says so"
 

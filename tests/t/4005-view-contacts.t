@@ -50,7 +50,7 @@ exits 0 "import from stdin with a national number and WA_DEFAULT_CC" sh -c 'echo
 is_json '.phone' '"49307654321"' "national number with the default country code"
 exits 0 "a match by email updates" sh -c 'echo "{\"email\":\"GIL@example.com\",\"name\":\"Gil R.\"}" | wa-view contacts import'
 is_json '[.contact_id, .name, .created]' '["1","Gil R.",false]' "case-insensitive email"
-exits 65 "a file that does not exist" wa-view contacts import "$T/nope.jsonl"
+exits 66 "a file that does not exist" wa-view contacts import "$T/nope.jsonl"
 exits 1 "add with a bad number" wa-view contacts add --name X --phone abc
 is_json '[.ok, .error.code]' '[false,"invalid_phone"]' "result record"
 exits 1 "add with nothing to store" wa-view contacts add

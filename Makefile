@@ -91,26 +91,52 @@ bench: all $(BENCHES)
 demo:
 	scripts/demo
 
-# libFuzzer (clang): make fuzz FUZZ_SECONDS=60. Crashes, ASan and UBSan
+# libFuzzer (clang): make fuzz [FUZZ_SECONDS=30]. Every tests/fuzz/fuzz-*.c
+# is built against lib/ compiled once with coverage, ASan and UBSan
+# (tests/fuzz/build/), then run for FUZZ_SECONDS on its committed regression
+# corpus tests/fuzz/corpus/NAME/ and the conformance webhooks (FUZZ_SEEDS).
+# What it finds goes to the scratch corpus tests/fuzz/corpus-NAME/ (its log
+# is corpus-NAME.log); a failing input to tests/fuzz/crash-NAME-*, which is
+# the file to add to the committed corpus once fixed. Crashes, ASan and UBSan
 # errors stop it; leaks are left to the ASan test suite, because libjq 1.6's
 # parser itself leaks on some malformed input (e.g. {"a":1, 66 "b":2}) and
 # LeakSanitizer cannot tell those from ours past libjq's frames.
 FUZZ_SECONDS ?= 30
 FUZZ_FLAGS   ?= -detect_leaks=0
 FUZZ_CC      ?= clang
-fuzz:
-	mkdir -p tests/fuzz/corpus-jsonl tests/fuzz/corpus-webhook
-	for f in jsonl webhook; do \
-	  $(FUZZ_CC) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	    -DWA_VERSION='"$(VERSION)"' -DCURL_DISABLE_TYPECHECK -Ilib \
-	    $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
-	    -o tests/fuzz/fuzz-$$f tests/fuzz/fuzz-$$f.c $(LIB_SRC) \
-	    $(PKG_LIBS) $(JQ_LIBS) -ldl -lpthread -lm || exit 1; \
+FUZZ_SEEDS   ?= tests/fixtures/conformance/webhooks
+FUZZ_SRC      = $(sort $(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_BIN      = $(FUZZ_SRC:.c=)
+FUZZ_OBJ      = $(patsubst %.c,tests/fuzz/build/%.o,$(LIB_SRC))
+FUZZ_CFLAGS   = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+                -DWA_VERSION='"$(VERSION)"' -DCURL_DISABLE_TYPECHECK -Ilib \
+                $(PKG_CFLAGS) -g -O1 -fsanitize=address,undefined \
+                -fno-sanitize-recover=all -MMD -MP
+
+tests/fuzz/build/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+tests/fuzz/build/libwa.a: $(FUZZ_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+tests/fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/build/libwa.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+	  tests/fuzz/build/libwa.a $(PKG_LIBS) $(JQ_LIBS) -ldl -lpthread -lm
+
+fuzz: $(FUZZ_BIN)
+	@for b in $(FUZZ_BIN); do t=$${b#tests/fuzz/fuzz-}; \
+	  mkdir -p tests/fuzz/corpus/$$t tests/fuzz/corpus-$$t; \
+	  echo "== fuzz-$$t: $(FUZZ_SECONDS) s"; \
+	  if ! ASAN_OPTIONS=detect_leaks=0 $$b $(FUZZ_FLAGS) \
+	      -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	      -artifact_prefix=tests/fuzz/crash-$$t- tests/fuzz/corpus-$$t \
+	      tests/fuzz/corpus/$$t $(FUZZ_SEEDS) >tests/fuzz/corpus-$$t.log 2>&1; \
+	  then tail -60 tests/fuzz/corpus-$$t.log; exit 1; fi; \
+	  grep -E '^(INFO: seed corpus|#[0-9]+.*DONE|stat::number_of_executed_units)' \
+	    tests/fuzz/corpus-$$t.log; \
 	done
-	ASAN_OPTIONS=detect_leaks=0 tests/fuzz/fuzz-jsonl $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) \
-	  tests/fuzz/corpus-jsonl tests/fixtures/conformance/webhooks
-	ASAN_OPTIONS=detect_leaks=0 tests/fuzz/fuzz-webhook $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) \
-	  tests/fuzz/corpus-webhook tests/fixtures/conformance/webhooks
 
 install: $(CMDS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
@@ -125,5 +151,7 @@ clean:
 	rm -f lib/*.o lib/*.d lib/libwa.a cmd/*.o cmd/*.d $(CMDS) \
 	      tests/*.o tests/*.d $(TEST_TOOLS) tests/unit/*.o tests/unit/*.d $(UNITS) \
 	      bench/*.o bench/*.d $(BENCHES)
+	rm -rf tests/fuzz/build $(FUZZ_BIN) tests/fuzz/*.d
 
 -include $(wildcard lib/*.d cmd/*.d tests/*.d tests/unit/*.d bench/*.d)
+-include $(wildcard tests/fuzz/*.d tests/fuzz/build/lib/*.d tests/fuzz/build/lib/*/*.d)

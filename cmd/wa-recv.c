@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <limits.h>
-#include <unistd.h>
 #include "wa.h"
 #include "recv.h"
+#include "jsonl_files.h"
 
 #define RECV_BATCH 2000		/* deliveries per transaction in file mode */
 
@@ -223,21 +223,16 @@ cmd_files(struct opts *o, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct recv_batch b = { 0 };
-	int i, n, rc;
+	struct wa_err err;
+	int n, rc;
 
 	n = cli_parse(&o->cli, argc, argv, "", longopts, NULL, NULL);
 	/* Every input is checked before anything is stored: a typo in the
 	 * third name must not leave the first two half done (66). */
-	for (i = n; i < argc; i++)
-		if (strcmp(argv[i], "-") && access(argv[i], R_OK) < 0) {
-			struct wa_err err;
-
-			wa_err_set(&err, WA_EX_NOINPUT, "invalid_input",
-				   "cannot open '%s': %s", argv[i],
-				   strerror(errno));
-			wa_warn(&err, 0);
-			return err.sysexit;
-		}
+	if (jsonl_files_check(argc - n, argv + n, &err) < 0) {
+		wa_warn(&err, 0);
+		return err.sysexit;
+	}
 	if ((rc = open_store(o, &b.st, &b.in)))
 		return rc;
 	b.limit = RECV_BATCH;

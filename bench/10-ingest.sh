@@ -37,6 +37,12 @@ run_set() {	# run_set NAME INPUT: medians of msgs/s for the three programs
 			ceiling) t=$(time_ms ingest-ceiling "$d/db" "$in") ;;
 			python) t=$(time_ms python3 "$top/bench/ingest.py" "$d/db" "$in") ;;
 			esac
+			# a program that stored less did not run: no figure
+			got=$(count "$d/db")
+			if [ "$got" != "$msgs" ]; then
+				echo "bench: $prog stored $got of $msgs messages" >&2
+				exit 1
+			fi
 			echo "$t" >>"$d/times"
 			i=$((i + 1))
 		done

@@ -81,22 +81,24 @@ def thread_for(db, channel, contact, now):
     return tid, kid, True
 
 
-def session(db, channel, contact, ts):
-    # rule 5: a message after the window closed opens a new session
+def session(db, channel, identity, contact, ts):
+    # rule 5: a session per (channel, number); a message after the window
+    # closed opens a new one
     row = db.execute("SELECT last_inbound_at FROM sessions WHERE "
-                     "channel_id = ? AND contact_id = ?",
-                     (channel, contact)).fetchone()
+                     "channel_id = ? AND identity = ?",
+                     (channel, identity)).fetchone()
     if row and ts <= row[0]:
         return row[0]
     if row and ts < row[0] + 86400:
         db.execute("UPDATE sessions SET last_inbound_at = ? WHERE "
-                   "channel_id = ? AND contact_id = ?", (ts, channel, contact))
+                   "channel_id = ? AND identity = ?", (ts, channel, identity))
     else:
-        db.execute("INSERT INTO sessions (channel_id, contact_id, opened_at, "
-                   "last_inbound_at) VALUES (?, ?, ?, ?) ON CONFLICT DO "
-                   "UPDATE SET opened_at = excluded.opened_at, "
+        db.execute("INSERT INTO sessions (channel_id, identity, contact_id, "
+                   "opened_at, last_inbound_at) VALUES (?, ?, ?, ?, ?) ON "
+                   "CONFLICT DO UPDATE SET opened_at = excluded.opened_at, "
                    "last_inbound_at = excluded.last_inbound_at, "
-                   "conversation_id = NULL", (channel, contact, ts, ts))
+                   "conversation_id = NULL",
+                   (channel, identity, contact, ts, ts))
     return ts
 
 
@@ -135,7 +137,7 @@ def message(db, value, m, delivery, now, out):
                      (wamid, channel, tid, contact, m.get("type"), text,
                       wa_id, value["metadata"].get("display_phone_number"),
                       ts, now, 1 if rule else 0, rule, delivery)).lastrowid
-    last = session(db, channel, contact, ts)
+    last = session(db, channel, wa_id, contact, ts)
     db.execute("UPDATE threads SET last_message_at = ?, last_message_id = ?, "
                "last_inbound_at = ?, unread = unread + 1, message_count = "
                "message_count + 1 WHERE id = ?", (ts, mid, ts, tid))

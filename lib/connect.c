@@ -29,6 +29,25 @@ post_edge(struct graph *g, const char *id, const char *edge, jv body,
  * numbers (rule 1), a page holds 25 by default. */
 #define OWNER_MAX_PAGES 1000
 
+/* One page of a WABA's numbers: 1 (stop) when it holds the one sought. */
+static int
+page_has(jv data, void *ctx)
+{
+	const char *pnid = ctx;
+	int found = 0;
+
+	jv_array_foreach(data, i, num) {
+		const char *id = jx_cstr(num, "id");
+
+		(void)i;
+		if (id && strcmp(id, pnid) == 0)
+			found = 1;
+		jv_free(num);
+	}
+	jv_free(data);
+	return found;
+}
+
 /* Whether waba lists pnid among its numbers (GET /{waba}/phone_numbers,
  * page after page until found): 1 yes, 0 no, -1 Graph's error. */
 static int
@@ -36,54 +55,15 @@ waba_has_number(struct graph *g, const char *waba_id, const char *pnid,
 		struct wa_err *err)
 {
 	struct strbuf path = STRBUF_INIT;
-	jv resp, data, next;
-	int n, found = 0;
+	char what[96];
+	int rc;
 
 	sb_addf(&path, "/%s/phone_numbers?fields=id", waba_id);
-	for (n = 0; !found; n++) {
-		if (n == OWNER_MAX_PAGES) {
-			found = wa_err_set(err, WA_EX_UNAVAILABLE, "graph_error",
-					   "more than %d pages of phone "
-					   "numbers of WABA '%s'",
-					   OWNER_MAX_PAGES, waba_id);
-			break;
-		}
-		if (graph_get(g, sb_str(&path), &resp, err) < 0) {
-			jv_free(resp);
-			found = -1;
-			break;
-		}
-		data = jx_get(resp, "data");
-		if (jv_get_kind(data) != JV_KIND_ARRAY) {
-			jv_free(data);
-			jv_free(resp);
-			found = wa_err_set(err, WA_EX_REJECTED, "graph_error",
-					   "Graph listed the phone numbers of "
-					   "WABA '%s' without \"data\"",
-					   waba_id);
-			break;
-		}
-		jv_array_foreach(data, i, num) {
-			const char *id = jx_cstr(num, "id");
-
-			if (id && strcmp(id, pnid) == 0)
-				found = 1;
-			jv_free(num);
-		}
-		jv_free(data);
-		next = jx_path(resp, "paging", "next", NULL);
-		jv_free(resp);
-		if (jv_get_kind(next) != JV_KIND_STRING ||
-		    strcmp(jv_string_value(next), sb_str(&path)) == 0) {
-			jv_free(next);
-			break;
-		}
-		sb_reset(&path);
-		sb_adds(&path, jv_string_value(next));
-		jv_free(next);
-	}
+	snprintf(what, sizeof(what), "phone numbers of WABA '%.60s'", waba_id);
+	rc = graph_pages(g, sb_str(&path), OWNER_MAX_PAGES, what, page_has,
+			 (void *)pnid, NULL, err);
 	sb_release(&path);
-	return found;
+	return rc;
 }
 
 /* The WABA that lists pnid among the other WABAs this desk has channels

@@ -683,3 +683,51 @@ graph_escape(const char *s)
 	curl_free(e);
 	return r;
 }
+
+int
+graph_pages(struct graph *g, const char *path, int max_pages,
+	    const char *what, int (*fn)(jv data, void *ctx), void *ctx,
+	    int *pages, struct wa_err *err)
+{
+	struct strbuf at = STRBUF_INIT;
+	jv resp, data, next;
+	int n = 0, rc = 0;
+
+	sb_adds(&at, path);
+	while (rc == 0) {
+		if (++n > max_pages) {
+			rc = wa_err_set(err, WA_EX_UNAVAILABLE, "graph_error",
+					"more than %d pages of %s", max_pages,
+					what);
+			break;
+		}
+		if (graph_get(g, sb_str(&at), &resp, err) < 0) {
+			jv_free(resp);
+			rc = -1;
+			break;
+		}
+		data = jx_get(resp, "data");
+		if (jv_get_kind(data) != JV_KIND_ARRAY) {
+			jv_free(data);
+			jv_free(resp);
+			rc = wa_err_set(err, WA_EX_UNAVAILABLE, "graph_error",
+					"Graph listed %s without \"data\"",
+					what);
+			break;
+		}
+		rc = fn(data, ctx);
+		next = jx_path(resp, "paging", "next", NULL);
+		jv_free(resp);
+		if (rc == 0 && jv_get_kind(next) == JV_KIND_STRING &&
+		    strcmp(jv_string_value(next), sb_str(&at)) != 0) {
+			sb_reset(&at);
+			sb_adds(&at, jv_string_value(next));
+		} else if (rc == 0)
+			rc = 2;		/* the last page */
+		jv_free(next);
+	}
+	sb_release(&at);
+	if (pages)
+		*pages = n;
+	return rc == 2 ? 0 : rc;
+}

@@ -48,6 +48,16 @@ int graph_post(struct graph *g, const char *path, jv body, jv *resp,
 int graph_delete(struct graph *g, const char *path, jv *resp,
 		 struct wa_err *err);
 
+/* GET path and every page after it (Meta's paging.next), handing each
+ * page's "data" array (taken) to fn, which returns 0 for the next page
+ * or 1 to stop. At most max_pages (a paging loop that never ends is a
+ * bug: graph_error, 69); what names the list in messages. Returns 0
+ * after the last page, 1 when fn stopped, -1 with err (Graph's error, or
+ * a page without "data"); *pages (may be NULL) how many were read. */
+int graph_pages(struct graph *g, const char *path, int max_pages,
+		const char *what, int (*fn)(jv data, void *ctx), void *ctx,
+		int *pages, struct wa_err *err);
+
 /* multipart/form-data upload of a file (field "file" with mime, plus
  * messaging_product=whatsapp and type=mime). */
 int graph_upload(struct graph *g, const char *path, const char *file,

@@ -559,6 +559,15 @@ static const char SYNC_FIELDS[] =
 	"id,name,language,status,category,components,parameter_format,"
 	"quality_score,rejected_reason";
 
+static int
+page_append(jv data, void *ctx)
+{
+	jv *all = ctx;
+
+	*all = jv_array_concat(*all, data);
+	return 0;
+}
+
 /* Every page of waba's templates into *all (owned array). */
 static int
 fetch_all(struct graph *g, const char *waba, jv *all, int *pages,
@@ -566,47 +575,15 @@ fetch_all(struct graph *g, const char *waba, jv *all, int *pages,
 {
 	struct strbuf path = STRBUF_INIT;
 	char *esc = graph_escape(waba);
-	jv resp, data, next;
-	int n = 0, rc = 0;
+	int rc;
 
 	*all = jv_array();
 	sb_addf(&path, "/%s/message_templates?limit=100&fields=%s", esc,
 		SYNC_FIELDS);
 	free(esc);
-	for (;;) {
-		if (++n > SYNC_MAX_PAGES) {
-			rc = wa_err_set(err, WA_EX_UNAVAILABLE, "graph_error",
-					"more than %d pages of templates",
-					SYNC_MAX_PAGES);
-			break;
-		}
-		if (graph_get(g, sb_str(&path), &resp, err) < 0) {
-			jv_free(resp);
-			rc = -1;
-			break;
-		}
-		data = jx_get(resp, "data");
-		if (jv_get_kind(data) != JV_KIND_ARRAY) {
-			jv_free(data);
-			jv_free(resp);
-			rc = wa_err_set(err, WA_EX_UNAVAILABLE, "graph_error",
-					"template list without \"data\"");
-			break;
-		}
-		*all = jv_array_concat(*all, data);
-		next = jx_path(resp, "paging", "next", NULL);
-		jv_free(resp);
-		if (jv_get_kind(next) != JV_KIND_STRING ||
-		    strcmp(jv_string_value(next), sb_str(&path)) == 0) {
-			jv_free(next);
-			break;
-		}
-		sb_reset(&path);
-		sb_adds(&path, jv_string_value(next));
-		jv_free(next);
-	}
+	rc = graph_pages(g, sb_str(&path), SYNC_MAX_PAGES, "templates",
+			 page_append, all, pages, err);
 	sb_release(&path);
-	*pages = n;
 	if (rc < 0) {
 		jv_free(*all);
 		*all = jv_invalid();

@@ -320,7 +320,7 @@ desk_thread_lookup(struct store *st, int64_t thread_id,
 		if (ticket_id)
 			*ticket_id = sqlite3_column_int64(s, 3);
 		copy_col(s, 4, ticket_status, 8);
-		copy_col(s, 5, group_out, DESK_GROUP_MAX);
+		copy_col(s, 5, group_out, DESK_ID_MAX);
 	}
 	sqlite3_reset(s);
 	if (rc == SQLITE_ROW)

@@ -54,9 +54,10 @@ int desk_thread_find(struct store *st, const char *channel_id,
 /* What a thread id refers to: 0 found, 1 not found, -1 error.
  * channel_out (>= 64 bytes); wa_id_out (>= 32, "" when unknown): the
  * number a reply goes to, the one its last inbound message came from;
- * group_out (DESK_GROUP_MAX, may be NULL): a group thread's group id,
+ * group_out (DESK_ID_MAX, the size of a group id or BSUID; may be
+ * NULL): a group thread's group id,
  * "" for a 1:1 thread (a reply goes to the group, never to a member). */
-#define DESK_GROUP_MAX 136
+#define DESK_ID_MAX 136
 int desk_thread_lookup(struct store *st, int64_t thread_id,
 		       char *channel_out, int64_t *contact_id,
 		       char *wa_id_out, char *group_out, int64_t *ticket_id,

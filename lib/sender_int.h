@@ -37,8 +37,8 @@ struct job {
 	char channel[CHANNEL_ID_MAX];
 	char phone[32];			/* the channel's number */
 	char wa_id[32];
-	char group[DESK_GROUP_MAX];	/* a group thread's group, or "" */
-	char bsuid[DESK_GROUP_MAX];	/* a user known only by BSUID, or "" */
+	char group[DESK_ID_MAX];	/* a group thread's group, or "" */
+	char bsuid[DESK_ID_MAX];	/* a user known only by BSUID, or "" */
 	char *key;			/* idempotency key or NULL */
 	int64_t contact_id, thread_id, ticket_id, message_id;
 	int64_t conversation_id;	/* counted in; 0 none */

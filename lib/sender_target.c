@@ -75,7 +75,7 @@ thread_bsuid(struct store *st, int64_t id, char *out, struct wa_err *err)
 	store_bind_int(q, 1, id);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW && sqlite3_column_text(q, 0))
-		snprintf(out, DESK_GROUP_MAX, "%s",
+		snprintf(out, DESK_ID_MAX, "%s",
 			 (const char *)sqlite3_column_text(q, 0));
 	sqlite3_reset(q);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)

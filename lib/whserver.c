@@ -38,6 +38,7 @@ enum req_state { REQ_ANSWERED, REQ_READING, REQ_QUEUED, REQ_DONE };
 struct req {
 	struct strbuf body;		/* raw bytes as received */
 	void *payload;			/* what prepare made of them */
+	size_t bytes;			/* their length, in queue_bytes */
 	enum req_state state;
 	unsigned status;		/* answer once REQ_DONE */
 	int too_big;			/* body passed max_body: discard */
@@ -313,7 +314,6 @@ static enum MHD_Result
 deliver(struct whserver *s, struct MHD_Connection *c, struct req *r)
 {
 	const char *sig;
-	size_t len;
 	struct wa_err err;
 	int full;
 
@@ -327,18 +327,18 @@ deliver(struct whserver *s, struct MHD_Connection *c, struct req *r)
 		return refuse(s, c, MHD_HTTP_UNAUTHORIZED, &err,
 			      "bad signature\n");
 	sb_add(&r->body, "", 0);	/* a NUL-terminated, non-NULL buffer */
-	len = r->body.len;
+	r->bytes = r->body.len;
 	/* The body goes to prepare, here on the HTTP thread: the writer
 	 * thread gets the work of the batch only. */
-	r->payload = s->o.prepare(s->o.ctx, sb_detach(&r->body), len, sig);
-	r->body.len = len;	/* counted in queue_bytes until taken */
+	r->payload = s->o.prepare(s->o.ctx, sb_detach(&r->body), r->bytes,
+				  sig);
 	r->conn = c;
 	pthread_mutex_lock(&s->mu);
-	full = s->closing || s->queue_bytes + r->body.len > WHS_QUEUE_BYTES;
+	full = s->closing || s->queue_bytes + r->bytes > WHS_QUEUE_BYTES;
 	if (!full) {
 		s->suspended++;
 		r->counted = 1;
-		s->queue_bytes += r->body.len;
+		s->queue_bytes += r->bytes;
 	}
 	pthread_mutex_unlock(&s->mu);
 	if (full)
@@ -478,7 +478,7 @@ take(struct whserver *s, struct req **reqs, struct whserver_item *items)
 		if (!s->head)
 			s->tail = NULL;
 		r->next = NULL;
-		s->queue_bytes -= r->body.len;
+		s->queue_bytes -= r->bytes;
 		reqs[n] = r;
 		items[n].payload = r->payload;
 		items[n].stored = 0;

@@ -36,7 +36,7 @@ enum plan_kind {
 
 /* Where an element is: the entry and change it came from. */
 struct plan_where {
-	const char *waba;		/* entry.id as text ("" none) */
+	char waba[64];			/* entry.id as text ("" none) */
 	int64_t time;			/* entry.time, -1 none */
 	const char *field;		/* change.field, or NULL */
 	const char *channel;		/* metadata.phone_number_id, or NULL */
@@ -81,8 +81,6 @@ struct ingest_plan {
 	struct plan_el *el;
 	size_t n, cap;
 	char problem[200];		/* the delivery as a whole, "" ok */
-	char *strs;			/* waba ids made text (owned) */
-	size_t nstrs, capstrs;
 };
 
 /* One event waiting for its commit: its line as printed. */

@@ -97,37 +97,20 @@ digits(const char *s, char *buf, size_t len)
 	return n ? buf : NULL;
 }
 
-/* Keeps s (an id made text) for the plan's life; returns it. */
-static const char *
-keep_str(struct ingest_plan *p, const char *s)
-{
-	/* Offsets, not pointers: the buffer moves as it grows. */
-	size_t n = strlen(s) + 1;
-
-	if (p->nstrs + n > p->capstrs) {
-		p->capstrs = (p->nstrs + n) * 2;
-		p->strs = xrealloc(p->strs, p->capstrs);
-	}
-	memcpy(p->strs + p->nstrs, s, n);
-	p->nstrs += n;
-	return (const char *)(uintptr_t)(p->nstrs - n + 1);	/* fixed up */
-}
-
-/* Entry ids may be numbers in samples: as text. */
-static const char *
-waba_text(struct ingest_plan *p, jv entry)
+/* Entry ids may be numbers in samples: as text into out. */
+static void
+waba_text(jv entry, char *out, size_t len)
 {
 	jv v = jx_get(entry, "id");
-	char buf[64] = "";
 
+	out[0] = '\0';
 	if (jv_get_kind(v) == JV_KIND_STRING &&
 	    strlen(jv_string_value(v)) ==
 	    (size_t)jv_string_length_bytes(jv_copy(v)))
-		snprintf(buf, sizeof(buf), "%s", jv_string_value(v));
+		snprintf(out, len, "%s", jv_string_value(v));
 	else if (jv_get_kind(v) == JV_KIND_NUMBER)
-		snprintf(buf, sizeof(buf), "%.0f", jv_number_value(v));
+		snprintf(out, len, "%.0f", jv_number_value(v));
 	jv_free(v);
-	return keep_str(p, buf);
 }
 
 /* The statuses[] of a messages value. */
@@ -255,7 +238,7 @@ plan_entry(struct ingest_plan *p, struct quarantine *q, int i, jv entry)
 	jv changes = jx_get(entry, "changes");
 	char path[WHERE_PATH_MAX];
 
-	w.waba = waba_text(p, entry);
+	waba_text(entry, w.waba, sizeof(w.waba));
 	if (jx_intish(entry, "time", &w.time) != 1)
 		w.time = -1;
 	if (jv_get_kind(changes) != JV_KIND_ARRAY) {
@@ -271,20 +254,6 @@ plan_entry(struct ingest_plan *p, struct quarantine *q, int i, jv entry)
 		jv_free(change);
 	}
 	jv_free(changes);
-}
-
-/* The plan's strings were kept as offsets while it grew: pointers now. */
-static void
-fix_strs(struct ingest_plan *p)
-{
-	size_t i;
-
-	for (i = 0; i < p->n; i++) {
-		uintptr_t o = (uintptr_t)p->el[i].w.waba;
-
-		if (o)
-			p->el[i].w.waba = p->strs + o - 1;
-	}
 }
 
 static void
@@ -308,7 +277,6 @@ plan_walk(struct ingest_plan *p, struct quarantine *q)
 		jv_free(entry);
 	}
 	jv_free(entries);
-	fix_strs(p);
 }
 
 struct ingest_plan *
@@ -359,7 +327,6 @@ ingest_plan_free(struct ingest_plan *p)
 		jv_free(p->el[i].obj);
 	}
 	free(p->el);
-	free(p->strs);
 	free(p->body);
 	free(p->signature);
 	jv_free(p->d);

@@ -65,8 +65,6 @@ void ingest_plan_free(struct ingest_plan *p);
  * raw row. */
 void ingest_plan_set_signature(struct ingest_plan *p, const char *signature);
 const char *ingest_plan_signature(const struct ingest_plan *p);
-/* How many elements of a kind (-1 any) the plan holds (tests). */
-size_t ingest_plan_count(const struct ingest_plan *p, int kind);
 
 /* ---- apply ---- */
 

@@ -525,34 +525,6 @@ key_jv(const char *key)
 	return jv_copy(s->key);
 }
 
-jv
-jx_fresh(jv v)
-{
-	jv out;
-
-	switch (jv_get_kind(v)) {
-	case JV_KIND_STRING:
-		out = jv_string_sized(jv_string_value(v),
-				      jv_string_length_bytes(jv_copy(v)));
-		break;
-	case JV_KIND_ARRAY:
-		out = jv_array_sized(jv_array_length(jv_copy(v)));
-		jv_array_foreach(v, i, x)
-			out = jv_array_set(out, i, jx_fresh(x));
-		break;
-	case JV_KIND_OBJECT:
-		out = jv_object();
-		jv_object_foreach(v, k, x) {
-			out = jv_object_set(out, jx_fresh(k), jx_fresh(x));
-		}
-		break;
-	default:	/* null, booleans, numbers: values, nothing shared */
-		return v;
-	}
-	jv_free(v);
-	return out;
-}
-
 /* Owned obj[key], or invalid when obj is not an object / key absent. */
 jv
 jx_get(jv obj, const char *key)

@@ -66,10 +66,6 @@ const char *jx_cstr(jv obj, const char *key);
  * thread ends (and at exit, for leak checkers). */
 jv jx_get(jv obj, const char *key);
 void jx_cache_release(void);
-/* v (taken) rebuilt so that it shares no allocation with anything else:
- * safe to hand to another thread while the original's other references
- * are still used (jv reference counts are not atomic). */
-jv jx_fresh(jv v);
 /* Owned value at a path of keys, NULL-terminated; invalid when absent. */
 jv jx_path(jv obj, ...);
 /* obj[key] as an integer: accepts numbers and numeric strings

@@ -445,7 +445,7 @@ str_or_null(const char *s)
 	return s ? jv_string(s) : jv_null();
 }
 
-/* v (taken) unshared, or null when absent. */
+/* v (taken), or null when absent. */
 static jv
 or_null(jv v)
 {
@@ -453,7 +453,7 @@ or_null(jv v)
 		jv_free(v);
 		return jv_null();
 	}
-	return jx_fresh(v);
+	return v;
 }
 
 jv
@@ -466,7 +466,7 @@ norm_record(const struct norm_msg *m, const char *event)
 			 jv_string("timestamp"), time_jv(m->ts),
 			 jv_string("text"), m->unsupported || !m->text ?
 			 jv_null() : jv_string_sized(m->text, (int)m->text_len),
-			 jv_string("media"), jx_fresh(jv_copy(m->media)),
+			 jv_string("media"), jv_copy(m->media),
 			 jv_string("unsupported"), str_or_null(m->unsupported));
 
 	if (m->from_bsuid)
@@ -481,7 +481,7 @@ norm_record(const struct norm_msg *m, const char *event)
 	if (jv_get_kind(m->content) == JV_KIND_OBJECT && !m->unsupported) {
 		jv_object_foreach(m->content, k, v) {	/* borrows */
 			if (strcmp(jv_string_value(k), "_text"))
-				r = jv_object_set(r, jx_fresh(k), jx_fresh(v));
+				r = jv_object_set(r, k, v);
 			else {
 				jv_free(k);
 				jv_free(v);
@@ -490,12 +490,12 @@ norm_record(const struct norm_msg *m, const char *event)
 	}
 	if (jv_get_kind(m->context) == JV_KIND_OBJECT)
 		r = jv_object_set(r, jv_string("context"),
-				  jx_fresh(jv_copy(m->context)));
+				  jv_copy(m->context));
 	if (m->forwarded)
 		r = jv_object_set(r, jv_string("forwarded"), jv_true());
 	if (jv_get_kind(m->referral) == JV_KIND_OBJECT)
 		r = jv_object_set(r, jv_string("referral"),
-				  jx_fresh(jv_copy(m->referral)));
+				  jv_copy(m->referral));
 	if (jv_get_kind(m->errors) == JV_KIND_ARRAY) {
 		jv e0 = jv_array_get(jv_copy(m->errors), 0);
 		jv title = jx_get(e0, "title");
@@ -507,11 +507,11 @@ norm_record(const struct norm_msg *m, const char *event)
 		r = jv_object_set(r, jv_string("error"), JV_OBJECT(
 			jv_string("code"), jv_string("graph_error"),
 			jv_string("message"), jv_get_kind(title) ==
-			JV_KIND_STRING ? jx_fresh(title) :
+			JV_KIND_STRING ? title :
 			(jv_free(title), jv_string("error reported by Meta")),
 			jv_string("graph_code"), or_null(jx_get(e0, "code"))));
 		r = jv_object_set(r, jv_string("errors"),
-				  jx_fresh(jv_copy(m->errors)));
+				  jv_copy(m->errors));
 		jv_free(e0);
 	}
 	if (m->sys_type || m->sys_body)

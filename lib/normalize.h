@@ -50,8 +50,8 @@ void norm_release(struct norm_msg *m);
  * event record needs no copy), wamid, type, from, from_user_id, to,
  * timestamp (ISO), text, media, the type object, context, referral,
  * forwarded, unsupported. Hidden text (unsupported) is null. Quarantine
- * predicates run on this record. It shares no allocation with the
- * message, so it may go to another thread while the message is freed. */
+ * predicates run on this record; it shares values with the message, so
+ * it stays on the thread that holds the message. */
 jv norm_record(const struct norm_msg *m, const char *event);
 
 /* Rule 9 reason for a Meta message type with no usable content, or NULL

@@ -333,16 +333,6 @@ ingest_plan_free(struct ingest_plan *p)
 	free(p);
 }
 
-size_t
-ingest_plan_count(const struct ingest_plan *p, int kind)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < p->n; i++)
-		n += kind < 0 || (int)p->el[i].kind == kind;
-	return n;
-}
-
 void
 ingest_plan_set_signature(struct ingest_plan *p, const char *signature)
 {

@@ -49,6 +49,17 @@ is "$(sql "SELECT name FROM contacts WHERE id = $cid")" "Phone Pat" "the send fi
 inbound 15557770001 60
 is "$(sql "SELECT thread_id, contact_id FROM messages WHERE direction = 'in' AND from_addr = '15557770001'")" "$tid|$cid" "the reply lands in the same thread: one conversation, one thread"
 
+# a number Meta gave to another user (another BSUID) is another contact
+recv_bsuid() {	# recv_bsuid NUMBER BSUID WAMID
+	printf '{"object":"whatsapp_business_account","entry":[{"id":"100200300400500","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001111","phone_number_id":"%s"},"contacts":[{"profile":{"name":"R"},"wa_id":"%s","user_id":"%s"}],"messages":[{"from":"%s","from_user_id":"%s","id":"%s","timestamp":"%s","type":"text","text":{"body":"x"}}]}}]}]}\n' \
+		$CH "$1" "$2" "$1" "$2" "$3" $((WA_NOW - 30)) | wa-recv >/dev/null 2>&1
+}
+recv_bsuid 15558880001 US.888000001 wamid.RC1
+recv_bsuid 15558880001 US.888000002 wamid.RC2
+is "$(sql "SELECT count(DISTINCT contact_id) FROM messages WHERE wamid IN ('wamid.RC1', 'wamid.RC2')")" 2 "a recycled number (another BSUID) is another contact"
+exits 0 "a send to that number" wa-send --to 15558880001 --text "hello"
+is "$(sql "SELECT m.contact_id = (SELECT contact_id FROM messages WHERE wamid = 'wamid.RC1') FROM messages m WHERE m.direction = 'out' ORDER BY m.id DESC LIMIT 1")" 1 "by number alone: the oldest contact with it, as rule 4 says"
+
 # ---- a group thread replies to the group ----
 printf '{"object":"whatsapp_business_account","entry":[{"id":"100200300400500","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001111","phone_number_id":"%s"},"contacts":[{"profile":{"name":"Gil"},"wa_id":"15551239999"}],"messages":[{"from":"15551239999","group_id":"120363000000000009@g.us","id":"wamid.GRP1","timestamp":"%s","type":"text","text":{"body":"hi all"}}]}}]}]}\n' $CH $((WA_NOW - 60)) | wa-recv >"$T/g.out" 2>&1
 gt=$(jq -r .thread_id "$T/g.out")
@@ -56,6 +67,10 @@ exits 0 "a reply in the group thread" wa-send --thread "$gt" --text "hello group
 is "$(to_of)" "group 120363000000000009@g.us" "goes to the group, never privately to the member"
 exits 1 "the member privately" wa-send --to 15551239999 --text "psst"
 is_json '.error.code' '"window_closed"' "the group message opened no 1:1 window for them"
+# the group's own window, to the second: its message was 60 s before WA_NOW
+WA_NOW=$((WA_NOW + 86400 - 61)) exits 0 "in the group 24 h less a second after its message" wa-send --thread "$gt" --text "still open"
+WA_NOW=$((WA_NOW + 86400 - 60)) exits 1 "exactly 24 h after" wa-send --thread "$gt" --text "closed"
+is_json '.error.code' '"window_closed"' "the group's window closed at 24 h"
 
 # ---- usernames are shown wherever the contact is ----
 printf '{"object":"whatsapp_business_account","entry":[{"id":"100200300400500","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001111","phone_number_id":"%s"},"contacts":[{"profile":{"name":"Uma","username":"uma.k"},"user_id":"US.555000111"}],"messages":[{"from_user_id":"US.555000111","id":"wamid.USR1","timestamp":"%s","type":"text","text":{"body":"hi"}}]}}]}]}\n' $CH $((WA_NOW - 60)) | wa-recv >"$T/u.out" 2>&1

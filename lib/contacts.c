@@ -9,25 +9,6 @@
 #include "util.h"
 #include "views.h"
 
-/* After the numbers (rule 4, lib/identity.h), the email. */
-static const char SQL_MATCH_EMAIL[] =
-	"SELECT id FROM contacts WHERE lower(email) = lower(?1)"
-	" ORDER BY id LIMIT 1";
-static const char SQL_INSERT[] =
-	"INSERT INTO contacts (name, email, phone, mobile_phone, created_at,"
-	" updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
-static const char SQL_UPDATE[] =
-	"UPDATE contacts SET name = coalesce(?2, name),"
-	" email = coalesce(?3, email), phone = coalesce(?4, phone),"
-	" mobile_phone = coalesce(?5, mobile_phone), updated_at = ?6"
-	" WHERE id = ?1";
-static const char SQL_ONE[] =
-	"SELECT c.id, c.name, c.profile_name, c.email, c.phone,"
-	" c.mobile_phone, c.wa_id, c.bsuid, c.created_at, c.updated_at,"
-	" (SELECT count(*) FROM threads t WHERE t.contact_id = c.id),"
-	" c.username, c.group_id"
-	" FROM contacts c WHERE (?1 IS NULL OR c.id = ?1) ORDER BY c.id";
-
 struct fields {
 	const char *name, *email;
 	char phone[32], mobile[32];
@@ -86,7 +67,7 @@ static int
 match(struct store *st, const struct fields *f, int64_t *id,
       struct wa_err *err)
 {
-	sqlite3_stmt *s;
+	struct sq *q;
 	int rc = 0;
 
 	*id = 0;
@@ -97,69 +78,65 @@ match(struct store *st, const struct fields *f, int64_t *id,
 		rc = identity_contact_id(st, NULL, f->mobile, id, err);
 	if (rc != 0 || !f->email)
 		return rc < 0 ? -1 : 0;
-	s = store_stmt(st, SQL_MATCH_EMAIL);
-	store_bind_text(s, 1, f->email);
-	return store_step_int(st, s, id, "find contact", err) < 0 ? -1 : 0;
+	q = store_q(st, Q_CONTACTS_MATCH_EMAIL);
+	sq_text(q, 1, f->email);
+	return sq_int1(q, id, "find contact", err) < 0 ? -1 : 0;
 }
 
 static int
 write_contact(struct store *st, const struct fields *f, int64_t now,
 	      int64_t *id, struct wa_err *err)
 {
-	sqlite3_stmt *s;
+	struct sq *q;
 
 	if (*id) {
-		s = store_stmt(st, SQL_UPDATE);
-		store_bind_int(s, 1, *id);
-		store_bind_text(s, 2, f->name);
-		store_bind_text(s, 3, f->email);
-		store_bind_text(s, 4, orn(f->phone));
-		store_bind_text(s, 5, orn(f->mobile));
-		store_bind_int(s, 6, now);
-		return store_step_done(st, s, err);
+		q = store_q(st, Q_CONTACTS_UPDATE);
+		sq_int(q, 1, *id);
+		sq_text(q, 2, f->name);
+		sq_text(q, 3, f->email);
+		sq_text(q, 4, orn(f->phone));
+		sq_text(q, 5, orn(f->mobile));
+		sq_int(q, 6, now);
+		return sq_done(q, err);
 	}
-	s = store_stmt(st, SQL_INSERT);
-	store_bind_text(s, 1, f->name);
-	store_bind_text(s, 2, f->email);
-	store_bind_text(s, 3, orn(f->phone));
-	store_bind_text(s, 4, orn(f->mobile));
-	store_bind_int(s, 5, now);
-	if (store_step_done(st, s, err) < 0)
-		return -1;
-	*id = sqlite3_last_insert_rowid(store_db(st));
-	return 0;
+	q = store_q(st, Q_CONTACTS_INSERT);
+	sq_text(q, 1, f->name);
+	sq_text(q, 2, f->email);
+	sq_text(q, 3, orn(f->phone));
+	sq_text(q, 4, orn(f->mobile));
+	sq_int(q, 5, now);
+	return sq_int1(q, id, "add contact", err) < 0 ? -1 : 0;
 }
 
 static jv
-contact_row(sqlite3_stmt *s)
+contact_row(struct sq *q)
 {
-	return views_obj("contact_id", store_col_str(s, 0),
-			 "name", store_col_str(s, 1),
-			 "profile_name", store_col_str(s, 2),
-			 "email", store_col_str(s, 3),
-			 "phone", store_col_str(s, 4),
-			 "mobile_phone", store_col_str(s, 5),
-			 "wa_id", store_col_str(s, 6),
-			 "bsuid", store_col_str(s, 7),
-			 "created_at", store_col_time(s, 8),
-			 "updated_at", store_col_time(s, 9),
-			 "threads", store_col_int(s, 10),
-			 "username", store_col_str(s, 11),
-			 "group_id", store_col_str(s, 12), NULL);
+	return views_obj("contact_id", sq_col_str(q, 0),
+			 "name", sq_col_str(q, 1),
+			 "profile_name", sq_col_str(q, 2),
+			 "email", sq_col_str(q, 3),
+			 "phone", sq_col_str(q, 4),
+			 "mobile_phone", sq_col_str(q, 5),
+			 "wa_id", sq_col_str(q, 6),
+			 "bsuid", sq_col_str(q, 7),
+			 "created_at", sq_col_time(q, 8),
+			 "updated_at", sq_col_time(q, 9),
+			 "threads", sq_col_jint(q, 10),
+			 "username", sq_col_str(q, 11),
+			 "group_id", sq_col_str(q, 12), NULL);
 }
 
 static int
 each(struct store *st, int64_t id, void (*fn)(jv rec, void *ctx),
      void *ctx, struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_ONE);
+	struct sq *q = store_q(st, Q_CONTACTS_ONE);
 	int rc;
 
-	store_bind_int_or_null(s, 1, id, id <= 0);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		fn(contact_row(s), ctx);
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : store_fail(st, err, "read contacts");
+	sq_int_or_null(q, 1, id, id <= 0);
+	while ((rc = sq_step(q)) > 0)
+		fn(contact_row(q), ctx);
+	return rc < 0 ? sq_fail(q, err, "read contacts") : 0;
 }
 
 static void

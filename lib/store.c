@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The SQLite store: open (0600, WAL, migrate), transactions, cached statements. */
+/* The store: open (a SQLite file 0600 in WAL, or PostgreSQL), migrate, transactions. */
 #include <errno.h>
 #include <stdint.h>
 #include <ctype.h>
@@ -7,28 +7,11 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include "store.h"
+#include "store_int.h"
 #include "desk_cache.h"
 #include "jsonl.h"
 #include "schema.h"
 #include "util.h"
-
-#define STMT_SLOTS 512	/* open addressing; more distinct SQL is a bug */
-
-struct stmt_slot {
-	const char *sql;	/* key: address of a static string */
-	sqlite3_stmt *stmt;
-	unsigned drops;		/* desk cache parts to drop when fetched */
-};
-
-struct store {
-	sqlite3 *db;
-	int in_tx;			/* in a store_begin transaction */
-	struct desk_cache *cache;	/* made by the first store_begin */
-	int cache_mute;			/* the desk writes through */
-	int64_t data_version;		/* at the last store_begin, -1 none */
-	struct stmt_slot slots[STMT_SLOTS];
-};
 
 sqlite3 *
 store_db(struct store *st)
@@ -39,9 +22,12 @@ store_db(struct store *st)
 int
 store_fail(struct store *st, struct wa_err *err, const char *what)
 {
-	int ext = sqlite3_extended_errcode(st->db);
-	int prim = ext & 0xff;
+	int ext, prim;
 
+	if (st->engine == SQL_PG)
+		return store_pg_fail(st, err, what);
+	ext = sqlite3_extended_errcode(st->db);
+	prim = ext & 0xff;
 	if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
 		return wa_err_set(err, WA_EX_TEMPFAIL, "busy",
 				  "%s: database is busy (sqlite %d): retry "
@@ -121,14 +107,14 @@ names(const char *sql, const char *word)
 /* What fetching a statement makes stale, decided when it is prepared:
  * ROLLBACK TO undoes rows the cache may hold without firing the
  * rollback hook; a write naming sessions may change a session. */
-static unsigned
-stmt_drops(sqlite3_stmt *s, const char *sql)
+unsigned
+store_stmt_drops(const char *sql, int readonly)
 {
 	while (isspace((unsigned char)*sql))
 		sql++;
 	if (strncasecmp(sql, "ROLLBACK", 8) == 0)
 		return DESK_CACHE_ALL;
-	if (!sqlite3_stmt_readonly(s) && names(sql, "sessions"))
+	if (!readonly && names(sql, "sessions"))
 		return DESK_CACHE_SESSIONS;
 	return 0;
 }
@@ -158,6 +144,8 @@ cache_check(struct store *st)
 struct desk_cache *
 store_cache(struct store *st)
 {
+	if (st->engine == SQL_PG)
+		return NULL;	/* other hosts write: nothing can be trusted */
 	if (st->in_tx && !sqlite3_get_autocommit(st->db))
 		return st->cache;
 	desk_cache_drop(st->cache, DESK_CACHE_ALL);
@@ -181,6 +169,15 @@ store_open(struct store **out, const char *path, struct wa_err *err)
 
 	*out = NULL;
 	st->data_version = -1;
+	if (store_pg_target(path)) {
+		st->engine = SQL_PG;
+		if (store_pg_open(st, path, err) < 0) {
+			store_close(st);
+			return -1;
+		}
+		*out = st;
+		return 0;
+	}
 	if (parent_dir(path) < 0) {
 		free(st);
 		return wa_err_set(err, WA_EX_IOERR, "io",
@@ -223,6 +220,13 @@ store_close(struct store *st)
 
 	if (!st)
 		return;
+	store_q_free_all(st);
+	if (st->engine == SQL_PG) {
+		store_pg_close(st);
+		desk_cache_free(st->cache);
+		free(st);
+		return;
+	}
 	for (i = 0; i < STMT_SLOTS; i++)
 		if (st->slots[i].stmt)
 			sqlite3_finalize(st->slots[i].stmt);
@@ -236,6 +240,8 @@ int
 store_exec(struct store *st, const char *sql, struct wa_err *err)
 {
 	desk_cache_drop(st->cache, DESK_CACHE_ALL);	/* any SQL at all */
+	if (st->engine == SQL_PG)
+		return store_pg_exec(st, sql, err);
 	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return store_fail(st, err, "exec");
 	return 0;
@@ -244,6 +250,12 @@ store_exec(struct store *st, const char *sql, struct wa_err *err)
 int
 store_begin(struct store *st, struct wa_err *err)
 {
+	if (st->engine == SQL_PG) {
+		if (store_pg_begin(st, err) < 0)
+			return -1;
+		st->in_tx = 1;
+		return 0;
+	}
 	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL))
 		return store_fail(st, err, "begin transaction");
 	st->in_tx = 1;
@@ -254,6 +266,10 @@ store_begin(struct store *st, struct wa_err *err)
 int
 store_commit(struct store *st, struct wa_err *err)
 {
+	if (st->engine == SQL_PG) {
+		st->in_tx = 0;
+		return store_pg_commit(st, err);
+	}
 	if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL)) {
 		store_fail(st, err, "commit");
 		store_rollback(st);
@@ -266,7 +282,9 @@ store_commit(struct store *st, struct wa_err *err)
 void
 store_rollback(struct store *st)
 {
-	if (!sqlite3_get_autocommit(st->db))
+	if (st->engine == SQL_PG)
+		store_pg_rollback(st);
+	else if (!sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	st->in_tx = 0;
 	desk_cache_drop(st->cache, DESK_CACHE_ALL);
@@ -275,6 +293,8 @@ store_rollback(struct store *st)
 int
 store_in_tx(struct store *st)
 {
+	if (st->engine == SQL_PG)
+		return store_pg_in_tx(st);
 	return !sqlite3_get_autocommit(st->db);
 }
 
@@ -306,7 +326,8 @@ store_stmt(struct store *st, const char *sql)
 		abort();
 	}
 	slot->sql = sql;
-	slot->drops = stmt_drops(slot->stmt, sql);
+	slot->drops = store_stmt_drops(sql,
+				       sqlite3_stmt_readonly(slot->stmt));
 	if (slot->drops && !st->cache_mute)
 		desk_cache_drop(st->cache, slot->drops);
 	return slot->stmt;
@@ -446,22 +467,16 @@ store_col_time(sqlite3_stmt *s, int col)
 	return time_jv(sqlite3_column_int64(s, col));
 }
 
-static const char SQL_SETTING_GET[] =
-	"SELECT value FROM settings WHERE key = ?1";
-static const char SQL_SETTING_SET[] =
-	"INSERT INTO settings (key, value) VALUES (?1, ?2) "
-	"ON CONFLICT (key) DO UPDATE SET value = excluded.value";
-
 char *
 store_setting_get(struct store *st, const char *key)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_SETTING_GET);
+	struct sq *q = store_q(st, Q_SETTING_GET);
 	char *v = NULL;
 
-	store_bind_text(s, 1, key);
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
-		v = xstrdup((const char *)sqlite3_column_text(s, 0));
-	sqlite3_reset(s);
+	sq_text(q, 1, key);
+	if (sq_step(q) > 0)
+		v = sq_col_dup(q, 0);
+	sq_reset(q);
 	return v;
 }
 
@@ -469,11 +484,11 @@ int
 store_setting_set(struct store *st, const char *key, const char *value,
 		  struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_SETTING_SET);
+	struct sq *q = store_q(st, Q_SETTING_SET);
 
-	store_bind_text(s, 1, key);
-	store_bind_text(s, 2, value);
-	return store_step_done(st, s, err);
+	sq_text(q, 1, key);
+	sq_text(q, 2, value);
+	return sq_done(q, err);
 }
 
 char *

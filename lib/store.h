@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The SQLite store: open (0600, WAL, migrate), transactions, cached statements. */
+/* The store: open (SQLite file or PostgreSQL), transactions, the catalogue's queries. */
 #ifndef WA_STORE_H
 #define WA_STORE_H
 
@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <jv.h>
 #include "err.h"
+#include "sql.h"
 
 struct store;
 struct desk_cache;
@@ -91,5 +92,77 @@ struct store_ckpt;
 int store_ckpt_start(struct store_ckpt **out, const char *db_path,
 		     unsigned ms, struct wa_err *err);
 void store_ckpt_stop(struct store_ckpt *c);
+
+/* ---- the catalogue's queries (lib/sql.h), on either engine ---------- */
+
+/*
+ * A query of the catalogue prepared once per connection. store_q resets
+ * it and clears its bindings; indexes are 1-based for binds and 0-based
+ * for columns, as in SQLite. Text returned by sq_col_text lives until
+ * the next step or reset of the query.
+ *
+ *	struct sq *q = store_q(st, Q_CONTACT_ONE);
+ *	sq_int(q, 1, id);
+ *	while ((rc = sq_step(q)) > 0)
+ *		use(sq_col_text(q, 0));
+ *	sq_reset(q);
+ *	if (rc < 0)
+ *		return sq_fail(q, err, "read contacts");
+ */
+struct sq;
+
+enum sq_type { SQ_NULL, SQ_INT, SQ_REAL, SQ_TEXT, SQ_BLOB };
+
+struct sq *store_q(struct store *st, enum sql_id id);
+enum sql_engine store_engine(struct store *st);
+
+void sq_null(struct sq *q, int idx);
+void sq_int(struct sq *q, int idx, int64_t v);
+void sq_int_or_null(struct sq *q, int idx, int64_t v, int isnull);
+void sq_double(struct sq *q, int idx, double v);
+/* NULL binds NULL; the text is copied. */
+void sq_text(struct sq *q, int idx, const char *v);
+void sq_textn(struct sq *q, int idx, const char *v, size_t len);
+/* Bytes kept as they are (raw deliveries): the caller keeps them alive
+ * until the query is stepped. */
+void sq_blob(struct sq *q, int idx, const void *v, size_t len);
+/* jv (borrowed): string as text, number as int/real, true/false as 1/0,
+ * null/invalid as NULL, arrays and objects as compact JSON text. */
+void sq_jv(struct sq *q, int idx, jv v);
+
+/* 1: a row is ready; 0: done (the query is reset); -1: error (reset;
+ * sq_fail names it). */
+int sq_step(struct sq *q);
+void sq_reset(struct sq *q);
+/* Fills err from the query's connection: busy, lost or read-only
+ * connection 75, others 74. Returns -1. */
+int sq_fail(struct sq *q, struct wa_err *err, const char *what);
+/* Steps to the end (a write, or a row ignored); 0 or -1 with err. */
+int sq_done(struct sq *q, struct wa_err *err);
+/* Steps for one integer: 1 with *out = column 0 of the first row, 0 no
+ * row (*out untouched), -1 with err ("cannot <what>: ..."). Resets. */
+int sq_int1(struct sq *q, int64_t *out, const char *what,
+	    struct wa_err *err);
+
+enum sq_type sq_col_type(struct sq *q, int col);
+int sq_col_null(struct sq *q, int col);
+int64_t sq_col_int(struct sq *q, int col);
+double sq_col_double(struct sq *q, int col);
+/* NULL for SQL NULL. */
+const char *sq_col_text(struct sq *q, int col);
+size_t sq_col_bytes(struct sq *q, int col);
+const void *sq_col_blob(struct sq *q, int col);
+/* Owned values of a column: jv string / number / parsed JSON / ISO time
+ * (NULL -> jv_null()), a C string (NULL for NULL). */
+jv sq_col_str(struct sq *q, int col);
+jv sq_col_jint(struct sq *q, int col);
+jv sq_col_json(struct sq *q, int col);
+jv sq_col_time(struct sq *q, int col);
+char *sq_col_dup(struct sq *q, int col);
+
+/* Rows changed by the connection's last finished write; by every write
+ * since the connection opened. */
+int64_t store_changes(struct store *st);
+int64_t store_total_changes(struct store *st);
 
 #endif

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/* Inside the store: the connection, its queries, and the engine drivers' hooks. */
+#ifndef WA_STORE_INT_H
+#define WA_STORE_INT_H
+
+#include "store.h"
+
+#define STMT_SLOTS 512	/* old-style statements by address (store_stmt) */
+
+struct stmt_slot {
+	const char *sql;	/* key: address of a static string */
+	sqlite3_stmt *stmt;
+	unsigned drops;		/* desk cache parts to drop when fetched */
+};
+
+struct sq_pg;	/* the PostgreSQL driver's part of a query (store_pg.c) */
+struct store_pg;	/* its part of a connection */
+
+struct sq {
+	struct store *st;
+	enum sql_id id;
+	unsigned drops;		/* desk cache parts to drop when fetched */
+	sqlite3_stmt *s;	/* SQLite */
+	struct sq_pg *pg;	/* PostgreSQL */
+};
+
+struct store {
+	enum sql_engine engine;
+	sqlite3 *db;			/* SQLite */
+	struct store_pg *pg;		/* PostgreSQL */
+	int in_tx;			/* in a store_begin transaction */
+	struct desk_cache *cache;	/* made by the first store_begin */
+	int cache_mute;			/* the desk writes through */
+	int64_t data_version;		/* at the last store_begin, -1 none */
+	struct sq *q[SQL_QUERIES];	/* prepared on first use */
+	struct stmt_slot slots[STMT_SLOTS];
+};
+
+/* What fetching a statement of this text makes stale in the desk cache
+ * (store.c); readonly is the engine's verdict on the statement. */
+unsigned store_stmt_drops(const char *sql, int readonly);
+
+void store_q_free_all(struct store *st);
+
+/* ---- the PostgreSQL driver (lib/store_pg.c) ------------------------- */
+
+/* 1 when target names a PostgreSQL database (a postgres:// or
+ * postgresql:// URI, or a conninfo string), 0 for a file path. */
+int store_pg_target(const char *target);
+int store_pg_open(struct store *st, const char *target, struct wa_err *err);
+void store_pg_close(struct store *st);
+int store_pg_exec(struct store *st, const char *sql, struct wa_err *err);
+int store_pg_begin(struct store *st, struct wa_err *err);
+int store_pg_commit(struct store *st, struct wa_err *err);
+void store_pg_rollback(struct store *st);
+int store_pg_in_tx(struct store *st);
+int store_pg_fail(struct store *st, struct wa_err *err, const char *what);
+int64_t store_pg_changes(struct store *st);
+int64_t store_pg_total_changes(struct store *st);
+
+struct sq_pg *sq_pg_prepare(struct store *st, enum sql_id id);
+void sq_pg_free(struct sq_pg *p);
+void sq_pg_reset(struct sq_pg *p);	/* results and bindings */
+/* Parameter idx as text (binary 1: bytes, e.g. a raw delivery); v NULL
+ * binds NULL. The driver copies the bytes. */
+void sq_pg_bind(struct sq_pg *p, int idx, const char *v, size_t len,
+		int binary);
+int sq_pg_step(struct sq *q);		/* as sq_step */
+enum sq_type sq_pg_col_type(struct sq_pg *p, int col);
+const char *sq_pg_col_text(struct sq_pg *p, int col);
+size_t sq_pg_col_bytes(struct sq_pg *p, int col);
+
+#endif

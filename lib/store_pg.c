@@ -18,6 +18,10 @@ store_pg_open(struct store *st, const char *target, struct wa_err *err)
 }
 
 void store_pg_close(struct store *st) {}
+int store_pg_schema_version(struct store *st, int *out, struct wa_err *err)
+{ return store_pg_fail(st, err, "read schema version"); }
+int store_pg_migrate(struct store *st, struct wa_err *err)
+{ return store_pg_fail(st, err, "migrate"); }
 int store_pg_exec(struct store *st, const char *sql, struct wa_err *err)
 { return store_pg_fail(st, err, "exec"); }
 int store_pg_begin(struct store *st, struct wa_err *err)
@@ -33,6 +37,9 @@ int store_pg_fail(struct store *st, struct wa_err *err, const char *what)
 int64_t store_pg_changes(struct store *st) { return 0; }
 int64_t store_pg_total_changes(struct store *st) { return 0; }
 struct sq_pg *sq_pg_prepare(struct store *st, enum sql_id id) { return NULL; }
+struct sq_pg *sq_pg_prepare_text(struct store *st, const char *text,
+				 struct wa_err *err)
+{ store_pg_fail(st, err, "prepare"); return NULL; }
 void sq_pg_free(struct sq_pg *p) {}
 void sq_pg_reset(struct sq_pg *p) {}
 void sq_pg_bind(struct sq_pg *p, int idx, const char *v, size_t len,

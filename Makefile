@@ -153,5 +153,5 @@ clean:
 	      bench/*.o bench/*.d $(BENCHES)
 	rm -rf tests/fuzz/build $(FUZZ_BIN) tests/fuzz/*.d
 
--include $(wildcard lib/*.d cmd/*.d tests/*.d tests/unit/*.d bench/*.d)
+-include $(wildcard lib/*.d lib/*/*.d cmd/*.d tests/*.d tests/unit/*.d bench/*.d)
 -include $(wildcard tests/fuzz/*.d tests/fuzz/build/lib/*.d tests/fuzz/build/lib/*/*.d)

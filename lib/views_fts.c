@@ -32,7 +32,9 @@
  * PostgreSQL's parser keeps e-mail addresses, hosts and URLs as one
  * token: ('x@y.com' | 'x' <-> 'y' <-> 'com').  Inside a phrase such a
  * word is only its pieces, so a phrase holding an address does not find
- * it on PostgreSQL.
+ * it on PostgreSQL, nor does "order 123 still" find order-123 still
+ * (its parser reads -123 as a signed number).  Which hits a query finds
+ * is otherwise the same; both list them by time, not by rank.
  */
 
 struct term {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* wa-view: the help desk: list threads through views, show, search, assign, close, contacts. */
+/* wa-view: the help desk: list threads through views, show, search, assign, close, contacts, agents, routing. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +7,7 @@
 #include "wa.h"
 #include "contacts.h"
 #include "jsonl_files.h"
+#include "people.h"
 #include "views.h"
 
 static const char usage[] =
@@ -17,19 +18,31 @@ static const char usage[] =
 	"           [--where JQ] [--as USER]\n"
 	"       wa-view show THREAD | --ticket N\n"
 	"       wa-view search TEXT [--limit N]\n"
-	"       wa-view assign TICKET OWNER | close TICKET | reopen TICKET\n"
+	"       wa-view assign TICKET OWNER | unassign TICKET | close TICKET\n"
+	"       wa-view reopen TICKET\n"
 	"       wa-view history TICKET\n"
 	"       wa-view create NAME [filters] [--sharing private|team|everyone]\n"
 	"       wa-view views | delete NAME\n"
 	"       wa-view contacts add [--name N] [--email E] [--phone P]\n"
 	"           [--mobile-phone P]\n"
 	"       wa-view contacts import [FILE ...] | contacts list\n"
+	"       wa-view agents add NAME [--team T ...] [--skill S ...]\n"
+	"           [--max-open N] [--notify none|mine|team|all]\n"
+	"       wa-view agents set NAME [--team T ...] [--skill S ...]\n"
+	"           [--max-open N|none] [--notify none|mine|team|all]\n"
+	"       wa-view agents list [NAME] | agents remove NAME\n"
+	"       wa-view agents away NAME | agents back NAME\n"
+	"       wa-view route add NAME --where JQ [--team T] [--skill S]\n"
+	"           [--agent A] [--strategy round-robin|least-open]\n"
+	"           [--priority N]\n"
+	"       wa-view route list | route remove NAME | route test TICKET\n"
 	"       common: [--as USER] [--db PATH] [--json | --table]\n";
 
 enum {
 	OPT_VIEW = CLI_OPT_FIRST_FREE,
 	OPT_SHARING, OPT_AS, OPT_TICKET, OPT_NAME, OPT_EMAIL, OPT_PHONE,
 	OPT_MOBILE,
+	OPT_PEOPLE = CLI_OPT_FIRST_FREE + 0x20,	/* + enum people_opt */
 	OPT_FILTER = CLI_OPT_FIRST_FREE + 0x40	/* + enum views_key */
 };
 
@@ -46,6 +59,13 @@ static const struct option longopts[] = {
 	{ "email", required_argument, NULL, OPT_EMAIL },
 	{ "phone", required_argument, NULL, OPT_PHONE },
 	{ "mobile-phone", required_argument, NULL, OPT_MOBILE },
+	{ "team", required_argument, NULL, OPT_PEOPLE + PEOPLE_TEAM },
+	{ "skill", required_argument, NULL, OPT_PEOPLE + PEOPLE_SKILL },
+	{ "max-open", required_argument, NULL, OPT_PEOPLE + PEOPLE_MAX_OPEN },
+	{ "notify", required_argument, NULL, OPT_PEOPLE + PEOPLE_NOTIFY },
+	{ "agent", required_argument, NULL, OPT_PEOPLE + PEOPLE_AGENT },
+	{ "strategy", required_argument, NULL, OPT_PEOPLE + PEOPLE_STRATEGY },
+	{ "priority", required_argument, NULL, OPT_PEOPLE + PEOPLE_PRIORITY },
 	FILTER_OPT("status", required_argument, VIEWS_STATUS),
 	FILTER_OPT("source", required_argument, VIEWS_SOURCE),
 	FILTER_OPT("owner", required_argument, VIEWS_OWNER),
@@ -63,6 +83,8 @@ static const struct option longopts[] = {
 static struct cli cli = { usage, NULL, OUT_AUTO };
 static struct views_filter filter;	/* from the command line */
 static int nfilters;			/* how many were given */
+static int owner_given, unassigned_given;	/* exclude each other */
+static struct people people;		/* agents and route options */
 static const char *opt_view, *opt_sharing, *opt_as;
 static long long opt_ticket;
 static jv contact_opts;			/* contacts add: the record */
@@ -122,10 +144,21 @@ handle(int opt, const char *arg, void *ctx)
 	struct wa_err err;
 
 	if (opt >= OPT_FILTER && opt < OPT_FILTER + VIEWS_NKEYS) {
+		owner_given |= opt == OPT_FILTER + VIEWS_OWNER;
+		unassigned_given |= opt == OPT_FILTER + VIEWS_UNASSIGNED;
+		if (owner_given && unassigned_given)
+			cli_usage_error(&cli, "--owner and --unassigned "
+					"exclude each other");
 		if (views_filter_set(&filter, (enum views_key)(opt - OPT_FILTER),
 				     arg ? arg : "true", &err) < 0)
 			cli_usage_error(&cli, "%s", err.message);
 		nfilters++;
+		return;
+	}
+	if (opt >= OPT_PEOPLE && opt < OPT_PEOPLE + PEOPLE_NOPTS) {
+		if (people_option(&people, (enum people_opt)(opt - OPT_PEOPLE),
+				  arg, &err) < 0)
+			cli_usage_error(&cli, "%s", err.message);
 		return;
 	}
 	switch (opt) {
@@ -296,7 +329,8 @@ cmd_ticket(struct store *st, struct out *o, const char *cmd, int argc,
 	   char **argv, const char *user, struct wa_err *err)
 {
 	enum views_action a = strcmp(cmd, "assign") == 0 ? VIEWS_ASSIGN :
-		strcmp(cmd, "close") == 0 ? VIEWS_CLOSE : VIEWS_REOPEN;
+		strcmp(cmd, "close") == 0 ? VIEWS_CLOSE :
+		strcmp(cmd, "unassign") == 0 ? VIEWS_UNASSIGN : VIEWS_REOPEN;
 	int want = a == VIEWS_ASSIGN ? 2 : 1;
 	int64_t id = id_arg("TICKET", argc > 0 ? argv[0] : NULL);
 	jv res;
@@ -361,16 +395,37 @@ cmd_show(struct store *st, struct out *o, int argc, char **argv,
 				  jv_string_fmt("%lld", opt_ticket)));
 }
 
+/* agents ..., route ...: the records, or a rejected operation. */
+static int
+cmd_people(struct store *st, struct out *o, int argc, char **argv,
+	   const char *user, struct wa_err *err)
+{
+	jv input;
+
+	if (people_run(st, &people, filter.v[VIEWS_WHERE], argc, argv, user,
+		       wa_now(), emit, o, &o->cols, &input, err) == 0)
+		return 0;
+	if (err->sysexit == WA_EX_USAGE)
+		cli_usage_error(&cli, "%s", err->message);
+	return rejected(o, err, jv_is_valid(input) ? input : jv_object());
+}
+
 /* Options each command takes beyond the common ones. */
 static void
 check_options(const char *cmd)
 {
 	int list = strcmp(cmd, "list") == 0, create = !strcmp(cmd, "create");
+	int route = strcmp(cmd, "route") == 0;
 
 	if (nfilters && !list && !create &&
 	    !(strcmp(cmd, "search") == 0 && nfilters == 1 &&
-	      filter.v[VIEWS_LIMIT]))
+	      filter.v[VIEWS_LIMIT]) &&
+	    !(route && nfilters == 1 && filter.v[VIEWS_WHERE]))
 		cli_usage_error(&cli, "filters go with list and create");
+	if (people.given && !route && strcmp(cmd, "agents") != 0)
+		cli_usage_error(&cli, "--%s goes with agents and route",
+				people_opt_name((enum people_opt)
+						__builtin_ctz(people.given)));
 	if (opt_view && !list)
 		cli_usage_error(&cli, "--view goes with list");
 	if (opt_sharing && !create)
@@ -389,6 +444,11 @@ run(struct store *st, struct out *o, struct wa_config *cfg, int argc,
 	const char *cmd = argv[0], *user = opt_as ? opt_as : cfg->user;
 	long long n = 0;
 
+	/* once agents exist, only agents act */
+	if (agents_actor_check(st, user, opt_as != NULL, err) < 0) {
+		wa_warn(err, 0);
+		return err->sysexit;
+	}
 	argc--;
 	argv++;
 	if (strcmp(cmd, "list") == 0) {
@@ -412,8 +472,10 @@ run(struct store *st, struct out *o, struct wa_config *cfg, int argc,
 		return err->sysexit;
 	}
 	if (!strcmp(cmd, "assign") || !strcmp(cmd, "close") ||
-	    !strcmp(cmd, "reopen"))
+	    !strcmp(cmd, "reopen") || !strcmp(cmd, "unassign"))
 		return cmd_ticket(st, o, cmd, argc, argv, user, err);
+	if (!strcmp(cmd, "agents") || !strcmp(cmd, "route"))
+		return cmd_people(st, o, argc + 1, argv - 1, user, err);
 	if (strcmp(cmd, "history") == 0) {
 		if (argc != 1)
 			cli_usage_error(&cli, "history takes TICKET");
@@ -444,6 +506,7 @@ main(int argc, char **argv)
 	graph_global_init();
 	wa_err_clear(&err);
 	views_filter_init(&filter);
+	people_init(&people);
 	contact_opts = jv_object();
 	i = cli_parse(&cli, argc, argv, "", longopts, handle, NULL);
 	if (i >= argc)
@@ -458,6 +521,7 @@ main(int argc, char **argv)
 		wa_warn(&err, 0);
 		config_release(&cfg);
 		views_filter_release(&filter);
+		people_release(&people);
 		jv_free(contact_opts);
 		return err.sysexit;
 	}
@@ -469,6 +533,7 @@ main(int argc, char **argv)
 	}
 	store_close(st);
 	views_filter_release(&filter);
+	people_release(&people);
 	jv_free(contact_opts);
 	config_release(&cfg);
 	graph_global_cleanup();

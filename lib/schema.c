@@ -398,12 +398,49 @@ static const char STEP5[] =
 "CREATE INDEX messages_send_pending ON messages (send_owner)\n"
 "  WHERE status = 'pending';\n";
 
+/* Agents, their teams and skills, and routing rules (schema 6). A
+ * ticket's owner stays a name (TEXT): removing an agent keeps the
+ * history of the tickets it held. notify is read by wa-view watch.
+ * routes.last_owner is round-robin's cursor: who the rule chose last. */
+static const char STEP6[] =
+"CREATE TABLE agents (\n"
+"  id INTEGER PRIMARY KEY,\n"
+"  name TEXT NOT NULL UNIQUE,\n"
+"  max_open INTEGER CHECK (max_open >= 0),\n"
+"  away INTEGER NOT NULL DEFAULT 0 CHECK (away IN (0, 1)),\n"
+"  notify TEXT NOT NULL DEFAULT 'all'\n"
+"    CHECK (notify IN ('none', 'mine', 'team', 'all')),\n"
+"  created_at INTEGER NOT NULL,\n"
+"  updated_at INTEGER NOT NULL\n"
+") STRICT;\n"
+"CREATE TABLE agent_tags (\n"
+"  agent_id INTEGER NOT NULL REFERENCES agents (id) ON DELETE CASCADE,\n"
+"  kind TEXT NOT NULL CHECK (kind IN ('team', 'skill')),\n"
+"  value TEXT NOT NULL,\n"
+"  PRIMARY KEY (agent_id, kind, value)\n"
+") STRICT;\n"
+"CREATE INDEX agent_tags_value ON agent_tags (kind, value);\n"
+"CREATE TABLE routes (\n"
+"  id INTEGER PRIMARY KEY,\n"
+"  name TEXT NOT NULL UNIQUE,\n"
+"  predicate TEXT NOT NULL,\n"
+"  team TEXT,\n"
+"  skill TEXT,\n"
+"  agent TEXT,\n"
+"  strategy TEXT NOT NULL DEFAULT 'round-robin'\n"
+"    CHECK (strategy IN ('round-robin', 'least-open')),\n"
+"  priority INTEGER NOT NULL DEFAULT 100,\n"
+"  last_owner TEXT,\n"
+"  created_at INTEGER NOT NULL\n"
+") STRICT;\n";
+
 static const char *const steps[] = {
 	STEP1,
 	STEP2,
 	STEP3,
 	STEP4,
 	STEP5,
+	STEP6,
 };
 
 #define NSTEPS ((int)(sizeof(steps) / sizeof(steps[0])))

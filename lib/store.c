@@ -246,6 +246,22 @@ store_migrate(struct store *st, struct wa_err *err)
 	return schema_migrate(st->db, err);
 }
 
+void *
+store_aux(struct store *st, enum store_aux which)
+{
+	return st->aux[which].p;
+}
+
+void
+store_aux_set(struct store *st, enum store_aux which, void *p,
+	      void (*free_fn)(void *p))
+{
+	if (st->aux[which].p && st->aux[which].free_fn)
+		st->aux[which].free_fn(st->aux[which].p);
+	st->aux[which].p = p;
+	st->aux[which].free_fn = free_fn;
+}
+
 void
 store_close(struct store *st)
 {
@@ -253,6 +269,8 @@ store_close(struct store *st)
 
 	if (!st)
 		return;
+	for (i = 0; i < STORE_AUX_N; i++)
+		store_aux_set(st, (enum store_aux)i, NULL, NULL);
 	store_q_free_all(st);
 	if (st->engine == SQL_PG) {
 		store_pg_close(st);

@@ -46,6 +46,13 @@ struct desk_cache *store_cache(struct store *st);
  * itself (write-through); back to 0 right after the step. */
 void store_cache_mute(struct store *st, int on);
 
+/* State a module above the store keeps per connection (routing's
+ * compiled rules): NULL until set; store_close frees it with free_fn. */
+enum store_aux { STORE_AUX_ROUTING, STORE_AUX_N };
+void *store_aux(struct store *st, enum store_aux which);
+void store_aux_set(struct store *st, enum store_aux which, void *p,
+		   void (*free_fn)(void *p));
+
 /* Returns the prepared statement for sql, prepared once per process
  * (SQLITE_PREPARE_PERSISTENT) and cached by the address of sql, which must
  * be a string with static storage. The statement is reset and its

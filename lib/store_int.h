@@ -41,6 +41,10 @@ struct store {
 	int cache_mute;			/* the desk writes through */
 	int64_t data_version;		/* at the last store_begin, -1 none */
 	struct sq *q[SQL_QUERIES];	/* prepared on first use */
+	struct {			/* store_aux */
+		void *p;
+		void (*free_fn)(void *p);
+	} aux[STORE_AUX_N];
 	struct stmt_slot slots[STMT_SLOTS];
 };
 

@@ -5,9 +5,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <jq.h>
 #include "views.h"
 #include "desk.h"
+#include "jqwhere.h"
 #include "jsonl.h"
 #include "util.h"
 #include "window.h"
@@ -178,8 +178,6 @@ views_filter_from_json(struct views_filter *f, jv obj, struct wa_err *err)
 	return 0;
 }
 
-static int where_check(const char *prog, struct wa_err *err);
-
 /* ---- saved views ---------------------------------------------------- */
 
 static int
@@ -293,7 +291,8 @@ views_create(struct store *st, const char *name, const char *user,
 		return wa_err_set(err, WA_EX_USAGE, "invalid_input",
 				  "--sharing: bad value '%s'", sharing);
 	if (check_view_name(name, err) < 0 ||
-	    (f->v[VIEWS_WHERE] && where_check(f->v[VIEWS_WHERE], err) < 0) ||
+	    (f->v[VIEWS_WHERE] &&
+	     jqwhere_check(f->v[VIEWS_WHERE], "--where", err) < 0) ||
 	    store_begin(st, err) < 0)
 		return -1;
 	rc = view_exists(st, name, user, err);
@@ -425,77 +424,6 @@ views_message_text(const char *type, const char *text, const char *caption,
 }
 
 /* ---- list ----------------------------------------------------------- */
-
-struct where {
-	jq_state *jq;
-	struct strbuf msg;	/* the first compile error */
-};
-
-static void
-where_error_cb(void *data, jv msg)
-{
-	struct where *w = data;
-	jv f = jq_format_error(msg);
-
-	if (!w->msg.len && jv_get_kind(f) == JV_KIND_STRING)
-		sb_adds(&w->msg, jv_string_value(f));
-	jv_free(f);
-}
-
-static int
-where_compile(struct where *w, const char *prog, struct wa_err *err)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	memset(w, 0, sizeof(*w));
-	w->jq = jq_init();
-	if (!w->jq)
-		return wa_err_set(err, WA_EX_IOERR, "io", "cannot start jq");
-	jq_set_error_cb(w->jq, where_error_cb, w);
-	if (jq_compile(w->jq, prog))
-		return 0;
-	sb_adds(&sb, w->msg.len ? sb_str(&w->msg) : "does not compile");
-	wa_err_set(err, WA_EX_USAGE, "invalid_input", "--where: %s",
-		   sb_str(&sb));
-	sb_release(&sb);
-	return -1;
-}
-
-static void
-where_free(struct where *w)
-{
-	if (w->jq)
-		jq_teardown(&w->jq);
-	sb_release(&w->msg);
-}
-
-static int
-where_check(const char *prog, struct wa_err *err)
-{
-	struct where w;
-	int rc = where_compile(&w, prog, err);
-
-	where_free(&w);
-	return rc;
-}
-
-/* 1 when the program yields true for row (borrowed), 0 when not, -1 when
- * it fails. */
-static int
-where_pass(struct where *w, jv row)
-{
-	int pass = 0, failed;
-	jv r;
-
-	jq_start(w->jq, jv_copy(row), 0);
-	while (jv_is_valid(r = jq_next(w->jq))) {
-		if (jv_get_kind(r) == JV_KIND_TRUE)
-			pass = 1;
-		jv_free(r);
-	}
-	failed = jv_invalid_has_msg(r);
-	return failed ? -1 : pass;
-}
 
 struct list_q {
 	const char *status;
@@ -629,11 +557,31 @@ list_row(struct sq *q, int64_t last_inbound, int64_t now)
 }
 
 int
+views_ticket_row(struct store *st, int64_t ticket_id, int64_t now, jv *out,
+		 struct wa_err *err)
+{
+	struct sq *q = store_q(st, Q_VIEWS_TICKET_ROW);
+	int rc;
+
+	*out = jv_invalid();
+	sq_int(q, 1, ticket_id);
+	rc = sq_step(q);
+	if (rc < 0)
+		return sq_fail(q, err, "read ticket");
+	if (rc == 0)
+		return wa_err_set(err, WA_EX_REJECTED, "unknown_thread",
+				  "no ticket %lld", (long long)ticket_id);
+	*out = list_row(q, sq_col_null(q, 16) ? -1 : sq_col_int(q, 16), now);
+	sq_reset(q);
+	return 0;
+}
+
+int
 views_list(struct store *st, const struct views_filter *f, int64_t now,
 	   long default_limit, void (*fn)(jv row, void *ctx), void *ctx,
 	   long *where_errors, struct wa_err *err)
 {
-	struct where w = { 0 };
+	struct jqwhere w = { 0 };
 	struct list_q lq;
 	struct sq *q;
 	long n = 0;
@@ -643,7 +591,8 @@ views_list(struct store *st, const struct views_filter *f, int64_t now,
 		*where_errors = 0;
 	if (list_prepare(st, f, &lq, default_limit, err) < 0)
 		goto out;
-	if (f->v[VIEWS_WHERE] && where_compile(&w, f->v[VIEWS_WHERE], err) < 0)
+	if (f->v[VIEWS_WHERE] &&
+	    jqwhere_compile(&w, f->v[VIEWS_WHERE], "--where", err) < 0)
 		goto out;
 	rc = 0;
 	if (lq.none)
@@ -658,7 +607,7 @@ views_list(struct store *st, const struct views_filter *f, int64_t now,
 		if (!window_match(&lq, li, now))
 			continue;
 		row = list_row(q, li, now);
-		pass = w.jq ? where_pass(&w, row) : 1;
+		pass = w.jq ? jqwhere_pass(&w, row, NULL) : 1;
 		if (pass < 0 && where_errors)
 			(*where_errors)++;
 		if (pass <= 0) {
@@ -673,7 +622,7 @@ views_list(struct store *st, const struct views_filter *f, int64_t now,
 	else if (step > 0)
 		sq_reset(q);	/* stopped at the limit */
 out:
-	where_free(&w);
+	jqwhere_free(&w);
 	free(lq.contact_key);
 	free(lq.fts);
 	return rc;

@@ -55,10 +55,10 @@ int views_filter_from_json(struct views_filter *f, jv obj,
 			   struct wa_err *err);
 
 /*
- * Saved views.  `user` is who asks: they see built-ins, their own views
- * and views others share (team or everyone: wa has no team directory, so
- * both mean every user of this database).  Unknown or invisible: -1 with
- * err invalid_input, exit 1.
+ * Saved views.  `user` is who asks: they see built-ins, their own views,
+ * views shared with everyone, and views shared with the team by an agent
+ * in one of their teams (before the first agent is added, team means
+ * everyone).  Unknown or invisible: -1 with err invalid_input, exit 1.
  */
 int views_resolve(struct store *st, const char *name, const char *user,
 		  struct views_filter *out, struct wa_err *err);
@@ -84,6 +84,11 @@ int views_list(struct store *st, const struct views_filter *f, int64_t now,
 	       long default_limit, void (*fn)(jv row, void *ctx), void *ctx,
 	       long *where_errors, struct wa_err *err);
 
+/* One ticket's row exactly as views_list gives it (owned, *out); an
+ * unknown ticket: unknown_thread (exit 1). */
+int views_ticket_row(struct store *st, int64_t ticket_id, int64_t now,
+		     jv *out, struct wa_err *err);
+
 /* show: a {"record":"thread",...} header then one {"record":"message"}
  * per message in order.  thread_id 0 with ticket_id: that ticket's thread.
  * Unknown: -1 with err unknown_thread (exit 1). */
@@ -98,13 +103,14 @@ int views_search(struct store *st, const char *text, long limit,
 		 void (*fn)(jv rec, void *ctx), void *ctx,
 		 struct wa_err *err);
 
-enum views_action { VIEWS_ASSIGN, VIEWS_CLOSE, VIEWS_REOPEN };
+enum views_action { VIEWS_ASSIGN, VIEWS_CLOSE, VIEWS_REOPEN, VIEWS_UNASSIGN };
 
 /* Changes a ticket (own transaction) and records who and when in
  * ticket_events; *out gets the ticket record with "changed" false when
  * it already was so (no event then).  Unknown ticket: unknown_thread;
  * reopening while the contact has another open thread on the channel:
- * duplicate (both exit 1). */
+ * duplicate; assigning to a name that is no agent once agents exist:
+ * invalid_input naming the closest agent (all exit 1). */
 int views_ticket_change(struct store *st, int64_t ticket_id,
 			enum views_action a, const char *owner,
 			const char *actor, int64_t now, jv *out,

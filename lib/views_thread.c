@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "views.h"
+#include "agents.h"
 #include "desk.h"
 #include "jsonl.h"
 #include "util.h"
@@ -250,7 +251,9 @@ ticket_may_reopen(struct store *st, const struct ticket *t,
 	return 0;
 }
 
-static const char *const action_names[] = { "assign", "close", "reopen" };
+static const char *const action_names[] = {
+	"assign", "close", "reopen", "unassign"
+};
 
 /* Applies a to t; 1 changed, 0 already so, -1 error. */
 static int
@@ -261,14 +264,18 @@ ticket_apply(struct store *st, struct ticket *t, enum views_action a,
 	const char *from = t->status, *to;
 	struct sq *q;
 
-	if (a == VIEWS_ASSIGN) {
-		if (t->owner && strcmp(t->owner, owner) == 0)
+	if (a == VIEWS_ASSIGN || a == VIEWS_UNASSIGN) {
+		if (a == VIEWS_UNASSIGN ? !t->owner :
+		    t->owner && strcmp(t->owner, owner) == 0)
 			return 0;
+		if (a == VIEWS_ASSIGN &&
+		    agents_known(st, owner, "OWNER", err) < 0)
+			return -1;
 		q = store_q(st, Q_VIEWS_TICKET_ASSIGN);
-		sq_text(q, 2, owner);
+		sq_text(q, 2, a == VIEWS_ASSIGN ? owner : NULL);
 		sq_int(q, 3, now);
 		from = t->owner;
-		to = owner;
+		to = a == VIEWS_ASSIGN ? owner : NULL;
 	} else if (a == VIEWS_CLOSE) {
 		if (strcmp(t->status, "closed") == 0)
 			return 0;

@@ -1,0 +1,455 @@
+/* SPDX-License-Identifier: MIT */
+/* Routing rules (SPEC rule 3): a new ticket goes to an available agent of the first matching rule. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "routing.h"
+#include "routing_int.h"
+#include "desk.h"
+#include "jsonl.h"
+#include "views.h"
+
+/* ---- choosing an agent ---------------------------------------------- */
+
+static int
+available(const struct routing_cand *c)
+{
+	return !c->away && (c->max_open < 0 || c->open < c->max_open);
+}
+
+int
+routing_pick(const struct routing_cand *c, size_t n,
+	     enum routing_strategy s, const char *last)
+{
+	int first = -1, best = -1;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!available(&c[i]))
+			continue;
+		if (first < 0)
+			first = (int)i;
+		if (s == ROUTING_LEAST_OPEN) {
+			if (best < 0 || c[i].open < c[best].open)
+				best = (int)i;
+		} else if (best < 0 && last && strcmp(c[i].name, last) > 0) {
+			best = (int)i;
+		}
+	}
+	return best >= 0 ? best : first;
+}
+
+/* ---- rules ---------------------------------------------------------- */
+
+void
+routing_rules_release(struct routing_rules *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		free(r->v[i].name);
+		free(r->v[i].where);
+		free(r->v[i].team);
+		free(r->v[i].skill);
+		free(r->v[i].agent);
+		free(r->v[i].last);
+	}
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
+
+int
+routing_rules_load(struct store *st, struct routing_rules *r,
+		   struct wa_err *err)
+{
+	struct sq *q = store_q(st, Q_ROUTES_ALL);
+	struct routing_rule_row *x;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	while ((rc = sq_step(q)) > 0) {
+		if (r->n == r->cap) {
+			r->cap = r->cap ? 2 * r->cap : 16;
+			r->v = xrealloc(r->v, r->cap * sizeof(*r->v));
+		}
+		x = &r->v[r->n++];
+		x->id = sq_col_int(q, 0);
+		x->name = sq_col_dup(q, 1);
+		x->where = sq_col_dup(q, 2);
+		x->team = sq_col_dup(q, 3);
+		x->skill = sq_col_dup(q, 4);
+		x->agent = sq_col_dup(q, 5);
+		x->strategy = strcmp(sq_col_text(q, 6), "least-open") == 0 ?
+			ROUTING_LEAST_OPEN : ROUTING_ROUND_ROBIN;
+		x->priority = sq_col_int(q, 7);
+		x->last = sq_col_dup(q, 8);
+		x->created_at = sq_col_int(q, 9);
+	}
+	return rc < 0 ? sq_fail(q, err, "read routing rules") : 0;
+}
+
+void
+routing_cands_release(struct routing_cands *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		free((char *)c->v[i].name);
+	free(c->v);
+	memset(c, 0, sizeof(*c));
+}
+
+int
+routing_cands_load(struct store *st, const struct routing_rule_row *r,
+		   struct routing_cands *c, struct wa_err *err)
+{
+	struct sq *q = store_q(st, Q_ROUTES_CANDIDATES);
+	struct routing_cand *x;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	sq_text(q, 1, r->team);
+	sq_text(q, 2, r->skill);
+	sq_text(q, 3, r->agent);
+	while ((rc = sq_step(q)) > 0) {
+		if (c->n == c->cap) {
+			c->cap = c->cap ? 2 * c->cap : 16;
+			c->v = xrealloc(c->v, c->cap * sizeof(*c->v));
+		}
+		x = &c->v[c->n++];
+		x->name = sq_col_dup(q, 0);
+		x->away = sq_col_int(q, 1) != 0;
+		x->max_open = sq_col_null(q, 2) ? -1 : sq_col_int(q, 2);
+		x->open = sq_col_int(q, 3);
+	}
+	return rc < 0 ? sq_fail(q, err, "read agents") : 0;
+}
+
+/* ---- the rules as one jq program ------------------------------------ */
+
+/*
+ * libjq 1.6 spends some 170 million instructions compiling any program,
+ * so every rule goes into one, compiled once per connection:
+ *
+ *	def _wa_rule(f): try (if [f | select(. == true)] == [] then 0
+ *	    else 1 end) catch {"e": .};
+ *	(_wa_rule((RULE0)) | [0, .]), (_wa_rule((RULE1)) | [1, .]), ...
+ *	| select(.[1] != 0)
+ *
+ * The caller takes the first output only, and jq computes outputs when
+ * asked: the rules after the one that decides are never run. A rule
+ * stands on lines of its own (a "#" comment ends with its line). 1.6's
+ * try also catches a break (label, first, limit), so the first output
+ * is taken in C rather than by first(). With all set, the program is
+ * [...] of every rule's [i, result] instead (route test).
+ */
+static const char RULE_DEF[] =
+	"def _wa_rule(f): try (if [f | select(. == true)] == [] then 0"
+	" else 1 end) catch {\"e\": .};\n";
+
+void
+routing_program(struct strbuf *sb, const struct routing_rules *r,
+		const char *const *bad, int all)
+{
+	size_t i;
+
+	sb_adds(sb, RULE_DEF);
+	sb_adds(sb, all ? "[" : "");
+	for (i = 0; i < r->n; i++) {
+		sb_adds(sb, i ? ",\n(_wa_rule((\n" : "(_wa_rule((\n");
+		if (bad && bad[i]) {
+			sb_adds(sb, "error(");
+			jsonl_dump_str(sb, bad[i]);
+			sb_adds(sb, ")");
+		} else {
+			sb_adds(sb, r->v[i].where);
+		}
+		sb_addf(sb, "\n)) | [%zu, .])", i);
+	}
+	if (!r->n)
+		sb_adds(sb, "empty");
+	sb_adds(sb, all ? "]" : " | select(.[1] != 0)");
+}
+
+/* One rule alone in the wrapper: 0 when it compiles so, else -1 with
+ * err (invalid_input, 64) from jq. */
+int
+routing_rule_check(const char *where, struct wa_err *err)
+{
+	struct routing_rule_row row = { 0 };
+	struct routing_rules one = { &row, 1, 1 };
+	struct strbuf sb = STRBUF_INIT;
+	int rc;
+
+	row.where = (char *)where;
+	routing_program(&sb, &one, NULL, 0);
+	rc = jqwhere_check(sb_str(&sb), "--where", err);
+	sb_release(&sb);
+	return rc;
+}
+
+int
+routing_compile(struct jqwhere *w, const struct routing_rules *r, int all)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct wa_err err;
+	char **bad = NULL;
+	size_t i;
+	int rc;
+
+	routing_program(&sb, r, NULL, all);
+	rc = jqwhere_compile(w, sb_str(&sb), "routing rules", &err);
+	if (rc < 0 && r->n) {
+		/* Rules are checked when added; one that no longer compiles
+		 * (another libjq) fails alone, as a run-time error. */
+		jqwhere_free(w);
+		bad = xcalloc(r->n, sizeof(*bad));
+		for (i = 0; i < r->n; i++)
+			if (routing_rule_check(r->v[i].where, &err) < 0)
+				bad[i] = xstrdup(err.message);
+		sb_reset(&sb);
+		routing_program(&sb, r, (const char *const *)bad, all);
+		rc = jqwhere_compile(w, sb_str(&sb), "routing rules", &err);
+		for (i = 0; i < r->n; i++)
+			free(bad[i]);
+		free(bad);
+	}
+	sb_release(&sb);
+	return rc;
+}
+
+/* ---- the connection's compiled rules -------------------------------- */
+
+struct routing_cache {
+	struct strbuf key;	/* name and program of each rule compiled */
+	struct jqwhere prog;
+	int ok;			/* prog compiled */
+};
+
+static void
+cache_free(void *p)
+{
+	struct routing_cache *c = p;
+
+	jqwhere_free(&c->prog);
+	sb_release(&c->key);
+	free(c);
+}
+
+static void
+rules_key(const struct routing_rules *r, struct strbuf *sb)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		sb_adds(sb, r->v[i].name);
+		sb_add(sb, "", 1);
+		sb_adds(sb, r->v[i].where);
+		sb_add(sb, "", 1);
+	}
+}
+
+/* The connection's program for rules r, compiled again when they
+ * changed; NULL when it cannot be compiled even so. */
+static struct jqwhere *
+cached_program(struct store *st, const struct routing_rules *r)
+{
+	struct routing_cache *c = store_aux(st, STORE_AUX_ROUTING);
+	struct strbuf key = STRBUF_INIT;
+
+	rules_key(r, &key);
+	if (c && c->key.len == key.len &&
+	    memcmp(c->key.buf, key.buf, key.len) == 0) {
+		sb_release(&key);
+		return c->ok ? &c->prog : NULL;
+	}
+	if (!c) {
+		c = xcalloc(1, sizeof(*c));
+		store_aux_set(st, STORE_AUX_ROUTING, c, cache_free);
+	}
+	jqwhere_free(&c->prog);
+	sb_release(&c->key);
+	c->key = key;
+	c->ok = routing_compile(&c->prog, r, 0) == 0;
+	return c->ok ? &c->prog : NULL;
+}
+
+/* ---- routing a new ticket ------------------------------------------- */
+
+int
+routing_result(jv res, const struct routing_rules *r, size_t *idx,
+	       char *msg, size_t len)
+{
+	jv i = jv_array_get(jv_copy(res), 0), v = jv_array_get(res, 1);
+	int state = ROUTING_NO;
+
+	*idx = jv_get_kind(i) == JV_KIND_NUMBER ?
+		(size_t)jv_number_value(i) : r->n;
+	jv_free(i);
+	if (jv_get_kind(v) == JV_KIND_NUMBER && jv_number_value(v) == 1)
+		state = ROUTING_MATCH;
+	if (jv_get_kind(v) != JV_KIND_OBJECT) {
+		jv_free(v);
+		return state;
+	}
+	v = jv_object_get(v, jv_string("e"));
+	if (jv_get_kind(v) == JV_KIND_STRING) {
+		snprintf(msg, len, "%s", jv_string_value(v));
+	} else {
+		jv d = jv_dump_string(jv_copy(v), 0);
+
+		snprintf(msg, len, "%s", jv_string_value(d));
+		jv_free(d);
+	}
+	jv_free(v);
+	return ROUTING_FAILED;
+}
+
+static void
+set_str(char *dst, size_t len, const char *s)
+{
+	snprintf(dst, len, "%s", s ? s : "");
+}
+
+/* The rule matched: its agent, the cursor and the event. */
+static int
+assign(struct store *st, int64_t ticket_id, const struct routing_rule_row *r,
+       int64_t now, struct routing_outcome *out, struct wa_err *err)
+{
+	struct routing_cands c;
+	struct sq *q;
+	int pick, rc = 0;
+
+	if (routing_cands_load(st, r, &c, err) < 0) {
+		routing_cands_release(&c);
+		return -1;
+	}
+	pick = routing_pick(c.v, c.n, r->strategy, r->last);
+	if (pick < 0) {
+		out->reason = "no agent available";
+		routing_cands_release(&c);
+		return 0;
+	}
+	set_str(out->owner, sizeof(out->owner), c.v[pick].name);
+	routing_cands_release(&c);
+	q = store_q(st, Q_ROUTES_ASSIGN);
+	sq_int(q, 1, ticket_id);
+	sq_text(q, 2, out->owner);
+	sq_int(q, 3, now);
+	if (sq_done(q, err) < 0)
+		return -1;
+	q = store_q(st, Q_ROUTES_CURSOR);
+	sq_int(q, 1, r->id);
+	sq_text(q, 2, out->owner);
+	if (sq_done(q, err) < 0 ||
+	    desk_ticket_event(st, ticket_id, "route", r->name, NULL,
+			      out->owner, now, err) < 0)
+		rc = -1;
+	out->routed = rc == 0;
+	return rc;
+}
+
+int
+routing_ticket(struct store *st, int64_t ticket_id, int64_t now,
+	       struct routing_outcome *out, struct wa_err *err)
+{
+	struct routing_rules r;
+	struct jqwhere *prog;
+	jv row, res;
+	char *msg = NULL;
+	size_t idx;
+	int state, rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (routing_rules_load(st, &r, err) < 0) {
+		routing_rules_release(&r);
+		return -1;
+	}
+	if (r.n == 0)
+		goto done;
+	out->ran = 1;
+	if (views_ticket_row(st, ticket_id, now, &row, err) < 0) {
+		rc = -1;
+		goto done;
+	}
+	prog = cached_program(st, &r);
+	if (!prog) {	/* cannot happen: bad rules compile as errors */
+		jv_free(row);
+		out->reason = "rule failed";
+		set_str(out->error, sizeof(out->error), "rules do not compile");
+		goto done;
+	}
+	if (jqwhere_first(prog, row, &res, &msg) < 0) {
+		out->reason = "rule failed";
+		set_str(out->error, sizeof(out->error), msg);
+		free(msg);
+		goto done;
+	}
+	if (!jv_is_valid(res)) {
+		out->reason = "no rule matches";
+		goto done;
+	}
+	state = routing_result(res, &r, &idx, out->error,
+			       sizeof(out->error));
+	if (idx >= r.n)
+		abort();	/* the program numbers the rules */
+	set_str(out->rule, sizeof(out->rule), r.v[idx].name);
+	if (state == ROUTING_FAILED)
+		out->reason = "rule failed";
+	else
+		rc = assign(st, ticket_id, &r.v[idx], now, out, err);
+done:
+	routing_rules_release(&r);
+	return rc;
+}
+
+/* ---- the outcome in records ----------------------------------------- */
+
+static void
+key_str(struct strbuf *sb, const char *key, const char *v)
+{
+	sb_addf(sb, ",\"%s\":", key);
+	jsonl_dump_str(sb, v);
+}
+
+void
+routing_outcome_text(const struct routing_outcome *o, struct strbuf *sb)
+{
+	if (!o->ran)
+		return;
+	if (o->routed) {
+		sb_adds(sb, ",\"routed\":{\"rule\":");
+		jsonl_dump_str(sb, o->rule);
+		sb_adds(sb, ",\"owner\":");
+		jsonl_dump_str(sb, o->owner);
+		sb_adds(sb, "}");
+		return;
+	}
+	sb_adds(sb, ",\"routed\":null");
+	key_str(sb, "route_reason", o->reason);
+	if (o->rule[0])
+		key_str(sb, "route_rule", o->rule);
+	if (o->error[0])
+		key_str(sb, "route_error", o->error);
+}
+
+jv
+routing_outcome_keys(const struct routing_outcome *o, jv rec)
+{
+	if (!o->ran)
+		return rec;
+	if (o->routed)
+		return jv_object_set(rec, jv_string("routed"), JV_OBJECT(
+			jv_string("rule"), jv_string(o->rule),
+			jv_string("owner"), jv_string(o->owner)));
+	rec = jv_object_set(rec, jv_string("routed"), jv_null());
+	rec = jv_object_set(rec, jv_string("route_reason"),
+			    jv_string(o->reason));
+	if (o->rule[0])
+		rec = jv_object_set(rec, jv_string("route_rule"),
+				    jv_string(o->rule));
+	if (o->error[0])
+		rec = jv_object_set(rec, jv_string("route_error"),
+				    jv_string(o->error));
+	return rec;
+}

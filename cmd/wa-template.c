@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* wa-template: sync, list, show, create and delete templates; send template messages. */
+/* wa-template: sync, list, show, create and delete templates; templates as files; send template messages. */
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -8,7 +8,9 @@
 #include "wa.h"
 #include "jsonl_files.h"
 #include "sender.h"
+#include "subcmd.h"
 #include "template.h"
+#include "template_files.h"
 
 extern char *program_invocation_short_name;
 
@@ -26,14 +28,21 @@ static const char usage[] =
 	"           [--idempotency-key K] [--rate N] [--dry-run]\n"
 	"       wa-template send [NAME | -] [FILE ...] [send options]\n"
 	"       wa-template set [--marketing-messages on|off]\n"
+	"       wa-template pull DIR [--waba ID]\n"
+	"       wa-template diff DIR [--waba ID]\n"
+	"       wa-template push DIR [--prune] [--dry-run] [--waba ID]\n"
+	"       wa-template lint FILE ...\n"
 	"       common options: [--db PATH] [--json | --table]\n";
 
 enum {
 	OPT_WABA = CLI_OPT_FIRST_FREE, OPT_STATUS, OPT_CATEGORY, OPT_LANGUAGE,
 	OPT_TO, OPT_THREAD, OPT_PARAM, OPT_HEADER_TEXT, OPT_HEADER_IMAGE,
 	OPT_HEADER_VIDEO, OPT_HEADER_DOCUMENT, OPT_BUTTON_PARAM, OPT_CHANNEL,
-	OPT_IDEMPOTENCY_KEY, OPT_RATE, OPT_DRY_RUN, OPT_MARKETING
+	OPT_IDEMPOTENCY_KEY, OPT_RATE, OPT_DRY_RUN, OPT_MARKETING, OPT_PRUNE
 };
+#define BIT(o) (1u << ((o) - OPT_WABA))
+/* every option of send: --to ... --dry-run */
+#define SEND_OPTS (((BIT(OPT_DRY_RUN) << 1) - BIT(OPT_TO)) | BIT(OPT_LANGUAGE))
 
 static const struct option longopts[] = {
 	CLI_COMMON_OPTIONS,
@@ -54,13 +63,15 @@ static const struct option longopts[] = {
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "marketing-messages", required_argument, NULL, OPT_MARKETING },
+	{ "prune", no_argument, NULL, OPT_PRUNE },
 	{ NULL, 0, NULL, 0 }
 };
 
 static struct cli cli = { usage, NULL, OUT_AUTO };
 static const char *opt_waba, *opt_status, *opt_category, *opt_language;
-static const char *opt_channel, *opt_send_only;
-static int opt_rate = 80, opt_dry_run, opt_flag_target;
+static const char *opt_channel;
+static unsigned opt_set;	/* BIT() of the options given */
+static int opt_rate = 80, opt_dry_run, opt_flag_target, opt_prune;
 static int opt_marketing = -1;	/* set --marketing-messages: 1 on, 0 off */
 static jv flags;		/* send defaults, as record keys */
 
@@ -105,8 +116,8 @@ handle(int opt, const char *arg, void *ctx)
 	};
 	long long v;
 
-	if (opt >= OPT_TO && opt <= OPT_DRY_RUN)
-		opt_send_only = opt_send_only ? opt_send_only : "--to ...";
+	if (opt >= OPT_WABA && opt <= OPT_PRUNE)
+		opt_set |= BIT(opt);
 	switch (opt) {
 	case OPT_WABA: opt_waba = arg; break;
 	case OPT_STATUS: opt_status = arg; break;
@@ -146,9 +157,20 @@ handle(int opt, const char *arg, void *ctx)
 					"or off, got '%s'", arg);
 		opt_marketing = strcmp(arg, "on") == 0;
 		break;
+	case OPT_PRUNE: opt_prune = 1; break;
 	default: cli_usage_error(&cli, "unexpected option");
 	}
 }
+
+/* What every command gets. */
+static struct run {
+	struct store *st;	/* NULL for lint */
+	struct wa_config cfg;
+	int n;			/* operands after the command */
+	char **ops;
+	struct out o;
+	int bad;		/* error records emitted */
+} run;
 
 /* Prints a fatal err and exits with its status. */
 static void
@@ -175,12 +197,12 @@ report(struct out *o, const struct wa_err *err, jv input, long line)
 
 /* --waba, else the WABAs with a connected channel (owned array). */
 static jv
-wabas(struct store *st, int need_one)
+wabas(int need_one)
 {
 	struct wa_err err;
 	jv list;
 
-	if (template_wabas_for(st, opt_waba, need_one, &list, &err) < 0) {
+	if (template_wabas_for(run.st, opt_waba, need_one, &list, &err) < 0) {
 		if (err.sysexit == WA_EX_USAGE)
 			cli_usage_error(&cli, "%s", err.message);
 		die_err(&err);
@@ -188,65 +210,74 @@ wabas(struct store *st, int need_one)
 	return list;
 }
 
+/* The one WABA a command works on (owned). */
+static char *
+one_waba(void)
+{
+	jv list = wabas(1), w = jv_array_get(jv_copy(list), 0);
+	char *id = xstrdup(jv_string_value(w));
+
+	jv_free(w);
+	jv_free(list);
+	return id;
+}
+
 static struct graph *
-open_graph(const struct wa_config *cfg)
+open_graph(void)
 {
 	struct graph *g;
 	struct wa_err err;
 
-	if (graph_open(&g, cfg, NULL, &err) < 0)
+	if (graph_open(&g, &run.cfg, NULL, &err) < 0)
 		die_err(&err);
 	return g;
 }
 
 static int
-cmd_sync(struct store *st, const struct wa_config *cfg)
+cmd_sync(void)
 {
-	struct graph *g = open_graph(cfg);
-	jv list = wabas(st, 0), rec;
+	struct graph *g = open_graph();
+	jv list = wabas(0), rec;
 	struct wa_err err;
-	struct out o;
 	int status = 0;
 
-	out_init(&o, stdout, cli.out, sync_cols);
 	jv_array_foreach(list, i, w) {
-		if (template_sync(st, g, jv_string_value(w), wa_now(), &rec,
-				  &err) == 0)
-			out_record(&o, rec);
+		if (template_sync(run.st, g, jv_string_value(w), wa_now(),
+				  &rec, &err) == 0)
+			out_record(&run.o, rec);
 		else
-			status = report(&o, &err, JV_OBJECT(jv_string("waba_id"),
-					jv_copy(w)), 0);
+			status = report(&run.o, &err, JV_OBJECT(
+				jv_string("waba_id"), jv_copy(w)), 0);
 		(void)i;
 		jv_free(w);
 	}
 	jv_free(list);
 	graph_close(g);
-	return out_finish(&o) < 0 ? WA_EX_IOERR : status;
+	return status;
 }
 
 static int
-cmd_list(struct store *st, const char *name, int full)
+cmd_list(void)
 {
+	int full = run.n > 0;
 	struct wa_err err;
-	struct out o;
 	jv list;
 	int rc;
 
-	rc = full ? template_show(st, opt_waba, name, opt_language, &list,
-				  &err) :
-		template_list(st, opt_waba, NULL, opt_language, opt_status,
+	rc = full ? template_show(run.st, opt_waba, run.ops[0], opt_language,
+				  &list, &err) :
+		template_list(run.st, opt_waba, NULL, opt_language, opt_status,
 			      opt_category, &list, &err);
 	if (rc < 0 && err.sysexit > 1)
 		die_err(&err);
-	out_init(&o, stdout, cli.out, full ? NULL : list_cols);
 	jv_array_foreach(list, i, t) {
-		out_record(&o, template_json(t, full));
+		out_record(&run.o, template_json(t, full));
 		(void)i;
 	}
 	jv_free(list);
 	if (rc < 0)
-		report(&o, &err, jv_invalid(), 0);
-	return out_finish(&o) < 0 ? WA_EX_IOERR : rc < 0;
+		report(&run.o, &err, jv_invalid(), 0);
+	return rc < 0;
 }
 
 /* jsonl_files_each, but a file that cannot be read ends the run before
@@ -265,10 +296,8 @@ each_record(int nfiles, char **files, int (*fn)(jv rec, long line,
 }
 
 struct create_ctx {
-	struct store *st;
 	struct graph *g;
 	const char *waba;
-	struct out o;
 	long good, bad;
 	int status;
 };
@@ -282,76 +311,67 @@ create_one(jv rec, long line, const struct wa_err *bad, void *ctx)
 
 	if (bad) {
 		c->bad++;
-		c->status = report(&c->o, bad, jv_invalid(), line);
+		c->status = report(&run.o, bad, jv_invalid(), line);
 		return 0;
 	}
 	c->good++;
-	if (template_create(c->st, c->g, c->waba, rec, wa_now(), &res,
+	if (template_create(run.st, c->g, c->waba, rec, wa_now(), &res,
 			    &err) == 0)
-		out_record(&c->o, res);
+		out_record(&run.o, res);
 	else
-		c->status = report(&c->o, &err, jv_copy(rec), line);
+		c->status = report(&run.o, &err, jv_copy(rec), line);
 	jv_free(rec);
 	return 0;
 }
 
 static int
-cmd_create(struct store *st, const struct wa_config *cfg, int nfiles,
-	   char **files)
+cmd_create(void)
 {
-	struct create_ctx c = { .st = st, .g = open_graph(cfg) };
-	jv list = wabas(st, 1), w = jv_array_get(jv_copy(list), 0);
+	struct create_ctx c = { .g = open_graph() };
+	char *waba = one_waba();
 
-	c.waba = jv_string_value(w);
-	out_init(&c.o, stdout, OUT_JSON, NULL);
-	each_record(nfiles, files, create_one, &c);
-	jv_free(w);
-	jv_free(list);
+	c.waba = waba;
+	each_record(run.n, run.ops, create_one, &c);
+	free(waba);
 	graph_close(c.g);
-	if (out_finish(&c.o) < 0)
-		return WA_EX_IOERR;
 	return c.good == 0 && c.bad > 0 ? WA_EX_DATAERR : c.status;
 }
 
 static int
-cmd_delete(struct store *st, const struct wa_config *cfg, const char *name)
+cmd_delete(void)
 {
-	struct graph *g = open_graph(cfg);
-	jv list = wabas(st, 1), res, w = jv_array_get(jv_copy(list), 0);
+	struct graph *g = open_graph();
+	char *waba = one_waba();
 	struct wa_err err;
-	struct out o;
 	int status = 0;
+	jv res;
 
-	out_init(&o, stdout, OUT_JSON, NULL);
-	if (template_remove(st, g, jv_string_value(w), name, opt_language,
-			    &res, &err) == 0)
-		out_record(&o, res);
+	if (template_remove(run.st, g, waba, run.ops[0], opt_language, &res,
+			    &err) == 0)
+		out_record(&run.o, res);
 	else
-		status = report(&o, &err, JV_OBJECT(jv_string("name"),
-				jv_string(name)), 0);
-	jv_free(w);
-	jv_free(list);
+		status = report(&run.o, &err, JV_OBJECT(jv_string("name"),
+				jv_string(run.ops[0])), 0);
+	free(waba);
 	graph_close(g);
-	return out_finish(&o) < 0 ? WA_EX_IOERR : status;
+	return status;
 }
 
 /* set: stores what was given, then prints the settings. */
 static int
-cmd_set(struct store *st)
+cmd_set(void)
 {
 	struct wa_err err;
-	struct out o;
 	int on;
 
 	if (opt_marketing >= 0 &&
-	    template_marketing_set(st, opt_marketing, &err) < 0)
+	    template_marketing_set(run.st, opt_marketing, &err) < 0)
 		die_err(&err);
-	if (template_marketing_get(st, &on, &err) < 0)
+	if (template_marketing_get(run.st, &on, &err) < 0)
 		die_err(&err);
-	out_init(&o, stdout, cli.out, NULL);
-	out_record(&o, JV_OBJECT(jv_string("marketing_messages"),
-				 jv_bool(on)));
-	return out_finish(&o) < 0 ? WA_EX_IOERR : 0;
+	out_record(&run.o, JV_OBJECT(jv_string("marketing_messages"),
+				     jv_bool(on)));
+	return 0;
 }
 
 static int
@@ -363,7 +383,6 @@ emit_result(jv rec, void *ctx)
 
 struct send_ctx {
 	struct sender *s;
-	struct store *st;
 	struct wa_err err;	/* the fatal one */
 };
 
@@ -378,18 +397,18 @@ send_one(jv rec, long line, const struct wa_err *bad, void *ctx)
 		return 0;
 	}
 	/* from flags (line 0): the flags are the input */
-	return template_submit(c->s, c->st, rec, flags, line ? jv_copy(rec) :
+	return template_submit(c->s, run.st, rec, flags, line ? jv_copy(rec) :
 			       jv_copy(flags), line, &c->err);
 }
 
 static int
-cmd_send(struct store *st, const struct wa_config *cfg, int nops,
-	 char **ops)
+cmd_send(void)
 {
 	struct sender_opts so;
-	struct send_ctx c = { .st = st };
+	struct send_ctx c = { 0 };
 	struct wa_err ferr;
-	int rc, fin;
+	int rc, fin, nops = run.n;
+	char **ops = run.ops;
 
 	if (nops > 0 && strcmp(ops[0], "-") != 0)
 		flag_str("template", ops[0]);
@@ -404,8 +423,9 @@ cmd_send(struct store *st, const struct wa_config *cfg, int nops,
 	so.rate = opt_rate;
 	so.dry_run = opt_dry_run;
 	so.channel = opt_channel;
-	so.agent = cfg->user;
-	if (sender_new(&c.s, st, cfg, &so, emit_result, NULL, &c.err) < 0)
+	so.agent = run.cfg.user;
+	if (sender_new(&c.s, run.st, &run.cfg, &so, emit_result, NULL,
+		       &c.err) < 0)
 		die_err(&c.err);
 	if (opt_flag_target)
 		rc = send_one(jv_object(), 0, NULL, &c);
@@ -424,60 +444,212 @@ cmd_send(struct store *st, const struct wa_config *cfg, int nops,
 	return rc;
 }
 
+/* ---- templates as files ---- */
+
+static const struct out_col lint_cols[] = {
+	{ "file", "FILE", 48 }, { "line", "LINE", 0 },
+	{ "error.message", "ERROR", 0 }, { NULL, NULL, 0 }
+};
+
+static const struct out_col pull_cols[] = {
+	{ "file", "FILE", 48 }, { "status", "STATUS", 0 },
+	{ "written", "WRITTEN", 0 }, { "error.message", "ERROR", 0 },
+	{ NULL, NULL, 0 }
+};
+
+static const struct out_col diff_cols[] = {
+	{ "change", "CHANGE", 0 }, { "file", "FILE", 48 },
+	{ "from", "FROM", 0 }, { "to", "TO", 0 }, { "fields", "FIELDS", 0 },
+	{ "line", "LINE", 0 }, { "error.message", "ERROR", 0 },
+	{ NULL, NULL, 0 }
+};
+
+static const struct out_col push_cols[] = {
+	{ "op", "OP", 0 }, { "name", "NAME", 32 },
+	{ "language", "LANGUAGE", 0 }, { "request.path", "REQUEST", 0 },
+	{ "line", "LINE", 0 }, { "error.message", "ERROR", 0 },
+	{ NULL, NULL, 0 }
+};
+
+/* A record of the directory commands: error ones also on stderr, as
+ * "FILE:LINE: code: message" when a line of a file is at fault. */
+static void
+emit_file(jv rec, void *ctx)
+{
+	const char *file = jx_cstr(rec, "file");
+	jv e = jx_get(rec, "error");
+	int64_t line = 0;
+
+	if (jv_get_kind(e) == JV_KIND_OBJECT) {
+		run.bad++;
+		if (file && jx_intish(rec, "line", &line) == 1)
+			fprintf(stderr, "%s: %s:%lld: %s: %s\n",
+				program_invocation_short_name, file,
+				(long long)line, jx_cstr(e, "code"),
+				jx_cstr(e, "message"));
+		else
+			wa_warn_result(rec);
+	}
+	jv_free(e);
+	out_record(&run.o, rec);
+}
+
+/* The fatal error a directory command returned: it has its record. */
+static void
+die_reported(const struct wa_err *err)
+{
+	out_finish(&run.o);
+	exit(err->sysexit > 1 ? err->sysexit : WA_EX_IOERR);
+}
+
+static int
+cmd_pull(void)
+{
+	struct graph *g = open_graph();
+	char *waba = one_waba();
+	struct wa_err err;
+	int rc = template_files_pull(run.st, g, waba, run.ops[0], wa_now(),
+				     emit_file, NULL, &err);
+
+	free(waba);
+	graph_close(g);
+	if (rc < 0)
+		die_reported(&err);
+	return run.bad > 0;
+}
+
+static int
+cmd_diff(void)
+{
+	char *waba = one_waba();
+	struct wa_err err;
+	int ndiff, nbad, rc;
+
+	rc = template_files_diff(run.st, waba, run.ops[0], emit_file, NULL,
+				 &ndiff, &nbad, &err);
+	free(waba);
+	if (rc < 0)
+		die_reported(&err);
+	return nbad ? WA_EX_DATAERR : ndiff > 0;
+}
+
+static int
+cmd_push(void)
+{
+	struct template_push_opts po = { opt_prune, opt_dry_run, wa_now() };
+	struct graph *g = open_graph();
+	char *waba = one_waba();
+	struct wa_err err;
+	int status, rc;
+
+	rc = template_files_push(run.st, g, waba, run.ops[0], &po, emit_file,
+				 NULL, &status, &err);
+	free(waba);
+	graph_close(g);
+	if (rc < 0)
+		die_reported(&err);
+	return status;
+}
+
+static int
+cmd_lint(void)
+{
+	struct wa_err err;
+	int bad;
+
+	if (template_files_lint(run.n, run.ops, emit_file, NULL, &bad,
+				&err) < 0)
+		die_reported(&err);
+	return bad ? WA_EX_DATAERR : 0;
+}
+
+/* What each command takes. */
+static const struct command {
+	const char *name;
+	int min, max;		/* operands; max -1: any number */
+	const char *operand;	/* what they are, for messages */
+	unsigned opts;		/* BIT() of the options it takes */
+	int (*fn)(void);
+	const struct out_col *cols;	/* of its table */
+	enum out_mode out;	/* OUT_JSON: never a table */
+} commands[] = {
+	{ "sync", 0, 0, NULL, BIT(OPT_WABA), cmd_sync, sync_cols, OUT_AUTO },
+	{ "list", 0, 0, NULL, BIT(OPT_WABA) | BIT(OPT_STATUS) |
+	  BIT(OPT_CATEGORY) | BIT(OPT_LANGUAGE), cmd_list, list_cols,
+	  OUT_AUTO },
+	{ "show", 1, 1, "NAME", BIT(OPT_WABA) | BIT(OPT_LANGUAGE), cmd_list,
+	  NULL, OUT_AUTO },
+	{ "create", 0, -1, NULL, BIT(OPT_WABA), cmd_create, NULL, OUT_JSON },
+	{ "delete", 1, 1, "NAME", BIT(OPT_WABA) | BIT(OPT_LANGUAGE),
+	  cmd_delete, NULL, OUT_JSON },
+	{ "send", 0, -1, NULL, SEND_OPTS, cmd_send, NULL, OUT_JSON },
+	{ "set", 0, 0, NULL, BIT(OPT_MARKETING), cmd_set, NULL, OUT_AUTO },
+	{ "pull", 1, 1, "DIR", BIT(OPT_WABA), cmd_pull, pull_cols, OUT_AUTO },
+	{ "diff", 1, 1, "DIR", BIT(OPT_WABA), cmd_diff, diff_cols, OUT_AUTO },
+	{ "push", 1, 1, "DIR", BIT(OPT_WABA) | BIT(OPT_PRUNE) |
+	  BIT(OPT_DRY_RUN), cmd_push, push_cols, OUT_AUTO },
+	{ "lint", 1, -1, "FILE", 0, cmd_lint, lint_cols, OUT_AUTO },
+};
+
+/* The command argv[0] names, once its options and operands suit it. */
+static const struct command *
+find_command(int argc, char **argv)
+{
+	const struct command *c = NULL;
+	size_t i;
+	int o, n = argc - 1;
+
+	if (argc < 1)
+		cli_usage_error(&cli, "missing command");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[0], commands[i].name) == 0)
+			c = &commands[i];
+	if (!c)
+		cli_usage_error(&cli, "unknown command '%s'", argv[0]);
+	for (o = OPT_WABA; o <= OPT_PRUNE; o++)
+		if ((opt_set & BIT(o)) && !(c->opts & BIT(o)))
+			cli_usage_error(&cli, "'%s' takes no option '--%s'",
+					c->name, subcmd_opt_name(longopts, o));
+	if (n < c->min)
+		cli_usage_error(&cli, "%s: %s is needed", c->name,
+				c->operand);
+	if (c->max >= 0 && n > c->max)
+		cli_usage_error(&cli, "%s: unexpected '%s'", c->name,
+				argv[c->max + 1]);
+	return c;
+}
+
 int
 main(int argc, char **argv)
 {
-	struct wa_config cfg;
-	struct store *st;
+	const struct command *c;
 	struct wa_err err;
-	const char *cmd;
 	int status, n;
 
 	graph_global_init();
 	flags = jv_object();
 	n = cli_parse(&cli, argc, argv, "", longopts, handle, NULL);
-	if (n >= argc)
-		cli_usage_error(&cli, "missing command");
-	cmd = argv[n++];
-	if (opt_send_only && strcmp(cmd, "send") != 0)
-		cli_usage_error(&cli, "send options are for 'send' only");
-	if (opt_marketing >= 0 && strcmp(cmd, "set") != 0)
-		cli_usage_error(&cli, "--marketing-messages goes with 'set'");
-	if (strcmp(cmd, "list") && strcmp(cmd, "sync") && strcmp(cmd, "create") &&
-	    strcmp(cmd, "send") && strcmp(cmd, "set") && n >= argc)
-		cli_usage_error(&cli, "%s: NAME is needed", cmd);
-	if ((!strcmp(cmd, "list") || !strcmp(cmd, "sync") ||
-	     !strcmp(cmd, "set")) && n < argc)
-		cli_usage_error(&cli, "%s: unexpected '%s'", cmd, argv[n]);
-	if ((!strcmp(cmd, "show") || !strcmp(cmd, "delete")) && n + 1 < argc)
-		cli_usage_error(&cli, "%s: unexpected '%s'", cmd, argv[n + 1]);
-	if (strcmp(cmd, "list") && strcmp(cmd, "show"))
+	c = find_command(argc - n, argv + n);
+	run.n = argc - n - 1;
+	run.ops = argv + n + 1;
+	if (c->fn != cmd_list)
 		signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	config_load(&cfg, cli.db);
-	if (store_open(&st, cfg.db_path, &err) < 0)
+	config_load(&run.cfg, cli.db);
+	/* lint is for CI: no database */
+	if (c->fn != cmd_lint && store_open(&run.st, run.cfg.db_path,
+					    &err) < 0)
 		die_err(&err);
-	if (!strcmp(cmd, "sync"))
-		status = cmd_sync(st, &cfg);
-	else if (!strcmp(cmd, "list"))
-		status = cmd_list(st, NULL, 0);
-	else if (!strcmp(cmd, "show"))
-		status = cmd_list(st, argv[n], 1);
-	else if (!strcmp(cmd, "create"))
-		status = cmd_create(st, &cfg, argc - n, argv + n);
-	else if (!strcmp(cmd, "delete"))
-		status = cmd_delete(st, &cfg, argv[n]);
-	else if (!strcmp(cmd, "send"))
-		status = cmd_send(st, &cfg, argc - n, argv + n);
-	else if (!strcmp(cmd, "set"))
-		status = cmd_set(st);
-	else
-		cli_usage_error(&cli, "unknown command '%s'", cmd);
-	store_close(st);
-	config_release(&cfg);
+	out_init(&run.o, stdout, c->out == OUT_JSON ? OUT_JSON : cli.out,
+		 c->cols);
+	status = c->fn();
+	if (out_finish(&run.o) < 0)
+		status = WA_EX_IOERR;
+	store_close(run.st);
+	config_release(&run.cfg);
 	jv_free(flags);
 	graph_global_cleanup();
-	if (fflush(stdout) == EOF || ferror(stdout)) {
+	if (fflush(stdout) == EOF || ferror(stdout) || status == WA_EX_IOERR) {
 		fprintf(stderr, "%s: io: cannot write output\n",
 			program_invocation_short_name);
 		return WA_EX_IOERR;

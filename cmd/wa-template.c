@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "wa.h"
-#include "jsonl_files.h"
 #include "sender.h"
 #include "subcmd.h"
 #include "template.h"
@@ -166,10 +165,11 @@ handle(int opt, const char *arg, void *ctx)
 static struct run {
 	struct store *st;	/* NULL for lint */
 	struct wa_config cfg;
+	struct graph *g;	/* for the commands that call Meta */
+	char *waba;		/* for those that work on one WABA */
 	int n;			/* operands after the command */
 	char **ops;
 	struct out o;
-	int bad;		/* error records emitted */
 } run;
 
 /* Prints a fatal err and exits with its status. */
@@ -222,27 +222,15 @@ one_waba(void)
 	return id;
 }
 
-static struct graph *
-open_graph(void)
-{
-	struct graph *g;
-	struct wa_err err;
-
-	if (graph_open(&g, &run.cfg, NULL, &err) < 0)
-		die_err(&err);
-	return g;
-}
-
 static int
 cmd_sync(void)
 {
-	struct graph *g = open_graph();
 	jv list = wabas(0), rec;
 	struct wa_err err;
 	int status = 0;
 
 	jv_array_foreach(list, i, w) {
-		if (template_sync(run.st, g, jv_string_value(w), wa_now(),
+		if (template_sync(run.st, run.g, jv_string_value(w), wa_now(),
 				  &rec, &err) == 0)
 			out_record(&run.o, rec);
 		else
@@ -252,7 +240,6 @@ cmd_sync(void)
 		jv_free(w);
 	}
 	jv_free(list);
-	graph_close(g);
 	return status;
 }
 
@@ -280,81 +267,19 @@ cmd_list(void)
 	return rc < 0;
 }
 
-/* jsonl_files_each, but a file that cannot be read ends the run before
- * the first record (66). */
-static int
-each_record(int nfiles, char **files, int (*fn)(jv rec, long line,
-		const struct wa_err *bad, void *ctx), void *ctx)
-{
-	struct wa_err err;
-	long line;
-	int rc = jsonl_files_each(nfiles, files, fn, ctx, &line, &err);
-
-	if (rc == -2)
-		die_err(&err);
-	return rc;
-}
-
-struct create_ctx {
-	struct graph *g;
-	const char *waba;
-	long good, bad;
-	int status;
-};
-
-static int
-create_one(jv rec, long line, const struct wa_err *bad, void *ctx)
-{
-	struct create_ctx *c = ctx;
-	struct wa_err err;
-	jv res;
-
-	if (bad) {
-		c->bad++;
-		c->status = report(&run.o, bad, jv_invalid(), line);
-		return 0;
-	}
-	c->good++;
-	if (template_create(run.st, c->g, c->waba, rec, wa_now(), &res,
-			    &err) == 0)
-		out_record(&run.o, res);
-	else
-		c->status = report(&run.o, &err, jv_copy(rec), line);
-	jv_free(rec);
-	return 0;
-}
-
-static int
-cmd_create(void)
-{
-	struct create_ctx c = { .g = open_graph() };
-	char *waba = one_waba();
-
-	c.waba = waba;
-	each_record(run.n, run.ops, create_one, &c);
-	free(waba);
-	graph_close(c.g);
-	return c.good == 0 && c.bad > 0 ? WA_EX_DATAERR : c.status;
-}
-
 static int
 cmd_delete(void)
 {
-	struct graph *g = open_graph();
-	char *waba = one_waba();
 	struct wa_err err;
-	int status = 0;
 	jv res;
 
-	if (template_remove(run.st, g, waba, run.ops[0], opt_language, &res,
-			    &err) == 0)
+	if (template_remove(run.st, run.g, run.waba, run.ops[0], opt_language,
+			    &res, &err) == 0) {
 		out_record(&run.o, res);
-	else
-		status = report(&run.o, &err, JV_OBJECT(jv_string("name"),
-				jv_string(run.ops[0])), 0);
-	free(waba);
-	graph_close(g);
-	return status;
+		return 0;
+	}
+	return report(&run.o, &err, JV_OBJECT(jv_string("name"),
+		      jv_string(run.ops[0])), 0);
 }
 
 /* set: stores what was given, then prints the settings. */
@@ -381,33 +306,12 @@ emit_result(jv rec, void *ctx)
 	return jsonl_write(stdout, rec) < 0 || fflush(stdout) == EOF ? -1 : 0;
 }
 
-struct send_ctx {
-	struct sender *s;
-	struct wa_err err;	/* the fatal one */
-};
-
-/* One input: its checks and the shared pipeline. -1 when fatal. */
-static int
-send_one(jv rec, long line, const struct wa_err *bad, void *ctx)
-{
-	struct send_ctx *c = ctx;
-
-	if (bad) {
-		sender_reject(c->s, bad, jv_invalid(), line);
-		return 0;
-	}
-	/* from flags (line 0): the flags are the input */
-	return template_submit(c->s, run.st, rec, flags, line ? jv_copy(rec) :
-			       jv_copy(flags), line, &c->err);
-}
-
 static int
 cmd_send(void)
 {
 	struct sender_opts so;
-	struct send_ctx c = { 0 };
-	struct wa_err ferr;
-	int rc, fin, nops = run.n;
+	struct wa_err err;
+	int status, nops = run.n;
 	char **ops = run.ops;
 
 	if (nops > 0 && strcmp(ops[0], "-") != 0)
@@ -424,27 +328,14 @@ cmd_send(void)
 	so.dry_run = opt_dry_run;
 	so.channel = opt_channel;
 	so.agent = run.cfg.user;
-	if (sender_new(&c.s, run.st, &run.cfg, &so, emit_result, NULL,
-		       &c.err) < 0)
-		die_err(&c.err);
-	if (opt_flag_target)
-		rc = send_one(jv_object(), 0, NULL, &c);
-	else
-		rc = each_record(nops > 0 ? nops - 1 : 0, ops + 1, send_one,
-				 &c);
-	/* the sender's fatal error (a read error it answered in-band is
-	 * one), else a fatal one before the sender (c.err) */
-	fin = sender_finish(c.s, &ferr);
-	if (fin < 0 || rc < 0) {
-		sender_free(c.s);
-		die_err(fin < 0 ? &ferr : &c.err);
-	}
-	rc = sender_status(c.s);
-	sender_free(c.s);
-	return rc;
+	if (template_send_files(run.st, &run.cfg, &so, flags, opt_flag_target ?
+				-1 : nops > 0 ? nops - 1 : 0, ops + 1,
+				emit_result, NULL, &status, &err) < 0)
+		die_err(&err);
+	return status;
 }
 
-/* ---- templates as files ---- */
+/* ---- create, and templates as files ---- */
 
 static const struct out_col lint_cols[] = {
 	{ "file", "FILE", 48 }, { "line", "LINE", 0 },
@@ -481,7 +372,6 @@ emit_file(jv rec, void *ctx)
 	int64_t line = 0;
 
 	if (jv_get_kind(e) == JV_KIND_OBJECT) {
-		run.bad++;
 		if (file && jx_intish(rec, "line", &line) == 1)
 			fprintf(stderr, "%s: %s:%lld: %s: %s\n",
 				program_invocation_short_name, file,
@@ -494,101 +384,68 @@ emit_file(jv rec, void *ctx)
 	out_record(&run.o, rec);
 }
 
-/* The fatal error a directory command returned: it has its record. */
-static void
-die_reported(const struct wa_err *err)
-{
-	out_finish(&run.o);
-	exit(err->sysexit > 1 ? err->sysexit : WA_EX_IOERR);
-}
-
+/* create and the directory commands: the lib's run of them; a fatal
+ * error has its record already. */
 static int
-cmd_pull(void)
+cmd_files(int (*fn)(const struct template_files_run *, int *,
+		    struct wa_err *))
 {
-	struct graph *g = open_graph();
-	char *waba = one_waba();
+	struct template_files_run r = {
+		run.st, run.g, run.waba, run.n, run.ops, opt_prune,
+		opt_dry_run, wa_now(), emit_file, NULL
+	};
 	struct wa_err err;
-	int rc = template_files_pull(run.st, g, waba, run.ops[0], wa_now(),
-				     emit_file, NULL, &err);
+	int status = 0;
 
-	free(waba);
-	graph_close(g);
-	if (rc < 0)
-		die_reported(&err);
-	return run.bad > 0;
-}
-
-static int
-cmd_diff(void)
-{
-	char *waba = one_waba();
-	struct wa_err err;
-	int ndiff, nbad, rc;
-
-	rc = template_files_diff(run.st, waba, run.ops[0], emit_file, NULL,
-				 &ndiff, &nbad, &err);
-	free(waba);
-	if (rc < 0)
-		die_reported(&err);
-	return nbad ? WA_EX_DATAERR : ndiff > 0;
-}
-
-static int
-cmd_push(void)
-{
-	struct template_push_opts po = { opt_prune, opt_dry_run, wa_now() };
-	struct graph *g = open_graph();
-	char *waba = one_waba();
-	struct wa_err err;
-	int status, rc;
-
-	rc = template_files_push(run.st, g, waba, run.ops[0], &po, emit_file,
-				 NULL, &status, &err);
-	free(waba);
-	graph_close(g);
-	if (rc < 0)
-		die_reported(&err);
+	if (fn(&r, &status, &err) < 0) {
+		out_finish(&run.o);
+		exit(err.sysexit > 1 ? err.sysexit : WA_EX_IOERR);
+	}
 	return status;
 }
 
-static int
-cmd_lint(void)
-{
-	struct wa_err err;
-	int bad;
-
-	if (template_files_lint(run.n, run.ops, emit_file, NULL, &bad,
-				&err) < 0)
-		die_reported(&err);
-	return bad ? WA_EX_DATAERR : 0;
-}
-
 /* What each command takes. */
+enum { NEED_STORE = 1, NEED_GRAPH = 2, NEED_WABA = 4 };
 static const struct command {
 	const char *name;
 	int min, max;		/* operands; max -1: any number */
 	const char *operand;	/* what they are, for messages */
 	unsigned opts;		/* BIT() of the options it takes */
 	int (*fn)(void);
+	int (*files)(const struct template_files_run *, int *,
+		     struct wa_err *);	/* instead of fn */
 	const struct out_col *cols;	/* of its table */
 	enum out_mode out;	/* OUT_JSON: never a table */
+	int need;		/* NEED_* */
 } commands[] = {
-	{ "sync", 0, 0, NULL, BIT(OPT_WABA), cmd_sync, sync_cols, OUT_AUTO },
+#define S NEED_STORE
+#define SGW (NEED_STORE | NEED_GRAPH | NEED_WABA)
+	{ "sync", 0, 0, NULL, BIT(OPT_WABA), cmd_sync, NULL, sync_cols,
+	  OUT_AUTO, S | NEED_GRAPH },
 	{ "list", 0, 0, NULL, BIT(OPT_WABA) | BIT(OPT_STATUS) |
-	  BIT(OPT_CATEGORY) | BIT(OPT_LANGUAGE), cmd_list, list_cols,
-	  OUT_AUTO },
+	  BIT(OPT_CATEGORY) | BIT(OPT_LANGUAGE), cmd_list, NULL, list_cols,
+	  OUT_AUTO, S },
 	{ "show", 1, 1, "NAME", BIT(OPT_WABA) | BIT(OPT_LANGUAGE), cmd_list,
-	  NULL, OUT_AUTO },
-	{ "create", 0, -1, NULL, BIT(OPT_WABA), cmd_create, NULL, OUT_JSON },
+	  NULL, NULL, OUT_AUTO, S },
+	{ "create", 0, -1, NULL, BIT(OPT_WABA), NULL, template_create_files,
+	  NULL, OUT_JSON, SGW },
 	{ "delete", 1, 1, "NAME", BIT(OPT_WABA) | BIT(OPT_LANGUAGE),
-	  cmd_delete, NULL, OUT_JSON },
-	{ "send", 0, -1, NULL, SEND_OPTS, cmd_send, NULL, OUT_JSON },
-	{ "set", 0, 0, NULL, BIT(OPT_MARKETING), cmd_set, NULL, OUT_AUTO },
-	{ "pull", 1, 1, "DIR", BIT(OPT_WABA), cmd_pull, pull_cols, OUT_AUTO },
-	{ "diff", 1, 1, "DIR", BIT(OPT_WABA), cmd_diff, diff_cols, OUT_AUTO },
+	  cmd_delete, NULL, NULL, OUT_JSON, SGW },
+	{ "send", 0, -1, NULL, SEND_OPTS, cmd_send, NULL, NULL, OUT_JSON, S },
+	{ "set", 0, 0, NULL, BIT(OPT_MARKETING), cmd_set, NULL, NULL,
+	  OUT_AUTO, S },
+	{ "pull", 1, 1, "DIR", BIT(OPT_WABA), NULL, template_files_pull,
+	  pull_cols, OUT_AUTO, SGW },
+	{ "diff", 1, 1, "DIR", BIT(OPT_WABA), NULL, template_files_diff,
+	  diff_cols, OUT_AUTO, S | NEED_WABA },
 	{ "push", 1, 1, "DIR", BIT(OPT_WABA) | BIT(OPT_PRUNE) |
-	  BIT(OPT_DRY_RUN), cmd_push, push_cols, OUT_AUTO },
-	{ "lint", 1, -1, "FILE", 0, cmd_lint, lint_cols, OUT_AUTO },
+	  BIT(OPT_DRY_RUN), NULL, template_files_push, push_cols, OUT_AUTO,
+	  SGW },
+	/* for CI: no database */
+	{ "lint", 1, -1, "FILE", 0, NULL, template_files_lint, lint_cols,
+	  OUT_AUTO, 0 },
+#undef S
+#undef SGW
 };
 
 /* The command argv[0] names, once its options and operands suit it. */
@@ -636,15 +493,21 @@ main(int argc, char **argv)
 		signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	config_load(&run.cfg, cli.db);
-	/* lint is for CI: no database */
-	if (c->fn != cmd_lint && store_open(&run.st, run.cfg.db_path,
-					    &err) < 0)
+	if ((c->need & NEED_STORE) &&
+	    store_open(&run.st, run.cfg.db_path, &err) < 0)
 		die_err(&err);
+	if ((c->need & NEED_GRAPH) &&
+	    graph_open(&run.g, &run.cfg, NULL, &err) < 0)
+		die_err(&err);
+	if (c->need & NEED_WABA)
+		run.waba = one_waba();
 	out_init(&run.o, stdout, c->out == OUT_JSON ? OUT_JSON : cli.out,
 		 c->cols);
-	status = c->fn();
+	status = c->fn ? c->fn() : cmd_files(c->files);
 	if (out_finish(&run.o) < 0)
 		status = WA_EX_IOERR;
+	free(run.waba);
+	graph_close(run.g);
 	store_close(run.st);
 	config_release(&run.cfg);
 	jv_free(flags);

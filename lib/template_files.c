@@ -187,33 +187,34 @@ template_dir_release(struct template_dir *d)
 /* ---- lint ---- */
 
 int
-template_files_lint(int n, char **paths, template_files_emit *emit,
-		    void *ctx, int *bad, struct wa_err *err)
+template_files_lint(const struct template_files_run *r, int *status,
+		    struct wa_err *err)
 {
-	struct template_dir d = { xcalloc((size_t)n + 1, sizeof(*d.v)), 0 };
+	struct template_dir d = { xcalloc((size_t)r->n + 1, sizeof(*d.v)), 0 };
 	int i, rc = 0;
 
-	*bad = 0;
-	for (i = 0; i < n && rc == 0; i++) {
-		rc = template_file_read(&d.v[i], paths[i], err);
+	*status = 0;
+	for (i = 0; i < r->n && rc == 0; i++) {
+		rc = template_file_read(&d.v[i], r->ops[i], err);
 		d.n = i + 1;
 	}
 	if (rc < 0) {
 		template_dir_release(&d);
-		return template_files_fail(emit, ctx, err, paths[i - 1]);
+		return template_files_fail(r->emit, r->ctx, err,
+					   r->ops[i - 1]);
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < r->n; i++) {
 		struct template_dir one = { &d.v[i], 1 };
 
-		if (template_dir_check(&one, 1, emit, ctx) > 0) {
-			(*bad)++;
+		if (template_dir_check(&one, 1, r->emit, r->ctx) > 0) {
+			*status = WA_EX_DATAERR;
 			continue;
 		}
-		emit(JV_OBJECT(jv_string("ok"), jv_true(),
-			       jv_string("file"), jv_string(d.v[i].path),
-			       jv_string("name"), jx_get(d.v[i].tpl, "name"),
-			       jv_string("language"),
-			       jx_get(d.v[i].tpl, "language")), ctx);
+		r->emit(JV_OBJECT(jv_string("ok"), jv_true(),
+				  jv_string("file"), jv_string(d.v[i].path),
+				  jv_string("name"), jx_get(d.v[i].tpl, "name"),
+				  jv_string("language"),
+				  jx_get(d.v[i].tpl, "language")), r->ctx);
 	}
 	template_dir_release(&d);
 	return 0;
@@ -242,7 +243,8 @@ pull_record(int written, const char *path, jv row)
 /* The file of one stored template (path NULL: it cannot have one). */
 static int
 pull_one(const char *dir, const char *path, jv row,
-	 template_files_emit *emit, void *ctx, struct wa_err *err)
+	 template_files_emit *emit, void *ctx, int *status,
+	 struct wa_err *err)
 {
 	struct wa_err bad;
 	char *text;
@@ -254,6 +256,7 @@ pull_one(const char *dir, const char *path, jv row,
 			   jx_cstr(row, "name"), jx_cstr(row, "language"));
 		emit(template_files_error(&bad, NULL, jx_cstr(row, "name"),
 					  jx_cstr(row, "language"), 0), ctx);
+		*status = WA_EX_REJECTED;
 		return 0;
 	}
 	text = template_file_render(row);
@@ -268,9 +271,10 @@ pull_one(const char *dir, const char *path, jv row,
 /* Writes the file of each stored template (by name and language); seen
  * gets their paths. */
 static int
-pull_write(const char *dir, jv stored, jv *seen, template_files_emit *emit,
-	   void *ctx, struct wa_err *err)
+pull_write(const struct template_files_run *r, jv stored, jv *seen,
+	   int *status, struct wa_err *err)
 {
+	const char *dir = r->ops[0];
 	jv keys = jv_keys(jv_copy(stored));
 	int rc = 0;
 
@@ -280,7 +284,8 @@ pull_write(const char *dir, jv stored, jv *seen, template_files_emit *emit,
 						 jx_cstr(row, "language"));
 
 		if (rc == 0)
-			rc = pull_one(dir, path, row, emit, ctx, err);
+			rc = pull_one(dir, path, row, r->emit, r->ctx,
+				      status, err);
 		if (path)
 			*seen = jv_object_set(*seen, jv_string(path),
 					      jv_true());
@@ -293,36 +298,37 @@ pull_write(const char *dir, jv stored, jv *seen, template_files_emit *emit,
 }
 
 int
-template_files_pull(struct store *st, struct graph *g, const char *waba,
-		    const char *dir, int64_t now, template_files_emit *emit,
-		    void *ctx, struct wa_err *err)
+template_files_pull(const struct template_files_run *r, int *status,
+		    struct wa_err *err)
 {
+	const char *dir = r->ops[0];
 	jv rec, stored, seen = jv_object();
 	char **paths = NULL;
 	int n = 0, i, rc;
 
+	*status = 0;
 	if (mkdir_p(dir) < 0) {
 		jv_free(seen);
 		wa_err_set(err, WA_EX_IOERR, "io", "%s: cannot create the "
 			   "directory: %s", dir, strerror(errno));
-		return template_files_fail(emit, ctx, err, dir);
+		return template_files_fail(r->emit, r->ctx, err, dir);
 	}
-	if (template_sync(st, g, waba, now, &rec, err) < 0 ||
-	    template_files_stored(st, waba, &stored, err) < 0) {
+	if (template_sync(r->st, r->g, r->waba, r->now, &rec, err) < 0 ||
+	    template_files_stored(r->st, r->waba, &stored, err) < 0) {
 		jv_free(seen);
-		emit(jv_object_set(template_files_error(err, NULL, NULL, NULL,
-				   0), jv_string("waba_id"), jv_string(waba)),
-		     ctx);
+		r->emit(jv_object_set(template_files_error(err, NULL, NULL,
+				      NULL, 0), jv_string("waba_id"),
+				      jv_string(r->waba)), r->ctx);
 		return -1;
 	}
 	jv_free(rec);
-	rc = pull_write(dir, stored, &seen, emit, ctx, err);
+	rc = pull_write(r, stored, &seen, status, err);
 	if (rc == 0)
 		rc = dir_list(dir, &paths, &n, err);
 	for (i = 0; rc == 0 && i < n; i++)
 		if (!jv_object_has(jv_copy(seen), jv_string(paths[i])))
-			emit(pull_record(0, paths[i], jv_invalid()),
-			     ctx);
+			r->emit(pull_record(0, paths[i], jv_invalid()),
+				r->ctx);
 	free_list(paths, n);
 	jv_free(stored);
 	jv_free(seen);
@@ -428,36 +434,37 @@ diff_removed(const char *dir, jv stored, jv matched,
 }
 
 int
-template_files_diff(struct store *st, const char *waba, const char *dir,
-		    template_files_emit *emit, void *ctx, int *ndiff,
-		    int *nbad, struct wa_err *err)
+template_files_diff(const struct template_files_run *r, int *status,
+		    struct wa_err *err)
 {
 	struct template_dir d = { 0 };
 	jv stored, matched = jv_object();
+	int i, ndiff = 0, nbad = 0;
 	long line;
-	int i;
 
-	*ndiff = *nbad = 0;
-	if (template_dir_read(&d, dir, err) < 0 ||
-	    template_files_stored(st, waba, &stored, err) < 0) {
+	*status = 0;
+	if (template_dir_read(&d, r->ops[0], err) < 0 ||
+	    template_files_stored(r->st, r->waba, &stored, err) < 0) {
 		template_dir_release(&d);
 		jv_free(matched);
-		return template_files_fail(emit, ctx, err, dir);
+		return template_files_fail(r->emit, r->ctx, err, r->ops[0]);
 	}
 	for (i = 0; i < d.n; i++) {
 		struct wa_err bad;
 
 		if (template_file_check(&d.v[i], 0, &line, &bad) < 0) {
-			emit(template_files_error(&bad, d.v[i].path, NULL,
-						  NULL, line), ctx);
-			(*nbad)++;
+			r->emit(template_files_error(&bad, d.v[i].path, NULL,
+						     NULL, line), r->ctx);
+			nbad++;
 			continue;
 		}
-		*ndiff += diff_file(&d.v[i], stored, &matched, emit, ctx);
+		ndiff += diff_file(&d.v[i], stored, &matched, r->emit,
+				   r->ctx);
 	}
-	*ndiff += diff_removed(dir, stored, matched, emit, ctx);
+	ndiff += diff_removed(r->ops[0], stored, matched, r->emit, r->ctx);
 	jv_free(stored);
 	jv_free(matched);
 	template_dir_release(&d);
+	*status = nbad ? WA_EX_DATAERR : ndiff > 0;
 	return 0;
 }

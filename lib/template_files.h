@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Templates as files: one file per template and language; lint, pull, diff and push a directory of them. */
+/* wa-template's files: templates as files (lint, pull, diff, push a directory of them); create and send from record files. */
 #ifndef WA_TEMPLATE_FILES_H
 #define WA_TEMPLATE_FILES_H
 
@@ -21,6 +21,7 @@
 #include "err.h"
 #include "graph.h"
 #include "store.h"
+#include "sender.h"
 
 #define TEMPLATE_FILE_META "~meta"
 #define TEMPLATE_FILE_SUFFIX ".json"
@@ -95,57 +96,85 @@ void template_dir_release(struct template_dir *d);
  * file is at fault. */
 typedef void template_files_emit(jv rec, void *ctx);
 
-/* lint: template_file_check (full) of each of paths[0..n), one record
- * each. Every file is read first: one that cannot be read is -1 with
- * err (66) before any record. *bad counts the files that failed. */
-int template_files_lint(int n, char **paths, template_files_emit *emit,
-			void *ctx, int *bad, struct wa_err *err);
-
-/* pull: template_sync of waba, then one file per stored template of it
- * in dir (created when missing), written when its text changed;
- * records {"file","name","language","status","written"}, and
- * {"file","written":false,"local_only":true} for a file of dir Meta
- * does not have (left as it is). -1 with err when the sync or a write
- * fails. */
-int template_files_pull(struct store *st, struct graph *g, const char *waba,
-			const char *dir, int64_t now,
-			template_files_emit *emit, void *ctx,
-			struct wa_err *err);
-
-/* diff: the files of dir against the stored templates of waba (no
- * request): records {"change","file","name","language"} with change
- * "new", "changed" (and "fields"), "removed", "status" or "category"
- * (with "from", the file's TEMPLATE_FILE_META, and "to", Meta's).
- * *ndiff counts them, *nbad the files that could not be compared (an
- * error record each). -1 with err when dir or the store cannot be
- * read. */
-int template_files_diff(struct store *st, const char *waba, const char *dir,
-			template_files_emit *emit, void *ctx, int *ndiff,
-			int *nbad, struct wa_err *err);
-
-struct template_push_opts {
-	int prune;		/* delete what dir does not have */
-	int dry_run;		/* print the requests, send none */
+/* What the commands below work with (all borrowed). */
+struct template_files_run {
+	struct store *st;	/* NULL for lint */
+	struct graph *g;	/* NULL for diff and lint */
+	const char *waba;	/* the WABA; NULL for lint */
+	int n;			/* operands: DIR, or the FILEs */
+	char **ops;
+	int prune;		/* push: delete what DIR does not have */
+	int dry_run;		/* push: print the requests, send none */
 	int64_t now;
+	template_files_emit *emit;
+	void *ctx;
 };
 
 /*
- * push: every file of dir checked as lint does; any that fails is an
- * error record, and nothing is sent (*status 65). Then template_sync of
- * waba, and per file: a template Meta lacks is created; a changed one
- * is edited (POST /{template-id}) where Meta's rules allow it, else
- * refused before any request with template_not_editable naming the
- * rule; with prune, the templates dir lacks are deleted (by name when
- * every language goes, else by hsm_id). One record per action,
- * {"ok":true,"op":"create|edit|delete",...}, with "dry_run":true
- * and "request" instead when dry_run; Meta's refusals are error
- * records. *status 0, 1 when something was refused or failed, 65 as
- * above. After any change, waba is synced again. -1 with err on a
- * fatal error (Graph unavailable, token, store).
+ * Each command below emits its records and sets *status, the exit
+ * status its outcome calls for; it returns 0, or -1 with err when a
+ * fatal error ended it (err->sysexit), after that error's record.
  */
-int template_files_push(struct store *st, struct graph *g, const char *waba,
-			const char *dir, const struct template_push_opts *o,
-			template_files_emit *emit, void *ctx, int *status,
+
+/* create: each record (Meta's template JSON) of the FILEs (standard
+ * input when none) checked offline and created in the WABA
+ * (template_create), a result record each, in order. *status 0, 1 when
+ * some were refused, 65 when none was JSON. Fatal: a file that cannot
+ * be read (66, before any record), Graph or the store. */
+int template_create_files(const struct template_files_run *r, int *status,
+			  struct wa_err *err);
+
+/* lint: template_file_check (full) of each FILE, a record each, and
+ * *status 65 when one failed. Every file is read first: one that
+ * cannot be read is fatal (66) before any other record. */
+int template_files_lint(const struct template_files_run *r, int *status,
 			struct wa_err *err);
+
+/* pull: template_sync of the WABA, then one file per stored template of
+ * it in DIR (created when missing), written when its text changed:
+ * records {"file","name","language","status","written"}, and
+ * {"file","written":false,"local_only":true} for a file of DIR Meta
+ * does not have (left as it is). *status 1 when a template cannot have
+ * a file. Fatal: the sync, a write. */
+int template_files_pull(const struct template_files_run *r, int *status,
+			struct wa_err *err);
+
+/* diff: the files of DIR against the stored templates of the WABA (no
+ * request): records {"change","file","name","language"} with change
+ * "new", "changed" (and "fields"), "removed", "status" or "category"
+ * (with "from", the file's TEMPLATE_FILE_META, and "to", Meta's).
+ * *status 0 when there is none, 1 when there are, 65 when a file could
+ * not be compared (an error record each). Fatal: DIR or the store
+ * cannot be read. */
+int template_files_diff(const struct template_files_run *r, int *status,
+			struct wa_err *err);
+
+/*
+ * push: every file of DIR checked as lint does; any that fails is an
+ * error record, and nothing is sent (*status 65). Then template_sync of
+ * the WABA, and per file: a template Meta lacks is created; a changed
+ * one is edited (POST /{template-id}) where Meta's rules allow it, else
+ * refused before any request with template_not_editable naming the
+ * rule; with prune, the templates DIR lacks are deleted (by name when
+ * every language goes, else by hsm_id). One record per operation,
+ * {"ok":true,"op":"create|edit|delete",...}, with "dry_run":true and
+ * "request" instead when dry_run; Meta's refusals are error records.
+ * *status 0, or 1 when something was refused or failed. After any
+ * change the WABA is synced again. Fatal: Graph unavailable, the token,
+ * the store.
+ */
+int template_files_push(const struct template_files_run *r, int *status,
+			struct wa_err *err);
+
+/* send: one message from flags (borrowed) alone when n < 0, else one
+ * per record of files[0..n) (standard input when n is 0) completed by
+ * flags (template_submit), through a sender with so; its results go to
+ * emit. *status is the sender's (0, or 1 when some were refused). -1
+ * with err when fatal: a file that cannot be read (66, before any
+ * record), the sender's (sender_new, sender_finish). */
+int template_send_files(struct store *st, const struct wa_config *cfg,
+			const struct sender_opts *so, jv flags, int n,
+			char **files, sender_emit_fn emit, void *ctx,
+			int *status, struct wa_err *err);
 
 #endif

@@ -10,12 +10,7 @@
 #include "util.h"
 
 struct push {
-	struct store *st;
-	struct graph *g;
-	const char *waba;
-	const struct template_push_opts *o;
-	template_files_emit *emit;
-	void *ctx;
+	const struct template_files_run *r;
 	int status;		/* 0, or 1 once something was refused */
 	int wrote;		/* something changed at Meta */
 };
@@ -35,7 +30,7 @@ static jv
 request_json(const struct push *p, const struct action *a)
 {
 	struct strbuf path = STRBUF_INIT;
-	char *e = graph_escape(p->waba), *en = graph_escape(a->name), *ei;
+	char *e = graph_escape(p->r->waba), *en = graph_escape(a->name), *ei;
 	const char *method = "POST";
 	jv req;
 
@@ -88,13 +83,13 @@ edit(struct push *p, const struct action *a, jv *res, struct wa_err *err)
 
 	sb_addf(&path, "/%s", e);
 	free(e);
-	rc = graph_post(p->g, sb_str(&path), jv_copy(a->body), &resp, err);
+	rc = graph_post(p->r->g, sb_str(&path), jv_copy(a->body), &resp, err);
 	sb_release(&path);
 	jv_free(resp);
 	if (rc < 0)
 		return -1;
 	*res = JV_OBJECT(jv_string("ok"), jv_true(),
-			 jv_string("waba_id"), jv_string(p->waba),
+			 jv_string("waba_id"), jv_string(p->r->waba),
 			 jv_string("id"), jv_string(a->id),
 			 jv_string("name"), jv_string(a->name),
 			 jv_string("language"), jv_string(a->language));
@@ -108,33 +103,33 @@ run(struct push *p, struct action *a, struct wa_err *err)
 	jv res = jv_invalid();
 	int rc;
 
-	if (p->o->dry_run) {
+	if (p->r->dry_run) {
 		res = JV_OBJECT(jv_string("ok"), jv_true(),
 				jv_string("dry_run"), jv_true(),
 				jv_string("name"), jv_string(a->name),
 				jv_string("language"), a->language ?
 				jv_string(a->language) : jv_null(),
 				jv_string("request"), request_json(p, a));
-		p->emit(action_record(p, a, res), p->ctx);
+		p->r->emit(action_record(p, a, res), p->r->ctx);
 		return 0;
 	}
 	if (strcmp(a->what, "create") == 0)
-		rc = template_create(p->st, p->g, p->waba, a->body,
-				     p->o->now, &res, err);
+		rc = template_create(p->r->st, p->r->g, p->r->waba, a->body,
+				     p->r->now, &res, err);
 	else if (strcmp(a->what, "edit") == 0)
 		rc = edit(p, a, &res, err);
 	else
-		rc = template_remove(p->st, p->g, p->waba, a->name,
+		rc = template_remove(p->r->st, p->r->g, p->r->waba, a->name,
 				     a->language, &res, err);
 	if (rc == 0) {
 		p->wrote = 1;
-		p->emit(action_record(p, a, res), p->ctx);
+		p->r->emit(action_record(p, a, res), p->r->ctx);
 		return 0;
 	}
 	if (a->file)
 		wa_err_prefix(err, "%s", a->file);
-	p->emit(template_files_error(err, a->file, a->name, a->language, 0),
-		p->ctx);
+	p->r->emit(template_files_error(err, a->file, a->name, a->language, 0),
+		p->r->ctx);
 	p->status = 1;
 	return err->sysexit > 1 ? -1 : 0;
 }
@@ -225,8 +220,8 @@ push_file(struct push *p, const struct template_file *f, jv row,
 			return 0;
 		}
 		if (editable(f, row, a.fields, err) < 0) {
-			p->emit(action_record(p, &a, template_files_error(err,
-				f->path, f->name, f->language, 0)), p->ctx);
+			p->r->emit(action_record(p, &a, template_files_error(err,
+				f->path, f->name, f->language, 0)), p->r->ctx);
 			p->status = 1;
 			jv_free(a.fields);
 			return 0;
@@ -294,35 +289,33 @@ prune(struct push *p, jv stored, jv matched, struct wa_err *err)
 }
 
 int
-template_files_push(struct store *st, struct graph *g, const char *waba,
-		    const char *dir, const struct template_push_opts *o,
-		    template_files_emit *emit, void *ctx, int *status,
+template_files_push(const struct template_files_run *r, int *status,
 		    struct wa_err *err)
 {
-	struct push p = { st, g, waba, o, emit, ctx, 0, 0 };
+	struct push p = { r, 0, 0 };
 	struct template_dir d = { 0 };
 	jv rec, stored = jv_invalid(), matched = jv_object();
 	int i, rc = 0;
 
 	*status = 0;
-	if (template_dir_read(&d, dir, err) < 0) {
-		rc = template_files_fail(emit, ctx, err, dir);
+	if (template_dir_read(&d, r->ops[0], err) < 0) {
+		rc = template_files_fail(r->emit, r->ctx, err, r->ops[0]);
 		goto out;
 	}
-	if (template_dir_check(&d, 1, emit, ctx) > 0) {
+	if (template_dir_check(&d, 1, r->emit, r->ctx) > 0) {
 		*status = WA_EX_DATAERR;	/* nothing is sent */
 		goto out;
 	}
-	if (o->prune && d.n == 0) {
+	if (r->prune && d.n == 0) {
 		wa_err_set(err, WA_EX_DATAERR, "invalid_input", "%s holds no "
 			   "template file: --prune would delete every "
-			   "template of WABA %s", dir, waba);
-		rc = template_files_fail(emit, ctx, err, dir);
+			   "template of WABA %s", r->ops[0], r->waba);
+		rc = template_files_fail(r->emit, r->ctx, err, r->ops[0]);
 		goto out;
 	}
-	if (template_sync(st, g, waba, o->now, &rec, err) < 0 ||
-	    template_files_stored(st, waba, &stored, err) < 0) {
-		rc = template_files_fail(emit, ctx, err, NULL);
+	if (template_sync(r->st, r->g, r->waba, r->now, &rec, err) < 0 ||
+	    template_files_stored(r->st, r->waba, &stored, err) < 0) {
+		rc = template_files_fail(r->emit, r->ctx, err, NULL);
 		goto out;
 	}
 	jv_free(rec);
@@ -334,13 +327,14 @@ template_files_push(struct store *st, struct graph *g, const char *waba,
 		rc = push_file(&p, &d.v[i], row, err);
 		jv_free(row);
 	}
-	if (rc == 0 && o->prune)
+	if (rc == 0 && r->prune)
 		rc = prune(&p, stored, matched, err);
 	/* the store keeps what Meta made of the edits */
-	if (p.wrote && template_sync(st, g, waba, o->now, &rec, err) == 0)
+	if (p.wrote && template_sync(r->st, r->g, r->waba, r->now, &rec,
+				     err) == 0)
 		jv_free(rec);
 	else if (p.wrote && rc == 0)
-		rc = template_files_fail(emit, ctx, err, NULL);
+		rc = template_files_fail(r->emit, r->ctx, err, NULL);
 	*status = p.status;
 out:
 	jv_free(stored);

@@ -128,8 +128,8 @@ run(struct push *p, struct action *a, struct wa_err *err)
 	}
 	if (a->file)
 		wa_err_prefix(err, "%s", a->file);
-	p->r->emit(template_files_error(err, a->file, a->name, a->language, 0),
-		p->r->ctx);
+	p->r->emit(action_record(p, a, template_files_error(err, a->file,
+		   a->name, a->language, 0)), p->r->ctx);
 	p->status = 1;
 	return err->sysexit > 1 ? -1 : 0;
 }
@@ -219,6 +219,7 @@ push_file(struct push *p, const struct template_file *f, jv row,
 			jv_free(a.fields);
 			return 0;
 		}
+		a.what = "edit";
 		if (editable(f, row, a.fields, err) < 0) {
 			p->r->emit(action_record(p, &a, template_files_error(err,
 				f->path, f->name, f->language, 0)), p->r->ctx);
@@ -226,7 +227,6 @@ push_file(struct push *p, const struct template_file *f, jv row,
 			jv_free(a.fields);
 			return 0;
 		}
-		a.what = "edit";
 		a.id = jx_cstr(row, "id");
 		a.body = edit_body(f->tpl, a.fields);
 	}

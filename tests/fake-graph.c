@@ -3226,6 +3226,9 @@ state_apply(jv s, const char **bad)
 			g.token = xstrdup(jv_string_value(v));
 		} else if (!strcmp(key, "latency_ms"))
 			g.latency_ms = jlong(s, key, 0);
+		else if (!strcmp(key, "now") &&
+		    jv_get_kind(v) == JV_KIND_NUMBER)
+			g.clock = (long long)jv_number_value(v);
 		else if (!strcmp(key, "wabas") &&
 		    jv_get_kind(v) == JV_KIND_OBJECT) {
 			jv_object_foreach(v, wid, wo) {

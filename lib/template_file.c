@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "template_files.h"
 #include "template.h"
+#include "template_int.h"
 #include "json_locate.h"
 #include "jsonl.h"
 #include "util.h"
@@ -315,7 +316,9 @@ template_file_render(jv row)
 	meta = set_str(meta, "id", row, "id");
 	meta = set_str(meta, "status", row, "status");
 	meta = set_str(meta, "category", row, "category");
-	meta = set_str(meta, "reason", row, "reason");
+	/* Meta says NONE for a template it did not reject */
+	if (!template_ieq(jx_cstr(row, "reason"), "NONE"))
+		meta = set_str(meta, "reason", row, "reason");
 	obj = jv_object_set(obj, jv_string(TEMPLATE_FILE_META), meta);
 	s = jv_dump_string(obj, JV_PRINT_INDENT_FLAGS(2) | JV_PRINT_SORTED);
 	text = xmalloc((size_t)jv_string_length_bytes(jv_copy(s)) + 2);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "template_files.h"
 #include "template_files_int.h"
 #include "template.h"
@@ -222,22 +223,41 @@ template_files_lint(const struct template_files_run *r, int *status,
 
 /* ---- pull ---- */
 
-/* {"file","name","language","status","written"}; a file of dir that
- * Meta does not have (row invalid) is "local_only". */
+/* {"file","name","language","status","written"}. */
 static jv
 pull_record(int written, const char *path, jv row)
 {
-	jv rec = JV_OBJECT(jv_string("file"), jv_string(path));
+	return JV_OBJECT(jv_string("file"), jv_string(path),
+			 jv_string("name"), jx_get(row, "name"),
+			 jv_string("language"), jx_get(row, "language"),
+			 jv_string("status"), jx_get(row, "status"),
+			 jv_string("written"), jv_bool(written));
+}
 
-	if (!jv_is_valid(row))
-		return jv_object_set(jv_object_set(rec, jv_string("written"),
-						   jv_false()),
-				     jv_string("local_only"), jv_true());
-	rec = jv_object_set(rec, jv_string("name"), jx_get(row, "name"));
-	rec = jv_object_set(rec, jv_string("language"),
-			    jx_get(row, "language"));
-	rec = jv_object_set(rec, jv_string("status"), jx_get(row, "status"));
-	return jv_object_set(rec, jv_string("written"), jv_bool(written));
+/* A file of DIR Meta does not have: one pulled before (it has Meta's
+ * id) was deleted at Meta and goes too; any other is the user's and
+ * stays. */
+static int
+pull_gone(const char *path, template_files_emit *emit, void *ctx,
+	  struct wa_err *err)
+{
+	struct template_file f = { 0 };
+	int pulled = template_file_read(&f, path, err) == 0 &&
+		     jv_get_kind(f.tpl) == JV_KIND_OBJECT &&
+		     template_file_meta(f.tpl, "id") != NULL;
+	jv rec = JV_OBJECT(jv_string("file"), jv_string(path),
+			   jv_string("written"), jv_false());
+
+	template_file_release(&f);
+	if (pulled && unlink(path) < 0) {
+		jv_free(rec);
+		wa_err_set(err, WA_EX_IOERR, "io", "%s: cannot remove: %s",
+			   path, strerror(errno));
+		return template_files_fail(emit, ctx, err, path);
+	}
+	emit(jv_object_set(rec, jv_string(pulled ? "removed" : "local_only"),
+			   jv_true()), ctx);
+	return 0;
 }
 
 /* The file of one stored template (path NULL: it cannot have one). */
@@ -327,8 +347,7 @@ template_files_pull(const struct template_files_run *r, int *status,
 		rc = dir_list(dir, &paths, &n, err);
 	for (i = 0; rc == 0 && i < n; i++)
 		if (!jv_object_has(jv_copy(seen), jv_string(paths[i])))
-			r->emit(pull_record(0, paths[i], jv_invalid()),
-				r->ctx);
+			rc = pull_gone(paths[i], r->emit, r->ctx, err);
 	free_list(paths, n);
 	jv_free(stored);
 	jv_free(seen);

@@ -132,10 +132,12 @@ int template_files_lint(const struct template_files_run *r, int *status,
 
 /* pull: template_sync of the WABA, then one file per stored template of
  * it in DIR (created when missing), written when its text changed:
- * records {"file","name","language","status","written"}, and
- * {"file","written":false,"local_only":true} for a file of DIR Meta
- * does not have (left as it is). *status 1 when a template cannot have
- * a file. Fatal: the sync, a write. */
+ * records {"file","name","language","status","written"}. A file of
+ * DIR that Meta does not have is removed when it was pulled (it has
+ * Meta's id under TEMPLATE_FILE_META: Meta deleted the template),
+ * {"file","written":false,"removed":true}, else left as it is,
+ * {"file","written":false,"local_only":true}. *status 1 when a template
+ * cannot have a file. Fatal: the sync, a write. */
 int template_files_pull(const struct template_files_run *r, int *status,
 			struct wa_err *err);
 

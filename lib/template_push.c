@@ -147,6 +147,12 @@ editable(const struct template_file *f, jv row, jv fields,
 	int approved = status && strcasecmp(status, "APPROVED") == 0;
 	int cat_asked = 0;
 
+	if (!jx_cstr(row, "id"))	/* known from a webhook alone */
+		return wa_err_set(err, WA_EX_REJECTED, "template_not_found",
+				  "%s: Meta's id of '%s' (%s) is not known; "
+				  "run 'wa-template sync'", f->path, f->name,
+				  f->language);
+
 	jv_array_foreach(fields, i, fl) {
 		cat_asked |= strcmp(jv_string_value(fl), "category") == 0;
 		(void)i;

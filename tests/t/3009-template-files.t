@@ -106,6 +106,14 @@ is "$(jf 'select(.written) | .file' | wc -l | tr -d ' ')" "0" "nothing written w
 is_json 'select(.local_only) | [.file,.written]' "[\"$D/draft.en_US.json\",false]" "a file Meta lacks is reported"
 [ -s "$D/draft.en_US.json" ]; ok $? "and kept"
 rm "$D/draft.en_US.json"
+cp "$D/pending_tpl.en_US.json" "$T/pending"
+curl -s -X DELETE -H "Authorization: Bearer test-token" "$WA_GRAPH_URL/$W/message_templates?name=pending_tpl" >/dev/null
+exits 0 "pull after Meta deleted a template" wa-template pull "$D"
+is_json 'select(.written == false and .removed) | .file' "\"$D/pending_tpl.en_US.json\"" "its pulled file goes too"
+[ ! -e "$D/pending_tpl.en_US.json" ]; ok $? "removed from DIR"
+fake_ctl state "{\"template\":$(jq -c '{waba:"'$W'",name,language,category,components,status:"PENDING",id:."~meta".id}' "$T/pending")}" >/dev/null
+wa-template pull "$D" >/dev/null
+cmp -s "$T/pending" "$D/pending_tpl.en_US.json"; ok $? "back when Meta has it again"
 ls -a "$D" | grep -q '^\.' && [ "$(ls -a "$D" | grep -c '^\.[^.]')" -eq 0 ]; ok $? "no temporary file left"
 
 # a status change at Meta: only Meta's part of the file changes

@@ -195,7 +195,10 @@ edit_body(jv tpl, jv fields)
 		else if (strcmp(s, "parameter_format") == 0)
 			body = jv_object_set(body,
 					     jv_string("parameter_format"),
-					     jx_get(tpl, "parameter_format"));
+					     jv_string(jx_cstr(tpl,
+						"parameter_format") ?
+						jx_cstr(tpl, "parameter_format") :
+						"POSITIONAL"));
 		else
 			content = 1;
 		(void)i;

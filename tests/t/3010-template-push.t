@@ -115,6 +115,16 @@ fake_ctl reset >/dev/null
 exits 0 "push --prune without spring_sale" wa-template push "$D" --prune
 is_json '[.op,.name,.language]' '["delete","spring_sale",null]' "deleted by name"
 is "$(requests 'select(.method == "DELETE") | .query | tostring')" '"name=spring_sale"' "DELETE by name, no hsm_id"
+# a new parameter_format goes with the components
+approve paused_tpl en_US PAUSED
+wa-template pull "$D" >/dev/null
+edit "$D/paused_tpl.en_US.json" '.parameter_format = "NAMED"'
+exits 0 "push --dry-run a new parameter_format" wa-template push "$D" --dry-run
+is_json '[.name,.fields,(.request.body|keys)]' '["paused_tpl",["parameter_format"],["components","parameter_format"]]' \
+	"sent with the components"
+edit "$D/paused_tpl.en_US.json" 'del(.parameter_format)'
+exits 0 "pushing nothing" wa-template push "$D" --dry-run
+is "$(cat "$T/out")" "" "no parameter_format is POSITIONAL"
 exits 65 "--prune with no file" sh -c "mkdir -p '$T/empty' && wa-template push '$T/empty' --prune"
 like "$(cat "$T/err")" "*holds no template file: --prune would delete every template*" "refused"
 exits 66 "push a missing directory" wa-template push "$T/nowhere"

@@ -83,6 +83,7 @@ template_file_read(struct template_file *f, const char *path,
 		   struct wa_err *err)
 {
 	FILE *fp = fopen(path, "r");
+	struct stat sb;
 	int rc;
 
 	f->path = xstrdup(path);
@@ -90,6 +91,11 @@ template_file_read(struct template_file *f, const char *path,
 	if (!fp)
 		return wa_err_set(err, WA_EX_NOINPUT, "invalid_input", "%s: "
 				  "cannot open: %s", path, strerror(errno));
+	if (fstat(fileno(fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		fclose(fp);
+		return wa_err_set(err, WA_EX_NOINPUT, "invalid_input", "%s: "
+				  "is a directory", path);
+	}
 	rc = read_all(fp, f, err);
 	fclose(fp);
 	if (rc < 0)

@@ -48,17 +48,30 @@ template_files_key(const char *name, const char *language)
 			     language ? language : "");
 }
 
+/* dir/name (owned), one '/' between them. */
+static char *
+path_join(const char *dir, const char *name)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	sb_add(&sb, dir, n);
+	sb_addf(&sb, "/%s", name);
+	return sb_detach(&sb);
+}
+
 char *
 template_files_path(const char *dir, const char *name, const char *language)
 {
-	char *fname = template_file_name(name, language);
-	struct strbuf sb = STRBUF_INIT;
+	char *fname = template_file_name(name, language), *path;
 
 	if (!fname)
 		return NULL;
-	sb_addf(&sb, "%s/%s", dir, fname);
+	path = path_join(dir, fname);
 	free(fname);
-	return sb_detach(&sb);
+	return path;
 }
 
 int
@@ -128,9 +141,7 @@ dir_list(const char *dir, char ***out, int *n, struct wa_err *err)
 		if (de->d_name[0] == '.' || len <= sl ||
 		    strcmp(de->d_name + len - sl, TEMPLATE_FILE_SUFFIX) != 0)
 			continue;
-		path = xmalloc(strlen(dir) + len + 2);
-		snprintf(path, strlen(dir) + len + 2, "%s/%s", dir,
-			 de->d_name);
+		path = path_join(dir, de->d_name);
 		if (stat(path, &sb) < 0 || !S_ISREG(sb.st_mode)) {
 			free(path);
 			continue;

@@ -42,6 +42,8 @@ like "$(cat "$T/err")" "*cut.en_US.json:5: invalid_input: not JSON: Unfinished J
 like "$(cat "$T/err")" "*status.en_US.json:$status: invalid_input: status: not a key of a template file*" "an unknown key is not dropped"
 like "$(cat "$T/err")" "*named.en_US.json:$named: invalid_input: name: 'other', but the file is named for 'named'*" "name and file name agree"
 like "$(cat "$T/err")" "*noname.json:1: invalid_input: file: 'noname.json' is not named NAME.LANGUAGE.json*" "the file name says which template"
+exits 66 "lint a directory" wa-template lint "$T/ci"
+like "$(cat "$T/err")" "*$T/ci: is a directory*" "says so"
 exits 66 "lint a missing file" wa-template lint "$T/ci/good.en_US.json" "$T/ci/missing.en_US.json"
 is "$(jf '.ok' | tr '\n' ' ')" "false " "nothing checked before every file is read"
 # every offline check of create, now with its line
@@ -100,7 +102,7 @@ exits 0 "the pulled files pass lint" wa-template lint "$D"/*.json
 cp -p "$D/order_update.es.json" "$T/before"
 echo '{"name":"draft"}' >"$D/draft.en_US.json"
 sleep 1
-exits 0 "pull again" wa-template pull "$D"
+exits 0 "pull again, DIR with a slash" wa-template pull "$D/"
 is "$(jf 'select(.written) | .file' | wc -l | tr -d ' ')" "0" "nothing written when nothing changed"
 [ ! "$D/order_update.es.json" -nt "$T/before" ]; ok $? "the file was left alone"
 is_json 'select(.local_only) | [.file,.written]' "[\"$D/draft.en_US.json\",false]" "a file Meta lacks is reported"

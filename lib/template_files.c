@@ -80,9 +80,10 @@ template_files_stored(struct store *st, const char *waba, jv *out,
 {
 	jv list;
 
-	*out = jv_object();
+	*out = jv_invalid();
 	if (template_list(st, waba, NULL, NULL, NULL, NULL, &list, err) < 0)
 		return -1;
+	*out = jv_object();
 	jv_array_foreach(list, i, t) {
 		*out = jv_object_set(*out, template_files_key(
 			jx_cstr(t, "name"), jx_cstr(t, "language")), t);
@@ -354,8 +355,8 @@ template_files_pull(const struct template_files_run *r, int *status,
 	}
 	jv_free(rec);
 	rc = pull_write(r, stored, &seen, status, err);
-	if (rc == 0)
-		rc = dir_list(dir, &paths, &n, err);
+	if (rc == 0 && dir_list(dir, &paths, &n, err) < 0)
+		rc = template_files_fail(r->emit, r->ctx, err, dir);
 	for (i = 0; rc == 0 && i < n; i++)
 		if (!jv_object_has(jv_copy(seen), jv_string(paths[i])))
 			rc = pull_gone(paths[i], r->emit, r->ctx, err);

@@ -5,6 +5,9 @@ VERSION    = 0.1.0
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
+UNITDIR   ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR   ?=
 
 CC        ?= cc
@@ -41,9 +44,12 @@ UNITS      = $(UNIT_SRC:.c=)
 TEST_TOOLS = tests/fake-graph tests/helper
 BENCH_SRC  = $(sort $(wildcard bench/*.c))
 BENCHES    = $(BENCH_SRC:.c=)
-# fake-graph is a test tool, run from the build tree: its page stays there.
-MANS       = $(sort $(wildcard man/wa*.[157]))
+# Installed with the tools for users' own CI: the fake Graph API and the
+# webhook simulator, with their pages.
+MANS       = $(sort $(wildcard man/*.[157]))
 SCRIPTS    = scripts/wa-webhook
+CI_TOOLS   = tests/fake-graph
+UNITS_SYSTEMD = contrib/wa-recv.service contrib/wa-checks.service contrib/wa-checks.timer
 
 .DELETE_ON_ERROR:
 .PHONY: all check check-valgrind check-man check-usage bench demo fuzz \
@@ -138,14 +144,28 @@ fuzz: $(FUZZ_BIN)
 	    tests/fuzz/corpus-$$t.log; \
 	done
 
-install: $(CMDS)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
-	install -m 0755 $(CMDS) $(SCRIPTS) $(DESTDIR)$(BINDIR)/
+# The systemd units name the tools by their installed path (BINDIR); the
+# bash completion is one file, linked under each tool's name so that
+# bash-completion loads it on first use of any of them.
+install: $(CMDS) $(CI_TOOLS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	  $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+	  $(DESTDIR)$(BASHCOMPDIR)
+	install -m 0755 $(CMDS) $(SCRIPTS) $(CI_TOOLS) $(DESTDIR)$(BINDIR)/
 	for m in $(MANS); do s=$${m##*.}; install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+	for u in $(UNITS_SYSTEMD); do \
+	  sed 's|/usr/local/bin/|$(BINDIR)/|g' $$u >$(DESTDIR)$(UNITDIR)/$${u##*/} && \
+	  chmod 0644 $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; done
+	install -m 0644 contrib/wa.sysusers $(DESTDIR)$(SYSUSERSDIR)/wa.conf
+	install -m 0644 contrib/wa.bash $(DESTDIR)$(BASHCOMPDIR)/wa
+	for c in $(notdir $(CMDS) $(SCRIPTS)); do ln -sf wa $(DESTDIR)$(BASHCOMPDIR)/$$c; done
 
 uninstall:
-	for c in $(notdir $(CMDS) $(SCRIPTS)); do rm -f $(DESTDIR)$(BINDIR)/$$c; done
+	for c in $(notdir $(CMDS) $(SCRIPTS) $(CI_TOOLS)); do rm -f $(DESTDIR)$(BINDIR)/$$c; done
 	for m in $(notdir $(MANS)); do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$$m; done
+	for u in $(notdir $(UNITS_SYSTEMD)); do rm -f $(DESTDIR)$(UNITDIR)/$$u; done
+	rm -f $(DESTDIR)$(SYSUSERSDIR)/wa.conf $(DESTDIR)$(BASHCOMPDIR)/wa
+	for c in $(notdir $(CMDS) $(SCRIPTS)); do rm -f $(DESTDIR)$(BASHCOMPDIR)/$$c; done
 
 clean:
 	rm -f lib/*.o lib/*.d lib/libwa.a cmd/*.o cmd/*.d $(CMDS) \

@@ -70,8 +70,12 @@ cmd/wa-%: cmd/wa-%.o lib/libwa.a
 tests/unit/t-%: tests/unit/t-%.o lib/libwa.a
 	$(CC) $(CFLAGS) $(WA_LDFLAGS) $(LDFLAGS) -o $@ $< lib/libwa.a $(LIBS)
 
-# The fake Graph server links libmicrohttpd directly.
+# The fake Graph server links libmicrohttpd directly, and has the suite's
+# seed built in (its state without --seed), as a C string literal.
 tests/fake-graph: LIBS += $(MHD_LIBS)
+tests/fake-graph.o: tests/graph-seed.h
+tests/graph-seed.h: tests/fixtures/graph-seed.json
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< >$@
 
 tests/%: tests/%.o lib/libwa.a
 	$(CC) $(CFLAGS) $(WA_LDFLAGS) $(LDFLAGS) -o $@ $< lib/libwa.a $(LIBS)
@@ -169,7 +173,7 @@ uninstall:
 
 clean:
 	rm -f lib/*.o lib/*.d lib/libwa.a cmd/*.o cmd/*.d $(CMDS) \
-	      tests/*.o tests/*.d $(TEST_TOOLS) tests/unit/*.o tests/unit/*.d $(UNITS) \
+	      tests/*.o tests/*.d $(TEST_TOOLS) tests/graph-seed.h tests/unit/*.o tests/unit/*.d $(UNITS) \
 	      bench/*.o bench/*.d $(BENCHES)
 	rm -rf tests/fuzz/build $(FUZZ_BIN) tests/fuzz/*.d
 

@@ -95,8 +95,7 @@ expect_wa_quota_1() {
 }
 
 prep_wa_records_5() {
-	start_fake
-	WA_NOW=$((WA_NOW - 86400)) wa-connect add --waba 100200300400500 --phone-number-id $CH1 >/dev/null
+	connected 1
 	inbound_day 15551234567 600
 	printf '%s\n' '{"to":"15551234567","text":"a"}' '{"to":"15550000000","text":"b"}' >replies.jsonl
 	fake_ctl fault '{"method":"POST","path_suffix":"/messages","code":131056,"times":100}' >/dev/null
@@ -111,8 +110,7 @@ expect_wa_records_5() {
 }
 
 prep_wa_recv_1() {
-	start_fake
-	WA_NOW=$((WA_NOW - 86400)) wa-connect add --waba 100200300400500 --phone-number-id $CH1 >/dev/null
+	connected 1
 	t0=$((WA_NOW - 300))
 	wa-webhook text --from 15551230001 --wamid wamid.X1 --timestamp $t0 --text first >webhook-dump.jsonl
 	wa-webhook text --from 15551230001 --wamid wamid.X2 --timestamp $((t0 + 1)) --text second >>webhook-dump.jsonl
@@ -132,8 +130,7 @@ expect_wa_recv_1() {
 
 HBGL=wamid.HBgLMTU1NTEyMzQ1NjcVAgASGBQ=
 prep_wa_send_1() {
-	start_fake
-	WA_NOW=$((WA_NOW - 86400 * 2)) wa-connect add --waba 100200300400500 --phone-number-id $CH1 >/dev/null
+	connected 2
 	inbound_day 15551234567 600
 	for n in 2 3 4 5 6; do inbound_day 1555100000$n 7200; done
 	inbound_day 15557654321 $((86400 - 1800))
@@ -156,8 +153,7 @@ expect_wa_send_1() {
 }
 
 prep_wa_template_1() {
-	start_fake
-	WA_NOW=$((WA_NOW - 86400)) wa-connect add --waba 100200300400500 --phone-number-id $CH1 >/dev/null
+	connected 1
 	inbound_day 15552000001 84000
 	inbound_day 15552000002 600
 	mkdir -p "$SB/srv/crm" "$SB/var/log/wa"
@@ -221,6 +217,11 @@ expect_wa_7() {
 	esac
 }
 
+# connected DAYS: the fake Graph API, and channel 1 connected DAYS days ago.
+connected() {
+	start_fake
+	WA_NOW=$((WA_NOW - 86400 * $1)) wa-connect add --waba 100200300400500 --phone-number-id $CH1 >/dev/null
+}
 # inbound_day WA_ID AGE [WAMID]: a text from WA_ID stamped AGE seconds ago.
 inbound_day() {
 	wa-webhook text --from "$1" --timestamp $((WA_NOW - $2)) ${3:+--wamid "$3"} | wa-recv >/dev/null

@@ -52,6 +52,9 @@ CI_TOOLS   = tests/fake-graph
 UNITS_SYSTEMD = contrib/wa-recv.service contrib/wa-checks.service contrib/wa-checks.timer
 
 .DELETE_ON_ERROR:
+# Objects are kept: a later make (the tests' make install) must find the
+# tree built as it is, not rebuild deleted intermediates with other flags.
+.SECONDARY:
 .PHONY: all check check-valgrind check-man check-usage bench demo fuzz \
         clean install uninstall
 

@@ -15,6 +15,7 @@ _wa_subcommands() {
 	wa-view) echo list show search assign close reopen history create \
 		views delete contacts ;;
 	wa-quota) echo status set check history log forecast billing ;;
+	wa-webhook) echo batch ;;	# besides its TYPEs
 	esac
 }
 
@@ -125,7 +126,7 @@ _wa() {
 		[[ -n $vals ]] && return 0
 	fi
 	if [[ $cur == -* ]]; then
-		opts=$({ _wa_usage "$tool" "$sub" | grep -o -- '--[a-z][a-z-]*'
+		opts=$({ _wa_usage "$tool" "$sub" | grep -o -- '--[a-z][a-z0-9-]*'
 			printf '%s\n' --help --version
 			[[ $tool == wa-webhook ]] || printf '%s\n' --db --json --table
 			} | sort -u)
@@ -133,9 +134,10 @@ _wa() {
 		return 0
 	fi
 	# A subcommand, then its operands.
+	# (wa-recv takes files, wa-webhook a TYPE, where a subcommand may be)
 	if [[ -z $sub && $subs != "  " ]] && ! [[ $tool == wa-recv && $nonopt -gt 0 ]]; then
 		COMPREPLY=($(compgen -W "$subs" -- "$cur"))
-		[[ $tool == wa-recv ]] || return 0
+		[[ $tool == wa-recv || $tool == wa-webhook ]] || return 0
 	fi
 	case $tool:$sub:$nonopt in
 	wa-connect:show:0|wa-connect:disconnect:0|wa-connect:profile:0|\
@@ -147,8 +149,10 @@ _wa() {
 	wa-template:show:0|wa-template:delete:0|wa-template:send:0)
 		COMPREPLY=($(compgen -W "$(_wa_desk template "${words[@]}")" -- "$cur")) ;;
 	wa-webhook::0)
-		COMPREPLY=($(compgen -W "$(_wa_help wa-webhook |
+		COMPREPLY+=($(compgen -W "$(_wa_help wa-webhook |
 			sed -n '/^TYPE:/,$p' | sed 's/^TYPE://')" -- "$cur")) ;;
+	wa-webhook:batch:*) compopt -o filenames 2>/dev/null
+		COMPREPLY=($(compgen -f -- "$cur")) ;;
 	wa-recv::*|wa-send::*|wa-template:create:*|wa-view:contacts:*)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY+=($(compgen -f -- "$cur")) ;;

@@ -36,22 +36,26 @@ synopsis_commands() {
 }
 mkdir "$T/empty" "$T/files" && cd "$T/empty" || exit 1
 
-for t in wa-connect wa-recv wa-template wa-view wa-quota; do
+for t in wa-connect wa-recv wa-template wa-view wa-quota wa-webhook; do
 	want=$(synopsis_commands "$top/man/$t.1")
 	[ -n "$want" ]; ok $? "$t(1) names subcommands"
-	is "$(comp "$t ")" "$want" "$t: the subcommands of its SYNOPSIS"
+	got=$(comp "$t ")
+	[ $t = wa-webhook ] && got=$(comp "$t " | tr ' ' '\n' | grep -vx "$(wa-webhook --help | sed -n '/^TYPE:/,$p' | sed 's/^TYPE://' | tr ' ' '\n' | grep .)" | tr '\n' ' ' | sed 's/ $//')
+	is "$got" "$want" "$t: the subcommands of its SYNOPSIS"
 done
 is "$(comp "wa-view contacts ")" "add import list" "wa-view contacts: its second word"
 is "$(comp "wa-quota h")" "history" "a prefix"
-is "$(comp "wa-webhook ")" "$(wa-webhook --help | sed -n '/^TYPE:/,$p' | sed 's/^TYPE://' | tr ' ' '\n' | grep . | sort | tr '\n' ' ' | sed 's/ $//')" \
-	"wa-webhook: the TYPEs of its --help"
+is "$(comp "wa-webhook ")" "$({ wa-webhook --help | sed -n '/^TYPE:/,$p' | sed 's/^TYPE://'
+	wa-webhook --help | sed -n 's/^ *wa-webhook \([a-z]*\) .*/\1/p'; } | tr ' ' '\n' | grep . | sort | tr '\n' ' ' | sed 's/ $//')" \
+	"wa-webhook: the TYPEs of its --help, and batch"
+is "$(comp "wa-webhook batch --")" "--help --merge --post --version" "wa-webhook batch: its options"
 
 # Every long option of a tool's --help is offered, for its own subcommand.
 for t in $tools; do
 	subs=$(_wa_subcommands "$t")
 	: >"$T/offered"
 	for s in "" $subs; do { comp "$t $s --"; echo; } | tr ' ' '\n' >>"$T/offered"; done
-	missing=$("$t" --help | grep -o -- '--[a-z][a-z-]*' | sort -u |
+	missing=$("$t" --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u |
 		while read -r o; do grep -qx -- "$o" "$T/offered" || printf '%s ' "$o"; done)
 	is "$missing" "" "$t: every --help option is offered"
 done

@@ -11,11 +11,13 @@ _wa_subcommands() {
 	wa-connect) echo business add request-code verify register list show \
 		disconnect profile ;;
 	wa-recv) echo replay events serve media ;;
-	wa-template) echo sync list show create delete send set ;;
+	wa-template) echo sync list show create delete send set pull diff \
+		push lint ;;
 	wa-view) echo list show search assign close reopen history create \
 		views delete contacts ;;
 	wa-quota) echo status set check history log forecast billing ;;
 	wa-webhook) echo batch ;;	# besides its TYPEs
+	wa-db) echo migrate check backup copy ;;
 	esac
 }
 
@@ -153,11 +155,14 @@ _wa() {
 			sed -n '/^TYPE:/,$p' | sed 's/^TYPE://')" -- "$cur")) ;;
 	wa-webhook:batch:*) compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -f -- "$cur")) ;;
-	wa-recv::*|wa-send::*|wa-template:create:*|wa-view:contacts:*)
+	wa-recv::*|wa-send::*|wa-template:create:*|wa-view:contacts:*|\
+	wa-template:pull:*|wa-template:diff:*|wa-template:push:*|\
+	wa-template:lint:*|wa-db:backup:*)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY+=($(compgen -f -- "$cur")) ;;
 	esac
 	return 0
 }
 
-complete -F _wa wa-connect wa-recv wa-send wa-template wa-view wa-quota wa-webhook
+complete -F _wa wa-connect wa-recv wa-send wa-template wa-view wa-quota wa-db \
+	wa-webhook

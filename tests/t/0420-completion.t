@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # contrib/wa.bash: subcommands as the man pages list them, every --help option, option values, files, and the desk's channels, WABAs, views and templates.
 . "$(dirname "$0")/../lib.sh"
-tools="wa-connect wa-recv wa-send wa-template wa-view wa-quota wa-webhook"
+tools="wa-connect wa-recv wa-send wa-template wa-view wa-quota wa-db wa-webhook"
 
 . "$top/contrib/wa.bash"; ok $? "the completion sources"
 for t in $tools; do
@@ -36,7 +36,7 @@ synopsis_commands() {
 }
 mkdir "$T/empty" "$T/files" && cd "$T/empty" || exit 1
 
-for t in wa-connect wa-recv wa-template wa-view wa-quota wa-webhook; do
+for t in wa-connect wa-recv wa-template wa-view wa-quota wa-db wa-webhook; do
 	want=$(synopsis_commands "$top/man/$t.1")
 	[ -n "$want" ]; ok $? "$t(1) names subcommands"
 	got=$(comp "$t ")

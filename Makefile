@@ -148,10 +148,10 @@ uninstall:
 	for m in $(notdir $(MANS)); do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$$m; done
 
 clean:
-	rm -f lib/*.o lib/*.d lib/libwa.a cmd/*.o cmd/*.d $(CMDS) \
+	rm -f lib/*.o lib/*.d lib/*/*.o lib/*/*.d lib/libwa.a cmd/*.o cmd/*.d $(CMDS) \
 	      tests/*.o tests/*.d $(TEST_TOOLS) tests/unit/*.o tests/unit/*.d $(UNITS) \
 	      bench/*.o bench/*.d $(BENCHES)
 	rm -rf tests/fuzz/build $(FUZZ_BIN) tests/fuzz/*.d
 
--include $(wildcard lib/*.d cmd/*.d tests/*.d tests/unit/*.d bench/*.d)
+-include $(wildcard lib/*.d lib/*/*.d cmd/*.d tests/*.d tests/unit/*.d bench/*.d)
 -include $(wildcard tests/fuzz/*.d tests/fuzz/build/lib/*.d tests/fuzz/build/lib/*/*.d)

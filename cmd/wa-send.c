@@ -6,6 +6,7 @@
 #include <string.h>
 #include "wa.h"
 #include "sender.h"
+#include "agents.h"
 #include "jsonl_files.h"
 
 static const char usage[] =
@@ -21,14 +22,14 @@ static const char usage[] =
 "       --sticker F|URL                  --contacts FILE.json\n"
 "       --location LAT,LON [--name N] [--address A]\n"
 "       --reaction EMOJI --reply-to WAMID\n"
-"common: [--db PATH] [--json | --table] [-h | --help] [--version]\n";
+"common: [--as USER] [--db PATH] [--json | --table] [-h | --help] [--version]\n";
 
 enum {
 	OPT_TO = CLI_OPT_FIRST_FREE, OPT_THREAD, OPT_CHANNEL, OPT_TEXT,
 	OPT_PREVIEW, OPT_IMAGE, OPT_CAPTION, OPT_DOCUMENT, OPT_FILENAME,
 	OPT_AUDIO, OPT_VOICE, OPT_VIDEO, OPT_STICKER, OPT_LOCATION, OPT_NAME,
 	OPT_ADDRESS, OPT_CONTACTS, OPT_REACTION, OPT_REPLY_TO, OPT_MARK_READ,
-	OPT_TYPING, OPT_IDEM, OPT_RATE, OPT_DRY_RUN, OPT_SEQUENTIAL
+	OPT_TYPING, OPT_IDEM, OPT_RATE, OPT_DRY_RUN, OPT_SEQUENTIAL, OPT_AS
 };
 
 static const struct option longopts[] = {
@@ -58,6 +59,7 @@ static const struct option longopts[] = {
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "sequential", no_argument, NULL, OPT_SEQUENTIAL },
+	{ "as", required_argument, NULL, OPT_AS },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -84,6 +86,7 @@ struct opts {
 	int ncontent;		/* content options given */
 	struct sender_opts so;
 	const char *channel;
+	const char *as;		/* --as: who sends */
 };
 
 static jv
@@ -155,6 +158,9 @@ on_opt(int opt, const char *arg, void *ctx)
 		break;
 	case OPT_SEQUENTIAL:
 		o->so.sequential = 1;
+		break;
+	case OPT_AS:
+		o->as = arg;
 		break;
 	default:
 		cli_usage_error(&o->cli, "unknown option");
@@ -252,7 +258,7 @@ int
 main(int argc, char **argv)
 {
 	struct opts o = { { usage, NULL, OUT_AUTO }, jv_object(), 0, { 0 },
-			  NULL };
+			  NULL, NULL };
 	struct wa_config cfg;
 	struct store *st;
 	struct sender *s;
@@ -285,7 +291,10 @@ main(int argc, char **argv)
 	if (store_open(&st, cfg.db_path, &err) < 0)
 		wa_die(err.sysexit, err.code, "%s", err.message);
 	o.so.channel = o.channel;
-	o.so.agent = cfg.user;
+	o.so.agent = o.as ? o.as : cfg.user;
+	/* once agents exist, only agents send */
+	if (agents_actor_check(st, o.so.agent, o.as != NULL, &err) < 0)
+		wa_die(err.sysexit, err.code, "%s", err.message);
 	out_init(&out, stdout, o.cli.out, cols);
 	if (sender_new(&s, st, &cfg, &o.so, emit, &out, &err) < 0)
 		wa_die(err.sysexit, err.code, "%s", err.message);

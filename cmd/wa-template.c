@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "wa.h"
+#include "agents.h"
 #include "sender.h"
 #include "subcmd.h"
 #include "template.h"
@@ -24,7 +25,7 @@ static const char usage[] =
 	"           [--param K=V ...] [--header-text T] [--header-image F|URL]\n"
 	"           [--header-video F|URL] [--header-document F|URL]\n"
 	"           [--button-param INDEX=V ...] [--channel ID]\n"
-	"           [--idempotency-key K] [--rate N] [--dry-run]\n"
+	"           [--idempotency-key K] [--rate N] [--dry-run] [--as USER]\n"
 	"       wa-template send [NAME | -] [FILE ...] [send options]\n"
 	"       wa-template set [--marketing-messages on|off]\n"
 	"       wa-template pull DIR [--waba ID]\n"
@@ -37,11 +38,13 @@ enum {
 	OPT_WABA = CLI_OPT_FIRST_FREE, OPT_STATUS, OPT_CATEGORY, OPT_LANGUAGE,
 	OPT_TO, OPT_THREAD, OPT_PARAM, OPT_HEADER_TEXT, OPT_HEADER_IMAGE,
 	OPT_HEADER_VIDEO, OPT_HEADER_DOCUMENT, OPT_BUTTON_PARAM, OPT_CHANNEL,
-	OPT_IDEMPOTENCY_KEY, OPT_RATE, OPT_DRY_RUN, OPT_MARKETING, OPT_PRUNE
+	OPT_IDEMPOTENCY_KEY, OPT_RATE, OPT_DRY_RUN, OPT_MARKETING, OPT_PRUNE,
+	OPT_AS
 };
 #define BIT(o) (1u << ((o) - OPT_WABA))
 /* every option of send: --to ... --dry-run */
-#define SEND_OPTS (((BIT(OPT_DRY_RUN) << 1) - BIT(OPT_TO)) | BIT(OPT_LANGUAGE))
+#define SEND_OPTS (((BIT(OPT_DRY_RUN) << 1) - BIT(OPT_TO)) | BIT(OPT_LANGUAGE) | \
+		   BIT(OPT_AS))
 
 static const struct option longopts[] = {
 	CLI_COMMON_OPTIONS,
@@ -63,12 +66,13 @@ static const struct option longopts[] = {
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "marketing-messages", required_argument, NULL, OPT_MARKETING },
 	{ "prune", no_argument, NULL, OPT_PRUNE },
+	{ "as", required_argument, NULL, OPT_AS },
 	{ NULL, 0, NULL, 0 }
 };
 
 static struct cli cli = { usage, NULL, OUT_AUTO };
 static const char *opt_waba, *opt_status, *opt_category, *opt_language;
-static const char *opt_channel;
+static const char *opt_channel, *opt_as;
 static unsigned opt_set;	/* BIT() of the options given */
 static int opt_rate = 80, opt_dry_run, opt_flag_target, opt_prune;
 static int opt_marketing = -1;	/* set --marketing-messages: 1 on, 0 off */
@@ -115,7 +119,7 @@ handle(int opt, const char *arg, void *ctx)
 	};
 	long long v;
 
-	if (opt >= OPT_WABA && opt <= OPT_PRUNE)
+	if (opt >= OPT_WABA && opt <= OPT_AS)
 		opt_set |= BIT(opt);
 	switch (opt) {
 	case OPT_WABA: opt_waba = arg; break;
@@ -157,6 +161,7 @@ handle(int opt, const char *arg, void *ctx)
 		opt_marketing = strcmp(arg, "on") == 0;
 		break;
 	case OPT_PRUNE: opt_prune = 1; break;
+	case OPT_AS: opt_as = arg; break;
 	default: cli_usage_error(&cli, "unexpected option");
 	}
 }
@@ -327,7 +332,10 @@ cmd_send(void)
 	so.rate = opt_rate;
 	so.dry_run = opt_dry_run;
 	so.channel = opt_channel;
-	so.agent = run.cfg.user;
+	so.agent = opt_as ? opt_as : run.cfg.user;
+	/* once agents exist, only agents send */
+	if (agents_actor_check(run.st, so.agent, opt_as != NULL, &err) < 0)
+		die_err(&err);
 	if (template_send_files(run.st, &run.cfg, &so, flags, opt_flag_target ?
 				-1 : nops > 0 ? nops - 1 : 0, ops + 1,
 				emit_result, NULL, &status, &err) < 0)

@@ -6,7 +6,6 @@
 #include <string.h>
 #include "wa.h"
 #include "contacts.h"
-#include "jsonl_files.h"
 #include "people.h"
 #include "views.h"
 
@@ -253,46 +252,23 @@ cmd_list(struct store *st, struct out *o, const char *user,
 	return 0;
 }
 
-struct import_ctx {
-	struct store *st;
-	struct out *o;
-	const char *default_cc;
-	int status;
-};
-
-/* One record of contacts import: -1 stops the run (fatal). */
-static int
-import_one(jv rec, long line, const struct wa_err *bad, void *ctx)
+/* An answer of contacts import: a refusal also on stderr. */
+static void
+emit_import(jv rec, void *ctx)
 {
-	struct import_ctx *c = ctx;
-	struct wa_err err;
-	jv res;
-
-	if (bad) {
-		err = *bad;
-	} else if (contacts_upsert(c->st, rec, c->default_cc, wa_now(), &res,
-				   &err) == 0) {
-		out_record(c->o, res);
-		jv_free(rec);
-		return 0;
-	}
-	/* a fatal error (a read error, the database) is answered in-band
-	 * too, and ends the run */
-	wa_warn(&err, line);
-	out_record(c->o, wa_err_result(&err, rec, line));
-	c->status = wa_exit_merge(c->status, err.sysexit);
-	return err.sysexit == WA_EX_REJECTED ? 0 : -1;
+	wa_warn_result(rec);
+	out_record(ctx, rec);
 }
 
 static int
 cmd_import(struct store *st, struct out *o, struct wa_config *cfg,
 	   int argc, char **argv, struct wa_err *err)
 {
-	struct import_ctx c = { st, o, cfg->default_cc, 0 };
-	long line;
+	int status;
 
-	if (jsonl_files_each(argc, argv, import_one, &c, &line, err) != -2)
-		return c.status;
+	if (contacts_import(st, argc, argv, cfg->default_cc, wa_now(),
+			    emit_import, o, &status, err) == 0)
+		return status;
 	wa_warn(err, 0);	/* a file that cannot be read: nothing done */
 	return err->sysexit;
 }

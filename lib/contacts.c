@@ -6,6 +6,7 @@
 #include "contacts.h"
 #include "identity.h"
 #include "jsonl.h"
+#include "jsonl_files.h"
 #include "util.h"
 #include "views.h"
 
@@ -180,4 +181,48 @@ contacts_list(struct store *st, void (*fn)(jv rec, void *ctx), void *ctx,
 	      struct wa_err *err)
 {
 	return each(st, 0, fn, ctx, err);
+}
+
+struct import_ctx {
+	struct store *st;
+	const char *default_cc;
+	int64_t now;
+	void (*fn)(jv rec, void *ctx);
+	void *ctx;
+	int status;
+};
+
+/* One record of contacts import: -1 stops the run (fatal). */
+static int
+import_one(jv rec, long line, const struct wa_err *bad, void *ctx)
+{
+	struct import_ctx *c = ctx;
+	struct wa_err err;
+	jv res;
+
+	if (bad) {
+		err = *bad;
+	} else if (contacts_upsert(c->st, rec, c->default_cc, c->now, &res,
+				   &err) == 0) {
+		c->fn(res, c->ctx);
+		jv_free(rec);
+		return 0;
+	}
+	c->fn(wa_err_result(&err, rec, line), c->ctx);
+	c->status = wa_exit_merge(c->status, err.sysexit);
+	return err.sysexit == WA_EX_REJECTED ? 0 : -1;
+}
+
+int
+contacts_import(struct store *st, int n, char **files,
+		const char *default_cc, int64_t now,
+		void (*fn)(jv rec, void *ctx), void *ctx, int *status,
+		struct wa_err *err)
+{
+	struct import_ctx c = { st, default_cc, now, fn, ctx, 0 };
+	long line;
+	int rc = jsonl_files_each(n, files, import_one, &c, &line, err);
+
+	*status = c.status;
+	return rc == -2 ? -1 : 0;
 }

@@ -25,6 +25,17 @@
 int contacts_upsert(struct store *st, jv rec, const char *default_cc,
 		    int64_t now, jv *out, struct wa_err *err);
 
+/* contacts import: every record of the files (stdin when n is 0)
+ * through contacts_upsert; fn gets each answer, a result record with
+ * "ok":false and the line for one refused. A fatal error (the database,
+ * a read error) is answered so too and ends the run. *status: 0, 1 when
+ * some were refused, or the fatal exit status. A file that cannot be
+ * read: -1 with err before anything is done. */
+int contacts_import(struct store *st, int n, char **files,
+		    const char *default_cc, int64_t now,
+		    void (*fn)(jv rec, void *ctx), void *ctx, int *status,
+		    struct wa_err *err);
+
 /* Every contact, oldest first, with its number of threads. */
 int contacts_list(struct store *st, void (*fn)(jv rec, void *ctx), void *ctx,
 		  struct wa_err *err);

@@ -111,6 +111,7 @@ routing_cands_load(struct store *st, const struct routing_rule_row *r,
 	sq_text(q, 1, r->team);
 	sq_text(q, 2, r->skill);
 	sq_text(q, 3, r->agent);
+	sq_int(q, 4, r->strategy == ROUTING_LEAST_OPEN);
 	while ((rc = sq_step(q)) > 0) {
 		if (c->n == c->cap) {
 			c->cap = c->cap ? 2 * c->cap : 16;
@@ -131,21 +132,22 @@ routing_cands_load(struct store *st, const struct routing_rule_row *r,
  * libjq 1.6 spends some 170 million instructions compiling any program,
  * so every rule goes into one, compiled once per connection:
  *
- *	def _wa_rule(f): try (if [f | select(. == true)] == [] then 0
- *	    else 1 end) catch {"e": .};
+ *	def _wa_rule(f): try (label $m | f | select(. == true) | 1,
+ *	    break $m) catch {"e": .};
  *	(_wa_rule((RULE0)) | [0, .]), (_wa_rule((RULE1)) | [1, .]), ...
- *	| select(.[1] != 0)
  *
- * The caller takes the first output only, and jq computes outputs when
- * asked: the rules after the one that decides are never run. A rule
- * stands on lines of its own (a "#" comment ends with its line). 1.6's
- * try also catches a break (label, first, limit), so the first output
- * is taken in C rather than by first(). With all set, the program is
- * [...] of every rule's [i, result] instead (route test).
+ * A rule yields 1 at its first true, {"e": message} when it fails first,
+ * or nothing. The caller takes the first output only, and jq computes
+ * outputs when asked: the rules after the one that decides are never
+ * run. A rule stands on lines of its own (a "#" comment ends with its
+ * line). 1.6's try also catches a break that crosses it, so the label
+ * is inside the try and the first output is taken in C, not by first().
+ * With all set, the program is [...] of every rule's [i, 1 | 0 | {"e"}]
+ * (route test).
  */
 static const char RULE_DEF[] =
-	"def _wa_rule(f): try (if [f | select(. == true)] == [] then 0"
-	" else 1 end) catch {\"e\": .};\n";
+	"def _wa_rule(f): try (label $m | f | select(. == true) | 1,"
+	" break $m) catch {\"e\": .};\n";
 
 void
 routing_program(struct strbuf *sb, const struct routing_rules *r,
@@ -156,7 +158,8 @@ routing_program(struct strbuf *sb, const struct routing_rules *r,
 	sb_adds(sb, RULE_DEF);
 	sb_adds(sb, all ? "[" : "");
 	for (i = 0; i < r->n; i++) {
-		sb_adds(sb, i ? ",\n(_wa_rule((\n" : "(_wa_rule((\n");
+		sb_adds(sb, i ? ",\n(" : "(");
+		sb_adds(sb, all ? "[_wa_rule((\n" : "_wa_rule((\n");
 		if (bad && bad[i]) {
 			sb_adds(sb, "error(");
 			jsonl_dump_str(sb, bad[i]);
@@ -164,11 +167,14 @@ routing_program(struct strbuf *sb, const struct routing_rules *r,
 		} else {
 			sb_adds(sb, r->v[i].where);
 		}
-		sb_addf(sb, "\n)) | [%zu, .])", i);
+		if (all)
+			sb_addf(sb, "\n))] | [%zu, (.[0] // 0)])", i);
+		else
+			sb_addf(sb, "\n)) | [%zu, .])", i);
 	}
 	if (!r->n)
 		sb_adds(sb, "empty");
-	sb_adds(sb, all ? "]" : " | select(.[1] != 0)");
+	sb_adds(sb, all ? "]" : "");
 }
 
 /* One rule alone in the wrapper: 0 when it compiles so, else -1 with
@@ -218,9 +224,11 @@ routing_compile(struct jqwhere *w, const struct routing_rules *r, int all)
 	return rc;
 }
 
-/* ---- the connection's compiled rules -------------------------------- */
+/* ---- the connection's rules, compiled ------------------------------- */
 
 struct routing_cache {
+	uint64_t generation;	/* of the store when rules were read */
+	struct routing_rules rules;
 	struct strbuf key;	/* name and program of each rule compiled */
 	struct jqwhere prog;
 	int ok;			/* prog compiled */
@@ -231,6 +239,7 @@ cache_free(void *p)
 {
 	struct routing_cache *c = p;
 
+	routing_rules_release(&c->rules);
 	jqwhere_free(&c->prog);
 	sb_release(&c->key);
 	free(c);
@@ -249,29 +258,39 @@ rules_key(const struct routing_rules *r, struct strbuf *sb)
 	}
 }
 
-/* The connection's program for rules r, compiled again when they
- * changed; NULL when it cannot be compiled even so. */
-static struct jqwhere *
-cached_program(struct store *st, const struct routing_rules *r)
+/* The connection's rules, read again when another connection may have
+ * changed them, and their program, compiled again when they did. NULL
+ * with err on a database error. */
+static struct routing_cache *
+cached_rules(struct store *st, struct wa_err *err)
 {
 	struct routing_cache *c = store_aux(st, STORE_AUX_ROUTING);
 	struct strbuf key = STRBUF_INIT;
 
-	rules_key(r, &key);
-	if (c && c->key.len == key.len &&
-	    memcmp(c->key.buf, key.buf, key.len) == 0) {
-		sb_release(&key);
-		return c->ok ? &c->prog : NULL;
-	}
+	if (c && c->generation == store_generation(st))
+		return c;
 	if (!c) {
 		c = xcalloc(1, sizeof(*c));
 		store_aux_set(st, STORE_AUX_ROUTING, c, cache_free);
 	}
+	routing_rules_release(&c->rules);
+	c->generation = store_generation(st) - 1;	/* not read yet */
+	if (routing_rules_load(st, &c->rules, err) < 0) {
+		routing_rules_release(&c->rules);
+		return NULL;
+	}
+	c->generation = store_generation(st);
+	rules_key(&c->rules, &key);
+	if (c->key.len == key.len && memcmp(c->key.buf, key.buf, key.len) == 0 &&
+	    (c->ok || !c->rules.n)) {
+		sb_release(&key);
+		return c;
+	}
 	jqwhere_free(&c->prog);
 	sb_release(&c->key);
 	c->key = key;
-	c->ok = routing_compile(&c->prog, r, 0) == 0;
-	return c->ok ? &c->prog : NULL;
+	c->ok = c->rules.n && routing_compile(&c->prog, &c->rules, 0) == 0;
+	return c;
 }
 
 /* ---- routing a new ticket ------------------------------------------- */
@@ -353,54 +372,55 @@ int
 routing_ticket(struct store *st, int64_t ticket_id, int64_t now,
 	       struct routing_outcome *out, struct wa_err *err)
 {
-	struct routing_rules r;
-	struct jqwhere *prog;
+	struct routing_cache *c;
+	struct routing_rule_row *rule;
 	jv row, res;
 	char *msg = NULL;
 	size_t idx;
-	int state, rc = 0;
+	int state;
 
 	memset(out, 0, sizeof(*out));
-	if (routing_rules_load(st, &r, err) < 0) {
-		routing_rules_release(&r);
+	c = cached_rules(st, err);
+	if (!c)
 		return -1;
-	}
-	if (r.n == 0)
-		goto done;
+	if (c->rules.n == 0)
+		return 0;
 	out->ran = 1;
-	if (views_ticket_row(st, ticket_id, now, &row, err) < 0) {
-		rc = -1;
-		goto done;
-	}
-	prog = cached_program(st, &r);
-	if (!prog) {	/* cannot happen: bad rules compile as errors */
+	if (views_ticket_row(st, ticket_id, now, &row, err) < 0)
+		return -1;
+	if (!c->ok) {	/* cannot happen: bad rules compile as errors */
 		jv_free(row);
 		out->reason = "rule failed";
 		set_str(out->error, sizeof(out->error), "rules do not compile");
-		goto done;
+		return 0;
 	}
-	if (jqwhere_first(prog, row, &res, &msg) < 0) {
+	if (jqwhere_first(&c->prog, row, &res, &msg) < 0) {
 		out->reason = "rule failed";
 		set_str(out->error, sizeof(out->error), msg);
 		free(msg);
-		goto done;
+		return 0;
 	}
 	if (!jv_is_valid(res)) {
 		out->reason = "no rule matches";
-		goto done;
+		return 0;
 	}
-	state = routing_result(res, &r, &idx, out->error,
+	state = routing_result(res, &c->rules, &idx, out->error,
 			       sizeof(out->error));
-	if (idx >= r.n)
+	if (idx >= c->rules.n)
 		abort();	/* the program numbers the rules */
-	set_str(out->rule, sizeof(out->rule), r.v[idx].name);
-	if (state == ROUTING_FAILED)
+	rule = &c->rules.v[idx];
+	set_str(out->rule, sizeof(out->rule), rule->name);
+	if (state == ROUTING_FAILED) {
 		out->reason = "rule failed";
-	else
-		rc = assign(st, ticket_id, &r.v[idx], now, out, err);
-done:
-	routing_rules_release(&r);
-	return rc;
+		return 0;
+	}
+	if (assign(st, ticket_id, rule, now, out, err) < 0)
+		return -1;
+	if (out->routed) {	/* the cursor as written */
+		free(rule->last);
+		rule->last = xstrdup(out->owner);
+	}
+	return 0;
 }
 
 /* ---- the outcome in records ----------------------------------------- */

@@ -5,6 +5,7 @@
 #include "sender_int.h"
 #include "desk.h"
 #include "jsonl.h"
+#include "routing.h"
 #include "util.h"
 
 /* ---- intent ----------------------------------------------------------- */
@@ -236,8 +237,11 @@ record_sent_tx(struct sender *s, struct job *j, const char *wamid,
 	       -1 : 0;
 }
 
+/* The job's thread, made now for a contact without an open one
+ * (*created 1, may be NULL). */
 static int
-open_thread(struct sender *s, struct job *j, struct wa_err *err)
+open_thread(struct sender *s, struct job *j, int *created,
+	    struct wa_err *err)
 {
 	struct desk_thread t;
 
@@ -246,6 +250,21 @@ open_thread(struct sender *s, struct job *j, struct wa_err *err)
 		return -1;
 	j->thread_id = t.thread_id;
 	j->ticket_id = t.ticket_id;
+	if (created)
+		*created = t.created;
+	return 0;
+}
+
+/* A ticket this send opened goes through the routing rules once the
+ * message is in it (rule 3); the answer says what they did. */
+static int
+route_new(struct sender *s, struct job *j, struct wa_err *err)
+{
+	struct routing_outcome o;
+
+	if (routing_ticket(s->st, j->ticket_id, s->now, &o, err) < 0)
+		return -1;
+	j->pending = routing_outcome_keys(&o, j->pending);
 	return 0;
 }
 
@@ -277,15 +296,17 @@ record_sent(struct sender *s, struct job *j, struct wa_err *err)
 			jv_string_value(wamid) : NULL;
 	const char *wa_id = jv_get_kind(wa) == JV_KIND_STRING ?
 			    jv_string_value(wa) : NULL;
-	int rc;
+	int rc, created = 0;
 
-	rc = open_thread(s, j, err);
+	rc = open_thread(s, j, &created, err);
 	if (rc == 0) {
 		j->pending = sent_record(j, w);
 		rc = record_sent_tx(s, j, w, wa_id,
 				    j->media_id[0] ? j->media_id : NULL,
 				    j->pending, err);
 	}
+	if (rc == 0 && created)
+		rc = route_new(s, j, err);
 	if (rc < 0)
 		wa_err_prefix(err, "sent as %s but not recorded",
 			      w ? w : "(no wamid)");
@@ -305,7 +326,7 @@ record_unsent(struct sender *s, struct job *j, struct wa_err *err)
 	struct sq *q;
 
 	if (ambiguous)
-		rc = open_thread(s, j, err);
+		rc = open_thread(s, j, NULL, err);
 	rec = sender_add_keys(j, rec);
 	if (rc == 0) {
 		q = store_q(s->st, Q_SENDER_MSG_UNSENT);

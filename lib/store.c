@@ -91,6 +91,7 @@ on_rollback(void *ctx)
 	struct store *st = ctx;
 
 	desk_cache_drop(st->cache, DESK_CACHE_ALL);
+	st->generation++;
 }
 
 static int
@@ -136,8 +137,10 @@ cache_check(struct store *st)
 	if (sqlite3_step(s) == SQLITE_ROW)
 		v = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
-	if (v < 0 || v != st->data_version)
+	if (v < 0 || v != st->data_version) {
 		desk_cache_drop(st->cache, DESK_CACHE_ALL);
+		st->generation++;
+	}
 	st->data_version = v;
 }
 
@@ -150,6 +153,12 @@ store_cache(struct store *st)
 		return st->cache;
 	desk_cache_drop(st->cache, DESK_CACHE_ALL);
 	return NULL;
+}
+
+uint64_t
+store_generation(struct store *st)
+{
+	return st->generation;
 }
 
 void
@@ -291,6 +300,7 @@ int
 store_exec(struct store *st, const char *sql, struct wa_err *err)
 {
 	desk_cache_drop(st->cache, DESK_CACHE_ALL);	/* any SQL at all */
+	st->generation++;
 	if (st->engine == SQL_PG)
 		return store_pg_exec(st, sql, err);
 	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
@@ -302,6 +312,7 @@ int
 store_begin(struct store *st, struct wa_err *err)
 {
 	if (st->engine == SQL_PG) {
+		st->generation++;	/* other hosts write */
 		if (store_pg_begin(st, err) < 0)
 			return -1;
 		st->in_tx = 1;

@@ -46,6 +46,13 @@ struct desk_cache *store_cache(struct store *st);
  * itself (write-through); back to 0 right after the step. */
 void store_cache_mute(struct store *st, int on);
 
+/* Changes whenever rows this connection read may have changed under
+ * it: another connection committed (seen at store_begin), a rollback,
+ * store_exec; on PostgreSQL at every store_begin. A module that keeps
+ * rows between transactions (routing's rules) reads them again when it
+ * changed, and keeps its own writes in step. */
+uint64_t store_generation(struct store *st);
+
 /* State a module above the store keeps per connection (routing's
  * compiled rules): NULL until set; store_close frees it with free_fn. */
 enum store_aux { STORE_AUX_ROUTING, STORE_AUX_N };

@@ -40,6 +40,7 @@ struct store {
 	struct desk_cache *cache;	/* made by the first store_begin */
 	int cache_mute;			/* the desk writes through */
 	int64_t data_version;		/* at the last store_begin, -1 none */
+	uint64_t generation;		/* store_generation */
 	struct sq *q[SQL_QUERIES];	/* prepared on first use */
 	struct {			/* store_aux */
 		void *p;

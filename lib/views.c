@@ -547,13 +547,15 @@ list_row(struct sq *q, int64_t last_inbound, int64_t now)
 			cut_preview(jv_string_value(p)) : jv_null();
 		jv_free(p);
 	}
-	return jv_object_merge(row, views_obj(
-		"last_message_at", sq_col_time(q, 9),
-		"preview", preview,
-		"unread", sq_col_jint(q, 15),
-		"messages", sq_col_jint(q, 17),
-		"source", sq_col_str(q, 18),
-		"origin", sq_col_str(q, 19), NULL));
+	/* set one by one: a merge copies the object (routing reads a row
+	 * per new ticket) */
+	row = jv_object_set(row, jv_string("last_message_at"),
+			    sq_col_time(q, 9));
+	row = jv_object_set(row, jv_string("preview"), preview);
+	row = jv_object_set(row, jv_string("unread"), sq_col_jint(q, 15));
+	row = jv_object_set(row, jv_string("messages"), sq_col_jint(q, 17));
+	row = jv_object_set(row, jv_string("source"), sq_col_str(q, 18));
+	return jv_object_set(row, jv_string("origin"), sq_col_str(q, 19));
 }
 
 int

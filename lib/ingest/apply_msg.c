@@ -5,6 +5,7 @@
 #include <string.h>
 #include "int.h"
 #include "jsonl.h"
+#include "routing.h"
 #include "window.h"
 
 /* ---- channels (rule 2) ---------------------------------------------- */
@@ -95,6 +96,7 @@ struct msg_row {
 					   for a group message */
 	struct desk_thread th;
 	int moved;
+	struct routing_outcome route;	/* a new ticket's (rule 3) */
 };
 
 static void
@@ -276,6 +278,7 @@ msg_event(struct ingest *in, const struct msg_row *r, const char *wa_id,
 	key_id(sb, "thread_id", r->th.thread_id);
 	key_id(sb, "ticket_id", r->th.ticket_id);
 	key_bool(sb, "new_ticket", r->th.created);
+	routing_outcome_text(&r->route, sb);
 	if (!e->echo)
 		key_str(sb, "session_expires_at", r->expires >= 0 ?
 			time_fmt(r->expires, buf, sizeof(buf)) : NULL);
@@ -329,7 +332,10 @@ msg_record(struct ingest *in, struct plan_el *e, struct msg_row *r,
 			       !e->echo, e->echo ? NULL : reply_to(e, who),
 			       err) < 0) ||
 	    (e->echo && desk_apply_pending_statuses(in->st, m->wamid,
-						    err) < 0))
+						    err) < 0) ||
+	    /* rules read the new ticket with its first message */
+	    (r->th.created && routing_ticket(in->st, r->th.ticket_id,
+					     in->now, &r->route, err) < 0))
 		return -1;
 	r->expires = window_expires_at(last);
 	return msg_event(in, r, r->moved ? m->sys_wa_id : who->wa_id, err);

@@ -10,8 +10,10 @@ error_cb(void *data, jv msg)
 	struct jqwhere *w = data;
 	jv f = jq_format_error(msg);
 
+	/* the first line: jq goes on with the program text */
 	if (!w->msg.len && jv_get_kind(f) == JV_KIND_STRING)
-		sb_adds(&w->msg, jv_string_value(f));
+		sb_add(&w->msg, jv_string_value(f),
+		       strcspn(jv_string_value(f), "\n"));
 	jv_free(f);
 }
 
@@ -24,6 +26,9 @@ jqwhere_compile(struct jqwhere *w, const char *prog, const char *what,
 	if (!w->jq)
 		return wa_err_set(err, WA_EX_IOERR, "io", "cannot start jq");
 	jq_set_error_cb(w->jq, error_cb, w);
+	/* libjq 1.6 asserts on an import with no library path: none, so
+	 * that import and include fail like any unknown name */
+	jq_set_attr(w->jq, jv_string("JQ_LIBRARY_PATH"), jv_array());
 	if (jq_compile(w->jq, prog))
 		return 0;
 	return wa_err_set(err, WA_EX_USAGE, "invalid_input", "%s: %s", what,

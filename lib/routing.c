@@ -180,7 +180,7 @@ routing_program(struct strbuf *sb, const struct routing_rules *r,
 /* One rule alone in the wrapper: 0 when it compiles so, else -1 with
  * err (invalid_input, 64) from jq. */
 int
-routing_rule_check(const char *where, struct wa_err *err)
+routing_rule_check(const char *where, const char *what, struct wa_err *err)
 {
 	struct routing_rule_row row = { 0 };
 	struct routing_rules one = { &row, 1, 1 };
@@ -189,7 +189,7 @@ routing_rule_check(const char *where, struct wa_err *err)
 
 	row.where = (char *)where;
 	routing_program(&sb, &one, NULL, 0);
-	rc = jqwhere_check(sb_str(&sb), "--where", err);
+	rc = jqwhere_check(sb_str(&sb), what, err);
 	sb_release(&sb);
 	return rc;
 }
@@ -211,7 +211,8 @@ routing_compile(struct jqwhere *w, const struct routing_rules *r, int all)
 		jqwhere_free(w);
 		bad = xcalloc(r->n, sizeof(*bad));
 		for (i = 0; i < r->n; i++)
-			if (routing_rule_check(r->v[i].where, &err) < 0)
+			if (routing_rule_check(r->v[i].where,
+					       "does not compile", &err) < 0)
 				bad[i] = xstrdup(err.message);
 		sb_reset(&sb);
 		routing_program(&sb, r, (const char *const *)bad, all);

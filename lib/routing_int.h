@@ -46,8 +46,9 @@ void routing_program(struct strbuf *sb, const struct routing_rules *r,
 int routing_compile(struct jqwhere *w, const struct routing_rules *r,
 		    int all);
 /* One rule alone in the program: 0 when it compiles, else -1 with err
- * invalid_input (exit 64). */
-int routing_rule_check(const char *where, struct wa_err *err);
+ * invalid_input (exit 64), its message "WHAT: jq's". */
+int routing_rule_check(const char *where, const char *what,
+		       struct wa_err *err);
 
 /* A program's output [i, result] (consumed): the rule's index (r->n
  * when malformed) and what it said: ROUTING_NO (0), ROUTING_MATCH or

@@ -83,7 +83,7 @@ rule_check(const char *name, const struct routing_rule *r,
 				  "or least-open)", r->strategy);
 	/* Alone first, for jq's message about the program as written. */
 	if (jqwhere_check(r->where, "--where", err) < 0 ||
-	    routing_rule_check(r->where, err) < 0)
+	    routing_rule_check(r->where, "--where", err) < 0)
 		return -1;
 	return 0;
 }
@@ -198,9 +198,8 @@ describe(const struct routing_cands *c, int pick,
 static int
 test_decide(struct store *st, const struct routing_rule_row *r, int state,
 	    const char *msg, struct routing_outcome *o, jv *rec,
-	    struct wa_err *err)
+	    struct strbuf *why, struct wa_err *err)
 {
-	struct strbuf why = STRBUF_INIT;
 	struct routing_cands c;
 	int pick;
 
@@ -208,15 +207,14 @@ test_decide(struct store *st, const struct routing_rule_row *r, int state,
 	if (state == ROUTING_FAILED) {
 		o->reason = "rule failed";
 		snprintf(o->error, sizeof(o->error), "%s", msg);
-		sb_addf(&why, "the rule fails: %s", msg);
+		sb_addf(why, "the rule fails: %s", msg);
 	} else {
 		if (routing_cands_load(st, r, &c, err) < 0) {
 			routing_cands_release(&c);
-			sb_release(&why);
 			return -1;
 		}
 		pick = routing_pick(c.v, c.n, r->strategy, r->last);
-		describe(&c, pick, r, &why);
+		describe(&c, pick, r, why);
 		if (pick >= 0)
 			snprintf(o->owner, sizeof(o->owner), "%s",
 				 c.v[pick].name);
@@ -226,9 +224,7 @@ test_decide(struct store *st, const struct routing_rule_row *r, int state,
 	}
 	*rec = jv_object_set(*rec, jv_string("owner"), o->routed ?
 			     jv_string(o->owner) : jv_null());
-	*rec = jv_object_set(*rec, jv_string("why"),
-			     jv_string(sb_str(&why)));
-	sb_release(&why);
+	*rec = jv_object_set(*rec, jv_string("why"), jv_string(sb_str(why)));
 	return 0;
 }
 
@@ -237,13 +233,14 @@ static const char *const result_names[] = { "no match", "match", "failed" };
 /* One record per rule; o gets what the rule that decides says. */
 static int
 test_rules(struct store *st, const struct routing_rules *r, jv results,
-	   jv ticket, struct routing_outcome *o,
+	   jv ticket, struct routing_outcome *o, struct strbuf *why,
 	   void (*fn)(jv rec, void *ctx), void *ctx, struct wa_err *err)
 {
 	const char *decider = NULL;
 	char msg[256];
 	size_t i;
-	int state, k, n = jv_array_length(jv_copy(results));
+	int state, k, n = jv_get_kind(results) == JV_KIND_ARRAY ?
+		jv_array_length(jv_copy(results)) : 0;
 	jv rec;
 
 	for (k = 0; k < n; k++) {
@@ -268,7 +265,7 @@ test_rules(struct store *st, const struct routing_rules *r, jv results,
 		else if (state == ROUTING_NO)
 			rec = jv_object_set(rec, jv_string("why"),
 				jv_string("the program yields no true"));
-		else if (test_decide(st, &r->v[i], state, msg, o, &rec,
+		else if (test_decide(st, &r->v[i], state, msg, o, &rec, why,
 				     err) < 0) {
 			jv_free(rec);
 			return -1;
@@ -287,6 +284,7 @@ routing_test(struct store *st, int64_t ticket_id, int64_t now,
 	struct routing_outcome o = { 0 };
 	struct routing_rules r;
 	struct jqwhere w = { 0 };
+	struct strbuf why = STRBUF_INIT;
 	jv row, res = jv_invalid(), ticket = id_jv(ticket_id), sum;
 	char *msg = NULL;
 	int rc = routing_rules_load(st, &r, err);
@@ -301,7 +299,8 @@ routing_test(struct store *st, int64_t ticket_id, int64_t now,
 		o.reason = "rule failed";	/* cannot happen */
 		snprintf(o.error, sizeof(o.error), "%s",
 			 msg ? msg : "rules do not compile");
-	} else if (test_rules(st, &r, res, ticket, &o, fn, ctx, err) < 0) {
+	} else if (test_rules(st, &r, res, ticket, &o, &why, fn, ctx,
+			      err) < 0) {
 		rc = -1;
 		goto out;
 	}
@@ -312,10 +311,10 @@ routing_test(struct store *st, int64_t ticket_id, int64_t now,
 		"rule", o.rule[0] ? jv_string(o.rule) : jv_null(),
 		"result", jv_string(o.routed ? "routed" : "unassigned"),
 		"owner", o.routed ? jv_string(o.owner) : jv_null(),
-		"why", jv_string(o.routed ? "the rule that decides" :
-				 o.reason), NULL);
+		"why", jv_string(why.len ? sb_str(&why) : o.reason), NULL);
 	fn(routing_outcome_keys(&o, sum), ctx);
 out:
+	sb_release(&why);
 	free(msg);
 	jv_free(res);
 	jv_free(ticket);

@@ -13,8 +13,8 @@ _wa_subcommands() {
 	wa-recv) echo replay events serve media ;;
 	wa-template) echo sync list show create delete send set pull diff \
 		push lint ;;
-	wa-view) echo list show search assign close reopen history create \
-		views delete contacts ;;
+	wa-view) echo list show search assign unassign close reopen history \
+		create views delete contacts agents route ;;
 	wa-quota) echo status set check history log forecast billing ;;
 	wa-webhook) echo batch ;;	# besides its TYPEs
 	wa-db) echo migrate check backup copy ;;
@@ -79,7 +79,8 @@ _wa_field() {
 		sed -n 's/.*"'"$key"'":"\([^"]*\)".*/\1/p' | sort -u
 }
 
-# _wa_desk KIND WORDS...: channel ids, WABA ids, view or template names.
+# _wa_desk KIND WORDS...: channel ids, WABA ids, view, template, agent or
+# routing rule names.
 _wa_desk() {
 	local kind=$1 db
 	shift
@@ -89,6 +90,8 @@ _wa_desk() {
 	waba) _wa_field "$db" waba_id wa-connect list ;;
 	view) _wa_field "$db" name wa-view views ;;
 	template) _wa_field "$db" name wa-template list ;;
+	agent) _wa_field "$db" name wa-view agents list ;;
+	rule) _wa_field "$db" name wa-view route list ;;
 	esac
 }
 
@@ -118,6 +121,8 @@ _wa() {
 			COMPREPLY=($(compgen -W "$(_wa_desk channel "${words[@]}")" -- "$cur")) ;;
 		--waba:*) COMPREPLY=($(compgen -W "$(_wa_desk waba "${words[@]}")" -- "$cur")) ;;
 		--view:*) COMPREPLY=($(compgen -W "$(_wa_desk view "${words[@]}")" -- "$cur")) ;;
+		--agent:*|--owner:*|--as:*)
+			COMPREPLY=($(compgen -W "$(_wa_desk agent "${words[@]}")" -- "$cur")) ;;
 		*:*[A-Z]*) case $vals in
 			*F\|*|F|FILE*|*.json|PATH|*FILE) compopt -o filenames 2>/dev/null
 				COMPREPLY=($(compgen -f -- "$cur")) ;;
@@ -148,6 +153,13 @@ _wa() {
 	wa-view:delete:0)
 		COMPREPLY=($(compgen -W "$(_wa_desk view "${words[@]}")" -- "$cur")) ;;
 	wa-view:contacts:0) COMPREPLY=($(compgen -W "add import list" -- "$cur")) ;;
+	wa-view:agents:0)
+		COMPREPLY=($(compgen -W "add set list remove away back" -- "$cur")) ;;
+	wa-view:agents:1) [[ $prev == add ]] ||
+		COMPREPLY=($(compgen -W "$(_wa_desk agent "${words[@]}")" -- "$cur")) ;;
+	wa-view:route:0) COMPREPLY=($(compgen -W "add list remove test" -- "$cur")) ;;
+	wa-view:route:1) [[ $prev == remove ]] &&
+		COMPREPLY=($(compgen -W "$(_wa_desk rule "${words[@]}")" -- "$cur")) ;;
 	wa-template:show:0|wa-template:delete:0|wa-template:send:0)
 		COMPREPLY=($(compgen -W "$(_wa_desk template "${words[@]}")" -- "$cur")) ;;
 	wa-webhook::0)

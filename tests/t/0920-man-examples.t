@@ -181,6 +181,11 @@ prep_wa_view_1() {
 	inbound_day 15551230007 3600
 	is "$(sql "SELECT count(*) FROM tickets WHERE id = 7")" 1 "$name: the sandbox has ticket 7"
 	printf '{"name":"Ann","phone":"+15551230001"}\n{"name":"Zed","phone":"+15559999999"}\n' >crm.jsonl
+	# ticket 8, bob's before there are agents; ann is at the desk
+	inbound_day 15551230008 1800
+	wa-view assign 8 bob >/dev/null
+	WA_USER=ann
+	export WA_USER
 }
 expect_wa_view_1() {
 	case $i in
@@ -189,6 +194,12 @@ expect_wa_view_1() {
 	3) about "--window closed" && is "$(jq -c '[.ok, .wa_id, .type]' "$OUT")" '[true,"15551230003","template"]' "$name: Cy gets the template" ;;
 	5) about "assign 7" && is "$(sql "SELECT status || ' ' || owner FROM tickets WHERE id = 7")" "closed ann" "$name: taken and closed" ;;
 	6) about "crm.jsonl" && is "$(jq -r .name "$OUT")" Ann "$name: only Ann wrote before" ;;
+	8) about "agents add bob" && is "$(jq -c '[.teams, .skills]' "$OUT")" '[["support"],["billing","es"]]' "$name: bob's teams and skills" ;;
+	10) about "least-open" && is "$(sql "SELECT group_concat(name, ' ') FROM (SELECT name FROM routes ORDER BY priority, name)")" \
+		"refunds rest" "$name: two rules, in the order they are tried" ;;
+	11) about "route test 8" && like "$(tail -1 "$OUT")" "*routed*ann*" "$name: ann would get ticket 8 (bob has one open)" ;;
+	13) about "xargs -n1 wa-view unassign" &&
+	    is "$(sql "SELECT coalesce(owner, 'none') FROM tickets WHERE id = 8")" none "$name: bob's ticket is back in the queue" ;;
 	esac
 }
 

@@ -120,9 +120,11 @@ unknown(struct store *st, const char *name, const char *what, int sysexit,
 	return -1;
 }
 
-int
-agents_known(struct store *st, const char *name, const char *what,
-	     struct wa_err *err)
+/* 0 when name is an agent or there are none; else -1 with err
+ * invalid_input, exit sysexit, naming the closest agent. */
+static int
+check_agent(struct store *st, const char *name, const char *what,
+	    int sysexit, struct wa_err *err)
 {
 	int64_t n, id;
 	int rc;
@@ -134,25 +136,22 @@ agents_known(struct store *st, const char *name, const char *what,
 	rc = agent_id(st, name, &id, err);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
-	return unknown(st, name, what, WA_EX_REJECTED, err);
+	return unknown(st, name, what, sysexit, err);
+}
+
+int
+agents_known(struct store *st, const char *name, const char *what,
+	     struct wa_err *err)
+{
+	return check_agent(st, name, what, WA_EX_REJECTED, err);
 }
 
 int
 agents_actor_check(struct store *st, const char *user, int option,
 		   struct wa_err *err)
 {
-	int64_t n, id;
-	int rc;
-
-	if (agents_count(st, &n, err) < 0)
-		return -1;
-	if (n == 0)
-		return 0;
-	rc = agent_id(st, user, &id, err);
-	if (rc != 0)
-		return rc < 0 ? -1 : 0;
-	return unknown(st, user, option ? "--as" : "WA_USER (or --as)",
-		       option ? WA_EX_USAGE : WA_EX_CONFIG, err);
+	return check_agent(st, user, option ? "--as" : "WA_USER (or --as)",
+			   option ? WA_EX_USAGE : WA_EX_CONFIG, err);
 }
 
 /* ---- records -------------------------------------------------------- */
@@ -266,15 +265,6 @@ agents_notify(struct store *st, const char *name, char *out,
 /* ---- changes -------------------------------------------------------- */
 
 static int
-one_of(const char *v, const char *const *set)
-{
-	for (; *set; set++)
-		if (strcmp(v, *set) == 0)
-			return 1;
-	return 0;
-}
-
-static int
 opts_check(const struct agents_opts *o, struct wa_err *err)
 {
 	size_t i;
@@ -285,7 +275,7 @@ opts_check(const struct agents_opts *o, struct wa_err *err)
 	for (i = 0; i < o->nskills; i++)
 		if (agents_name_check("--skill", o->skills[i], err) < 0)
 			return -1;
-	if (o->notify && !one_of(o->notify, notify_values))
+	if (o->notify && !str_one_of(o->notify, notify_values))
 		return wa_err_set(err, WA_EX_USAGE, "invalid_input",
 				  "--notify: bad value '%s' (none, mine, "
 				  "team or all)", o->notify);

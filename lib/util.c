@@ -562,3 +562,12 @@ deadline_after_ms(unsigned ms, struct timespec *t)
 		t->tv_nsec -= 1000000000L;
 	}
 }
+
+int
+str_one_of(const char *s, const char *const *set)
+{
+	for (; *set; set++)
+		if (strcmp(s, *set) == 0)
+			return 1;
+	return 0;
+}

@@ -38,6 +38,9 @@ int parse_int(const char *s, long long min, long long max, long long *out);
 /* Characters of UTF-8 text: code points, not bytes. */
 size_t utf8_len(const char *s);
 
+/* 1 when s equals one of the strings of set (NULL-terminated), else 0. */
+int str_one_of(const char *s, const char *const *set);
+
 /* Now in Unix seconds: WA_NOW when set (and valid), else the clock. */
 int64_t wa_now(void);
 

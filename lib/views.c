@@ -55,15 +55,6 @@ views_filter_release(struct views_filter *f)
 	memset(f, 0, sizeof(*f));
 }
 
-static int
-one_of(const char *v, const char *const *set)
-{
-	for (; *set; set++)
-		if (strcmp(v, *set) == 0)
-			return 1;
-	return 0;
-}
-
 /* "open", "closed", "closing" or "closing:DURATION" (> 0); within gets
  * the duration (default one hour). */
 static int
@@ -91,12 +82,12 @@ check_value(enum views_key k, const char *v, struct wa_err *err)
 
 	switch (k) {
 	case VIEWS_STATUS:
-		if (!one_of(v, statuses))
+		if (!str_one_of(v, statuses))
 			goto bad;
 		return 0;
 	case VIEWS_UNASSIGNED:
 	case VIEWS_FLAGGED:
-		if (!one_of(v, bools))
+		if (!str_one_of(v, bools))
 			goto bad;
 		return 0;
 	case VIEWS_SINCE:
@@ -287,7 +278,7 @@ views_create(struct store *st, const char *name, const char *user,
 
 	if (!sharing)
 		sharing = "private";
-	if (!one_of(sharing, sharings))
+	if (!str_one_of(sharing, sharings))
 		return wa_err_set(err, WA_EX_USAGE, "invalid_input",
 				  "--sharing: bad value '%s'", sharing);
 	if (check_view_name(name, err) < 0 ||

@@ -64,11 +64,12 @@ struct recv_serve_cb {
 };
 
 /*
- * Makes commits durable (synchronous=FULL: a 200 tells Meta never to send
- * again), blocks SIGINT and SIGTERM in the calling thread (the threads
- * started here inherit that; recv_serve_wait takes them), starts the WAL
- * checkpoint thread on db_path and the server with o (copied; its batch,
- * after, log and ctx are set here). st and in are borrowed. 0, or -1 with
+ * Answers 200 only once a commit is durable (a 200 tells Meta never to
+ * send again): commits with synchronous=NORMAL, then an fsync of the WAL
+ * on the server's sync thread. Blocks SIGINT and SIGTERM in the calling
+ * thread (the threads started here inherit that; recv_serve_wait takes
+ * them), starts the WAL checkpoint thread on db_path and the server with
+ * o (copied; its callbacks and ctx are set here). st and in are borrowed. 0, or -1 with
  * err (64 bad address, 69 no libmicrohttpd, 74, 75 address in use, 77,
  * 78).
  */

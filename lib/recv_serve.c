@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* wa-recv serve: the ingest pipeline behind the group-commit server; durable commits, a printer that never holds them up. */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "jsonl.h"
 #include "quarantine.h"
 #include "recv.h"
@@ -13,8 +17,12 @@
 /*
  * plan   on the HTTP thread that read the body (prepare), with that
  *        thread's own compiled rules;
- * apply  on the server's writer thread, one transaction per group;
- * render on the printer thread, after the commit, from a queue the
+ * apply  on the server's writer thread, one transaction per group,
+ *        committed in WAL mode with synchronous=NORMAL (no fsync);
+ * sync   on the server's sync thread: one fsync of the WAL file
+ *        covers every group committed before it, whose 200s go out
+ *        only then, while the writer applies the next group;
+ * render on the printer thread, after the sync, from a queue the
  *        writer never waits on.
  */
 
@@ -42,6 +50,9 @@ struct recv_serve {
 	struct recv_serve_cb cb;
 	struct printer pr;
 	pthread_key_t rules;		/* each HTTP thread's compiled rules */
+	char *wal_path;			/* the database's write-ahead log */
+	int wal_fd;			/* open on it (sync thread), or -1 */
+	struct stat wal_st;		/* which file wal_fd is */
 	sigset_t sigs;			/* SIGINT, SIGTERM */
 };
 
@@ -79,6 +90,27 @@ release(void *ctx, void *payload)
 
 /* ---- apply: the writer thread ---- */
 
+/* The events of a group, in commit order (one node unless the group was
+ * retried one delivery at a time). */
+struct evlist {
+	struct ingest_events *q;
+	struct evlist *next;
+};
+
+static struct evlist *
+events_add(struct evlist **tail, struct ingest_events *q)
+{
+	struct evlist *e;
+
+	if (!q)
+		return *tail;
+	e = xcalloc(1, sizeof(*e));
+	e->q = q;
+	if (*tail)
+		(*tail)->next = e;
+	return *tail = e;
+}
+
 static int
 apply_group(struct recv_serve *rs, struct whserver_item *it, size_t n)
 {
@@ -91,15 +123,18 @@ apply_group(struct recv_serve *rs, struct whserver_item *it, size_t n)
 	for (i = 0; i < n; i++)
 		if (ingest_apply(rs->in, it[i].payload, "http",
 				 ingest_plan_signature(it[i].payload),
-				 &err) < 0) {
-			store_rollback(rs->st);
-			goto fail;
-		}
+				 &err) < 0)
+			goto rollback;
+	/* the group's texts into the search index in one statement */
+	if (ingest_finish(rs->in, &err) < 0)
+		goto rollback;
 	if (store_commit(rs->st, &err) < 0)
 		goto fail;
 	for (i = 0; i < n; i++)
 		it[i].stored = 1;
 	return 0;
+rollback:
+	store_rollback(rs->st);
 fail:
 	ingest_rollback(rs->in);
 	if (rs->cb.log)
@@ -107,30 +142,95 @@ fail:
 	return -1;
 }
 
-static void printer_put(struct printer *pr, struct ingest_events *q);
-
 /* One transaction for the group; if it fails, one per delivery, so one
- * delivery the database refuses cannot keep the others out. */
-static void
+ * delivery the database refuses cannot keep the others out. Returns the
+ * committed events, for after. */
+static void *
 batch(void *ctx, struct whserver_item *it, size_t n)
 {
 	struct recv_serve *rs = ctx;
+	struct evlist *head = NULL, *tail = NULL;
 	size_t i;
 
-	if (apply_group(rs, it, n) == 0 || n == 1)
-		return;
-	for (i = 0; i < n; i++)
-		if (apply_group(rs, it + i, 1) == 0)
-			printer_put(&rs->pr, ingest_take_events(rs->in));
+	if (apply_group(rs, it, n) == 0)
+		return events_add(&tail, ingest_take_events(rs->in));
+	for (i = 0; n > 1 && i < n; i++)
+		if (apply_group(rs, it + i, 1) == 0 &&
+		    events_add(&tail, ingest_take_events(rs->in)) && !head)
+			head = tail;
+	return head;
 }
+
+/* ---- sync: the server's sync thread ---- */
+
+/* (Re)opens the WAL file when it is not the one open (SQLite made it
+ * anew): its directory entry is synced once too. */
+static int
+wal_open(struct recv_serve *rs, struct wa_err *err)
+{
+	struct stat now;
+	char *dir, *slash;
+	int fd;
+
+	if (stat(rs->wal_path, &now) == 0 && rs->wal_fd >= 0 &&
+	    now.st_ino == rs->wal_st.st_ino && now.st_dev == rs->wal_st.st_dev)
+		return 0;
+	if (rs->wal_fd >= 0)
+		close(rs->wal_fd);
+	rs->wal_fd = open(rs->wal_path, O_RDONLY | O_CLOEXEC);
+	if (rs->wal_fd < 0 || fstat(rs->wal_fd, &rs->wal_st) < 0)
+		return wa_err_set(err, WA_EX_IOERR, "io", "cannot sync '%s': %s",
+				  rs->wal_path, strerror(errno));
+	dir = xstrdup(rs->wal_path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		(void)fdatasync(fd);
+		close(fd);
+	}
+	free(dir);
+	return 0;
+}
+
+/*
+ * Every group committed so far onto the disk: fsync of the WAL file
+ * writes its frames, as a synchronous=FULL commit would have. fsync(2),
+ * not the fdatasync(2) SQLite itself calls, so that a test can delay or
+ * fail this sync alone (tests/t/1520-recv-serve-durable.t).
+ */
+static int
+sync_wal(void *ctx)
+{
+	struct recv_serve *rs = ctx;
+	struct wa_err err;
+
+	if (wal_open(rs, &err) == 0) {
+		if (fsync(rs->wal_fd) == 0)
+			return 0;
+		wa_err_set(&err, WA_EX_IOERR, "io", "cannot sync '%s': %s",
+			   rs->wal_path, strerror(errno));
+	}
+	if (rs->cb.log)
+		rs->cb.log(rs->cb.ctx, &err);
+	return -1;
+}
+
+static void printer_put(struct printer *pr, struct ingest_events *q);
 
 /* After a group's answers went out: its events to the printer. */
 static void
-after(void *ctx)
+after(void *ctx, void *done)
 {
 	struct recv_serve *rs = ctx;
+	struct evlist *e = done, *next;
 
-	printer_put(&rs->pr, ingest_take_events(rs->in));
+	for (; e; e = next) {
+		next = e->next;
+		printer_put(&rs->pr, e->q);
+		free(e);
+	}
 }
 
 /* ---- render: the printer thread ---- */
@@ -192,6 +292,7 @@ printer_main(void *arg)
 	struct recv_serve *rs = arg;
 	struct printer *pr = &rs->pr;
 
+	whserver_name_thread("wa-printer");
 	for (;;) {
 		struct pq *n;
 		size_t missed;
@@ -293,10 +394,13 @@ recv_serve_start(struct recv_serve **out, const struct whserver_opts *o,
 	struct whserver_opts so = *o;
 
 	*out = NULL;
-	/* A 200 tells Meta never to send it again: make the commit survive
-	 * a power cut, not only a crash. Checkpoints run in their own
-	 * thread (the large limit is a safety net). */
-	if (store_exec(st, "PRAGMA synchronous=FULL;"
+	/* A 200 tells Meta never to send it again: it must survive a power
+	 * cut, not only a crash. Commits do not wait for the disk
+	 * (synchronous=NORMAL); the sync thread's fsync of the WAL does,
+	 * before any 200 (sync_wal). Checkpoints sync the WAL and the
+	 * database themselves, in their own thread (the large limit is a
+	 * safety net). */
+	if (store_exec(st, "PRAGMA synchronous=NORMAL;"
 		       " PRAGMA wal_autocheckpoint=4000", err) < 0 ||
 	    writable(st, err) < 0) {
 		if (err->sysexit != WA_EX_TEMPFAIL)
@@ -311,7 +415,11 @@ recv_serve_start(struct recv_serve **out, const struct whserver_opts *o,
 	rs->pr.backlog = cb->backlog ? cb->backlog : RECV_SERVE_BACKLOG;
 	rs->st = st;
 	rs->in = in;
+	rs->wal_fd = -1;
+	rs->wal_path = xstrdup(sqlite3_filename_wal(
+		sqlite3_db_filename(store_db(st), "main")));
 	pthread_key_create(&rs->rules, rules_free);
+	ingest_defer_text(in, 1);	/* one search-index statement a group */
 	/* Every thread inherits the mask; recv_serve_wait takes signals. */
 	sigemptyset(&rs->sigs);
 	sigaddset(&rs->sigs, SIGTERM);
@@ -319,6 +427,7 @@ recv_serve_start(struct recv_serve **out, const struct whserver_opts *o,
 	pthread_sigmask(SIG_BLOCK, &rs->sigs, NULL);
 	so.prepare = prepare;
 	so.batch = batch;
+	so.sync = sync_wal;
 	so.release = release;
 	so.after = after;
 	so.log = log_err;
@@ -338,6 +447,7 @@ recv_serve_start(struct recv_serve **out, const struct whserver_opts *o,
 	return 0;
 fail:
 	pthread_key_delete(rs->rules);
+	free(rs->wal_path);
 	free(rs);
 	return -1;
 }
@@ -372,6 +482,9 @@ recv_serve_stop(struct recv_serve *rs, struct whserver_stats *stats)
 	printer_stop(&rs->pr);
 	store_ckpt_stop(rs->ckpt);
 	pthread_key_delete(rs->rules);
+	if (rs->wal_fd >= 0)
+		close(rs->wal_fd);
+	free(rs->wal_path);
 	free(rs);
 	return left;
 }

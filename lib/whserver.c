@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <sys/prctl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sqlite3.h>
@@ -21,13 +22,15 @@
 
 /*
  * Threads: libmicrohttpd's pool reads requests and checks signatures in
- * parallel; a signed body is queued and its connection suspended. The one
- * writer thread takes everything queued, hands it to the batch callback
- * (one transaction), then resumes the connections, which answer 200 (or
- * 500 if the commit failed). So every 200 follows a commit, and 64
- * concurrent deliveries cost one commit, not 64. Only the writer thread
- * runs the callbacks, so libjq (not thread-safe in 1.6) stays on one
- * thread.
+ * parallel; a signed body goes to prepare, is queued and its connection
+ * suspended. The one writer thread takes everything queued and hands it
+ * to the batch callback (one transaction), then passes the group to the
+ * syncer and takes the next group at once. The syncer makes every group
+ * committed so far durable with one sync callback and only then resumes
+ * their connections, which answer 200 (or 500 if the commit or the sync
+ * failed). So every 200 follows a durable commit, 64 concurrent
+ * deliveries cost one commit, not 64, and the next group is applied
+ * while the last one's sync waits for the disk.
  */
 
 #define WHS_QUEUE_BYTES ((size_t)256 << 20)	/* queued bodies: 503 above */
@@ -44,24 +47,35 @@ struct req {
 	int too_big;			/* body passed max_body: discard */
 	int counted;			/* in s->suspended until answered */
 	struct MHD_Connection *conn;	/* to resume */
-	struct req *next;		/* queue link */
+	struct req *next;		/* queue link, then group link */
+};
+
+/* A group the writer committed, waiting for the sync that covers it. */
+struct group {
+	struct req *reqs;		/* linked by next */
+	void *done;			/* for the after callback */
+	struct group *next;
 };
 
 struct whserver {
 	struct whserver_opts o;
 	struct MHD_Daemon *d;
 	unsigned port;
-	pthread_t writer;
+	pthread_t writer, syncer;
 	pthread_mutex_t mu;		/* guards everything below */
 	pthread_cond_t queued;		/* writer: work or quit */
+	pthread_cond_t synced;		/* syncer: a group or quit */
 	pthread_cond_t idle;		/* stop: active or suspended changed */
-	struct req *head, *tail;
+	struct req *head, *tail;	/* queued for the writer */
+	struct group *ghead, *gtail;	/* committed, not yet synced */
 	size_t queue_bytes;
 	unsigned active;		/* requests between first call and completion */
 	unsigned suspended;		/* queued or waiting to answer */
 	int stopping;			/* refuse new requests (503) */
 	int closing;			/* refuse to queue (503) */
 	int quit;			/* writer: finish the queue and leave */
+	int sync_quit;			/* syncer: the same, after the writer */
+	int syncer_started;
 	struct whserver_stats stats;
 };
 
@@ -463,7 +477,13 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	free(r);
 }
 
-/* ---- the writer ---- */
+/* ---- the writer and the syncer ---- */
+
+void
+whserver_name_thread(const char *name)
+{
+	(void)prctl(PR_SET_NAME, name, 0, 0, 0);
+}
 
 /* Takes up to max_batch queued requests off the queue (s->mu held). */
 static size_t
@@ -487,14 +507,44 @@ take(struct whserver *s, struct req **reqs, struct whserver_item *items)
 	return n;
 }
 
+/* Hands a committed group to the syncer (its requests linked by next). */
+static void
+committed(struct whserver *s, struct req **reqs, struct whserver_item *items,
+	  size_t n, void *done)
+{
+	struct group *g = xcalloc(1, sizeof(*g));
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		reqs[i]->status = items[i].stored ? MHD_HTTP_OK :
+			MHD_HTTP_INTERNAL_SERVER_ERROR;
+		reqs[i]->next = i + 1 < n ? reqs[i + 1] : NULL;
+	}
+	g->reqs = reqs[0];
+	g->done = done;
+	pthread_mutex_lock(&s->mu);
+	if (s->gtail)
+		s->gtail->next = g;
+	else
+		s->ghead = g;
+	s->gtail = g;
+	pthread_cond_signal(&s->synced);
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* Applies and commits group after group; it never waits for a sync, so
+ * the next group is applied while the last one's commit reaches the
+ * disk. */
 static void *
 writer_main(void *arg)
 {
 	struct whserver *s = arg;
 	struct req **reqs = xcalloc(s->o.max_batch, sizeof(*reqs));
 	struct whserver_item *items = xcalloc(s->o.max_batch, sizeof(*items));
-	size_t n, i, ok;
+	size_t n;
+	void *done;
 
+	whserver_name_thread("wa-writer");
 	pthread_mutex_lock(&s->mu);
 	for (;;) {
 		while (!s->head && !s->quit)
@@ -503,32 +553,102 @@ writer_main(void *arg)
 			break;
 		n = take(s, reqs, items);
 		pthread_mutex_unlock(&s->mu);
-
-		s->o.batch(s->o.ctx, items, n);
-		for (i = ok = 0; i < n; i++)
-			ok += items[i].stored != 0;
-
-		pthread_mutex_lock(&s->mu);
-		s->stats.batches++;
-		s->stats.accepted += ok;
-		s->stats.failed += n - ok;
-		if (ok > s->stats.max_batch)
-			s->stats.max_batch = ok;
-		pthread_mutex_unlock(&s->mu);
-		/* After the resume the request may be freed at any time. */
-		for (i = 0; i < n; i++) {
-			reqs[i]->status = items[i].stored ? MHD_HTTP_OK :
-				MHD_HTTP_INTERNAL_SERVER_ERROR;
-			reqs[i]->state = REQ_DONE;
-			MHD_resume_connection(reqs[i]->conn);
-		}
-		if (s->o.after)
-			s->o.after(s->o.ctx);
+		done = s->o.batch(s->o.ctx, items, n);
+		committed(s, reqs, items, n, done);
 		pthread_mutex_lock(&s->mu);
 	}
 	pthread_mutex_unlock(&s->mu);
 	free(reqs);
 	free(items);
+	return NULL;
+}
+
+/* Answers the requests of the groups in gs (stats counted) and hands
+ * each group's done to after. */
+static void
+release_groups(struct whserver *s, struct group *gs)
+{
+	struct group *g;
+	struct req *r, *next;
+
+	while ((g = gs)) {
+		gs = g->next;
+		/* After the resume the request may be freed at any time. */
+		for (r = g->reqs; r; r = next) {
+			next = r->next;
+			r->next = NULL;
+			r->state = REQ_DONE;
+			MHD_resume_connection(r->conn);
+		}
+		if (s->o.after)
+			s->o.after(s->o.ctx, g->done);
+		free(g);
+	}
+}
+
+/* Makes the commits of everything in gs durable with one sync, and
+ * counts the outcome. A failed sync turns its 200s into 500s: the rows
+ * may not survive a power cut, so Meta must send them again (a stored
+ * body is then a duplicate, answered 200 once synced). */
+static void
+sync_groups(struct whserver *s, struct group *gs)
+{
+	unsigned long ok = 0, failed = 0, groups = 0, most = 0, in;
+	struct group *g;
+	struct req *r;
+	int bad;
+
+	for (g = gs; g; g = g->next)
+		for (r = g->reqs; r; r = r->next)
+			ok += r->status == MHD_HTTP_OK;
+	bad = ok && s->o.sync && s->o.sync(s->o.ctx) < 0;
+	ok = 0;
+	for (g = gs; g; g = g->next, groups++) {
+		in = 0;
+		for (r = g->reqs; r; r = r->next) {
+			if (bad && r->status == MHD_HTTP_OK)
+				r->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+			if (r->status == MHD_HTTP_OK)
+				in++;
+			else
+				failed++;
+		}
+		ok += in;
+		if (in > most)
+			most = in;
+	}
+	pthread_mutex_lock(&s->mu);
+	s->stats.batches += groups;
+	s->stats.accepted += ok;
+	s->stats.failed += failed;
+	if (most > s->stats.max_batch)
+		s->stats.max_batch = most;
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* Syncs whatever the writer committed since the last sync, then answers
+ * it: a 200 only ever follows the sync that covers its commit. */
+static void *
+syncer_main(void *arg)
+{
+	struct whserver *s = arg;
+	struct group *gs;
+
+	whserver_name_thread("wa-sync");
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		while (!s->ghead && !s->sync_quit)
+			pthread_cond_wait(&s->synced, &s->mu);
+		if (!s->ghead)
+			break;
+		gs = s->ghead;
+		s->ghead = s->gtail = NULL;
+		pthread_mutex_unlock(&s->mu);
+		sync_groups(s, gs);
+		release_groups(s, gs);
+		pthread_mutex_lock(&s->mu);
+	}
+	pthread_mutex_unlock(&s->mu);
 	return NULL;
 }
 
@@ -554,6 +674,23 @@ whserver_write_port(const struct whserver *s, const char *file,
 
 /* ---- start and stop ---- */
 
+/* The writer finishes its queue, then the syncer its groups. */
+static void
+stop_threads(struct whserver *s)
+{
+	pthread_mutex_lock(&s->mu);
+	s->quit = 1;
+	pthread_cond_signal(&s->queued);
+	pthread_mutex_unlock(&s->mu);
+	pthread_join(s->writer, NULL);
+	pthread_mutex_lock(&s->mu);
+	s->sync_quit = 1;
+	pthread_cond_signal(&s->synced);
+	pthread_mutex_unlock(&s->mu);
+	if (s->syncer_started)
+		pthread_join(s->syncer, NULL);
+}
+
 int
 whserver_start(struct whserver **out, const struct whserver_opts *opts,
 	       struct wa_err *err)
@@ -576,12 +713,22 @@ whserver_start(struct whserver **out, const struct whserver_opts *opts,
 	s->port = bound_port(fd);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->queued, NULL);
+	pthread_cond_init(&s->synced, NULL);
 	pthread_cond_init(&s->idle, NULL);
 	if (pthread_create(&s->writer, NULL, writer_main, s) != 0) {
 		close(fd);
 		free(s);
 		return wa_err_set(err, WA_EX_IOERR, "io",
 				  "cannot start the writer thread");
+	}
+	s->syncer_started = pthread_create(&s->syncer, NULL, syncer_main,
+					   s) == 0;
+	if (!s->syncer_started) {
+		stop_threads(s);
+		close(fd);
+		free(s);
+		return wa_err_set(err, WA_EX_IOERR, "io",
+				  "cannot start the sync thread");
 	}
 	s->d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD |
 				MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
@@ -593,11 +740,7 @@ whserver_start(struct whserver **out, const struct whserver_opts *opts,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 				MHD_OPTION_END);
 	if (!s->d) {
-		pthread_mutex_lock(&s->mu);
-		s->quit = 1;
-		pthread_cond_signal(&s->queued);
-		pthread_mutex_unlock(&s->mu);
-		pthread_join(s->writer, NULL);
+		stop_threads(s);
 		close(fd);
 		free(s);
 		return wa_err_set(err, WA_EX_CONFIG, "config",
@@ -660,15 +803,12 @@ whserver_stop(struct whserver *s, struct whserver_stats *final)
 	pthread_mutex_unlock(&s->mu);
 	MHD_stop_daemon(s->d);
 
-	pthread_mutex_lock(&s->mu);
-	s->quit = 1;
-	pthread_cond_signal(&s->queued);
-	pthread_mutex_unlock(&s->mu);
-	pthread_join(s->writer, NULL);
+	stop_threads(s);
 	if (final)
 		*final = s->stats;
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->queued);
+	pthread_cond_destroy(&s->synced);
 	pthread_cond_destroy(&s->idle);
 	free(s);
 	return left;

@@ -32,13 +32,22 @@ typedef void (*whserver_release_fn)(void *ctx, void *payload);
  * Called in the single writer thread with every delivery queued since the
  * last call: store them (one transaction for all, ideally) and set
  * stored = 1 on each one whose transaction committed. Those are answered
- * 200; the others 500, so Meta sends them again. Reports its own errors.
+ * 200 once a sync covers the commit; the others 500, so Meta sends them
+ * again. Reports its own errors. Returns what after gets (may be NULL).
  */
-typedef void (*whserver_batch_fn)(void *ctx, struct whserver_item *it,
-				  size_t n);
-/* Called in the writer thread after the batch's answers were released
- * (a good time to print its events). */
-typedef void (*whserver_after_fn)(void *ctx);
+typedef void *(*whserver_batch_fn)(void *ctx, struct whserver_item *it,
+				   size_t n);
+/*
+ * Called in the sync thread: make every transaction the batch callback
+ * committed so far durable (the commits need not be: e.g. SQLite's WAL
+ * with synchronous=NORMAL, then an fsync of the WAL file). 0, or -1
+ * (reported by the callback): the groups it covered are answered 500.
+ */
+typedef int (*whserver_sync_fn)(void *ctx);
+/* Called in the sync thread with what batch returned, after that group's
+ * answers were released (a good time to print its events), in the order
+ * of the groups. */
+typedef void (*whserver_after_fn)(void *ctx, void *done);
 /* Diagnostics about rejected requests, from any HTTP thread (lib never
  * prints). */
 typedef void (*whserver_log_fn)(void *ctx, const struct wa_err *err);
@@ -54,11 +63,15 @@ struct whserver_opts {
 	unsigned drain_ms;	/* how long whserver_stop waits for requests */
 	whserver_prepare_fn prepare;
 	whserver_batch_fn batch;
+	whserver_sync_fn sync;		/* NULL: commits are durable */
 	whserver_release_fn release;
 	whserver_after_fn after;	/* may be NULL */
 	whserver_log_fn log;		/* may be NULL */
 	void *ctx;
 };
+
+/* Names the calling thread (as top -H and /proc show it). */
+void whserver_name_thread(const char *name);
 
 /* Defaults for everything but listen and the callbacks. */
 void whserver_opts_default(struct whserver_opts *o);

@@ -12,6 +12,7 @@
 #include "jsonl.h"
 #include "quarantine.h"
 #include "recv.h"
+#include "recv_printer.h"
 #include "util.h"
 
 /*
@@ -22,25 +23,10 @@
  * sync   on the server's sync thread: one fsync of the WAL file
  *        covers every group committed before it, whose 200s go out
  *        only then, while the writer applies the next group;
- * render on the printer thread, after the sync, from a queue the
- *        writer never waits on.
+ * render on the printer thread (lib/recv_printer.c), after the sync,
+ *        from a queue the writer never waits on.
  */
 
-struct printer {
-	pthread_t th;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct pq {
-		struct ingest_events *q;
-		struct pq *next;
-	} *head, *tail;
-	size_t waiting;			/* events queued */
-	size_t backlog;			/* most events queued */
-	int64_t missed_from, missed_to;	/* dropped, not yet told */
-	size_t missed;
-	int quit;
-	int failed;
-};
 
 struct recv_serve {
 	struct store *st;		/* borrowed */
@@ -48,12 +34,12 @@ struct recv_serve {
 	struct whserver *srv;
 	struct store_ckpt *ckpt;
 	struct recv_serve_cb cb;
-	struct printer pr;
+	struct recv_printer *pr;
 	pthread_key_t rules;		/* each HTTP thread's compiled rules */
 	char *wal_path;			/* the database's write-ahead log */
 	int wal_fd;			/* open on it (sync thread), or -1 */
 	struct stat wal_st;		/* which file wal_fd is */
-	sigset_t sigs;			/* SIGINT, SIGTERM */
+	sigset_t sigs;			/* SIGINT, SIGTERM, SIGHUP */
 };
 
 /* ---- plan: on the HTTP threads ---- */
@@ -217,8 +203,6 @@ sync_wal(void *ctx)
 	return -1;
 }
 
-static void printer_put(struct printer *pr, struct ingest_events *q);
-
 /* After a group's answers went out: its events to the printer. */
 static void
 after(void *ctx, void *done)
@@ -228,135 +212,9 @@ after(void *ctx, void *done)
 
 	for (; e; e = next) {
 		next = e->next;
-		printer_put(&rs->pr, e->q);
+		recv_printer_put(rs->pr, e->q);
 		free(e);
 	}
-}
-
-/* ---- render: the printer thread ---- */
-
-static void
-printer_put(struct printer *pr, struct ingest_events *q)
-{
-	struct pq *n;
-	size_t count = ingest_events_count(q);
-
-	if (!count) {
-		ingest_events_free(q);
-		return;
-	}
-	pthread_mutex_lock(&pr->mu);
-	if (pr->missed || pr->waiting + count > pr->backlog) {
-		/* The reader is stalled: keep acknowledging Meta, and drop
-		 * until it has caught up with what is queued. */
-		int64_t last = ingest_events_last(q);
-
-		if (!pr->missed)
-			pr->missed_from = last - (int64_t)count + 1;
-		pr->missed_to = last;
-		pr->missed += count;
-		pthread_mutex_unlock(&pr->mu);
-		ingest_events_free(q);
-		return;
-	}
-	n = xcalloc(1, sizeof(*n));
-	n->q = q;
-	if (pr->tail)
-		pr->tail->next = n;
-	else
-		pr->head = n;
-	pr->tail = n;
-	pr->waiting += count;
-	pthread_cond_signal(&pr->cv);
-	pthread_mutex_unlock(&pr->mu);
-}
-
-/* The line that tells a reader what it missed and how to get it. */
-static int
-tell_missed(struct recv_serve *rs, size_t n, int64_t from, int64_t to)
-{
-	char line[256];
-	int len = snprintf(line, sizeof(line),
-			   "{\"event\":\"missed\",\"count\":%zu,"
-			   "\"from_seq\":%lld,\"to_seq\":%lld,\"resume\":"
-			   "\"wa-recv events --since %lld\"}", n,
-			   (long long)from, (long long)to,
-			   (long long)(from - 1));
-
-	return rs->cb.sink.line(line, (size_t)len, rs->cb.sink.ctx);
-}
-
-static void *
-printer_main(void *arg)
-{
-	struct recv_serve *rs = arg;
-	struct printer *pr = &rs->pr;
-
-	whserver_name_thread("wa-printer");
-	for (;;) {
-		struct pq *n;
-		size_t missed;
-		int64_t from = 0, to = 0;
-		int bad = 0;
-
-		pthread_mutex_lock(&pr->mu);
-		while (!pr->head && !pr->missed && !pr->quit)
-			pthread_cond_wait(&pr->cv, &pr->mu);
-		n = pr->head;
-		missed = 0;
-		if (n) {
-			pr->head = n->next;
-			if (!pr->head)
-				pr->tail = NULL;
-			pr->waiting -= ingest_events_count(n->q);
-		} else {	/* what was queued before the gap is out */
-			missed = pr->missed;
-			from = pr->missed_from;
-			to = pr->missed_to;
-			pr->missed = 0;
-		}
-		if (!n && !missed) {
-			pthread_mutex_unlock(&pr->mu);
-			break;
-		}
-		pthread_mutex_unlock(&pr->mu);
-		if (n) {
-			bad = ingest_render(n->q, &rs->cb.sink) < 0;
-			free(n);
-		}
-		if (missed && !bad)
-			bad = tell_missed(rs, missed, from, to) < 0;
-		if (!bad && rs->cb.flush && rs->cb.flush(rs->cb.ctx) < 0)
-			bad = 1;
-		if (bad && !pr->failed) {
-			pr->failed = 1;
-			kill(getpid(), SIGTERM);	/* no reader: stop */
-		}
-	}
-	return NULL;
-}
-
-static int
-printer_start(struct recv_serve *rs, struct wa_err *err)
-{
-	pthread_mutex_init(&rs->pr.mu, NULL);
-	pthread_cond_init(&rs->pr.cv, NULL);
-	if (pthread_create(&rs->pr.th, NULL, printer_main, rs) != 0)
-		return wa_err_set(err, WA_EX_IOERR, "io",
-				  "cannot start the printer thread");
-	return 0;
-}
-
-static void
-printer_stop(struct printer *pr)
-{
-	pthread_mutex_lock(&pr->mu);
-	pr->quit = 1;
-	pthread_cond_signal(&pr->cv);
-	pthread_mutex_unlock(&pr->mu);
-	pthread_join(pr->th, NULL);
-	pthread_mutex_destroy(&pr->mu);
-	pthread_cond_destroy(&pr->cv);
 }
 
 /* ---- the server's life ---- */
@@ -412,7 +270,6 @@ recv_serve_start(struct recv_serve **out, const struct whserver_opts *o,
 		return -1;
 	rs = xcalloc(1, sizeof(*rs));
 	rs->cb = *cb;
-	rs->pr.backlog = cb->backlog ? cb->backlog : RECV_SERVE_BACKLOG;
 	rs->st = st;
 	rs->in = in;
 	rs->wal_fd = -1;
@@ -424,6 +281,7 @@ recv_serve_start(struct recv_serve **out, const struct whserver_opts *o,
 	sigemptyset(&rs->sigs);
 	sigaddset(&rs->sigs, SIGTERM);
 	sigaddset(&rs->sigs, SIGINT);
+	sigaddset(&rs->sigs, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &rs->sigs, NULL);
 	so.prepare = prepare;
 	so.batch = batch;
@@ -434,12 +292,12 @@ recv_serve_start(struct recv_serve **out, const struct whserver_opts *o,
 	so.ctx = rs;
 	if (store_ckpt_start(&rs->ckpt, db_path, 100, err) < 0)
 		goto fail;
-	if (printer_start(rs, err) < 0) {
+	if (recv_printer_start(&rs->pr, cb, err) < 0) {
 		store_ckpt_stop(rs->ckpt);
 		goto fail;
 	}
 	if (whserver_start(&rs->srv, &so, err) < 0) {
-		printer_stop(&rs->pr);
+		recv_printer_stop(rs->pr);
 		store_ckpt_stop(rs->ckpt);
 		goto fail;
 	}
@@ -474,12 +332,38 @@ recv_serve_wait(struct recv_serve *rs)
 	return sig;
 }
 
+int
+recv_serve_reload(struct recv_serve *rs, struct wa_err *err)
+{
+	return whserver_reload(rs->srv, err);
+}
+
+int
+recv_log_open(const char *path, struct wa_err *err)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+
+	if (fd < 0)
+		return wa_err_set(err, WA_EX_IOERR, "io", "cannot open '%s': %s",
+				  path, strerror(errno));
+	/* one dup2: a thread writing at this moment writes to the old file
+	 * or the new one, never to a closed descriptor */
+	if (fd != STDERR_FILENO && dup2(fd, STDERR_FILENO) < 0) {
+		close(fd);
+		return wa_err_set(err, WA_EX_IOERR, "io", "cannot use '%s': %s",
+				  path, strerror(errno));
+	}
+	if (fd != STDERR_FILENO)
+		close(fd);
+	return 0;
+}
+
 unsigned
 recv_serve_stop(struct recv_serve *rs, struct whserver_stats *stats)
 {
 	unsigned left = whserver_stop(rs->srv, stats);
 
-	printer_stop(&rs->pr);
+	recv_printer_stop(rs->pr);
 	store_ckpt_stop(rs->ckpt);
 	pthread_key_delete(rs->rules);
 	if (rs->wal_fd >= 0)

@@ -97,7 +97,7 @@ log_cut(struct whs_guard *g, unsigned long n)
 
 	if (!g->log)
 		return;
-	wa_err_set(&err, WA_EX_TEMPFAIL, "timeout", "closed %lu connection%s "
+	wa_err_set(&err, WA_EX_DATAERR, "invalid_input", "closed %lu connection%s "
 		   "that did not send a whole request within %u ms", n,
 		   n == 1 ? "" : "s", g->ms);
 	g->log(g->ctx, &err);

@@ -123,6 +123,13 @@ EOF
 rss() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$srv_pid/status"; }	# KiB
 count() { sed -n "s/.*\\<$1=\\([0-9]*\\).*/\\1/p" "$2"; }
 
+# ---- the options ----
+exits 64 "--read-timeout 0" wa-recv serve --listen 127.0.0.1:0 --read-timeout 0
+exits 64 "--max-connections 0" wa-recv serve --listen 127.0.0.1:0 --max-connections 0
+exits 64 "--max-per-address -1" wa-recv serve --listen 127.0.0.1:0 --max-per-address -1
+exits 64 "--max-unverified below --max-body" wa-recv serve --listen 127.0.0.1:0 --max-body 2000 --max-unverified 1000
+like "$(cat "$T/err")" "*--max-unverified must be at least --max-body (2000)*" "says why"
+
 # ---- 1,100 trickling connections ----
 n=0
 while [ $n -lt 10 ]; do

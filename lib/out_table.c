@@ -90,28 +90,58 @@ choose(struct tcol *t, int n, int width)
 	}
 }
 
-/* Grows the shown columns to their natural width, then takes back
- * from the widest text column until the table fits. */
+/* Takes from the widest text column, not below its floor, until the
+ * table fits; the over-width left. */
+static int
+take(struct tcol *t, int n, int over, int (*floor)(const struct tcol *))
+{
+	int j, widest;
+
+	while (over > 0) {
+		widest = -1;
+		for (j = 0; j < n; j++)
+			if (t[j].shown && t[j].w > floor(&t[j]) &&
+			    (widest < 0 || t[j].w > t[widest].w))
+				widest = j;
+		if (widest < 0)
+			break;
+		t[widest].w--;
+		over--;
+	}
+	return over;
+}
+
+static int
+at_min(const struct tcol *t)
+{
+	return t->min;
+}
+
+/* A text column's last resort: its title (at least 3 columns). */
+static int
+at_title(const struct tcol *t)
+{
+	int w = out_text_width(t->c->title);
+
+	if (!(t->c->fmt & OUT_TEXT))
+		return t->min;
+	w = w < 3 ? 3 : w;
+	return w < t->min ? w : t->min;
+}
+
+/* Grows the shown columns to their natural width, then shrinks text
+ * columns until the table fits: to their narrowest, then (when the
+ * columns that are always shown do not fit) to their titles. Ids and
+ * times stay whole: a table that still does not fit overflows. */
 static void
 shrink(struct tcol *t, int n, int width)
 {
-	int j, widest, over;
+	int j;
 
 	for (j = 0; j < n; j++)
 		if (t[j].shown)
 			t[j].w = t[j].nat;
-	over = total(t, n) - width;
-	while (over > 0) {
-		widest = -1;
-		for (j = 0; j < n; j++)
-			if (t[j].shown && t[j].w > t[j].min &&
-			    (widest < 0 || t[j].w > t[widest].w))
-				widest = j;
-		if (widest < 0)
-			break;	/* ids and times stay whole: it overflows */
-		t[widest].w--;
-		over--;
-	}
+	take(t, n, take(t, n, total(t, n) - width, at_min), at_title);
 }
 
 static int

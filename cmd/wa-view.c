@@ -208,7 +208,8 @@ id_arg(const char *what, const char *s)
 	return v;
 }
 
-/* A rejected operation: the result record on stdout, the line on stderr. */
+/* A rejected operation: the result record on stdout (on a terminal as
+ * key: value lines), the line on stderr. */
 static int
 rejected(struct out *o, const struct wa_err *err, jv input)
 {
@@ -217,6 +218,8 @@ rejected(struct out *o, const struct wa_err *err, jv input)
 		jv_free(input);
 		return err->sysexit;
 	}
+	o->cols = NULL;
+	o->style = OUT_STYLE_RECORD;
 	out_record(o, wa_err_result(err, input, 0));
 	return WA_EX_REJECTED;
 }

@@ -60,6 +60,9 @@ on_tty 80 "wa-quota"
 ok $? "wa-quota"
 aligned; ok $? "aligned"
 is "$(value limit) $(value used) $(value daily_business_initiated.limit)" "1000 0 50" "the status, key by key"
+on_tty 80 "wa-db check"
+is "$(cat "$T/out")" "ok:        yes
+problems:  0" "wa-db check: key: value lines"
 exits 0 "wa-quota piped" wa-quota
 is_json '[.limit, .daily_business_initiated.limit]' '[1000,50]' "piped: the JSON record as before"
 

@@ -98,6 +98,10 @@ is_json 'select(.record == "thread") | .unread' "$before" "the thread record as 
 exits 0 "show without --peek" wa-view show 1
 is "$(sql "SELECT unread FROM threads WHERE id = 1")" "0" "reads it"
 exits 64 "--peek is for show" wa-view list --peek
+on_tty 80 "wa-view show 99"
+is "$?:$(sed -n 2,4p "$T/out")" "1:ok:               no
+error.code:       unknown_thread
+error.message:    no thread 99" "an unknown thread: the error as key: value lines, exit 1"
 
 # ---- search from the terminal: prefixes and phrases ----
 wa-webhook text --from 15551230004 --name "Dee Park" --wamid wamid.s1 --timestamp $((WA_NOW - 20)) --text "When does my shipment arrive?" | wa-recv >/dev/null

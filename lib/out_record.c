@@ -30,7 +30,8 @@ add(struct pairs *ps, const char *title, jv v, int fmt)
 	ps->n++;
 }
 
-/* Every key of rec; an object's keys one level down as "key.sub". */
+/* Every key of rec (borrowed); an object's keys one level down as
+ * "key.sub". */
 static void
 all_keys(struct pairs *ps, jv rec)
 {
@@ -93,7 +94,7 @@ out_record_print(struct out *o, jv rec)
 				jv_free(v);
 		}
 	} else if (jv_get_kind(rec) == JV_KIND_OBJECT) {
-		all_keys(&ps, jv_copy(rec));
+		all_keys(&ps, rec);
 	}
 	for (i = 0; i < ps.n; i++)
 		if (out_text_width(ps.p[i].title) > w)

@@ -23,6 +23,28 @@ fresh() {
 		VALUES ('$PN', '100200300400500', '15550001111', 0)"
 }
 count() { sqlite3 "$1" "SELECT count(*) FROM messages"; }
+# routing_rules DB: three agents and ten rules of the kinds a desk has.
+routing_rules() {
+	db=$1
+	WA_USER=ann wa-view --db "$db" agents add ann --team support --skill billing --skill es >/dev/null &&
+	WA_USER=ann wa-view --db "$db" agents add bob --team support --skill billing --skill de >/dev/null &&
+	WA_USER=ann wa-view --db "$db" agents add cy --team support --skill repairs >/dev/null || exit 1
+	while IFS='|' read -r name prio opts where; do
+		# shellcheck disable=SC2086
+		WA_USER=ann wa-view --db "$db" route add "$name" --priority "$prio" $opts --where "$where" >/dev/null || exit 1
+	done <<'RULES'
+refunds|10|--skill billing|.preview | contains("refund")
+invoices|20|--skill billing|.preview | contains("invoice")
+second-number|30|--team support|.channel == "222222222222222"
+vip|40|--agent ann|(.contact // "") | startswith("VIP")
+spanish|50|--skill es|.preview | startswith("hola")
+busy|60|--team support --strategy least-open|.unread > 5
+repairs|70|--skill repairs|.preview | contains("broken")
+other-source|80|--team support|.source != "whatsapp"
+german|90|--skill de|.wa_id | startswith("49")
+everyone|100|--team support|true
+RULES
+}
 
 run_set() {	# run_set NAME INPUT: medians of msgs/s for the three programs
 	name=$1 in=$2
@@ -80,4 +102,15 @@ if command -v valgrind >/dev/null; then
 	else
 		record "ingest 10k: instructions (callgrind)" "$ir" Ir "" "" "" "recorded" ""
 	fi
+	# The same with three agents and ten routing rules (wa-view(1)
+	# route): every new ticket (1,000 here, one delivery in ten) goes
+	# through them; most fall through nine to the last.
+	fresh "$d/db"
+	routing_rules "$d/db"
+	valgrind --tool=callgrind --callgrind-out-file="$d/cg-rules.out" wa-recv --db "$d/db" "$d/cg.jsonl" >"$d/cg-rules.events" 2>"$d/cg-rules.err"
+	ir2=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$d/cg-rules.err")
+	routed=$(grep -c '"routed":{' "$d/cg-rules.events")
+	[ "$routed" -gt 0 ] || { echo "bench: nothing was routed" >&2; exit 1; }
+	r=$(div "$ir2" "$ir")
+	record "ingest 10k, 10 routing rules ($routed tickets routed): instructions" "$ir2" Ir "$ir" "no rules" "$r" "<= 1.05x no rules" "$(le "$r" 1.05)"
 fi

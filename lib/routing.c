@@ -282,7 +282,8 @@ cached_rules(struct store *st, struct wa_err *err)
 	}
 	c->generation = store_generation(st);
 	rules_key(&c->rules, &key);
-	if (c->key.len == key.len && memcmp(c->key.buf, key.buf, key.len) == 0 &&
+	if (c->key.len == key.len &&
+	    (!key.len || memcmp(c->key.buf, key.buf, key.len) == 0) &&
 	    (c->ok || !c->rules.n)) {
 		sb_release(&key);
 		return c;

@@ -11,9 +11,9 @@ CC        ?= cc
 CFLAGS    ?= -O2 -g
 # libcurl and libmicrohttpd are not linked: lib/curl_lazy.c and
 # lib/mhd_lazy.c load them on first use (start-up time).
-PKGS       = sqlite3 libcrypto
+PKGS       = sqlite3 libcrypto libpq
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libcurl libmicrohttpd 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lcrypto)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lcrypto -lpq)
 MHD_LIBS   := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 JQ_LIBS    := $(shell pkg-config --libs libjq 2>/dev/null || echo -ljq)
 
@@ -46,7 +46,7 @@ MANS       = $(sort $(wildcard man/wa*.[157]))
 SCRIPTS    = scripts/wa-webhook
 
 .DELETE_ON_ERROR:
-.PHONY: all check check-valgrind check-man check-usage bench demo fuzz \
+.PHONY: all check check-pg check-valgrind check-man check-usage bench demo fuzz \
         clean install uninstall
 
 all: $(CMDS) $(TEST_TOOLS) $(UNITS)
@@ -75,6 +75,10 @@ bench/%: bench/%.o lib/libwa.a
 
 check: all
 	tests/run
+
+# The same suite on PostgreSQL: tests/with-pg runs a throwaway server.
+check-pg: all
+	tests/with-pg tests/run
 
 check-valgrind: all
 	WA_WRAP="valgrind -q --leak-check=full --error-exitcode=99 --suppressions=tests/valgrind.supp" tests/run
@@ -148,10 +152,10 @@ uninstall:
 	for m in $(notdir $(MANS)); do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$$m; done
 
 clean:
-	rm -f lib/*.o lib/*.d lib/libwa.a cmd/*.o cmd/*.d $(CMDS) \
+	rm -f lib/*.o lib/*.d lib/*/*.o lib/*/*.d lib/libwa.a cmd/*.o cmd/*.d $(CMDS) \
 	      tests/*.o tests/*.d $(TEST_TOOLS) tests/unit/*.o tests/unit/*.d $(UNITS) \
 	      bench/*.o bench/*.d $(BENCHES)
 	rm -rf tests/fuzz/build $(FUZZ_BIN) tests/fuzz/*.d
 
--include $(wildcard lib/*.d cmd/*.d tests/*.d tests/unit/*.d bench/*.d)
+-include $(wildcard lib/*.d lib/*/*.d cmd/*.d tests/*.d tests/unit/*.d bench/*.d)
 -include $(wildcard tests/fuzz/*.d tests/fuzz/build/lib/*.d tests/fuzz/build/lib/*/*.d)

@@ -407,6 +407,7 @@ static const char *const steps[] = {
 };
 
 #define NSTEPS ((int)(sizeof(steps) / sizeof(steps[0])))
+_Static_assert(NSTEPS == SCHEMA_STEPS, "SCHEMA_STEPS is the number of steps");
 
 int
 schema_version(void)

@@ -1,43 +1,254 @@
 /* SPDX-License-Identifier: MIT */
-/* The PostgreSQL driver (libpq): not built yet; a PostgreSQL target is refused. */
+/* The PostgreSQL driver (libpq): connection, transactions, errors. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include "store_int.h"
+#include <libpq-fe.h>
+#include "store_pg.h"
+#include "schema.h"
+#include "util.h"
+
+/*
+ * Every write transaction takes this advisory lock of its database
+ * first. On SQLite, BEGIN IMMEDIATE lets one writer in at a time, and the
+ * desk relies on it: a read then a write in one transaction (a contact
+ * looked up, then created), event_log numbered in commit order. Several
+ * hosts writing one PostgreSQL database keep that order this way; readers
+ * never wait. lock_timeout bounds the wait like SQLite's busy timeout.
+ */
+#define PG_WRITE_LOCK "7752626425"
+
+static const char PG_SESSION[] =
+	"SET client_encoding = 'UTF8'; SET bytea_output = 'hex';"
+	" SET lock_timeout = '5s'; SET client_min_messages = 'warning'";
 
 int
 store_pg_target(const char *target)
 {
-	return strncmp(target, "postgresql://", 13) == 0 ||
-	       strncmp(target, "postgres://", 11) == 0;
+	const char *eq;
+
+	if (strncmp(target, "postgresql://", 13) == 0 ||
+	    strncmp(target, "postgres://", 11) == 0)
+		return 1;
+	/* A conninfo string: "host=db1 dbname=wa", keywords from libpq's
+	 * set; a path with '=' in it would need a slash before that. */
+	eq = strchr(target, '=');
+	if (!eq || eq == target || memchr(target, '/', (size_t)(eq - target)))
+		return 0;
+	while (target < eq && (isalnum((unsigned char)*target) ||
+			       *target == '_'))
+		target++;
+	while (target < eq && isspace((unsigned char)*target))
+		target++;
+	return target == eq;
+}
+
+/* libpq prints notices on stderr by default: nothing of ours to show. */
+static void
+quiet(void *arg, const char *message)
+{
+}
+
+/* Runs sql on the connection; the error noted on failure. */
+static int
+pg_run(struct store_pg *pg, const char *sql)
+{
+	PGresult *r = PQexec(pg->conn, sql);
+	ExecStatusType s = PQresultStatus(r);
+
+	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) {
+		PQclear(r);
+		return 0;
+	}
+	pgerr_note(&pg->e, pg->conn, r, NULL);
+	PQclear(r);
+	return -1;
+}
+
+/* The connection is usable, reconnected when it was lost (a failover:
+ * libpq tries the hosts again, target_session_attrs holds). Statements
+ * are prepared again on the new one. Never inside a transaction: its
+ * first part is gone with the old connection. */
+int
+store_pg_alive(struct store *st)
+{
+	struct store_pg *pg = st->pg;
+
+	if (PQstatus(pg->conn) == CONNECTION_OK)
+		return 0;
+	if (st->in_tx) {
+		pgerr_note(&pg->e, pg->conn, NULL, NULL);
+		return -1;
+	}
+	PQreset(pg->conn);
+	if (PQstatus(pg->conn) != CONNECTION_OK) {
+		pgerr_note(&pg->e, pg->conn, NULL, NULL);
+		return -1;
+	}
+	if (pg_run(pg, PG_SESSION) < 0)
+		return -1;
+	pg->gen++;
+	return 0;
+}
+
+/* A parse error of libpq quotes the part it did not understand, which
+ * may be the password: the quoted parts are left out. */
+static void
+unquote(char *s)
+{
+	char *o = s;
+	int in = 0;
+
+	for (; *s; s++) {
+		if (*s == '"') {
+			if (!in) {
+				memcpy(o, "\"...", 4);
+				o += 4;
+			}
+			in = !in;
+			if (in)
+				continue;
+		}
+		if (!in)
+			*o++ = *s;
+	}
+	*o = '\0';
 }
 
 int
 store_pg_open(struct store *st, const char *target, struct wa_err *err)
 {
-	return wa_err_set(err, WA_EX_CONFIG, "config",
-			  "PostgreSQL is not supported by this build");
+	static const char *const keys[] = {
+		"dbname", "fallback_application_name", NULL
+	};
+	const char *const vals[] = { target, "wa", NULL };
+	struct store_pg *pg = xcalloc(1, sizeof(*pg));
+	PQconninfoOption *opts;
+	char *perr = NULL;
+
+	st->pg = pg;
+	opts = PQconninfoParse(target, &perr);
+	if (!opts) {
+		char msg[300];
+
+		pgerr_clean(msg, sizeof(msg), perr ? perr : "out of memory",
+			    NULL);
+		PQfreemem(perr);
+		unquote(msg);
+		return wa_err_set(err, WA_EX_CONFIG, "config",
+				  "invalid PostgreSQL connection string: %s",
+				  msg);
+	}
+	PQconninfoFree(opts);
+	pg->conn = PQconnectdbParams(keys, vals, 1);
+	if (!pg->conn)
+		return wa_err_set(err, WA_EX_IOERR, "io",
+				  "cannot connect to PostgreSQL: out of memory");
+	PQsetNoticeProcessor(pg->conn, quiet, NULL);
+	if (PQstatus(pg->conn) != CONNECTION_OK) {
+		pgerr_note(&pg->e, pg->conn, NULL, NULL);
+		return wa_err_set(err, WA_EX_TEMPFAIL, "busy",
+				  "cannot connect to PostgreSQL: %s: retry "
+				  "later", pg->e.msg);
+	}
+	pg->gen = 1;
+	if (pg_run(pg, PG_SESSION) < 0)
+		return pgerr_fill(&pg->e, err, "set up the session");
+	return schema_pg_migrate(pg->conn, err);
 }
 
-void store_pg_close(struct store *st) {}
-int store_pg_exec(struct store *st, const char *sql, struct wa_err *err)
-{ return store_pg_fail(st, err, "exec"); }
-int store_pg_begin(struct store *st, struct wa_err *err)
-{ return store_pg_fail(st, err, "begin"); }
-int store_pg_commit(struct store *st, struct wa_err *err)
-{ return store_pg_fail(st, err, "commit"); }
-void store_pg_rollback(struct store *st) {}
-int store_pg_in_tx(struct store *st) { return 0; }
-int store_pg_fail(struct store *st, struct wa_err *err, const char *what)
+void
+store_pg_close(struct store *st)
 {
-	return wa_err_set(err, WA_EX_IOERR, "io", "%s: no PostgreSQL", what);
+	if (!st->pg)
+		return;
+	PQfinish(st->pg->conn);
+	free(st->pg);
+	st->pg = NULL;
 }
-int64_t store_pg_changes(struct store *st) { return 0; }
-int64_t store_pg_total_changes(struct store *st) { return 0; }
-struct sq_pg *sq_pg_prepare(struct store *st, enum sql_id id) { return NULL; }
-void sq_pg_free(struct sq_pg *p) {}
-void sq_pg_reset(struct sq_pg *p) {}
-void sq_pg_bind(struct sq_pg *p, int idx, const char *v, size_t len,
-		int binary) {}
-int sq_pg_step(struct sq *q) { return -1; }
-enum sq_type sq_pg_col_type(struct sq_pg *p, int col) { return SQ_NULL; }
-const char *sq_pg_col_text(struct sq_pg *p, int col) { return NULL; }
-size_t sq_pg_col_bytes(struct sq_pg *p, int col) { return 0; }
+
+int
+store_pg_exec(struct store *st, const char *sql, struct wa_err *err)
+{
+	if (store_pg_alive(st) < 0 || pg_run(st->pg, sql) < 0)
+		return store_pg_fail(st, err, "exec");
+	return 0;
+}
+
+int
+store_pg_begin(struct store *st, struct wa_err *err)
+{
+	struct store_pg *pg = st->pg;
+
+	if (store_pg_alive(st) < 0 ||
+	    pg_run(pg, "BEGIN; SELECT pg_advisory_xact_lock("
+		   PG_WRITE_LOCK ")") < 0) {
+		store_pg_fail(st, err, "begin transaction");
+		store_pg_rollback(st);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_pg_commit(struct store *st, struct wa_err *err)
+{
+	struct store_pg *pg = st->pg;
+	PGresult *r = PQexec(pg->conn, "COMMIT");
+	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+
+	/* COMMIT of a transaction that failed earlier answers ROLLBACK */
+	if (ok && strcmp(PQcmdStatus(r), "COMMIT") != 0) {
+		PQclear(r);
+		store_pg_rollback(st);
+		return wa_err_set(err, WA_EX_IOERR, "io",
+				  "commit: the transaction failed earlier "
+				  "and was rolled back");
+	}
+	if (!ok) {
+		pgerr_note(&pg->e, pg->conn, r, NULL);
+		PQclear(r);
+		store_pg_fail(st, err, "commit");
+		store_pg_rollback(st);
+		return -1;
+	}
+	PQclear(r);
+	return 0;
+}
+
+void
+store_pg_rollback(struct store *st)
+{
+	PGTransactionStatusType t = PQtransactionStatus(st->pg->conn);
+
+	if (t == PQTRANS_INTRANS || t == PQTRANS_INERROR)
+		PQclear(PQexec(st->pg->conn, "ROLLBACK"));
+}
+
+int
+store_pg_in_tx(struct store *st)
+{
+	PGTransactionStatusType t = PQtransactionStatus(st->pg->conn);
+
+	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR ||
+	       t == PQTRANS_ACTIVE;
+}
+
+int
+store_pg_fail(struct store *st, struct wa_err *err, const char *what)
+{
+	return pgerr_fill(&st->pg->e, err, what);
+}
+
+int64_t
+store_pg_changes(struct store *st)
+{
+	return st->pg->changes;
+}
+
+int64_t
+store_pg_total_changes(struct store *st)
+{
+	return st->pg->total;
+}

@@ -12,6 +12,16 @@ WA_TOKEN=test-token
 WA_GRAPH_URL="http://127.0.0.1:9/v25.0"	# nothing listens until start_fake
 WA_GRAPH_BACKOFF_MS=20
 WA_USER=agent
+# WA_TEST_STORE=pg (tests/with-pg started a server): a new database of
+# this test's own on it instead of the file.
+if [ "${WA_TEST_STORE:-}" = pg ]; then
+	pg_db=t$(basename "$0" .t | tr -c 'a-z0-9\n' _)_$$
+	if ! "$WA_TEST_PG_BIN/createdb" -h "$WA_TEST_PG_HOST" -U postgres "$pg_db"; then
+		echo "Bail out! cannot create the test database $pg_db"
+		exit 1
+	fi
+	WA_DB="postgresql:///$pg_db?host=$WA_TEST_PG_HOST&user=postgres"
+fi
 export PATH WA_DB WA_MEDIA_DIR WA_NOW WA_TOKEN WA_GRAPH_URL WA_GRAPH_BACKOFF_MS WA_USER
 unset WA_TOKEN_FILE WA_APP_SECRET WA_APP_SECRET_FILE WA_VERIFY_TOKEN WA_DEFAULT_CC XDG_DATA_HOME
 test_n=0
@@ -22,6 +32,8 @@ cleanup() {
 	[ -n "$srv_pid" ] && kill "$srv_pid" 2>/dev/null
 	[ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
 	rm -rf "$T"
+	[ -n "${pg_db:-}" ] && "$WA_TEST_PG_BIN/dropdb" -h "$WA_TEST_PG_HOST" \
+		-U postgres --force "$pg_db" 2>/dev/null
 }
 trap cleanup EXIT
 
@@ -50,8 +62,13 @@ exits() {	# exits N DESC cmd...: runs cmd with stdout/stderr to $T/out, $T/err
 jf() { jq -c "$1" "${2:-$T/out}"; }
 # is_json FILTER WANT DESC [FILE]: compares jq -c output with WANT.
 is_json() { is "$(jq -c "$1" "${4:-$T/out}" 2>&1)" "$2" "$3"; }
-# sql QUERY: reads the test database.
-sql() { sqlite3 -batch -noheader "$WA_DB" "$1"; }
+# sql QUERY: runs SQL on the test database (sqlite3, or psql on
+# PostgreSQL), one row a line, columns joined by '|', NULL empty.
+if [ "${WA_TEST_STORE:-}" = pg ]; then
+	sql() { "$WA_TEST_PG_BIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 -d "$WA_DB" -c "$1"; }
+else
+	sql() { sqlite3 -batch -noheader "$WA_DB" "$1"; }
+fi
 
 # start_fake [SEED] [ARGS...]: runs tests/fake-graph on a free loopback
 # port; sets WA_GRAPH_URL and FAKE (base URL without the version).

@@ -13,6 +13,7 @@ enum wa_exit {
 	WA_EX_DATAERR = 65,
 	WA_EX_NOINPUT = 66,	/* an input file cannot be read */
 	WA_EX_UNAVAILABLE = 69,	/* Graph API unavailable after retries */
+	WA_EX_CANTCREAT = 73,	/* an output file cannot be made */
 	WA_EX_IOERR = 74,
 	WA_EX_TEMPFAIL = 75,	/* rate limited, database busy */
 	WA_EX_NOPERM = 77,	/* bad token, bad signature */

@@ -415,8 +415,8 @@ schema_version(void)
 	return NSTEPS;
 }
 
-static int
-user_version(sqlite3 *db, int *out)
+int
+schema_user_version(sqlite3 *db, int *out)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -450,7 +450,7 @@ run_step(sqlite3 *db, int n, struct wa_err *err)
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL))
 		return db_fail(db, err, "begin migration");
 	/* Another process may have migrated while we waited for the lock. */
-	if (user_version(db, &have) < 0) {
+	if (schema_user_version(db, &have) < 0) {
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		return db_fail(db, err, "read schema version");
 	}
@@ -475,7 +475,7 @@ schema_check_newer(sqlite3 *db, struct wa_err *err)
 {
 	int have;
 
-	if (user_version(db, &have) < 0)
+	if (schema_user_version(db, &have) < 0)
 		return db_fail(db, err, "read schema version");
 	if (have > NSTEPS)
 		return wa_err_set(err, WA_EX_CONFIG, "config",
@@ -489,7 +489,7 @@ schema_migrate(sqlite3 *db, struct wa_err *err)
 {
 	int have, n;
 
-	if (user_version(db, &have) < 0)
+	if (schema_user_version(db, &have) < 0)
 		return db_fail(db, err, "read schema version");
 	if (have > NSTEPS)
 		return wa_err_set(err, WA_EX_CONFIG, "config",

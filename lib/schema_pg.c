@@ -393,9 +393,8 @@ run(PGconn *c, const char *sql, struct wa_err *err, const char *what)
 	return 0;
 }
 
-/* The database's schema version: 0 for a new one. */
-static int
-version(PGconn *c, int *out, struct wa_err *err)
+int
+schema_pg_version(PGconn *c, int *out, struct wa_err *err)
 {
 	PGresult *r = PQexec(c, "SELECT CASE WHEN to_regclass('wa_schema')"
 			     " IS NULL THEN 0 ELSE 1 END");
@@ -427,7 +426,7 @@ run_step(PGconn *c, int n, struct wa_err *err)
 		err, "begin migration") < 0)
 		goto rollback;
 	/* another process may have migrated while we waited for the lock */
-	if (version(c, &have, err) < 0)
+	if (schema_pg_version(c, &have, err) < 0)
 		goto rollback;
 	if (have >= n + 1)
 		return run(c, "ROLLBACK", err, "migrate");
@@ -450,7 +449,7 @@ schema_pg_migrate(PGconn *c, struct wa_err *err)
 {
 	int have, n;
 
-	if (version(c, &have, err) < 0)
+	if (schema_pg_version(c, &have, err) < 0)
 		return -1;
 	if (have > SCHEMA_STEPS)
 		return wa_err_set(err, WA_EX_CONFIG, "config",

@@ -163,12 +163,21 @@ store_cache_mute(struct store *st, int on)
 int
 store_open(struct store **out, const char *path, struct wa_err *err)
 {
+	return store_open_flags(out, path, 0, err);
+}
+
+int
+store_open_flags(struct store **out, const char *path, unsigned flags,
+		 struct wa_err *err)
+{
 	struct store *st = xcalloc(1, sizeof(*st));
+	struct stat sb;
 	mode_t old;
 	int rc;
 
 	*out = NULL;
 	st->data_version = -1;
+	st->open_flags = flags;
 	if (store_pg_target(path)) {
 		st->engine = SQL_PG;
 		if (store_pg_open(st, path, err) < 0) {
@@ -177,6 +186,12 @@ store_open(struct store **out, const char *path, struct wa_err *err)
 		}
 		*out = st;
 		return 0;
+	}
+	if ((flags & STORE_MUST_EXIST) && stat(path, &sb) < 0) {
+		free(st);
+		return wa_err_set(err, WA_EX_NOINPUT, "no_input",
+				  "no database at '%s': %s", path,
+				  strerror(errno));
 	}
 	if (parent_dir(path) < 0) {
 		free(st);
@@ -202,7 +217,7 @@ store_open(struct store **out, const char *path, struct wa_err *err)
 	if (schema_check_newer(st->db, err) < 0 || pragma_wal(st, err) < 0 ||
 	    store_exec(st, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-4096; "
 		       "PRAGMA foreign_keys=ON", err) < 0 ||
-	    schema_migrate(st->db, err) < 0) {
+	    (!(flags & STORE_KEEP_SCHEMA) && schema_migrate(st->db, err) < 0)) {
 		wa_err_prefix(err, "%s", path);
 		store_close(st);
 		return -1;
@@ -211,6 +226,24 @@ store_open(struct store **out, const char *path, struct wa_err *err)
 	sqlite3_rollback_hook(st->db, on_rollback, st);
 	*out = st;
 	return 0;
+}
+
+int
+store_schema_version(struct store *st, int *out, struct wa_err *err)
+{
+	if (st->engine == SQL_PG)
+		return store_pg_schema_version(st, out, err);
+	if (schema_user_version(st->db, out) < 0)
+		return store_fail(st, err, "read schema version");
+	return 0;
+}
+
+int
+store_migrate(struct store *st, struct wa_err *err)
+{
+	if (st->engine == SQL_PG)
+		return store_pg_migrate(st, err);
+	return schema_migrate(st->db, err);
 }
 
 void

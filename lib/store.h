@@ -16,6 +16,16 @@ struct desk_cache;
  * Newer schema than this binary: -1, err exit 78, file untouched.
  * I/O: 74; busy past the timeout: 75. */
 int store_open(struct store **out, const char *path, struct wa_err *err);
+/* store_open with flags: STORE_KEEP_SCHEMA opens without migrating (the
+ * caller reads store_schema_version); STORE_MUST_EXIST refuses a SQLite
+ * file that is not there (exit 66) instead of creating it. */
+enum { STORE_KEEP_SCHEMA = 1, STORE_MUST_EXIST = 2 };
+int store_open_flags(struct store **out, const char *path, unsigned flags,
+		     struct wa_err *err);
+/* The schema version of the database; this binary's is schema_version(). */
+int store_schema_version(struct store *st, int *out, struct wa_err *err);
+/* Brings the schema up to date (store_open does it unless told not to). */
+int store_migrate(struct store *st, struct wa_err *err);
 /* Finalises every cached statement and closes. NULL is fine. */
 void store_close(struct store *st);
 sqlite3 *store_db(struct store *st);
@@ -114,6 +124,11 @@ struct sq;
 enum sq_type { SQ_NULL, SQ_INT, SQ_REAL, SQ_TEXT, SQ_BLOB };
 
 struct sq *store_q(struct store *st, enum sql_id id);
+/* A query that is not in the catalogue because its text is made at run
+ * time from the schema (wa-db's copy and checks only): prepared now,
+ * NULL with err on a bad text; the caller frees it with sq_free. */
+struct sq *store_sql(struct store *st, const char *text, struct wa_err *err);
+void sq_free(struct sq *q);
 enum sql_engine store_engine(struct store *st);
 
 void sq_null(struct sq *q, int idx);

@@ -28,6 +28,7 @@ struct store {
 	enum sql_engine engine;
 	sqlite3 *db;			/* SQLite */
 	struct store_pg *pg;		/* PostgreSQL */
+	unsigned open_flags;		/* STORE_KEEP_SCHEMA, ... */
 	int in_tx;			/* in a store_begin transaction */
 	struct desk_cache *cache;	/* made by the first store_begin */
 	int cache_mute;			/* the desk writes through */
@@ -47,7 +48,10 @@ void store_q_free_all(struct store *st);
 /* 1 when target names a PostgreSQL database (a postgres:// or
  * postgresql:// URI, or a conninfo string), 0 for a file path. */
 int store_pg_target(const char *target);
+/* Opens and, unless st->open_flags has STORE_KEEP_SCHEMA, migrates. */
 int store_pg_open(struct store *st, const char *target, struct wa_err *err);
+int store_pg_schema_version(struct store *st, int *out, struct wa_err *err);
+int store_pg_migrate(struct store *st, struct wa_err *err);
 void store_pg_close(struct store *st);
 int store_pg_exec(struct store *st, const char *sql, struct wa_err *err);
 int store_pg_begin(struct store *st, struct wa_err *err);
@@ -59,6 +63,9 @@ int64_t store_pg_changes(struct store *st);
 int64_t store_pg_total_changes(struct store *st);
 
 struct sq_pg *sq_pg_prepare(struct store *st, enum sql_id id);
+/* An ad-hoc text (store_sql): NULL with err when it does not prepare. */
+struct sq_pg *sq_pg_prepare_text(struct store *st, const char *text,
+				 struct wa_err *err);
 void sq_pg_free(struct sq_pg *p);
 void sq_pg_reset(struct sq_pg *p);	/* results and bindings */
 /* Parameter idx as text (binary 1: bytes, e.g. a raw delivery); v NULL

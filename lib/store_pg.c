@@ -126,6 +126,7 @@ store_pg_open(struct store *st, const char *target, struct wa_err *err)
 	struct store_pg *pg = xcalloc(1, sizeof(*pg));
 	PQconninfoOption *opts;
 	char *perr = NULL;
+	int have;
 
 	st->pg = pg;
 	opts = PQconninfoParse(target, &perr);
@@ -155,7 +156,33 @@ store_pg_open(struct store *st, const char *target, struct wa_err *err)
 	pg->gen = 1;
 	if (pg_run(pg, PG_SESSION) < 0)
 		return pgerr_fill(&pg->e, err, "set up the session");
-	return schema_pg_migrate(pg->conn, err);
+	/* a newer schema is refused before anything is written */
+	if (store_pg_schema_version(st, &have, err) < 0)
+		return -1;
+	if (have > schema_version())
+		return wa_err_set(err, WA_EX_CONFIG, "config",
+				  "database schema version %d is newer than "
+				  "this wa knows (%d); upgrade wa", have,
+				  schema_version());
+	if (st->open_flags & STORE_KEEP_SCHEMA)
+		return 0;
+	return store_pg_migrate(st, err);
+}
+
+int
+store_pg_schema_version(struct store *st, int *out, struct wa_err *err)
+{
+	if (store_pg_alive(st) < 0)
+		return store_pg_fail(st, err, "read schema version");
+	return schema_pg_version(st->pg->conn, out, err);
+}
+
+int
+store_pg_migrate(struct store *st, struct wa_err *err)
+{
+	if (store_pg_alive(st) < 0)
+		return store_pg_fail(st, err, "migrate");
+	return schema_pg_migrate(st->pg->conn, err);
 }
 
 void

@@ -13,6 +13,7 @@ struct store_pg {
 	int64_t changes;	/* rows of the last finished write */
 	int64_t total;		/* rows written since the connection opened */
 	struct pgerr e;		/* the last error */
+	unsigned adhoc;		/* store_sql's statements named so far */
 };
 
 /* The connection is usable: reconnected when it was lost, outside a

@@ -16,7 +16,9 @@ enum {
 
 struct sq_pg {
 	struct store *st;
-	enum sql_id id;
+	const char *label;	/* the query's name in errors */
+	char name[16];		/* the prepared statement's */
+	int adhoc;		/* store_sql's, deallocated when freed */
 	char *text;		/* the catalogue's text with $N for ?N */
 	int nparams;		/* the highest N */
 	unsigned gen;		/* prepared on this connection, 0 not yet */
@@ -61,19 +63,48 @@ pg_text(const char *s, int *nparams)
 	return sb_detach(&sb);
 }
 
-struct sq_pg *
-sq_pg_prepare(struct store *st, enum sql_id id)
+static struct sq_pg *
+sq_pg_new(struct store *st, const char *text)
 {
 	struct sq_pg *p = xcalloc(1, sizeof(*p));
 	size_t n;
 
 	p->st = st;
-	p->id = id;
-	p->text = pg_text(sql_text(id, SQL_PG), &p->nparams);
+	p->text = pg_text(text, &p->nparams);
 	n = (size_t)p->nparams + 1;
 	p->val = xcalloc(n, sizeof(*p->val));
 	p->len = xcalloc(n, sizeof(*p->len));
 	p->fmt = xcalloc(n, sizeof(*p->fmt));
+	return p;
+}
+
+/* Prepared on the first step: an error then is the step's, and a
+ * connection made again after a failover prepares it again. */
+struct sq_pg *
+sq_pg_prepare(struct store *st, enum sql_id id)
+{
+	struct sq_pg *p = sq_pg_new(st, sql_text(id, SQL_PG));
+
+	p->label = sql_name(id);
+	snprintf(p->name, sizeof(p->name), "q%d", (int)id);
+	return p;
+}
+
+static int prepare(struct sq_pg *p);
+
+struct sq_pg *
+sq_pg_prepare_text(struct store *st, const char *text, struct wa_err *err)
+{
+	struct sq_pg *p = sq_pg_new(st, text);
+
+	p->label = "ad-hoc query";
+	p->adhoc = 1;
+	snprintf(p->name, sizeof(p->name), "a%u", ++st->pg->adhoc);
+	if (store_pg_alive(st) < 0 || prepare(p) < 0) {
+		store_pg_fail(st, err, "prepare");
+		sq_pg_free(p);
+		return NULL;
+	}
 	return p;
 }
 
@@ -118,8 +149,17 @@ sq_pg_reset(struct sq_pg *p)
 void
 sq_pg_free(struct sq_pg *p)
 {
+	struct store_pg *pg;
+
 	if (!p)
 		return;
+	pg = p->st->pg;
+	if (p->adhoc && p->gen == pg->gen && PQstatus(pg->conn) == CONNECTION_OK) {
+		char sql[32];
+
+		snprintf(sql, sizeof(sql), "DEALLOCATE %s", p->name);
+		PQclear(PQexec(pg->conn, sql));
+	}
 	sq_pg_reset(p);
 	free(p->val);
 	free(p->len);
@@ -146,23 +186,14 @@ sq_pg_bind(struct sq_pg *p, int idx, const char *v, size_t len, int binary)
 	p->fmt[idx - 1] = binary;
 }
 
-static void
-statement_name(const struct sq_pg *p, char *buf, size_t n)
-{
-	snprintf(buf, n, "q%d", (int)p->id);
-}
-
 static int
 prepare(struct sq_pg *p)
 {
 	struct store_pg *pg = p->st->pg;
-	char name[16];
-	PGresult *r;
+	PGresult *r = PQprepare(pg->conn, p->name, p->text, 0, NULL);
 
-	statement_name(p, name, sizeof(name));
-	r = PQprepare(pg->conn, name, p->text, 0, NULL);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-		pgerr_note(&pg->e, pg->conn, r, sql_name(p->id));
+		pgerr_note(&pg->e, pg->conn, r, p->label);
 		PQclear(r);
 		return -1;
 	}
@@ -189,7 +220,6 @@ sq_pg_step(struct sq *q)
 {
 	struct sq_pg *p = q->pg;
 	struct store_pg *pg = q->st->pg;
-	char name[16];
 	PGresult *r;
 
 	if (p->res) {
@@ -203,8 +233,7 @@ sq_pg_step(struct sq *q)
 		return -1;
 	if (p->gen != pg->gen && prepare(p) < 0)
 		return -1;
-	statement_name(p, name, sizeof(name));
-	r = PQexecPrepared(pg->conn, name, p->nparams,
+	r = PQexecPrepared(pg->conn, p->name, p->nparams,
 			   (const char *const *)p->val, p->len, p->fmt, 0);
 	switch (PQresultStatus(r)) {
 	case PGRES_COMMAND_OK:
@@ -223,7 +252,7 @@ sq_pg_step(struct sq *q)
 		p->ncols = PQnfields(r);
 		return 1;
 	default:
-		pgerr_note(&pg->e, pg->conn, r, sql_name(p->id));
+		pgerr_note(&pg->e, pg->conn, r, p->label);
 		PQclear(r);
 		return -1;
 	}

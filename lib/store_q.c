@@ -46,6 +46,40 @@ store_q(struct store *st, enum sql_id id)
 	return q;
 }
 
+struct sq *
+store_sql(struct store *st, const char *text, struct wa_err *err)
+{
+	struct sq *q = xcalloc(1, sizeof(*q));
+
+	q->st = st;
+	q->id = SQL_QUERIES;
+	if (st->engine == SQL_PG) {
+		q->pg = sq_pg_prepare_text(st, text, err);
+		if (!q->pg) {
+			free(q);
+			return NULL;
+		}
+		return q;
+	}
+	if (sqlite3_prepare_v2(st->db, text, -1, &q->s, NULL) != SQLITE_OK) {
+		store_fail(st, err, "prepare");
+		free(q);
+		return NULL;
+	}
+	return q;
+}
+
+void
+sq_free(struct sq *q)
+{
+	if (!q)
+		return;
+	if (q->s)
+		sqlite3_finalize(q->s);
+	sq_pg_free(q->pg);
+	free(q);
+}
+
 /* Every prepared query of the connection (store_close). */
 void
 store_q_free_all(struct store *st)

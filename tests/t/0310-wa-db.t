@@ -1,0 +1,54 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# wa-db: migrate (--check), check, backup and copy keep a desk whole and never make one by mistake.
+. "$(dirname "$0")/../lib.sh"
+
+plan 28
+
+. "$top/tests/fixtures/view/seed.sh"
+# the view tests' desk (channels, contacts, threads, tickets, messages,
+# sends), the conformance webhooks on top, a saved view and a quota
+seed_day
+wa-recv "$top"/tests/fixtures/conformance/webhooks/*.json >/dev/null 2>&1
+wa-view save mine --owner me >/dev/null 2>&1
+wa-quota set --limit 1000 >/dev/null 2>&1
+n=$(sql 'SELECT count(*) FROM messages')
+[ "$n" -gt 5 ]; ok $? "the desk has messages to copy ($n)"
+
+exits 66 "migrate --check on a missing file exits 66" wa-db migrate --check --db "$T/none.db"
+[ ! -e "$T/none.db" ]; ok $? "and does not make it"
+exits 66 "check on a missing file exits 66" wa-db check --db "$T/none.db"
+exits 0 "migrate makes a new desk" wa-db migrate --db "$T/new.db"
+is_json '[.ok, .migrated > 0]' '[true,true]' "it says it migrated"
+exits 0 "migrate --check on a current desk" wa-db migrate --check
+is_json '.pending' 0 "nothing pending"
+sqlite3 "$T/new.db" 'PRAGMA user_version = 2'
+exits 1 "migrate --check sees pending steps and exits 1" wa-db migrate --check --db "$T/new.db"
+is_json '[.schema, .pending > 0]' '[2,true]' "and says how many"
+
+# check
+exits 0 "check on a good desk" wa-db check
+is_json '.problems' 0 "no problems"
+cp "$WA_DB" "$T/bad.db"
+sqlite3 "$T/bad.db" 'PRAGMA foreign_keys=OFF; INSERT INTO tickets (id, thread_id, status, created_at, updated_at) VALUES (99999, 88888, '"'open'"', 0, 0)' 2>"$T/sqlerr" ||
+	sqlite3 "$T/bad.db" 'PRAGMA foreign_keys=OFF; UPDATE tickets SET thread_id = 88888 WHERE id = (SELECT min(id) FROM tickets)'
+exits 1 "check finds a row whose parent is gone" wa-db check --db "$T/bad.db"
+is "$(jf 'select(.table) | .table' | head -1)" '"tickets"' "and names its table"
+
+# backup
+exits 0 "backup writes a copy" wa-db backup "$T/b.db"
+is "$(stat -c %a "$T/b.db")" 600 "mode 0600"
+is "$(sqlite3 "$T/b.db" 'SELECT count(*) FROM messages')" "$n" "with every message"
+exits 73 "an existing file is not replaced" wa-db backup "$T/b.db"
+exits 0 "unless --force" wa-db backup --force "$T/b.db"
+ls "$T"/b.db.tmp-* >/dev/null 2>&1; is $? 2 "no temporary file is left"
+
+# copy (SQLite to SQLite here; check-pg runs it to PostgreSQL)
+exits 0 "copy to an empty store" wa-db copy --from "sqlite:$WA_DB" --to "$T/copy.db"
+is "$(jf 'select(.same == false)' | wc -l)" 0 "every table the same"
+is "$(jf '.copied' | paste -sd+ | bc)" "$(jf '.rows' | paste -sd+ | bc)" "every row copied"
+wa-view list --json --all >"$T/a" 2>&1; wa-view list --json --all --db "$T/copy.db" >"$T/b" 2>&1
+cmp -s "$T/a" "$T/b"; ok $? "wa-view list reads the same from the copy"
+exits 65 "a store with rows is refused" wa-db copy --from "$WA_DB" --to "$T/copy.db"
+exits 65 "a source with pending migrations is refused" wa-db copy --from "$T/new.db" --to "$T/copy2.db"
+exits 64 "copy without --to is a usage error" wa-db copy --from "$WA_DB"

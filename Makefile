@@ -9,11 +9,11 @@ DESTDIR   ?=
 
 CC        ?= cc
 CFLAGS    ?= -O2 -g
-# libcurl and libmicrohttpd are not linked: lib/curl_lazy.c and
-# lib/mhd_lazy.c load them on first use (start-up time).
-PKGS       = sqlite3 libcrypto libpq
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libcurl libmicrohttpd 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lcrypto -lpq)
+# libcurl, libmicrohttpd and libpq are not linked: lib/curl_lazy.c,
+# lib/mhd_lazy.c and lib/pq_lazy.c load them on first use (start-up time).
+PKGS       = sqlite3 libcrypto
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libcurl libmicrohttpd libpq 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lcrypto)
 MHD_LIBS   := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 JQ_LIBS    := $(shell pkg-config --libs libjq 2>/dev/null || echo -ljq)
 

@@ -3,7 +3,7 @@
 #ifndef WA_PGERR_H
 #define WA_PGERR_H
 
-#include <libpq-fe.h>
+#include "pq_lazy.h"
 #include "err.h"
 
 /* The last error of a connection, copied out of libpq so that it

@@ -2,7 +2,7 @@
 /* Schema migrations on PostgreSQL: the steps of schema.c, step for step, in PostgreSQL's words. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <libpq-fe.h>
+#include "pq_lazy.h"
 #include "schema.h"
 #include "pgerr.h"
 

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libpq-fe.h>
+#include "pq_lazy.h"
 #include "store_pg.h"
 #include "schema.h"
 #include "util.h"
@@ -129,6 +129,8 @@ store_pg_open(struct store *st, const char *target, struct wa_err *err)
 	int have;
 
 	st->pg = pg;
+	if (pq_lazy_load(err) < 0)
+		return -1;
 	opts = PQconninfoParse(target, &perr);
 	if (!opts) {
 		char msg[300];
@@ -190,7 +192,8 @@ store_pg_close(struct store *st)
 {
 	if (!st->pg)
 		return;
-	PQfinish(st->pg->conn);
+	if (st->pg->conn)
+		PQfinish(st->pg->conn);
 	free(st->pg);
 	st->pg = NULL;
 }

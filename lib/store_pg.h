@@ -3,7 +3,7 @@
 #ifndef WA_STORE_PG_H
 #define WA_STORE_PG_H
 
-#include <libpq-fe.h>
+#include "pq_lazy.h"
 #include "store_int.h"
 #include "pgerr.h"
 

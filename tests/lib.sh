@@ -69,6 +69,27 @@ if [ "${WA_TEST_STORE:-}" = pg ]; then
 else
 	sql() { sqlite3 -batch -noheader "$WA_DB" "$1"; }
 fi
+# hold_store SECONDS FILE: holds the test database's write lock for
+# SECONDS, like another writer would (SQLite's BEGIN IMMEDIATE, the
+# advisory lock of lib/store_pg.c on PostgreSQL); makes FILE once it
+# holds it. Run it in the background.
+hold_store() {
+	if [ "${WA_TEST_STORE:-}" = pg ]; then
+		printf 'BEGIN;\nSELECT pg_advisory_xact_lock(7752626425);\n\\! touch %s\nSELECT pg_sleep(%s);\nCOMMIT;\n' \
+			"$2" "$1" | "$WA_TEST_PG_BIN/psql" -X -q -d "$WA_DB" >/dev/null
+	else
+		python3 -c 'import sqlite3,sys,time; c=sqlite3.connect(sys.argv[1], isolation_level=None); c.execute("BEGIN IMMEDIATE"); open(sys.argv[2], "w").close(); time.sleep(float(sys.argv[3]))' \
+			"$WA_DB" "$2" "$1"
+	fi
+}
+# schema_version [N]: the test database's schema version; sets it to N.
+schema_version() {
+	if [ "${WA_TEST_STORE:-}" = pg ]; then
+		if [ $# -gt 0 ]; then sql "UPDATE wa_schema SET version = $1"
+		else sql 'SELECT version FROM wa_schema'; fi
+	elif [ $# -gt 0 ]; then sql "PRAGMA user_version = $1"
+	else sql 'PRAGMA user_version'; fi
+}
 
 # start_fake [SEED] [ARGS...]: runs tests/fake-graph on a free loopback
 # port; sets WA_GRAPH_URL and FAKE (base URL without the version).

@@ -88,7 +88,7 @@ is "$(sql "SELECT state, error IS NULL, parser_version FROM deliveries WHERE CAS
 # Exit statuses for the database.
 exits 74 "a database that cannot be created" wa-recv --db /dev/null/x/wa.db /dev/null
 like "$(cat "$T/err")" "wa-recv: io: *" "io error"
-python3 -c 'import sqlite3,sys,time; c=sqlite3.connect(sys.argv[1], isolation_level=None); c.execute("BEGIN IMMEDIATE"); open(sys.argv[2], "w").close(); time.sleep(7)' "$WA_DB" "$T/locked" &
+hold_store 7 "$T/locked" &
 lock_pid=$!
 while [ ! -e "$T/locked" ]; do sleep 0.05; done
 msg 15551230001 wamid.L1 $((T0 + 30)) "while locked" >"$T/d"

@@ -7,60 +7,6 @@
 #include "jsonl.h"
 #include "util.h"
 
-#define CH_COLS \
-	"id, waba_id, phone, display_phone_number, verified_name, status, " \
-	"code_verification_status, quality_rating, platform_type, " \
-	"code_requested_at, code_method, verified_at, registered_at, " \
-	"subscribed_at, connected_at, disconnected_at, info, " \
-	"quality_event, messaging_limit"
-
-static const char SQL_CH_GET[] =
-	"SELECT id, waba_id, phone, status, connected_at, disconnected_at "
-	"FROM channels WHERE id = ?1";
-static const char SQL_CH_CONNECTED[] =
-	"SELECT id FROM channels WHERE status = 'connected' ORDER BY id "
-	"LIMIT 11";
-static const char SQL_CH_BY_PHONE[] =
-	"SELECT id FROM channels WHERE phone = ?1 AND status = 'connected'";
-static const char SQL_CH_COUNT[] =
-	"SELECT count(*) FROM channels WHERE waba_id = ?1 "
-	"AND status = 'connected'";
-static const char SQL_CH_HISTORY[] =
-	"SELECT info, connected_at, disconnected_at FROM channels "
-	"WHERE id = ?1";
-static const char SQL_CH_UPSERT[] =
-	"INSERT INTO channels (id, waba_id, phone, display_phone_number, "
-	"  verified_name, code_verification_status, quality_rating, "
-	"  platform_type, status, connected_at, disconnected_at, info) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'connected', ?9, NULL, ?10) "
-	"ON CONFLICT (id) DO UPDATE SET waba_id = excluded.waba_id, "
-	"  phone = excluded.phone, "
-	"  display_phone_number = excluded.display_phone_number, "
-	"  verified_name = excluded.verified_name, "
-	"  code_verification_status = excluded.code_verification_status, "
-	"  quality_rating = excluded.quality_rating, "
-	"  platform_type = excluded.platform_type, status = 'connected', "
-	"  connected_at = excluded.connected_at, disconnected_at = NULL, "
-	"  info = excluded.info";
-static const char SQL_CH_DISCONNECT[] =
-	"UPDATE channels SET status = 'disconnected', disconnected_at = ?2 "
-	"WHERE id = ?1";
-static const char SQL_CH_CODE[] =
-	"UPDATE channels SET code_requested_at = ?2, code_method = ?3 "
-	"WHERE id = ?1";
-static const char SQL_CH_VERIFIED[] =
-	"UPDATE channels SET verified_at = ?2, "
-	"code_verification_status = 'VERIFIED' WHERE id = ?1";
-static const char SQL_CH_REGISTERED[] =
-	"UPDATE channels SET registered_at = ?2 WHERE id = ?1";
-static const char SQL_CH_SUBSCRIBED[] =
-	"UPDATE channels SET subscribed_at = ?2 WHERE id = ?1";
-static const char SQL_CH_RECORD[] =
-	"SELECT " CH_COLS " FROM channels WHERE id = ?1";
-static const char SQL_CH_LIST[] =
-	"SELECT " CH_COLS " FROM channels "
-	"ORDER BY status = 'connected' DESC, id";
-
 int
 channel_id_valid(const char *s)
 {
@@ -73,62 +19,53 @@ channel_id_valid(const char *s)
 }
 
 static void
-copy_col(char *dst, size_t n, sqlite3_stmt *s, int col)
+copy_col(char *dst, size_t n, struct sq *q, int col)
 {
-	const unsigned char *t = sqlite3_column_text(s, col);
+	const char *t = sq_col_text(q, col);
 
-	snprintf(dst, n, "%s", t ? (const char *)t : "");
+	snprintf(dst, n, "%s", t ? t : "");
 }
 
 int
 channel_get(struct store *st, const char *id, struct channel *out,
 	    struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_CH_GET);
+	struct sq *q = store_q(st, Q_CHANNEL_GET);
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	store_bind_text(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(s);
-		return 1;
-	}
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(s);
-		return store_fail(st, err, "read channel");
-	}
-	copy_col(out->id, sizeof(out->id), s, 0);
-	copy_col(out->waba_id, sizeof(out->waba_id), s, 1);
-	copy_col(out->phone, sizeof(out->phone), s, 2);
-	out->connected = strcmp((const char *)sqlite3_column_text(s, 3),
-				"connected") == 0;
-	out->connected_at = sqlite3_column_int64(s, 4);
-	out->disconnected_at = sqlite3_column_type(s, 5) == SQLITE_NULL ? -1 :
-		sqlite3_column_int64(s, 5);
-	sqlite3_reset(s);
+	sq_text(q, 1, id);
+	rc = sq_step(q);
+	if (rc <= 0)
+		return rc < 0 ? sq_fail(q, err, "read channel") : 1;
+	copy_col(out->id, sizeof(out->id), q, 0);
+	copy_col(out->waba_id, sizeof(out->waba_id), q, 1);
+	copy_col(out->phone, sizeof(out->phone), q, 2);
+	out->connected = strcmp(sq_col_text(q, 3), "connected") == 0;
+	out->connected_at = sq_col_int(q, 4);
+	out->disconnected_at = sq_col_null(q, 5) ? -1 : sq_col_int(q, 5);
+	sq_reset(q);
 	return 0;
 }
 
 static int
 resolve_only(struct store *st, char *out_id, struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_CH_CONNECTED);
+	struct sq *q = store_q(st, Q_CHANNEL_CONNECTED);
 	struct strbuf names = STRBUF_INIT;
 	int n = 0, rc;
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *id = (const char *)sqlite3_column_text(s, 0);
+	while ((rc = sq_step(q)) > 0) {
+		const char *id = sq_col_text(q, 0);
 
 		if (n == 0)
 			snprintf(out_id, CHANNEL_ID_MAX, "%s", id);
 		sb_addf(&names, "%s%s", n ? ", " : "", n < 10 ? id : "...");
 		n++;
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
+	if (rc < 0) {
 		sb_release(&names);
-		return store_fail(st, err, "read channels");
+		return sq_fail(q, err, "read channels");
 	}
 	if (n == 0)
 		wa_err_set(err, WA_EX_CONFIG, "not_connected",
@@ -225,28 +162,29 @@ static int
 count_connected(struct store *st, const char *waba_id, int64_t *n,
 		struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_CH_COUNT);
+	struct sq *q = store_q(st, Q_CHANNEL_COUNT);
 
 	*n = 0;
-	store_bind_text(s, 1, waba_id);
-	return store_step_int(st, s, n, "count channels", err) < 0 ? -1 : 0;
+	sq_text(q, 1, waba_id);
+	return sq_int1(q, n, "count channels", err) < 0 ? -1 : 0;
 }
 
 static int
 phone_owner(struct store *st, const char *phone, char *id, size_t n,
 	    struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_CH_BY_PHONE);
+	struct sq *q = store_q(st, Q_CHANNEL_BY_PHONE);
 	int rc;
 
 	id[0] = '\0';
-	store_bind_text(s, 1, phone);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		copy_col(id, n, s, 0);
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, err, "read channels");
+	sq_text(q, 1, phone);
+	rc = sq_step(q);
+	if (rc < 0)
+		return sq_fail(q, err, "read channels");
+	if (rc > 0) {
+		copy_col(id, n, q, 0);
+		sq_reset(q);
+	}
 	return 0;
 }
 
@@ -290,14 +228,18 @@ static int
 connect_info(struct store *st, const struct channel_number *n, jv *info,
 	     struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_CH_HISTORY);
+	struct sq *q = store_q(st, Q_CHANNEL_HISTORY);
 	jv old, hist = jv_array();
 	int rc;
 
-	store_bind_text(s, 1, n->id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		old = store_col_json(s, 0);
+	sq_text(q, 1, n->id);
+	rc = sq_step(q);
+	if (rc < 0) {
+		jv_free(hist);
+		return sq_fail(q, err, "read channel");
+	}
+	if (rc > 0) {
+		old = sq_col_json(q, 0);
 		if (jv_get_kind(old) == JV_KIND_OBJECT) {
 			jv h = jx_get(old, "history");
 
@@ -310,13 +252,9 @@ connect_info(struct store *st, const struct channel_number *n, jv *info,
 		}
 		jv_free(old);
 		hist = jv_array_append(hist, JV_OBJECT(
-			jv_string("connected_at"), store_col_time(s, 1),
-			jv_string("disconnected_at"), store_col_time(s, 2)));
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		jv_free(hist);
-		return store_fail(st, err, "read channel");
+			jv_string("connected_at"), sq_col_time(q, 1),
+			jv_string("disconnected_at"), sq_col_time(q, 2)));
+		sq_reset(q);
 	}
 	*info = JV_OBJECT(jv_string("number"), jv_copy(n->raw),
 			  jv_string("history"), hist);
@@ -327,32 +265,32 @@ int
 channel_connect(struct store *st, const struct channel_number *n,
 		int64_t now, struct wa_err *err)
 {
-	sqlite3_stmt *s;
+	struct sq *q;
 	jv info;
 
 	if (channel_check_connect(st, n->waba_id, n->id, n->phone, err) < 0 ||
 	    connect_info(st, n, &info, err) < 0)
 		return -1;
-	s = store_stmt(st, SQL_CH_UPSERT);
-	store_bind_text(s, 1, n->id);
-	store_bind_text(s, 2, n->waba_id);
-	store_bind_text(s, 3, n->phone);
-	store_bind_text(s, 4, n->display_phone_number);
-	store_bind_text(s, 5, n->verified_name);
-	store_bind_text(s, 6, n->code_verification_status);
-	store_bind_text(s, 7, n->quality_rating);
-	store_bind_text(s, 8, n->platform_type);
-	store_bind_int(s, 9, now);
-	store_bind_jv(s, 10, info);
+	q = store_q(st, Q_CHANNEL_UPSERT);
+	sq_text(q, 1, n->id);
+	sq_text(q, 2, n->waba_id);
+	sq_text(q, 3, n->phone);
+	sq_text(q, 4, n->display_phone_number);
+	sq_text(q, 5, n->verified_name);
+	sq_text(q, 6, n->code_verification_status);
+	sq_text(q, 7, n->quality_rating);
+	sq_text(q, 8, n->platform_type);
+	sq_int(q, 9, now);
+	sq_jv(q, 10, info);
 	jv_free(info);
-	return store_step_done(st, s, err);
+	return sq_done(q, err);
 }
 
 int
 channel_disconnect(struct store *st, const char *id, int64_t now, int *left,
 		   struct wa_err *err)
 {
-	sqlite3_stmt *s;
+	struct sq *q;
 	struct channel c;
 	char rid[CHANNEL_ID_MAX];
 	int64_t n;
@@ -361,10 +299,10 @@ channel_disconnect(struct store *st, const char *id, int64_t now, int *left,
 	if (channel_resolve(st, id, rid, err) < 0 ||
 	    channel_get(st, id, &c, err) != 0)
 		return -1;
-	s = store_stmt(st, SQL_CH_DISCONNECT);
-	store_bind_text(s, 1, id);
-	store_bind_int(s, 2, now);
-	if (store_step_done(st, s, err) < 0 ||
+	q = store_q(st, Q_CHANNEL_DISCONNECT);
+	sq_text(q, 1, id);
+	sq_int(q, 2, now);
+	if (sq_done(q, err) < 0 ||
 	    count_connected(st, c.waba_id, &n, err) < 0)
 		return -1;
 	*left = (int)n;
@@ -375,25 +313,25 @@ int
 channel_mark(struct store *st, const char *id, enum channel_step step,
 	     const char *arg, int64_t now, struct wa_err *err)
 {
-	static const char *const sql[] = {
-		[CHANNEL_CODE_REQUESTED] = SQL_CH_CODE,
-		[CHANNEL_VERIFIED] = SQL_CH_VERIFIED,
-		[CHANNEL_REGISTERED] = SQL_CH_REGISTERED,
-		[CHANNEL_SUBSCRIBED] = SQL_CH_SUBSCRIBED,
+	static const enum sql_id query[] = {
+		[CHANNEL_CODE_REQUESTED] = Q_CHANNEL_CODE,
+		[CHANNEL_VERIFIED] = Q_CHANNEL_VERIFIED,
+		[CHANNEL_REGISTERED] = Q_CHANNEL_REGISTERED,
+		[CHANNEL_SUBSCRIBED] = Q_CHANNEL_SUBSCRIBED,
 	};
-	sqlite3_stmt *s = store_stmt(st, sql[step]);
+	struct sq *q = store_q(st, query[step]);
 
-	store_bind_text(s, 1, id);
-	store_bind_int(s, 2, now);
+	sq_text(q, 1, id);
+	sq_int(q, 2, now);
 	if (step == CHANNEL_CODE_REQUESTED)
-		store_bind_text(s, 3, arg);
-	return store_step_done(st, s, err);
+		sq_text(q, 3, arg);
+	return sq_done(q, err);
 }
 
 static jv
-channel_row(sqlite3_stmt *s)
+channel_row(struct sq *q)
 {
-	jv info = store_col_json(s, 16), hist = jx_get(info, "history");
+	jv info = sq_col_json(q, 16), hist = jx_get(info, "history");
 
 	jv_free(info);
 	if (jv_get_kind(hist) != JV_KIND_ARRAY) {
@@ -401,15 +339,15 @@ channel_row(sqlite3_stmt *s)
 		hist = jv_array();
 	}
 	jv r = JV_OBJECT(
-		jv_string("channel"), store_col_str(s, 0),
-		jv_string("waba_id"), store_col_str(s, 1),
-		jv_string("phone"), store_col_str(s, 2),
-		jv_string("display_phone_number"), store_col_str(s, 3),
-		jv_string("verified_name"), store_col_str(s, 4),
-		jv_string("status"), store_col_str(s, 5),
-		jv_string("code_verification_status"), store_col_str(s, 6),
-		jv_string("quality_rating"), store_col_str(s, 7),
-		jv_string("platform_type"), store_col_str(s, 8));
+		jv_string("channel"), sq_col_str(q, 0),
+		jv_string("waba_id"), sq_col_str(q, 1),
+		jv_string("phone"), sq_col_str(q, 2),
+		jv_string("display_phone_number"), sq_col_str(q, 3),
+		jv_string("verified_name"), sq_col_str(q, 4),
+		jv_string("status"), sq_col_str(q, 5),
+		jv_string("code_verification_status"), sq_col_str(q, 6),
+		jv_string("quality_rating"), sq_col_str(q, 7),
+		jv_string("platform_type"), sq_col_str(q, 8));
 	static const struct {
 		const char *key;
 		int col;
@@ -425,48 +363,46 @@ channel_row(sqlite3_stmt *s)
 
 	for (i = 0; i < sizeof(more) / sizeof(more[0]); i++)
 		r = jv_object_set(r, jv_string(more[i].key), more[i].time ?
-				  store_col_time(s, more[i].col) :
-				  store_col_str(s, more[i].col));
+				  sq_col_time(q, more[i].col) :
+				  sq_col_str(q, more[i].col));
 	return jv_object_set(r, jv_string("history"), hist);
 }
 
 int
 channel_record(struct store *st, const char *id, jv *out, struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_CH_RECORD);
+	struct sq *q = store_q(st, Q_CHANNEL_RECORD);
 	int rc;
 
 	*out = jv_invalid();
-	store_bind_text(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*out = channel_row(s);
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
-		return 0;
-	return rc == SQLITE_DONE ? 1 : store_fail(st, err, "read channel");
+	sq_text(q, 1, id);
+	rc = sq_step(q);
+	if (rc <= 0)
+		return rc < 0 ? sq_fail(q, err, "read channel") : 1;
+	*out = channel_row(q);
+	sq_reset(q);
+	return 0;
 }
 
 int
 channel_list(struct store *st, const char *waba_id, jv *out,
 	     struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_CH_LIST);
-	const unsigned char *w;
+	struct sq *q = store_q(st, Q_CHANNEL_LIST);
+	const char *w;
 	int rc;
 
 	*out = jv_array();
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		w = sqlite3_column_text(s, 1);
-		if (!waba_id || (w && strcmp((const char *)w, waba_id) == 0))
-			*out = jv_array_append(*out, channel_row(s));
+	while ((rc = sq_step(q)) > 0) {
+		w = sq_col_text(q, 1);
+		if (!waba_id || (w && strcmp(w, waba_id) == 0))
+			*out = jv_array_append(*out, channel_row(q));
 	}
-	sqlite3_reset(s);
-	if (rc == SQLITE_DONE)
+	if (rc == 0)
 		return 0;
 	jv_free(*out);
 	*out = jv_invalid();
-	return store_fail(st, err, "list channels");
+	return sq_fail(q, err, "list channels");
 }
 
 /* ---- shapes: URLs, e-mail addresses, names ---- */
@@ -647,45 +583,27 @@ business_validate(const struct business_update *u, struct wa_err *err)
 
 /* ---- the business row ---- */
 
-static const char SQL_BIZ_GET[] =
-	"SELECT legal_name, display_name, website, email, timezone, country, "
-	"verified, created_at, updated_at FROM business WHERE id = 1";
-static const char SQL_BIZ_INSERT[] =
-	"INSERT INTO business (id, legal_name, display_name, website, email, "
-	"  timezone, country, verified, created_at, updated_at) "
-	"VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, coalesce(?7, 0), ?8, ?8)";
-static const char SQL_BIZ_UPDATE[] =
-	"UPDATE business SET legal_name = coalesce(?1, legal_name), "
-	"  display_name = coalesce(?2, display_name), "
-	"  website = coalesce(?3, website), email = coalesce(?4, email), "
-	"  timezone = coalesce(?5, timezone), "
-	"  country = coalesce(?6, country), "
-	"  verified = coalesce(?7, verified), updated_at = ?8 WHERE id = 1";
-
 int
 business_get(struct store *st, jv *out, struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_BIZ_GET);
+	struct sq *q = store_q(st, Q_CHANNEL_BIZ_GET);
 	int rc;
 
 	*out = jv_invalid();
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*out = JV_OBJECT(
-			jv_string("legal_name"), store_col_str(s, 0),
-			jv_string("display_name"), store_col_str(s, 1),
-			jv_string("website"), store_col_str(s, 2),
-			jv_string("email"), store_col_str(s, 3),
-			jv_string("timezone"), store_col_str(s, 4),
-			jv_string("country"), store_col_str(s, 5),
-			jv_string("verified"), jv_bool(
-				sqlite3_column_int(s, 6) != 0),
-			jv_string("created_at"), store_col_time(s, 7),
-			jv_string("updated_at"), store_col_time(s, 8));
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
-		return 0;
-	return rc == SQLITE_DONE ? 1 : store_fail(st, err, "read business");
+	rc = sq_step(q);
+	if (rc <= 0)
+		return rc < 0 ? sq_fail(q, err, "read business") : 1;
+	*out = JV_OBJECT(jv_string("legal_name"), sq_col_str(q, 0),
+			 jv_string("display_name"), sq_col_str(q, 1),
+			 jv_string("website"), sq_col_str(q, 2),
+			 jv_string("email"), sq_col_str(q, 3),
+			 jv_string("timezone"), sq_col_str(q, 4),
+			 jv_string("country"), sq_col_str(q, 5),
+			 jv_string("verified"), jv_bool(sq_col_int(q, 6) != 0),
+			 jv_string("created_at"), sq_col_time(q, 7),
+			 jv_string("updated_at"), sq_col_time(q, 8));
+	sq_reset(q);
+	return 0;
 }
 
 int
@@ -731,7 +649,7 @@ int
 business_save(struct store *st, const struct business_update *u, int64_t now,
 	      int *created, struct wa_err *err)
 {
-	sqlite3_stmt *s;
+	struct sq *q;
 	char cc[3] = "";
 	jv old;
 	int rc = business_get(st, &old, err);
@@ -746,16 +664,16 @@ business_save(struct store *st, const struct business_update *u, int64_t now,
 		cc[0] = (char)toupper((unsigned char)u->country[0]);
 		cc[1] = (char)toupper((unsigned char)u->country[1]);
 	}
-	s = store_stmt(st, *created ? SQL_BIZ_INSERT : SQL_BIZ_UPDATE);
-	store_bind_text(s, 1, u->legal_name);
-	store_bind_text(s, 2, u->display_name);
-	store_bind_text(s, 3, u->website);
-	store_bind_text(s, 4, u->email);
-	store_bind_text(s, 5, u->timezone);
-	store_bind_text(s, 6, u->country ? cc : NULL);
-	store_bind_int_or_null(s, 7, u->verified, u->verified < 0);
-	store_bind_int(s, 8, now);
-	return store_step_done(st, s, err);
+	q = store_q(st, *created ? Q_CHANNEL_BIZ_INSERT : Q_CHANNEL_BIZ_UPDATE);
+	sq_text(q, 1, u->legal_name);
+	sq_text(q, 2, u->display_name);
+	sq_text(q, 3, u->website);
+	sq_text(q, 4, u->email);
+	sq_text(q, 5, u->timezone);
+	sq_text(q, 6, u->country ? cc : NULL);
+	sq_int_or_null(q, 7, u->verified, u->verified < 0);
+	sq_int(q, 8, now);
+	return sq_done(q, err);
 }
 
 /* ---- the WhatsApp business profile ---- */

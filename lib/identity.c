@@ -5,18 +5,6 @@
 #include "identity.h"
 #include "util.h"
 
-#define COLS "id, wa_id, bsuid, parent_bsuid, profile_name, username, phone"
-
-static const char SQL_BY_BSUID[] =
-	"SELECT " COLS " FROM contacts WHERE bsuid = ?1";
-static const char SQL_BY_WA_ID[] =
-	"SELECT " COLS " FROM contacts WHERE wa_id = ?1 ORDER BY id LIMIT 1";
-static const char SQL_BY_PHONE[] =
-	"SELECT " COLS " FROM contacts WHERE phone = ?1 ORDER BY id LIMIT 1";
-static const char SQL_BY_MOBILE[] =
-	"SELECT " COLS " FROM contacts WHERE mobile_phone = ?1"
-	" ORDER BY id LIMIT 1";
-
 void
 identity_row_release(struct identity_row *r)
 {
@@ -31,44 +19,40 @@ identity_row_release(struct identity_row *r)
 
 /* 1 found (r filled), 0 not found, -1 error. */
 static int
-find(struct store *st, const char *sql, const char *key,
+find(struct store *st, enum sql_id id, const char *key,
      struct identity_row *r, struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, sql);
+	struct sq *q = store_q(st, id);
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	store_bind_text(s, 1, key);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		r->id = sqlite3_column_int64(s, 0);
-		r->wa_id = store_col_dup(s, 1);
-		r->bsuid = store_col_dup(s, 2);
-		r->parent_bsuid = store_col_dup(s, 3);
-		r->profile_name = store_col_dup(s, 4);
-		r->username = store_col_dup(s, 5);
-		r->phone = store_col_dup(s, 6);
-	}
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return store_fail(st, err, "find contact");
+	sq_text(q, 1, key);
+	rc = sq_step(q);
+	if (rc <= 0)
+		return rc < 0 ? sq_fail(q, err, "find contact") : 0;
+	r->id = sq_col_int(q, 0);
+	r->wa_id = sq_col_dup(q, 1);
+	r->bsuid = sq_col_dup(q, 2);
+	r->parent_bsuid = sq_col_dup(q, 3);
+	r->profile_name = sq_col_dup(q, 4);
+	r->username = sq_col_dup(q, 5);
+	r->phone = sq_col_dup(q, 6);
+	sq_reset(q);
+	return 1;
 }
 
 int
 identity_find(struct store *st, const char *bsuid, const char *number,
 	      struct identity_row *out, struct wa_err *err)
 {
-	static const char *const by_number[] = {
-		SQL_BY_WA_ID, SQL_BY_PHONE, SQL_BY_MOBILE
+	static const enum sql_id by_number[] = {
+		Q_IDENTITY_BY_WA_ID, Q_IDENTITY_BY_PHONE, Q_IDENTITY_BY_MOBILE
 	};
 	size_t i;
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (bsuid && *bsuid && (rc = find(st, SQL_BY_BSUID, bsuid, out,
+	if (bsuid && *bsuid && (rc = find(st, Q_IDENTITY_BY_BSUID, bsuid, out,
 					  err)) != 0)
 		return rc;
 	for (i = 0; number && *number && rc == 0 &&

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Incoming media: download through Graph, verify SHA-256, store by checksum, record the path. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,60 +12,41 @@
 #include "media.h"
 #include "util.h"
 
-static const char SQL_DUE[] =
-	"SELECT m.id, m.thread_id, t.id, m.wamid, m.channel_id, c.wa_id,"
-	" m.media_id, m.media_mime, m.media_sha256, m.media_state"
-	" FROM messages m"
-	" LEFT JOIN tickets t ON t.thread_id = m.thread_id"
-	" LEFT JOIN contacts c ON c.id = m.contact_id"
-	" WHERE m.media_state IN ('pending', 'failed')"
-	" AND m.media_id IS NOT NULL AND (?1 = 0 OR m.thread_id = ?1)"
-	" ORDER BY m.id LIMIT ?2";
-
-static const char SQL_DONE[] =
-	"UPDATE messages SET media_path = ?2, media_state = 'done',"
-	" media_error = NULL, media_size = ?3,"
-	" media_mime = coalesce(media_mime, ?4) WHERE id = ?1";
-
-static const char SQL_FAIL[] =
-	"UPDATE messages SET media_state = ?2, media_error = ?3 WHERE id = ?1";
-
 int
 media_due(struct store *st, int64_t thread_id, long limit,
 	  struct media_job **jobs, size_t *n, struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_DUE);
+	struct sq *q = store_q(st, Q_MEDIA_DUE);
 	struct media_job *j;
 	size_t cap = 0;
 	int rc;
 
 	*jobs = NULL;
 	*n = 0;
-	store_bind_int(s, 1, thread_id);
-	store_bind_int(s, 2, limit > 0 ? limit : -1);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	sq_int(q, 1, thread_id);
+	sq_int(q, 2, limit > 0 ? limit : INT64_MAX);
+	while ((rc = sq_step(q)) > 0) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
 			*jobs = xrealloc(*jobs, cap * sizeof(**jobs));
 		}
 		j = &(*jobs)[(*n)++];
-		j->msg_id = sqlite3_column_int64(s, 0);
-		j->thread_id = sqlite3_column_int64(s, 1);
-		j->ticket_id = sqlite3_column_int64(s, 2);
-		j->wamid = store_col_dup(s, 3);
-		j->channel = store_col_dup(s, 4);
-		j->wa_id = store_col_dup(s, 5);
-		j->media_id = store_col_dup(s, 6);
-		j->mime = store_col_dup(s, 7);
-		j->sha256 = store_col_dup(s, 8);
-		j->state = store_col_dup(s, 9);
+		j->msg_id = sq_col_int(q, 0);
+		j->thread_id = sq_col_int(q, 1);
+		j->ticket_id = sq_col_int(q, 2);
+		j->wamid = sq_col_dup(q, 3);
+		j->channel = sq_col_dup(q, 4);
+		j->wa_id = sq_col_dup(q, 5);
+		j->media_id = sq_col_dup(q, 6);
+		j->mime = sq_col_dup(q, 7);
+		j->sha256 = sq_col_dup(q, 8);
+		j->state = sq_col_dup(q, 9);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
+	if (rc < 0) {
 		media_jobs_free(*jobs, *n);
 		*jobs = NULL;
 		*n = 0;
-		return store_fail(st, err, "list pending media");
+		return sq_fail(q, err, "list pending media");
 	}
 	return 0;
 }
@@ -110,16 +92,16 @@ record_fail(struct store *st, const struct media_job *j, const char *state,
 	    struct wa_err *err)
 {
 	struct wa_err dberr;
-	sqlite3_stmt *s;
+	struct sq *q;
 
 	wa_err_clear(&dberr);
 	if (store_begin(st, &dberr) < 0)
 		goto fail;
-	s = store_stmt(st, SQL_FAIL);
-	store_bind_int(s, 1, j->msg_id);
-	store_bind_text(s, 2, state);
-	store_bind_text(s, 3, err->message);
-	if (store_step_done(st, s, &dberr) < 0) {
+	q = store_q(st, Q_MEDIA_FAIL);
+	sq_int(q, 1, j->msg_id);
+	sq_text(q, 2, state);
+	sq_text(q, 3, err->message);
+	if (sq_done(q, &dberr) < 0) {
 		store_rollback(st);
 		goto fail;
 	}
@@ -137,16 +119,16 @@ static int
 record_done(struct store *st, const struct media_job *j, const char *path,
 	    long bytes, const char *mime, struct wa_err *err)
 {
-	sqlite3_stmt *s;
+	struct sq *q;
 
 	if (store_begin(st, err) < 0)
 		return -1;
-	s = store_stmt(st, SQL_DONE);
-	store_bind_int(s, 1, j->msg_id);
-	store_bind_text(s, 2, path);
-	store_bind_int(s, 3, bytes);
-	store_bind_text(s, 4, mime);
-	if (store_step_done(st, s, err) < 0) {
+	q = store_q(st, Q_MEDIA_DONE);
+	sq_int(q, 1, j->msg_id);
+	sq_text(q, 2, path);
+	sq_int(q, 3, bytes);
+	sq_text(q, 4, mime);
+	if (sq_done(q, err) < 0) {
 		store_rollback(st);
 		return -1;
 	}

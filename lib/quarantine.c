@@ -190,32 +190,25 @@ quarantine_load_file(struct quarantine *q, const char *path,
 	return rc;
 }
 
-static const char SQL_RULES[] =
-	"SELECT name, predicate, enabled FROM quarantine_rules ORDER BY id";
-
 int
 quarantine_load_table(struct quarantine *q, struct store *st,
 		      struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_RULES);
+	struct sq *r = store_q(st, Q_QUARANTINE_RULES);
 	int rc;
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(s, 0);
-		const char *pred = (const char *)sqlite3_column_text(s, 1);
+	while ((rc = sq_step(r)) > 0) {
+		const char *name = sq_col_text(r, 0);
+		const char *pred = sq_col_text(r, 1);
 
 		if (quarantine_set(q, name ? name : "",
-				   sqlite3_column_int(s, 2) ? pred : NULL,
-				   err) < 0) {
-			sqlite3_reset(s);
+				   sq_col_int(r, 2) ? pred : NULL, err) < 0) {
+			sq_reset(r);
 			wa_err_prefix(err, "quarantine_rules table");
 			return -1;
 		}
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return store_fail(st, err, "read quarantine rules");
-	return 0;
+	return rc < 0 ? sq_fail(r, err, "read quarantine rules") : 0;
 }
 
 static void

@@ -63,18 +63,44 @@ jf() { jq -c "$1" "${2:-$T/out}"; }
 # is_json FILTER WANT DESC [FILE]: compares jq -c output with WANT.
 is_json() { is "$(jq -c "$1" "${4:-$T/out}" 2>&1)" "$2" "$3"; }
 # sql QUERY: runs SQL on the test database (sqlite3, or psql on
-# PostgreSQL), one row a line, columns joined by '|', NULL empty.
+# PostgreSQL), one row a line, columns joined by '|', NULL empty. A
+# boolean prints as SQLite prints a comparison, 1 or 0 (so a text that
+# is exactly t or f would too).
 if [ "${WA_TEST_STORE:-}" = pg ]; then
-	sql() { "$WA_TEST_PG_BIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 -d "$WA_DB" -c "$1"; }
+	sql() {
+		sql_out=$("$WA_TEST_PG_BIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 \
+			-d "$WA_DB" -c "$1")
+		sql_rc=$?
+		[ -z "$sql_out" ] || printf '%s\n' "$sql_out" |
+			awk -F'|' -v OFS='|' '{ for (i = 1; i <= NF; i++)
+				if ($i == "t") $i = 1; else if ($i == "f") $i = 0
+				print }'
+		return $sql_rc
+	}
 else
 	sql() { sqlite3 -batch -noheader "$WA_DB" "$1"; }
 fi
+# on_pg: true when the tests run on PostgreSQL (make check-pg).
+on_pg() { [ "${WA_TEST_STORE:-}" = pg ]; }
+# skip N REASON: N tests that do not apply here, passed as skipped.
+skip() {
+	i=0
+	while [ "$i" -lt "$1" ]; do
+		i=$((i + 1)); test_n=$((test_n + 1))
+		echo "ok $test_n # SKIP $2"
+	done
+}
+# dump_store: the whole test database as SQL text (schema and rows).
+dump_store() {
+	if on_pg; then "$WA_TEST_PG_BIN/pg_dump" -d "$WA_DB"
+	else sqlite3 "$WA_DB" .dump; fi
+}
 # hold_store SECONDS FILE: holds the test database's write lock for
 # SECONDS, like another writer would (SQLite's BEGIN IMMEDIATE, the
 # advisory lock of lib/store_pg.c on PostgreSQL); makes FILE once it
 # holds it. Run it in the background.
 hold_store() {
-	if [ "${WA_TEST_STORE:-}" = pg ]; then
+	if on_pg; then
 		printf 'BEGIN;\nSELECT pg_advisory_xact_lock(7752626425);\n\\! touch %s\nSELECT pg_sleep(%s);\nCOMMIT;\n' \
 			"$2" "$1" | "$WA_TEST_PG_BIN/psql" -X -q -d "$WA_DB" >/dev/null
 	else
@@ -84,7 +110,7 @@ hold_store() {
 }
 # schema_version [N]: the test database's schema version; sets it to N.
 schema_version() {
-	if [ "${WA_TEST_STORE:-}" = pg ]; then
+	if on_pg; then
 		if [ $# -gt 0 ]; then sql "UPDATE wa_schema SET version = $1"
 		else sql 'SELECT version FROM wa_schema'; fi
 	elif [ $# -gt 0 ]; then sql "PRAGMA user_version = $1"

@@ -85,7 +85,7 @@ exits 0 "disconnect one of the 25" wa-connect disconnect 9000000000000001
 exits 0 "then the 26th fits" wa-connect add --waba $W2 --phone-number-id 9000000000000026
 
 # the database enforces one connection per phone number too
-sqlite3 "$WA_DB" "INSERT INTO channels (id, waba_id, phone, connected_at) VALUES ('5', '$W1', '15550001111', 1)" 2>/dev/null
+sql "INSERT INTO channels (id, waba_id, phone, connected_at) VALUES ('5', '$W1', '15550001111', 1)" >/dev/null 2>&1
 ok $(( ! $? )) "a second connected row for the same phone is refused by the schema"
 
 done_testing

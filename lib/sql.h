@@ -13,6 +13,9 @@
  * placeholders ?1, ?2, ... (SQLite); the PostgreSQL driver turns ?N into
  * $N. Bare ? is not allowed: SQLite numbers it by first appearance.
  * Queries are reached as Q_NAME through store_q() (lib/store.h).
+ * A new row's id is read with "INSERT INTO ... RETURNING id" (no upsert)
+ * and sq_int1: SQLite runs such a text without its RETURNING, and the
+ * store makes the row from sqlite3_last_insert_rowid.
  */
 enum sql_id {
 #define SQL(name, text) Q_##name,

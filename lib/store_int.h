@@ -22,6 +22,13 @@ struct sq {
 	unsigned drops;		/* desk cache parts to drop when fetched */
 	sqlite3_stmt *s;	/* SQLite */
 	struct sq_pg *pg;	/* PostgreSQL */
+	/* SQLite: an "INSERT ... RETURNING id" prepared without its
+	 * RETURNING (which costs a temporary table per row in SQLite 3.40);
+	 * the row is made from sqlite3_last_insert_rowid. */
+	int last_id;		/* prepared so */
+	int id_row;		/* 1: the made row is current; 2: it was */
+	int64_t new_id;
+	char id_text[24];
 };
 
 struct store {

@@ -9,11 +9,30 @@
 #include "jsonl.h"
 #include "util.h"
 
+static const char RETURNING_ID[] = " RETURNING id";
+
+/* A plain INSERT whose only RETURNING is the new row's id: SQLite runs it
+ * without, and the id comes from sqlite3_last_insert_rowid. Not with an
+ * upsert, whose update path does not set it. */
+static int
+returns_new_id(const char *text, size_t *len)
+{
+	size_t n = strlen(text), k = sizeof(RETURNING_ID) - 1;
+
+	if (strncmp(text, "INSERT INTO ", 12) != 0 || n <= k ||
+	    strcmp(text + n - k, RETURNING_ID) != 0 ||
+	    strstr(text, "ON CONFLICT"))
+		return 0;
+	*len = n - k;
+	return 1;
+}
+
 static struct sq *
 prepare(struct store *st, enum sql_id id)
 {
 	struct sq *q = xcalloc(1, sizeof(*q));
 	const char *text = sql_text(id, st->engine);
+	size_t len = strlen(text);
 
 	q->st = st;
 	q->id = id;
@@ -22,8 +41,10 @@ prepare(struct store *st, enum sql_id id)
 		q->drops = store_stmt_drops(text, 0);
 		return q;
 	}
-	if (sqlite3_prepare_v3(st->db, text, -1, SQLITE_PREPARE_PERSISTENT,
-			       &q->s, NULL) != SQLITE_OK) {
+	q->last_id = returns_new_id(text, &len);
+	if (sqlite3_prepare_v3(st->db, text, (int)len,
+			       SQLITE_PREPARE_PERSISTENT, &q->s,
+			       NULL) != SQLITE_OK) {
 		fprintf(stderr, "wa: bad SQL in %s: %s\n%s\n", sql_name(id),
 			sqlite3_errmsg(st->db), text);
 		abort();
@@ -233,11 +254,20 @@ sq_step(struct sq *q)
 
 	if (q->pg)
 		return sq_pg_step(q);
+	if (q->id_row) {	/* past the made row */
+		q->id_row = 0;
+		return 0;
+	}
 	rc = sqlite3_step(q->s);
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc == SQLITE_DONE) {
 		sqlite3_reset(q->s);
+		if (q->last_id && sqlite3_changes(q->st->db) > 0) {
+			q->new_id = sqlite3_last_insert_rowid(q->st->db);
+			q->id_row = 1;
+			return 1;
+		}
 		return 0;
 	}
 	return -1;	/* reset by sq_fail, which reads the error first */
@@ -246,6 +276,7 @@ sq_step(struct sq *q)
 void
 sq_reset(struct sq *q)
 {
+	q->id_row = 0;
 	if (q->pg) {
 		sq_pg_reset(q->pg);
 		return;
@@ -295,6 +326,8 @@ sq_int1(struct sq *q, int64_t *out, const char *what, struct wa_err *err)
 enum sq_type
 sq_col_type(struct sq *q, int col)
 {
+	if (q->id_row)
+		return SQ_INT;
 	if (q->pg)
 		return sq_pg_col_type(q->pg, col);
 	switch (sqlite3_column_type(q->s, col)) {
@@ -317,6 +350,8 @@ sq_col_int(struct sq *q, int col)
 {
 	const char *t;
 
+	if (q->id_row)
+		return q->new_id;
 	if (!q->pg)
 		return sqlite3_column_int64(q->s, col);
 	t = sq_pg_col_text(q->pg, col);
@@ -337,6 +372,11 @@ sq_col_double(struct sq *q, int col)
 const char *
 sq_col_text(struct sq *q, int col)
 {
+	if (q->id_row) {
+		snprintf(q->id_text, sizeof(q->id_text), "%lld",
+			 (long long)q->new_id);
+		return q->id_text;
+	}
 	if (q->pg)
 		return sq_pg_col_text(q->pg, col);
 	return (const char *)sqlite3_column_text(q->s, col);
@@ -345,6 +385,8 @@ sq_col_text(struct sq *q, int col)
 size_t
 sq_col_bytes(struct sq *q, int col)
 {
+	if (q->id_row)
+		return strlen(sq_col_text(q, col));
 	if (q->pg)
 		return sq_pg_col_bytes(q->pg, col);
 	return (size_t)sqlite3_column_bytes(q->s, col);

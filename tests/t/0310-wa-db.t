@@ -4,6 +4,9 @@
 . "$(dirname "$0")/../lib.sh"
 
 plan 28
+# backup, check and the copy's checks here are about SQLite files: on
+# PostgreSQL too (0330 copies this desk to PostgreSQL)
+on_pg && WA_DB="$T/wa.db"
 
 . "$top/tests/fixtures/view/seed.sh"
 # the view tests' desk (channels, contacts, threads, tickets, messages,

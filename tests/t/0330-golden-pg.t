@@ -20,6 +20,7 @@ exits 0 "and one closed" wa-view close 3
 exits 0 "a contact added by hand" wa-view contacts add --name "Zoë Ünal" --email zoe@example.com
 
 exits 0 "the desk copied to PostgreSQL" wa-db copy --from "sqlite:$WA_DB" --to "$PG"
+[ "$(jf 'select(.same == true)' | wc -l)" -ge 19 ]; ok $? "every table copied"
 is "$(jf 'select(.same == false) | .table' | paste -sd, -)" "" "every table the same (rows and SHA-256)"
 
 # same COMMAND...: the records of COMMAND on both stores are the same
@@ -63,7 +64,9 @@ same wa-template list
 same wa-template list --status APPROVED --category MARKETING
 same wa-template show "$(jf 'select(.name) | .name' "$T/lite" | head -1 | tr -d '"')"
 
-# writes on both keep them the same
+# writes on both keep them the same (the identities carry on after the
+# copied ids)
+same wa-view contacts add --name Max --email max@example.com
 exits 0 "assign on SQLite" wa-view assign 5 bo
 WA_DB=$PG exits 0 "assign on PostgreSQL" wa-view assign 5 bo
 same wa-view history 5

@@ -23,25 +23,42 @@ static const char PG_SESSION[] =
 	"SET client_encoding = 'UTF8'; SET bytea_output = 'hex';"
 	" SET lock_timeout = '5s'; SET client_min_messages = 'warning'";
 
+/* libpq's connection keywords (libpq 15): a conninfo string starts with
+ * one of them and '='. */
+static const char *const conninfo_keys[] = {
+	"host", "hostaddr", "port", "dbname", "user", "password", "passfile",
+	"channel_binding", "connect_timeout", "client_encoding", "options",
+	"application_name", "fallback_application_name", "keepalives",
+	"keepalives_idle", "keepalives_interval", "keepalives_count",
+	"tcp_user_timeout", "replication", "gssencmode", "sslmode",
+	"requiressl", "sslcompression", "sslcert", "sslkey", "sslpassword",
+	"sslrootcert", "sslcrl", "sslcrldir", "sslsni", "requirepeer",
+	"ssl_min_protocol_version", "ssl_max_protocol_version", "krbsrvname",
+	"gsslib", "service", "target_session_attrs", "load_balance_hosts",
+};
+
 int
 store_pg_target(const char *target)
 {
-	const char *eq;
+	size_t n, i;
 
 	if (strncmp(target, "postgresql://", 13) == 0 ||
 	    strncmp(target, "postgres://", 11) == 0)
 		return 1;
-	/* A conninfo string: "host=db1 dbname=wa", keywords from libpq's
-	 * set; a path with '=' in it would need a slash before that. */
-	eq = strchr(target, '=');
-	if (!eq || eq == target || memchr(target, '/', (size_t)(eq - target)))
+	while (isspace((unsigned char)*target))
+		target++;
+	for (n = 0; isalnum((unsigned char)target[n]) || target[n] == '_'; n++)
+		;
+	for (i = 0; i < sizeof(conninfo_keys) / sizeof(*conninfo_keys); i++)
+		if (strlen(conninfo_keys[i]) == n &&
+		    strncmp(target, conninfo_keys[i], n) == 0)
+			break;
+	if (i == sizeof(conninfo_keys) / sizeof(*conninfo_keys))
 		return 0;
-	while (target < eq && (isalnum((unsigned char)*target) ||
-			       *target == '_'))
+	target += n;
+	while (isspace((unsigned char)*target))
 		target++;
-	while (target < eq && isspace((unsigned char)*target))
-		target++;
-	return target == eq;
+	return *target == '=';
 }
 
 /* libpq prints notices on stderr by default: nothing of ours to show. */

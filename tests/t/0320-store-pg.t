@@ -95,6 +95,9 @@ is "$(sql "SELECT count(*) FROM messages WHERE search @@ to_tsquery('wa_simple',
 conninfo="host=$WA_TEST_PG_HOST user=postgres dbname=$pg_db"
 exits 0 "a conninfo string is a PostgreSQL target" wa-view contacts --db "$conninfo"
 [ ! -e "host=$WA_TEST_PG_HOST user=postgres dbname=$pg_db" ]; ok $? "and no file of that name was made"
+exits 0 "a file named like 'wa=1.db' is a SQLite file" \
+	sh -c 'cd "$1" && exec wa-view contacts --db wa=1.db' sh "$T"
+[ -f "$T/wa=1.db" ]; ok $? "and it was made"
 exits 0 "postgres:// is one too" wa-view contacts --db "postgres:///$pg_db?host=$WA_TEST_PG_HOST&user=postgres"
 
 # secrets: never in an error

@@ -77,6 +77,15 @@ diff "$T/lite.schema" "$T/pg.schema" >"$T/schema.diff"
 ok $? "tables, columns, indexes and foreign keys are SQLite's"
 sed 's/^/#   /' "$T/schema.diff" | head -20
 
+# text compares and sorts by its bytes as on SQLite, whatever the
+# database's locale (the test server's is C: this reads the columns)
+is "$(sql "SELECT string_agg(c.relname || '.' || a.attname, ' ')
+  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+  JOIN pg_namespace s ON s.oid = c.relnamespace AND s.nspname = current_schema()
+  WHERE c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
+  AND a.atttypid = 'text'::regtype AND a.attcollation <> 'C'::regcollation")" "" \
+   "every text column collates as C"
+
 # search: diacritics and case fold as FTS5's unicode61 remove_diacritics
 # does, no stemming; hidden text is not indexed
 sql "INSERT INTO channels (id, waba_id, phone, connected_at) VALUES ('c1', 'w1', '15550001111', 1);

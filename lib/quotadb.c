@@ -9,53 +9,6 @@
 #include "jsonl.h"
 #include "util.h"
 
-static const char SQL_FIRST_CONNECT[] =
-	"SELECT min(connected_at) FROM channels";
-static const char SQL_VERIFIED[] =
-	"SELECT verified FROM business WHERE id = 1";
-static const char SQL_COUNT[] =
-	"SELECT count(*),"
-	" coalesce(sum(kind = 'user_initiated'), 0),"
-	" coalesce(sum(kind = 'business_initiated'), 0)"
-	" FROM conversations WHERE started_at >= ?1 AND started_at < ?2";
-static const char SQL_DAILY[] =
-	"SELECT count(*) FROM conversations"
-	" WHERE kind = 'business_initiated'"
-	" AND started_at > ?1 - 86400 AND started_at <= ?1";
-static const char SQL_FIRST_CONV[] =
-	"SELECT min(started_at) FROM conversations";
-static const char SQL_LOG[] =
-	"SELECT c.id, c.kind, c.started_at, c.channel_id, c.contact_id,"
-	" k.wa_id, k.bsuid,"
-	" coalesce(m.thread_id, (SELECT m2.thread_id FROM messages m2"
-	"   WHERE m2.conversation_id = c.id ORDER BY m2.id LIMIT 1))"
-	" FROM conversations c"
-	" LEFT JOIN contacts k ON k.id = c.contact_id"
-	" LEFT JOIN messages m ON m.id = c.first_message_id"
-	" WHERE c.started_at >= ?1 AND c.started_at < ?2"
-	" ORDER BY c.started_at, c.id";
-/* Meta charges per delivered message (read or played imply delivered):
- * each wamid Meta reported delivered, at its first such status, with the
- * pricing of its latest status that has one (Meta puts it on only one of
- * delivered and read).  Statuses, not messages, so that what the help
- * desk did not send itself (another app on the number) is counted too.
- * `billable` is deprecated and never read. */
-#define PRICING(key) \
-	"CASE WHEN json_valid(p.pricing) THEN json_extract(p.pricing, '$." \
-	key "') END"
-static const char SQL_BILLING[] =
-	"SELECT d.channel_id, " PRICING("category") ", " PRICING("type") ","
-	" count(*) FROM ("
-	"  SELECT wamid, channel_id, min(timestamp) AS at FROM statuses"
-	"  WHERE status IN ('delivered', 'read', 'played')"
-	"  GROUP BY wamid, channel_id) d"
-	" LEFT JOIN statuses p ON p.id = (SELECT s.id FROM statuses s"
-	"  WHERE s.wamid = d.wamid AND s.pricing IS NOT NULL"
-	"   AND s.pricing <> 'null'"
-	"  ORDER BY s.timestamp DESC, s.id DESC LIMIT 1)"
-	" WHERE d.at >= ?1 AND d.at < ?2"
-	" GROUP BY 1, 2, 3 ORDER BY 1, 2, 3";
-
 /* Strict "YYYY-MM-DD" to midnight UTC; -1 when malformed. */
 static int
 parse_date(const char *s, int64_t *out)
@@ -104,7 +57,7 @@ read_start(struct store *st, int64_t now, struct quotadb_usage *u,
 	   struct wa_err *err)
 {
 	char *v = store_setting_get(st, QUOTADB_KEY_START);
-	sqlite3_stmt *s;
+	struct sq *q;
 	int y, m, d, rc;
 
 	u->start_is_default = v == NULL;
@@ -117,33 +70,30 @@ read_start(struct store *st, int64_t now, struct quotadb_usage *u,
 		free(v);
 		return rc;
 	}
-	s = store_stmt(st, SQL_FIRST_CONNECT);
-	rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(s);
-		return store_fail(st, err, "read channels");
-	}
-	if (sqlite3_column_type(s, 0) != SQLITE_NULL) {
-		time_to_ymd(sqlite3_column_int64(s, 0), &y, &m, &d);
+	q = store_q(st, Q_QUOTA_FIRST_CONNECT);
+	if (sq_step(q) <= 0)	/* an aggregate has a row */
+		return sq_fail(q, err, "read channels");
+	if (!sq_col_null(q, 0)) {
+		time_to_ymd(sq_col_int(q, 0), &y, &m, &d);
 	} else {
 		time_to_ymd(now, &y, &m, &d);
 		d = 1;
 	}
-	sqlite3_reset(s);
+	sq_reset(q);
 	u->subscription_start = time_from_ymd(y, m, d);
 	return 0;
 }
 
-/* One integer from a one-row query with ?1 = a; -1 with err on error. */
+/* Business-initiated conversations of the day before now. */
 static int
-count1(struct store *st, const char *sql, int64_t a, long *out,
-       struct wa_err *err)
+count_daily(struct store *st, int64_t now, long *out, struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, sql);
+	struct sq *q = store_q(st, Q_QUOTA_DAILY);
 	int64_t n = 0;
 
-	store_bind_int(s, 1, a);
-	if (store_step_int(st, s, &n, "count conversations", err) < 0)
+	sq_int(q, 1, now - 86400);
+	sq_int(q, 2, now);
+	if (sq_int1(q, &n, "count conversations", err) < 0)
 		return -1;
 	*out = (long)n;
 	return 0;
@@ -153,18 +103,16 @@ int
 quotadb_count(struct store *st, const struct quota_period *p,
 	      struct quotadb_usage *out, struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_COUNT);
+	struct sq *q = store_q(st, Q_QUOTA_COUNT);
 
-	store_bind_int(s, 1, p->start);
-	store_bind_int(s, 2, p->end);
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_reset(s);
-		return store_fail(st, err, "count conversations");
-	}
-	out->used = (long)sqlite3_column_int64(s, 0);
-	out->user_initiated = (long)sqlite3_column_int64(s, 1);
-	out->business_initiated = (long)sqlite3_column_int64(s, 2);
-	sqlite3_reset(s);
+	sq_int(q, 1, p->start);
+	sq_int(q, 2, p->end);
+	if (sq_step(q) <= 0)
+		return sq_fail(q, err, "count conversations");
+	out->used = (long)sq_col_int(q, 0);
+	out->user_initiated = (long)sq_col_int(q, 1);
+	out->business_initiated = (long)sq_col_int(q, 2);
+	sq_reset(q);
 	return 0;
 }
 
@@ -172,7 +120,7 @@ int
 quotadb_usage(struct store *st, int64_t now, struct quotadb_usage *out,
 	      struct wa_err *err)
 {
-	sqlite3_stmt *s;
+	struct sq *q;
 
 	memset(out, 0, sizeof(*out));
 	if (read_limit(st, &out->limit, err) < 0 ||
@@ -181,13 +129,13 @@ quotadb_usage(struct store *st, int64_t now, struct quotadb_usage *out,
 	out->reset_day = quota_period_for(out->subscription_start, now,
 					  &out->period);
 	if (quotadb_count(st, &out->period, out, err) < 0 ||
-	    count1(st, SQL_DAILY, now, &out->daily_business_initiated,
-		   err) < 0)
+	    count_daily(st, now, &out->daily_business_initiated, err) < 0)
 		return -1;
-	s = store_stmt(st, SQL_VERIFIED);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		out->verified = sqlite3_column_int(s, 0) != 0;
-	sqlite3_reset(s);
+	q = store_q(st, Q_QUOTA_VERIFIED);
+	if (sq_step(q) > 0) {
+		out->verified = sq_col_int(q, 0) != 0;
+		sq_reset(q);
+	}
 	return 0;
 }
 
@@ -242,25 +190,24 @@ int
 quotadb_log(struct store *st, const struct quota_period *p,
 	    void (*fn)(jv rec, void *ctx), void *ctx, struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_LOG);
+	struct sq *q = store_q(st, Q_QUOTA_LOG);
 	int rc;
 
-	store_bind_int(s, 1, p->start);
-	store_bind_int(s, 2, p->end);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	sq_int(q, 1, p->start);
+	sq_int(q, 2, p->end);
+	while ((rc = sq_step(q)) > 0) {
 		fn(JV_OBJECT(jv_string("conversation_id"),
-			     store_col_str(s, 0),
-			     jv_string("kind"), store_col_str(s, 1),
-			     jv_string("started_at"), store_col_time(s, 2),
-			     jv_string("channel"), store_col_str(s, 3),
-			     jv_string("contact_id"), store_col_str(s, 4),
-			     jv_string("wa_id"), store_col_str(s, 5),
-			     jv_string("bsuid"), store_col_str(s, 6),
-			     jv_string("thread_id"), store_col_str(s, 7)),
+			     sq_col_str(q, 0),
+			     jv_string("kind"), sq_col_str(q, 1),
+			     jv_string("started_at"), sq_col_time(q, 2),
+			     jv_string("channel"), sq_col_str(q, 3),
+			     jv_string("contact_id"), sq_col_str(q, 4),
+			     jv_string("wa_id"), sq_col_str(q, 5),
+			     jv_string("bsuid"), sq_col_str(q, 6),
+			     jv_string("thread_id"), sq_col_str(q, 7)),
 		   ctx);
 	}
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : store_fail(st, err, "read conversations");
+	return rc < 0 ? sq_fail(q, err, "read conversations") : 0;
 }
 
 static jv
@@ -325,14 +272,14 @@ int
 quotadb_billing(struct store *st, const struct quota_period *p,
 		void (*fn)(jv rec, void *ctx), void *ctx, struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_BILLING);
+	struct sq *q = store_q(st, Q_QUOTA_BILLING);
 	jv cur = jv_invalid();
 	int rc;
 
-	store_bind_int(s, 1, p->start);
-	store_bind_int(s, 2, p->end);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		jv ch = store_col_str(s, 0), cat = store_col_str(s, 1);
+	sq_int(q, 1, p->start);
+	sq_int(q, 2, p->end);
+	while ((rc = sq_step(q)) > 0) {
+		jv ch = sq_col_str(q, 0), cat = sq_col_str(q, 1);
 
 		if (jv_is_valid(cur) && bill_same(cur, ch, cat)) {
 			jv_free(ch);
@@ -342,13 +289,11 @@ quotadb_billing(struct store *st, const struct quota_period *p,
 				fn(cur, ctx);
 			cur = bill_new(ch, cat, p);
 		}
-		cur = bill_add(cur, (const char *)sqlite3_column_text(s, 2),
-			       sqlite3_column_int64(s, 3));
+		cur = bill_add(cur, sq_col_text(q, 2), sq_col_int(q, 3));
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
+	if (rc < 0) {
 		jv_free(cur);
-		return store_fail(st, err, "read pricing");
+		return sq_fail(q, err, "read pricing");
 	}
 	if (jv_is_valid(cur))
 		fn(cur, ctx);
@@ -359,19 +304,16 @@ int
 quotadb_history(struct store *st, const struct quotadb_usage *u,
 		void (*fn)(jv rec, void *ctx), void *ctx, struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_FIRST_CONV);
+	struct sq *q = store_q(st, Q_QUOTA_FIRST_CONV);
 	struct quota_period p = u->period;
 	struct quotadb_usage c;
 	int64_t first;
 	int n = 0;
 
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_reset(s);
-		return store_fail(st, err, "read conversations");
-	}
-	first = sqlite3_column_type(s, 0) == SQLITE_NULL ? p.start :
-		sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+	if (sq_step(q) <= 0)
+		return sq_fail(q, err, "read conversations");
+	first = sq_col_null(q, 0) ? p.start : sq_col_int(q, 0);
+	sq_reset(q);
 	/* Back to the period holding the first conversation; a bound keeps
 	 * a stray timestamp from walking back for ever. */
 	while (first < p.start && n++ < QUOTADB_HISTORY_MAX)

@@ -13,18 +13,6 @@
 
 /* ---- the store ---- */
 
-static const char SQL_UPSERT[] =
-	"INSERT INTO templates (id, waba_id, name, language, category, "
-	"status, parameter_format, components, quality, reason, updated_at, "
-	"synced_at, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-	"?11, ?11, ?12) ON CONFLICT (waba_id, name, language) DO UPDATE SET "
-	"id = coalesce(excluded.id, id), category = excluded.category, "
-	"status = excluded.status, "
-	"parameter_format = excluded.parameter_format, "
-	"components = excluded.components, quality = excluded.quality, "
-	"reason = excluded.reason, updated_at = excluded.updated_at, "
-	"synced_at = excluded.synced_at, raw = excluded.raw";
-
 /* quality_score is {"score":"GREEN",...} in Graph answers. */
 static jv
 quality_of(jv tpl)
@@ -40,48 +28,40 @@ quality_of(jv tpl)
 	return q;
 }
 
-/* A category that changes is kept in template_category_changes, from the
- * stored row to the new one (case aside: Meta spells them in capitals). */
-#define CATEGORY_CHANGE \
-	"INSERT INTO template_category_changes (waba_id, template_id, " \
-	"name, language, previous_category, new_category, changed_at, " \
-	"source) SELECT waba_id, coalesce(id, ?5), name, language, " \
-	"category, ?4, ?6, ?7 FROM templates WHERE category IS NOT NULL " \
-	"AND ?4 IS NOT NULL AND upper(category) <> upper(?4) AND "
-static const char SQL_CATEGORY_BY_KEY[] =
-	CATEGORY_CHANGE "waba_id = ?1 AND name = ?2 AND language = ?3";
-static const char SQL_CATEGORY_BY_ROW[] =
-	CATEGORY_CHANGE "rowid = ?1";
+/* A template's key in the store. */
+struct tpl_key {
+	const char *waba, *name, *language;
+};
 
 struct category_change {
-	const char *waba, *name, *language;	/* the key, or: */
-	int64_t row;				/* the row, when not 0 */
+	struct tpl_key key;			/* the stored row */
 	const char *category, *id, *source;
 	int64_t now;
 };
+
+static void
+bind_key(struct sq *q, const struct tpl_key *k)
+{
+	sq_text(q, 1, k->waba);
+	sq_text(q, 2, k->name);
+	sq_text(q, 3, k->language);
+}
 
 static int
 category_change(struct store *st, const struct category_change *c,
 		struct wa_err *err)
 {
-	sqlite3_stmt *s;
+	struct sq *q;
 
 	if (!c->category)
 		return 0;
-	s = store_stmt(st, c->row ? SQL_CATEGORY_BY_ROW :
-		       SQL_CATEGORY_BY_KEY);
-	if (c->row) {
-		store_bind_int(s, 1, c->row);
-	} else {
-		store_bind_text(s, 1, c->waba);
-		store_bind_text(s, 2, c->name);
-		store_bind_text(s, 3, c->language);
-	}
-	store_bind_text(s, 4, c->category);
-	store_bind_text(s, 5, c->id);
-	store_bind_int(s, 6, c->now);
-	store_bind_text(s, 7, c->source);
-	return store_step_done(st, s, err);
+	q = store_q(st, Q_TEMPLATE_CATEGORY_CHANGE);
+	bind_key(q, &c->key);
+	sq_text(q, 4, c->category);
+	sq_text(q, 5, c->id);
+	sq_int(q, 6, c->now);
+	sq_text(q, 7, c->source);
+	return sq_done(q, err);
 }
 
 static int
@@ -89,14 +69,14 @@ upsert(struct store *st, const char *waba, jv tpl, int64_t now,
        const char *source, struct wa_err *err)
 {
 	struct category_change c = { 0 };
-	sqlite3_stmt *s;
+	struct sq *q;
 	const char *name = jx_cstr(tpl, "name");
 	const char *lang = jx_cstr(tpl, "language");
 	const char *status = jx_cstr(tpl, "status");
 	char pf[16] = "";
 	const char *fmt = jx_cstr(tpl, "parameter_format");
 	size_t i;
-	jv comps, id, q;
+	jv comps, id, qs;
 
 	if (!name || !lang)
 		return wa_err_set(err, WA_EX_REJECTED, "invalid_input",
@@ -104,39 +84,39 @@ upsert(struct store *st, const char *waba, jv tpl, int64_t now,
 	for (i = 0; fmt && fmt[i] && i + 1 < sizeof(pf); i++)
 		pf[i] = (char)toupper((unsigned char)fmt[i]);
 	pf[i] = '\0';
-	c.waba = waba;
-	c.name = name;
-	c.language = lang;
+	c.key.waba = waba;
+	c.key.name = name;
+	c.key.language = lang;
 	c.category = jx_cstr(tpl, "category");
 	c.id = jx_cstr(tpl, "id");
 	c.source = source;
 	c.now = now;
 	if (category_change(st, &c, err) < 0)
 		return -1;
-	s = store_stmt(st, SQL_UPSERT);
+	q = store_q(st, Q_TEMPLATE_UPSERT);
 	id = jx_get(tpl, "id");
 	comps = jx_get(tpl, "components");
 	if (jv_get_kind(comps) != JV_KIND_ARRAY) {
 		jv_free(comps);
 		comps = jv_array();
 	}
-	q = quality_of(tpl);
-	store_bind_jv(s, 1, id);
-	store_bind_text(s, 2, waba);
-	store_bind_text(s, 3, name);
-	store_bind_text(s, 4, lang);
-	store_bind_text(s, 5, jx_cstr(tpl, "category"));
-	store_bind_text(s, 6, status ? status : "PENDING");
-	store_bind_text(s, 7, pf[0] ? pf : "POSITIONAL");
-	store_bind_jv(s, 8, comps);
-	store_bind_jv(s, 9, q);
-	store_bind_text(s, 10, jx_cstr(tpl, "rejected_reason"));
-	store_bind_int(s, 11, now);
-	store_bind_jv(s, 12, tpl);
+	qs = quality_of(tpl);
+	sq_jv(q, 1, id);
+	sq_text(q, 2, waba);
+	sq_text(q, 3, name);
+	sq_text(q, 4, lang);
+	sq_text(q, 5, jx_cstr(tpl, "category"));
+	sq_text(q, 6, status ? status : "PENDING");
+	sq_text(q, 7, pf[0] ? pf : "POSITIONAL");
+	sq_jv(q, 8, comps);
+	sq_jv(q, 9, qs);
+	sq_text(q, 10, jx_cstr(tpl, "rejected_reason"));
+	sq_int(q, 11, now);
+	sq_jv(q, 12, tpl);
 	jv_free(id);
-	jv_free(q);
+	jv_free(qs);
 	jv_free(comps);
-	return store_step_done(st, s, err);
+	return sq_done(q, err);
 }
 
 int
@@ -146,191 +126,203 @@ template_upsert(struct store *st, const char *waba, jv tpl, int64_t now,
 	return upsert(st, waba, tpl, now, "sync", err);
 }
 
-#define TEMPLATE_COLS \
-	"waba_id, id, name, language, status, category, parameter_format, " \
-	"components, quality, reason, updated_at"
-
+/* A row of Q_TEMPLATE_GET or Q_TEMPLATE_LIST. */
 static jv
-row_json(sqlite3_stmt *s)
+row_json(struct sq *q)
 {
-	jv r = JV_OBJECT(jv_string("waba_id"), store_col_str(s, 0),
-			 jv_string("id"), store_col_str(s, 1),
-			 jv_string("name"), store_col_str(s, 2),
-			 jv_string("language"), store_col_str(s, 3),
-			 jv_string("status"), store_col_str(s, 4),
-			 jv_string("category"), store_col_str(s, 5),
-			 jv_string("parameter_format"), store_col_str(s, 6),
-			 jv_string("components"), store_col_json(s, 7),
-			 jv_string("quality"), store_col_str(s, 8));
+	jv r = JV_OBJECT(jv_string("waba_id"), sq_col_str(q, 0),
+			 jv_string("id"), sq_col_str(q, 1),
+			 jv_string("name"), sq_col_str(q, 2),
+			 jv_string("language"), sq_col_str(q, 3),
+			 jv_string("status"), sq_col_str(q, 4),
+			 jv_string("category"), sq_col_str(q, 5),
+			 jv_string("parameter_format"), sq_col_str(q, 6),
+			 jv_string("components"), sq_col_json(q, 7),
+			 jv_string("quality"), sq_col_str(q, 8));
 
-	r = jv_object_set(r, jv_string("reason"), store_col_str(s, 9));
-	return jv_object_set(r, jv_string("updated_at"),
-			     store_col_time(s, 10));
+	r = jv_object_set(r, jv_string("reason"), sq_col_str(q, 9));
+	return jv_object_set(r, jv_string("updated_at"), sq_col_time(q, 10));
 }
-
-static const char SQL_GET[] =
-	"SELECT " TEMPLATE_COLS " FROM templates WHERE (?1 IS NULL OR "
-	"waba_id = ?1) AND name = ?2 AND language = ?3 ORDER BY waba_id "
-	"LIMIT 1";
 
 int
 template_get(struct store *st, const char *waba, const char *name,
 	     const char *language, jv *out, struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_GET);
+	struct sq *q = store_q(st, Q_TEMPLATE_GET);
 	int rc;
 
 	*out = jv_invalid();
-	store_bind_text(s, 1, waba);
-	store_bind_text(s, 2, name);
-	store_bind_text(s, 3, language);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*out = row_json(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, err, "read template");
-	return rc == SQLITE_ROW;
+	sq_text(q, 1, waba);
+	sq_text(q, 2, name);
+	sq_text(q, 3, language);
+	rc = sq_step(q);
+	if (rc < 0)
+		return sq_fail(q, err, "read template");
+	if (rc > 0) {
+		*out = row_json(q);
+		sq_reset(q);
+	}
+	return rc;
 }
-
-static const char SQL_LIST[] =
-	"SELECT " TEMPLATE_COLS " FROM templates WHERE "
-	"(?1 IS NULL OR waba_id = ?1) AND (?2 IS NULL OR name = ?2) AND "
-	"(?3 IS NULL OR language = ?3) AND "
-	"(?4 IS NULL OR upper(status) = upper(?4)) AND "
-	"(?5 IS NULL OR upper(category) = upper(?5)) "
-	"ORDER BY name, language, waba_id";
 
 int
 template_list(struct store *st, const char *waba, const char *name,
 	      const char *language, const char *status,
 	      const char *category, jv *out, struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_LIST);
+	struct sq *q = store_q(st, Q_TEMPLATE_LIST);
 	int rc;
 
 	*out = jv_array();
-	store_bind_text(s, 1, waba);
-	store_bind_text(s, 2, name);
-	store_bind_text(s, 3, language);
-	store_bind_text(s, 4, status);
-	store_bind_text(s, 5, category);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		*out = jv_array_append(*out, row_json(s));
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
+	sq_text(q, 1, waba);
+	sq_text(q, 2, name);
+	sq_text(q, 3, language);
+	sq_text(q, 4, status);
+	sq_text(q, 5, category);
+	while ((rc = sq_step(q)) > 0)
+		*out = jv_array_append(*out, row_json(q));
+	if (rc < 0) {
 		jv_free(*out);
 		*out = jv_invalid();
-		return store_fail(st, err, "list templates");
+		return sq_fail(q, err, "list templates");
 	}
 	return 0;
 }
-
-static const char SQL_DELETE[] =
-	"DELETE FROM templates WHERE waba_id = ?1 AND name = ?2 AND "
-	"(?3 IS NULL OR language = ?3)";
 
 int
 template_delete(struct store *st, const char *waba, const char *name,
 		const char *language, int *n, struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_DELETE);
+	struct sq *q = store_q(st, Q_TEMPLATE_DELETE);
 
-	store_bind_text(s, 1, waba);
-	store_bind_text(s, 2, name);
-	store_bind_text(s, 3, language);
-	if (store_step_done(st, s, err) < 0)
+	sq_text(q, 1, waba);
+	sq_text(q, 2, name);
+	sq_text(q, 3, language);
+	if (sq_done(q, err) < 0)
 		return -1;
-	*n = sqlite3_changes(store_db(st));
+	*n = (int)store_changes(st);
 	return 0;
 }
 
-static const char SQL_KEYS[] =
-	"SELECT rowid, name, language FROM templates WHERE waba_id = ?1";
-static const char SQL_DELETE_ROW[] =
-	"DELETE FROM templates WHERE rowid = ?1";
+/* The "name\tlanguage" keys of waba's stored templates not in seen
+ * (borrowed) into *gone (owned array). */
+static int
+prune_keys(struct store *st, const char *waba, jv seen, jv *gone,
+	   struct wa_err *err)
+{
+	struct sq *q = store_q(st, Q_TEMPLATE_KEYS);
+	struct strbuf key = STRBUF_INIT;
+	int rc;
+
+	*gone = jv_array();
+	sq_text(q, 1, waba);
+	while ((rc = sq_step(q)) > 0) {
+		sb_reset(&key);
+		sb_addf(&key, "%s\t%s", sq_col_text(q, 0), sq_col_text(q, 1));
+		if (!jv_object_has(jv_copy(seen), jv_string(sb_str(&key))))
+			*gone = jv_array_append(*gone,
+						jv_string(sb_str(&key)));
+	}
+	sb_release(&key);
+	return rc < 0 ? sq_fail(q, err, "read templates") : 0;
+}
 
 int
 template_prune(struct store *st, const char *waba, jv seen, int *n,
 	       struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_KEYS);
-	int64_t *gone = NULL;
-	size_t ngone = 0, i;
-	int rc;
+	jv gone;
+	int rc, one;
 
 	*n = 0;
-	store_bind_text(s, 1, waba);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct strbuf key = STRBUF_INIT;
+	rc = prune_keys(st, waba, seen, &gone, err);
+	jv_array_foreach(gone, i, k) {
+		char *name = xstrdup(jv_string_value(k));
+		char *tab = strrchr(name, '\t');
 
-		sb_addf(&key, "%s\t%s", sqlite3_column_text(s, 1),
-			sqlite3_column_text(s, 2));
-		if (!jv_object_has(jv_copy(seen), jv_string(sb_str(&key)))) {
-			gone = xrealloc(gone, (ngone + 1) * sizeof(*gone));
-			gone[ngone++] = sqlite3_column_int64(s, 0);
-		}
-		sb_release(&key);
+		*tab = '\0';
+		if (rc == 0)
+			rc = template_delete(st, waba, name, tab + 1, &one,
+					     err);
+		free(name);
+		jv_free(k);
+		(void)i;
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		free(gone);
-		return store_fail(st, err, "read templates");
-	}
-	for (i = 0; i < ngone; i++) {
-		s = store_stmt(st, SQL_DELETE_ROW);
-		store_bind_int(s, 1, gone[i]);
-		if (store_step_done(st, s, err) < 0) {
-			free(gone);
-			return -1;
-		}
-	}
-	*n = (int)ngone;
-	free(gone);
-	return 0;
+	if (rc == 0)
+		*n = jv_array_length(gone);
+	else
+		jv_free(gone);
+	return rc;
 }
 
-static const char SQL_FIND_ID[] =
-	"SELECT rowid FROM templates WHERE id = ?1 ORDER BY rowid LIMIT 1";
-static const char SQL_FIND_KEY[] =
-	"SELECT rowid FROM templates WHERE waba_id = ?1 AND name = ?2 AND "
-	"language = ?3";
-static const char SQL_APPLY[] =
-	"UPDATE templates SET status = coalesce(?2, status), "
-	"category = coalesce(?3, category), quality = coalesce(?4, quality), "
-	/* a new status brings its own reason (NONE: none); quality and
-	 * category updates keep the reason of the last status */
-	"reason = CASE WHEN ?2 IS NOT NULL THEN ?5 ELSE coalesce(?5, reason) "
-	"END, id = coalesce(id, ?6), "
-	"updated_at = ?7 WHERE rowid = ?1";
-static const char SQL_INSERT_BARE[] =
-	"INSERT INTO templates (id, waba_id, name, language, category, "
-	"status, quality, reason, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, "
-	"?6, ?7, ?8, ?9)";
-
-/* rowid of the template known by id, else by key; 0 none, -1 error. */
-static int64_t
+/* The key of the template known by id, else by key, into *k (owned
+ * strings): 1, or 0 when none; -1 with err. */
+static int
 find_row(struct store *st, const char *waba, const char *id,
-	 const char *name, const char *language, struct wa_err *err)
+	 const char *name, const char *language, struct tpl_key *k,
+	 struct wa_err *err)
 {
-	sqlite3_stmt *s;
-	int64_t row = 0;
+	struct sq *q;
+	int64_t one;
+	int rc;
 
+	memset(k, 0, sizeof(*k));
 	if (id) {
-		s = store_stmt(st, SQL_FIND_ID);
-		store_bind_text(s, 1, id);
-		if (store_step_int(st, s, &row, "find template", err) < 0)
-			return -1;
+		q = store_q(st, Q_TEMPLATE_FIND_ID);
+		sq_text(q, 1, id);
+		rc = sq_step(q);
+		if (rc < 0)
+			return sq_fail(q, err, "find template");
+		if (rc > 0) {
+			k->waba = sq_col_dup(q, 0);
+			k->name = sq_col_dup(q, 1);
+			k->language = sq_col_dup(q, 2);
+			sq_reset(q);
+			return 1;
+		}
 	}
-	if (row || !waba || !name || !language)
-		return row;
-	s = store_stmt(st, SQL_FIND_KEY);
-	store_bind_text(s, 1, waba);
-	store_bind_text(s, 2, name);
-	store_bind_text(s, 3, language);
-	if (store_step_int(st, s, &row, "find template", err) < 0)
-		return -1;
-	return row;
+	if (!waba || !name || !language)
+		return 0;
+	q = store_q(st, Q_TEMPLATE_FIND_KEY);
+	sq_text(q, 1, waba);
+	sq_text(q, 2, name);
+	sq_text(q, 3, language);
+	rc = sq_int1(q, &one, "find template", err);
+	if (rc > 0) {
+		k->waba = xstrdup(waba);
+		k->name = xstrdup(name);
+		k->language = xstrdup(language);
+	}
+	return rc;
+}
+
+static void
+key_release(struct tpl_key *k)
+{
+	free((char *)k->waba);
+	free((char *)k->name);
+	free((char *)k->language);
+	memset(k, 0, sizeof(*k));
+}
+
+/* A template the webhook names that the store does not know yet. */
+static int
+insert_bare(struct store *st, const struct tpl_key *k, const char *id,
+	    const char *status, const char *category, const char *quality,
+	    const char *reason, int64_t now, struct wa_err *err)
+{
+	struct sq *q = store_q(st, Q_TEMPLATE_INSERT_BARE);
+
+	sq_text(q, 1, id);
+	sq_text(q, 2, k->waba);
+	sq_text(q, 3, k->name);
+	sq_text(q, 4, k->language);
+	sq_text(q, 5, category);
+	sq_text(q, 6, status ? status : "UNKNOWN");
+	sq_text(q, 7, quality);
+	sq_text(q, 8, reason);
+	sq_int(q, 9, now);
+	return sq_done(q, err);
 }
 
 int
@@ -343,8 +335,8 @@ template_apply_status(struct store *st, const char *waba, const char *id,
 	struct category_change c = { 0 };
 	char lang[32], *p;
 	const char *st_new = status;
-	sqlite3_stmt *s;
-	int64_t row;
+	struct sq *q;
+	int rc;
 
 	/* webhooks sometimes spell en_US as en-US */
 	snprintf(lang, sizeof(lang), "%s", language ? language : "");
@@ -357,60 +349,51 @@ template_apply_status(struct store *st, const char *waba, const char *id,
 		st_new = NULL;
 	if (reason && template_ieq(reason, "NONE"))
 		reason = NULL;
-	row = find_row(st, waba, id, name, language ? lang : NULL, err);
-	if (row < 0)
+	rc = find_row(st, waba, id, name, language ? lang : NULL, &c.key,
+		      err);
+	if (rc < 0)
 		return -1;
-	if (row == 0) {
+	if (rc == 0) {
+		struct tpl_key k = { waba, name, lang };
+
 		if (!waba || !name || !language)
 			return 0;
-		s = store_stmt(st, SQL_INSERT_BARE);
-		store_bind_text(s, 1, id);
-		store_bind_text(s, 2, waba);
-		store_bind_text(s, 3, name);
-		store_bind_text(s, 4, lang);
-		store_bind_text(s, 5, category);
-		store_bind_text(s, 6, st_new ? st_new : "UNKNOWN");
-		store_bind_text(s, 7, quality);
-		store_bind_text(s, 8, reason);
-		store_bind_int(s, 9, now);
-		return store_step_done(st, s, err);
+		return insert_bare(st, &k, id, st_new, category, quality,
+				   reason, now, err);
 	}
-	c.row = row;
 	c.category = category;
 	c.id = id;
 	c.source = "webhook";
 	c.now = now;
-	if (category_change(st, &c, err) < 0)
-		return -1;
-	s = store_stmt(st, SQL_APPLY);
-	store_bind_int(s, 1, row);
-	store_bind_text(s, 2, st_new);
-	store_bind_text(s, 3, category);
-	store_bind_text(s, 4, quality);
-	store_bind_text(s, 5, reason);
-	store_bind_text(s, 6, id);
-	store_bind_int(s, 7, now);
-	return store_step_done(st, s, err);
+	rc = category_change(st, &c, err);
+	if (rc == 0) {
+		q = store_q(st, Q_TEMPLATE_APPLY);
+		bind_key(q, &c.key);
+		sq_text(q, 4, st_new);
+		sq_text(q, 5, category);
+		sq_text(q, 6, quality);
+		sq_text(q, 7, reason);
+		sq_text(q, 8, id);
+		sq_int(q, 9, now);
+		rc = sq_done(q, err);
+	}
+	key_release(&c.key);
+	return rc;
 }
-
-static const char SQL_WABAS[] =
-	"SELECT DISTINCT waba_id FROM channels WHERE status = 'connected' "
-	"ORDER BY waba_id";
 
 int
 template_wabas(struct store *st, jv *out, struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_WABAS);
+	struct sq *q = store_q(st, Q_TEMPLATE_WABAS);
 	int rc;
 
 	*out = jv_array();
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		*out = jv_array_append(*out, store_col_str(s, 0));
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
+	while ((rc = sq_step(q)) > 0)
+		*out = jv_array_append(*out, sq_col_str(q, 0));
+	if (rc < 0) {
 		jv_free(*out);
 		*out = jv_invalid();
-		return store_fail(st, err, "list channels");
+		return sq_fail(q, err, "list channels");
 	}
 	return 0;
 }
@@ -441,34 +424,27 @@ template_wabas_for(struct store *st, const char *waba, int need_one,
 	return -1;
 }
 
-static const char SQL_CATEGORY_HISTORY[] =
-	"SELECT changed_at, previous_category, new_category, source FROM "
-	"template_category_changes WHERE waba_id = ?1 AND name = ?2 AND "
-	"language = ?3 ORDER BY id";
-
 int
 template_category_history(struct store *st, const char *waba,
 			  const char *name, const char *language, jv *out,
 			  struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_CATEGORY_HISTORY);
+	struct sq *q = store_q(st, Q_TEMPLATE_CATEGORY_HISTORY);
+	struct tpl_key k = { waba, name, language };
 	int rc;
 
 	*out = jv_array();
-	store_bind_text(s, 1, waba);
-	store_bind_text(s, 2, name);
-	store_bind_text(s, 3, language);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	bind_key(q, &k);
+	while ((rc = sq_step(q)) > 0)
 		*out = jv_array_append(*out, JV_OBJECT(
-			jv_string("at"), store_col_time(s, 0),
-			jv_string("from"), store_col_str(s, 1),
-			jv_string("to"), store_col_str(s, 2),
-			jv_string("source"), store_col_str(s, 3)));
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
+			jv_string("at"), sq_col_time(q, 0),
+			jv_string("from"), sq_col_str(q, 1),
+			jv_string("to"), sq_col_str(q, 2),
+			jv_string("source"), sq_col_str(q, 3)));
+	if (rc < 0) {
 		jv_free(*out);
 		*out = jv_invalid();
-		return store_fail(st, err, "read category changes");
+		return sq_fail(q, err, "read category changes");
 	}
 	return 0;
 }

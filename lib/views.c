@@ -182,21 +182,6 @@ static int where_check(const char *prog, struct wa_err *err);
 
 /* ---- saved views ---------------------------------------------------- */
 
-static const char SQL_VIEW_FIND[] =
-	"SELECT filters FROM views WHERE name = ?1"
-	" AND (owner = ?2 OR sharing <> 'private')"
-	" ORDER BY owner = ?2 DESC, id LIMIT 1";
-static const char SQL_VIEW_MINE[] =
-	"SELECT id FROM views WHERE name = ?1 AND owner = ?2";
-static const char SQL_VIEW_INSERT[] =
-	"INSERT INTO views (name, owner, sharing, filters, created_at)"
-	" VALUES (?1, ?2, ?3, ?4, ?5)";
-static const char SQL_VIEW_DELETE[] =
-	"DELETE FROM views WHERE name = ?1 AND owner = ?2";
-static const char SQL_VIEW_ALL[] =
-	"SELECT name, owner, sharing, filters, created_at FROM views"
-	" WHERE owner = ?1 OR sharing <> 'private' ORDER BY name, owner";
-
 static int
 builtin_index(const char *name)
 {
@@ -224,20 +209,21 @@ views_resolve(struct store *st, const char *name, const char *user,
 	      struct views_filter *out, struct wa_err *err)
 {
 	int b = builtin_index(name), rc;
-	sqlite3_stmt *s;
+	struct sq *q;
 	char *text = NULL;
 
 	if (b >= 0)
 		return filters_from_text(out, builtins[b].filters, err);
-	s = store_stmt(st, SQL_VIEW_FIND);
-	store_bind_text(s, 1, name);
-	store_bind_text(s, 2, user);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		text = xstrdup((const char *)sqlite3_column_text(s, 0));
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, err, "read views");
+	q = store_q(st, Q_VIEWS_FIND);
+	sq_text(q, 1, name);
+	sq_text(q, 2, user);
+	rc = sq_step(q);
+	if (rc < 0)
+		return sq_fail(q, err, "read views");
+	if (rc > 0) {
+		text = sq_col_dup(q, 0);
+		sq_reset(q);
+	}
 	if (!text)
 		return wa_err_set(err, WA_EX_REJECTED, "invalid_input",
 				  "no view '%s' (see 'wa-view views')", name);
@@ -281,16 +267,12 @@ static int
 view_exists(struct store *st, const char *name, const char *user,
 	    struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_VIEW_MINE);
-	int rc;
+	struct sq *q = store_q(st, Q_VIEWS_MINE);
+	int64_t id;
 
-	store_bind_text(s, 1, name);
-	store_bind_text(s, 2, user);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
-		return 1;
-	return rc == SQLITE_DONE ? 0 : store_fail(st, err, "read views");
+	sq_text(q, 1, name);
+	sq_text(q, 2, user);
+	return sq_int1(q, &id, "read views", err);
 }
 
 int
@@ -301,7 +283,7 @@ views_create(struct store *st, const char *name, const char *user,
 	static const char *const sharings[] = {
 		"private", "team", "everyone", NULL
 	};
-	sqlite3_stmt *s;
+	struct sq *q;
 	jv filters;
 	int rc;
 
@@ -321,13 +303,13 @@ views_create(struct store *st, const char *name, const char *user,
 			"duplicate", "you already have a view '%s'", name);
 	}
 	filters = views_filter_json(f);
-	s = store_stmt(st, SQL_VIEW_INSERT);
-	store_bind_text(s, 1, name);
-	store_bind_text(s, 2, user);
-	store_bind_text(s, 3, sharing);
-	store_bind_jv(s, 4, filters);
-	store_bind_int(s, 5, now);
-	if (store_step_done(st, s, err) < 0 || store_commit(st, err) < 0) {
+	q = store_q(st, Q_VIEWS_INSERT);
+	sq_text(q, 1, name);
+	sq_text(q, 2, user);
+	sq_text(q, 3, sharing);
+	sq_jv(q, 4, filters);
+	sq_int(q, 5, now);
+	if (sq_done(q, err) < 0 || store_commit(st, err) < 0) {
 		store_rollback(st);
 		jv_free(filters);
 		return -1;
@@ -340,21 +322,21 @@ int
 views_delete(struct store *st, const char *name, const char *user,
 	     jv *out, struct wa_err *err)
 {
-	sqlite3_stmt *s;
+	struct sq *q;
 
 	if (builtin_index(name) >= 0)
 		return wa_err_set(err, WA_EX_REJECTED, "invalid_input",
 				  "'%s' is a built-in view", name);
 	if (store_begin(st, err) < 0)
 		return -1;
-	s = store_stmt(st, SQL_VIEW_DELETE);
-	store_bind_text(s, 1, name);
-	store_bind_text(s, 2, user);
-	if (store_step_done(st, s, err) < 0) {
+	q = store_q(st, Q_VIEWS_DELETE);
+	sq_text(q, 1, name);
+	sq_text(q, 2, user);
+	if (sq_done(q, err) < 0) {
 		store_rollback(st);
 		return -1;
 	}
-	if (sqlite3_changes(store_db(st)) == 0) {
+	if (store_changes(st) == 0) {
 		store_rollback(st);
 		return wa_err_set(err, WA_EX_REJECTED, "invalid_input",
 				  "you have no view '%s'", name);
@@ -372,22 +354,19 @@ int
 views_each(struct store *st, const char *user,
 	   void (*fn)(jv rec, void *ctx), void *ctx, struct wa_err *err)
 {
-	sqlite3_stmt *s;
+	struct sq *q;
 	int i, rc;
 
 	for (i = 0; i < NBUILTINS; i++)
 		fn(view_record(builtins[i].name, NULL, "everyone",
 			       jv_parse(builtins[i].filters), -1, 1), ctx);
-	s = store_stmt(st, SQL_VIEW_ALL);
-	store_bind_text(s, 1, user);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		fn(view_record((const char *)sqlite3_column_text(s, 0),
-			       (const char *)sqlite3_column_text(s, 1),
-			       (const char *)sqlite3_column_text(s, 2),
-			       store_col_json(s, 3),
-			       sqlite3_column_int64(s, 4), 0), ctx);
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : store_fail(st, err, "read views");
+	q = store_q(st, Q_VIEWS_ALL);
+	sq_text(q, 1, user);
+	while ((rc = sq_step(q)) > 0)
+		fn(view_record(sq_col_text(q, 0), sq_col_text(q, 1),
+			       sq_col_text(q, 2), sq_col_json(q, 3),
+			       sq_col_int(q, 4), 0), ctx);
+	return rc < 0 ? sq_fail(q, err, "read views") : 0;
 }
 
 jv
@@ -446,63 +425,6 @@ views_message_text(const char *type, const char *text, const char *caption,
 }
 
 /* ---- list ----------------------------------------------------------- */
-
-static const char SQL_LIST[] =
-	"SELECT t.id, k.id, k.status, k.owner, t.contact_id,"
-	" coalesce(c.name, c.profile_name), c.wa_id, c.bsuid, t.channel_id,"
-	" t.last_message_at, m.type, m.text, m.media_caption, m.unsupported,"
-	" m.quarantined, t.unread, s.last_inbound_at, t.message_count,"
-	" t.source, t.origin, coalesce(c.group_id, t.reply_to, c.wa_id, c.bsuid),"
-	" c.username"
-	" FROM threads t JOIN tickets k ON k.thread_id = t.id"
-	" JOIN contacts c ON c.id = t.contact_id"
-	" LEFT JOIN messages m ON m.id = t.last_message_id"
-	" LEFT JOIN sessions s ON s.channel_id = t.channel_id"
-	"  AND s.identity = t.reply_to"
-	" WHERE (?1 = 'all' OR (?1 = 'sent' AND t.origin = 'outbound')"
-	"  OR k.status = ?1)"
-	" AND (?2 IS NULL OR t.source = ?2)"
-	" AND (?3 IS NULL OR k.owner = ?3)"
-	" AND (?4 = 0 OR k.owner IS NULL)"
-	" AND (?5 IS NULL OR t.channel_id = ?5)"
-	" AND ((?6 IS NULL AND ?7 IS NULL) OR t.contact_id = ?6"
-	"  OR c.wa_id = ?7 OR c.phone = ?7 OR c.mobile_phone = ?7"
-	"  OR c.bsuid = ?7)"
-	" AND (?8 IS NULL OR t.last_message_at >= ?8)"
-	" AND (?9 = 0 OR EXISTS (SELECT 1 FROM messages f"
-	"  WHERE f.thread_id = t.id"
-	"  AND (f.unsupported IS NOT NULL OR f.quarantined = 1)))"
-	" AND (?10 IS NULL OR t.id IN (SELECT m2.thread_id FROM messages_fts"
-	"  JOIN messages m2 ON m2.id = messages_fts.rowid"
-	"  WHERE messages_fts MATCH ?10))"
-	" ORDER BY t.last_message_at DESC, t.id DESC";
-
-/* Each word quoted: '-', '"', '*', ':' and keywords are only text. */
-char *
-views_fts_query(const char *text)
-{
-	struct strbuf sb = STRBUF_INIT;
-	const char *p = text;
-
-	while (*p) {
-		while (*p && isspace((unsigned char)*p))
-			p++;
-		if (!*p)
-			break;
-		if (sb.len)
-			sb_adds(&sb, " ");
-		sb_adds(&sb, "\"");
-		for (; *p && !isspace((unsigned char)*p); p++)
-			if (*p == '"')
-				sb_adds(&sb, "\"\"");
-			else
-				sb_add(&sb, p, 1);
-		sb_adds(&sb, "\"");
-	}
-	if (!sb.len)
-		return NULL;
-	return sb_detach(&sb);
-}
 
 struct where {
 	jq_state *jq;
@@ -579,102 +501,101 @@ struct list_q {
 	const char *status;
 	int64_t since, contact_id, within;
 	char *contact_key, *fts;
+	int none;		/* the search text can match nothing */
 	int window;		/* 0 any, 1 open, 2 closed, 3 closing */
 	long limit;
 };
 
 static int
-list_prepare(const struct views_filter *f, struct list_q *q,
-	     long default_limit, struct wa_err *err)
+list_prepare(struct store *st, const struct views_filter *f,
+	     struct list_q *lq, long default_limit, struct wa_err *err)
 {
 	const char *c = f->v[VIEWS_CONTACT], *w = f->v[VIEWS_WINDOW];
 	long long n;
 	char num[32];
+	int rc;
 
-	memset(q, 0, sizeof(*q));
-	q->status = f->v[VIEWS_STATUS] ? f->v[VIEWS_STATUS] : "open";
-	q->since = -1;
-	q->contact_id = -1;
-	if (f->v[VIEWS_SINCE] && time_parse(f->v[VIEWS_SINCE], &q->since,
+	memset(lq, 0, sizeof(*lq));
+	lq->status = f->v[VIEWS_STATUS] ? f->v[VIEWS_STATUS] : "open";
+	lq->since = -1;
+	lq->contact_id = -1;
+	if (f->v[VIEWS_SINCE] && time_parse(f->v[VIEWS_SINCE], &lq->since,
 					    err) < 0)
 		return -1;
-	q->limit = default_limit;
+	lq->limit = default_limit;
 	if (f->v[VIEWS_LIMIT] && parse_int(f->v[VIEWS_LIMIT], 0, INT_MAX,
 					   &n) == 0)
-		q->limit = (long)n;
+		lq->limit = (long)n;
 	if (c && parse_int(c, 1, INT64_MAX, &n) == 0)
-		q->contact_id = n;
+		lq->contact_id = n;
 	if (c && phone_normalize(c, NULL, num, sizeof(num), err) == 0)
-		q->contact_key = xstrdup(num);
+		lq->contact_key = xstrdup(num);
 	else if (c)
-		q->contact_key = xstrdup(c);	/* a BSUID */
-	if (f->v[VIEWS_SEARCH] &&
-	    !(q->fts = views_fts_query(f->v[VIEWS_SEARCH])))
-		return wa_err_set(err, WA_EX_USAGE, "invalid_input",
-				  "--search: no words to look for");
-	if (w && parse_window(w, &q->within) == 0)
-		q->window = strcmp(w, "open") == 0 ? 1 :
+		lq->contact_key = xstrdup(c);	/* a BSUID */
+	if (f->v[VIEWS_SEARCH]) {
+		rc = views_fts_query(f->v[VIEWS_SEARCH], store_engine(st),
+				     "--search", &lq->fts, err);
+		if (rc < 0)
+			return -1;
+		lq->none = rc == 0;
+	}
+	if (w && parse_window(w, &lq->within) == 0)
+		lq->window = strcmp(w, "open") == 0 ? 1 :
 			strcmp(w, "closed") == 0 ? 2 : 3;
 	return 0;
 }
 
 static void
-list_bind(sqlite3_stmt *s, const struct views_filter *f,
-	  const struct list_q *q)
+list_bind(struct sq *q, const struct views_filter *f,
+	  const struct list_q *lq)
 {
-	store_bind_text(s, 1, q->status);
-	store_bind_text(s, 2, f->v[VIEWS_SOURCE]);
-	store_bind_text(s, 3, f->v[VIEWS_OWNER]);
-	store_bind_int(s, 4, f->v[VIEWS_UNASSIGNED] &&
-		       strcmp(f->v[VIEWS_UNASSIGNED], "true") == 0);
-	store_bind_text(s, 5, f->v[VIEWS_CHANNEL]);
-	store_bind_int_or_null(s, 6, q->contact_id, q->contact_id < 0);
-	store_bind_text(s, 7, q->contact_key);
-	store_bind_int_or_null(s, 8, q->since, q->since < 0);
-	store_bind_int(s, 9, f->v[VIEWS_FLAGGED] &&
-		       strcmp(f->v[VIEWS_FLAGGED], "true") == 0);
-	store_bind_text(s, 10, q->fts);
+	sq_text(q, 1, lq->status);
+	sq_text(q, 2, f->v[VIEWS_SOURCE]);
+	sq_text(q, 3, f->v[VIEWS_OWNER]);
+	sq_int(q, 4, f->v[VIEWS_UNASSIGNED] &&
+	       strcmp(f->v[VIEWS_UNASSIGNED], "true") == 0);
+	sq_text(q, 5, f->v[VIEWS_CHANNEL]);
+	sq_int_or_null(q, 6, lq->contact_id, lq->contact_id < 0);
+	sq_text(q, 7, lq->contact_key);
+	sq_int_or_null(q, 8, lq->since, lq->since < 0);
+	sq_int(q, 9, f->v[VIEWS_FLAGGED] &&
+	       strcmp(f->v[VIEWS_FLAGGED], "true") == 0);
+	sq_text(q, 10, lq->fts);
 }
 
 static int
-window_match(const struct list_q *q, int64_t last_inbound, int64_t now)
+window_match(const struct list_q *lq, int64_t last_inbound, int64_t now)
 {
 	int open = last_inbound >= 0 && window_is_open(last_inbound, now);
 
-	switch (q->window) {
+	switch (lq->window) {
 	case 1:
 		return open;
 	case 2:
 		return !open;
 	case 3:
 		return last_inbound >= 0 &&
-			window_is_closing(last_inbound, now, q->within);
+			window_is_closing(last_inbound, now, lq->within);
 	default:
 		return 1;
 	}
 }
 
-static const char *
-col_text(sqlite3_stmt *s, int col)
-{
-	return (const char *)sqlite3_column_text(s, col);
-}
-
 jv
-views_thread_json(sqlite3_stmt *s, int to_col, int64_t last_inbound,
+views_thread_json(struct sq *q, int to_col, int64_t last_inbound,
 		  int64_t now)
 {
-	return views_obj("ticket_id", store_col_str(s, 1),
-		"thread_id", store_col_str(s, 0),
-		"status", store_col_str(s, 2),
-		"owner", store_col_str(s, 3),
-		"contact_id", store_col_str(s, 4),
-		"contact", store_col_str(s, 5),
-		"wa_id", store_col_str(s, 6),
-		"bsuid", store_col_str(s, 7),
-		"channel", store_col_str(s, 8),
-		"to", store_col_str(s, to_col),
-		"username", store_col_str(s, to_col + 1),
+	return views_obj("ticket_id", sq_col_str(q, 1),
+		"thread_id", sq_col_str(q, 0),
+		"status", sq_col_str(q, 2),
+		"owner", sq_col_str(q, 3),
+		"contact_id", sq_col_str(q, 4),
+		"contact", sq_col_str(q, 5),
+		"wa_id", sq_col_str(q, 6),
+		"bsuid", sq_col_str(q, 7),
+		"channel", sq_col_str(q, 8),
+		"to", sq_col_str(q, to_col),
+		"username", sq_col_str(q, to_col + 1),
 		"session_open", jv_bool(last_inbound >= 0 &&
 			window_is_open(last_inbound, now)),
 		"session_expires_at",
@@ -682,27 +603,29 @@ views_thread_json(sqlite3_stmt *s, int to_col, int64_t last_inbound,
 }
 
 static jv
-list_row(sqlite3_stmt *s, int64_t last_inbound, int64_t now)
+list_row(struct sq *q, int64_t last_inbound, int64_t now)
 {
-	jv row = views_thread_json(s, 20, last_inbound, now);
+	jv row = views_thread_json(q, 20, last_inbound, now);
 	jv preview = jv_null();
 
-	if (sqlite3_column_type(s, 10) != SQLITE_NULL) {
-		jv p = views_message_text(col_text(s, 10), col_text(s, 11),
-					  col_text(s, 12), col_text(s, 13),
-					  sqlite3_column_int(s, 14));
+	if (!sq_col_null(q, 10)) {
+		jv p = views_message_text(sq_col_text(q, 10),
+					  sq_col_text(q, 11),
+					  sq_col_text(q, 12),
+					  sq_col_text(q, 13),
+					  (int)sq_col_int(q, 14));
 
 		preview = jv_get_kind(p) == JV_KIND_STRING ?
 			cut_preview(jv_string_value(p)) : jv_null();
 		jv_free(p);
 	}
 	return jv_object_merge(row, views_obj(
-		"last_message_at", store_col_time(s, 9),
+		"last_message_at", sq_col_time(q, 9),
 		"preview", preview,
-		"unread", store_col_int(s, 15),
-		"messages", store_col_int(s, 17),
-		"source", store_col_str(s, 18),
-		"origin", store_col_str(s, 19), NULL));
+		"unread", sq_col_jint(q, 15),
+		"messages", sq_col_jint(q, 17),
+		"source", sq_col_str(q, 18),
+		"origin", sq_col_str(q, 19), NULL));
 }
 
 int
@@ -711,29 +634,30 @@ views_list(struct store *st, const struct views_filter *f, int64_t now,
 	   long *where_errors, struct wa_err *err)
 {
 	struct where w = { 0 };
-	struct list_q q;
-	sqlite3_stmt *s;
+	struct list_q lq;
+	struct sq *q;
 	long n = 0;
-	int rc = -1, step = SQLITE_DONE;
+	int rc = -1, step = 0;
 
 	if (where_errors)
 		*where_errors = 0;
-	if (list_prepare(f, &q, default_limit, err) < 0)
+	if (list_prepare(st, f, &lq, default_limit, err) < 0)
 		goto out;
 	if (f->v[VIEWS_WHERE] && where_compile(&w, f->v[VIEWS_WHERE], err) < 0)
 		goto out;
-	s = store_stmt(st, SQL_LIST);
-	list_bind(s, f, &q);
-	while ((q.limit == 0 || n < q.limit) &&
-	       (step = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t li = sqlite3_column_type(s, 16) == SQLITE_NULL ? -1 :
-			sqlite3_column_int64(s, 16);
+	rc = 0;
+	if (lq.none)
+		goto out;
+	q = store_q(st, Q_VIEWS_LIST);
+	list_bind(q, f, &lq);
+	while ((lq.limit == 0 || n < lq.limit) && (step = sq_step(q)) > 0) {
+		int64_t li = sq_col_null(q, 16) ? -1 : sq_col_int(q, 16);
 		jv row;
 		int pass;
 
-		if (!window_match(&q, li, now))
+		if (!window_match(&lq, li, now))
 			continue;
-		row = list_row(s, li, now);
+		row = list_row(q, li, now);
 		pass = w.jq ? where_pass(&w, row) : 1;
 		if (pass < 0 && where_errors)
 			(*where_errors)++;
@@ -744,15 +668,14 @@ views_list(struct store *st, const struct views_filter *f, int64_t now,
 		fn(row, ctx);
 		n++;
 	}
-	if (q.limit == 0 || n < q.limit)
-		rc = step == SQLITE_DONE ? 0 : store_fail(st, err, "list");
-	else
-		rc = 0;
-	sqlite3_reset(s);
+	if (step < 0)
+		rc = sq_fail(q, err, "list");
+	else if (step > 0)
+		sq_reset(q);	/* stopped at the limit */
 out:
 	where_free(&w);
-	free(q.contact_key);
-	free(q.fts);
+	free(lq.contact_key);
+	free(lq.fts);
 	return rc;
 }
 

@@ -20,7 +20,7 @@ enum views_key {
 	VIEWS_UNASSIGNED,	/* "true": no owner */
 	VIEWS_CHANNEL,		/* phone-number id */
 	VIEWS_CONTACT,		/* contact id, number or BSUID */
-	VIEWS_SEARCH,		/* FTS5 words in any message */
+	VIEWS_SEARCH,		/* search text in any message */
 	VIEWS_SINCE,		/* last message at or after */
 	VIEWS_LIMIT,		/* at most N rows, 0 = all */
 	VIEWS_WINDOW,		/* open|closed|closing[:DURATION] */
@@ -92,8 +92,8 @@ int views_show(struct store *st, int64_t thread_id, int64_t ticket_id,
 	       struct wa_err *err);
 
 /* Full-text search, newest first, at most limit (0 = all) hits.  The
- * words are quoted for FTS5, so no input is a syntax error; empty text is
- * invalid_input (exit 64). */
+ * text is views_fts_query's, so no input is a syntax error; no word to
+ * look for is invalid_input (exit 64). */
 int views_search(struct store *st, const char *text, long limit,
 		 void (*fn)(jv rec, void *ctx), void *ctx,
 		 struct wa_err *err);
@@ -121,17 +121,22 @@ jv views_obj(const char *key, ...);
 
 /* The keys every thread record has, from a row whose columns 0..8 are
  * thread id, ticket id, status, owner, contact id, contact name, wa_id,
- * bsuid, channel (SQL_LIST's and show's), and column to_col the identity
+ * bsuid, channel (Q_VIEWS_LIST's and Q_VIEWS_THREAD_HEAD's), and column to_col the identity
  * a reply goes to ("to": the group, else the number or BSUID of the last
  * inbound message) and to_col + 1 the contact's WhatsApp username;
  * the session keys are the window of "to".
  * Owned. */
-jv views_thread_json(sqlite3_stmt *s, int to_col, int64_t last_inbound,
+jv views_thread_json(struct sq *q, int to_col, int64_t last_inbound,
 		      int64_t now);
 
-/* The user's words as an FTS5 query, each a quoted string so that no
- * input is a syntax error.  Owned, or NULL when there are no words. */
-char *views_fts_query(const char *text);
+/* The user's search text (words, "phrases", -word, a or b, prefix*: see
+ * lib/views_fts.c) as the engine's full-text query, FTS5's MATCH or
+ * PostgreSQL's to_tsquery: 1 with *out owned; 0 when nothing can match
+ * (every word to look for has no letter or digit), *out NULL.  No word,
+ * or only words to leave out: -1 with err invalid_input (exit 64), the
+ * message starting with what. */
+int views_fts_query(const char *text, enum sql_engine engine,
+		    const char *what, char **out, struct wa_err *err);
 
 /* What a view may show of a message: "[quarantined]",
  * "[unsupported: REASON]", the text, or "[TYPE] caption".  Owned. */

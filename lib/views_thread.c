@@ -9,119 +9,89 @@
 #include "util.h"
 #include "window.h"
 
-static const char *
-col_text(sqlite3_stmt *s, int col)
-{
-	return (const char *)sqlite3_column_text(s, col);
-}
-
 /* ---- show ----------------------------------------------------------- */
 
-static const char SQL_THREAD_HEAD[] =
-	"SELECT t.id, k.id, k.status, k.owner, t.contact_id,"
-	" coalesce(c.name, c.profile_name), c.wa_id, c.bsuid, t.channel_id,"
-	" t.created_at, t.last_message_at, t.unread, t.message_count,"
-	" s.last_inbound_at, t.source, t.origin, k.closed_at,"
-	" coalesce(c.group_id, t.reply_to, c.wa_id, c.bsuid), c.username"
-	" FROM threads t JOIN tickets k ON k.thread_id = t.id"
-	" JOIN contacts c ON c.id = t.contact_id"
-	" LEFT JOIN sessions s ON s.channel_id = t.channel_id"
-	"  AND s.identity = t.reply_to"
-	" WHERE (?1 IS NULL OR t.id = ?1) AND (?2 IS NULL OR k.id = ?2)";
-static const char SQL_THREAD_MESSAGES[] =
-	"SELECT id, wamid, direction, type, text, media_caption, unsupported,"
-	" quarantined, from_addr, to_addr, from_bsuid, to_bsuid, timestamp,"
-	" status, sent_at, delivered_at, read_at, played_at, failed_at, error,"
-	" media_id, media_mime, media_filename, media_size, media_path,"
-	" media_sha256, media_state, template_name, agent, channel_id,"
-	" context_wamid"
-	" FROM messages WHERE thread_id = ?1 ORDER BY timestamp, id";
-static const char SQL_THREAD_READ[] =
-	"UPDATE threads SET unread = 0 WHERE id = ?1 AND unread <> 0";
-
 static jv
-show_head(sqlite3_stmt *s, int64_t now)
+show_head(struct sq *q, int64_t now)
 {
-	int64_t li = sqlite3_column_type(s, 13) == SQLITE_NULL ? -1 :
-		sqlite3_column_int64(s, 13);
+	int64_t li = sq_col_null(q, 13) ? -1 : sq_col_int(q, 13);
 
 	return jv_object_merge(views_obj("record", jv_string("thread"), NULL),
-		jv_object_merge(views_thread_json(s, 17, li, now), views_obj(
-		"created_at", store_col_time(s, 9),
-		"last_message_at", store_col_time(s, 10),
-		"unread", store_col_int(s, 11),
-		"messages", store_col_int(s, 12),
-		"source", store_col_str(s, 14),
-		"origin", store_col_str(s, 15),
-		"closed_at", store_col_time(s, 16), NULL)));
+		jv_object_merge(views_thread_json(q, 17, li, now), views_obj(
+		"created_at", sq_col_time(q, 9),
+		"last_message_at", sq_col_time(q, 10),
+		"unread", sq_col_jint(q, 11),
+		"messages", sq_col_jint(q, 12),
+		"source", sq_col_str(q, 14),
+		"origin", sq_col_str(q, 15),
+		"closed_at", sq_col_time(q, 16), NULL)));
 }
 
 /* Media as recorded, or null; hidden content shows none of it. */
 static jv
-show_media(sqlite3_stmt *s, int hidden)
+show_media(struct sq *q, int hidden)
 {
-	if (hidden || (sqlite3_column_type(s, 20) == SQLITE_NULL &&
-		       sqlite3_column_type(s, 24) == SQLITE_NULL))
+	if (hidden || (sq_col_null(q, 20) && sq_col_null(q, 24)))
 		return jv_null();
-	return JV_OBJECT(jv_string("id"), store_col_str(s, 20),
-			 jv_string("mime"), store_col_str(s, 21),
-			 jv_string("filename"), store_col_str(s, 22),
-			 jv_string("size"), store_col_int(s, 23),
-			 jv_string("path"), store_col_str(s, 24),
-			 jv_string("sha256"), store_col_str(s, 25),
-			 jv_string("state"), store_col_str(s, 26));
+	return JV_OBJECT(jv_string("id"), sq_col_str(q, 20),
+			 jv_string("mime"), sq_col_str(q, 21),
+			 jv_string("filename"), sq_col_str(q, 22),
+			 jv_string("size"), sq_col_jint(q, 23),
+			 jv_string("path"), sq_col_str(q, 24),
+			 jv_string("sha256"), sq_col_str(q, 25),
+			 jv_string("state"), sq_col_str(q, 26));
 }
 
 static jv
-show_message(sqlite3_stmt *s, jv head)
+show_message(struct sq *q, jv head)
 {
-	int hidden = sqlite3_column_type(s, 6) != SQLITE_NULL ||
-		sqlite3_column_int(s, 7);
+	int quarantined = sq_col_int(q, 7) != 0;
+	int hidden = !sq_col_null(q, 6) || quarantined;
 	jv m = views_obj("record", jv_string("message"),
 		"thread_id", jx_get(head, "thread_id"),
 		"ticket_id", jx_get(head, "ticket_id"),
-		"message_id", store_col_str(s, 0),
-		"wamid", store_col_str(s, 1),
-		"channel", store_col_str(s, 29),
+		"message_id", sq_col_str(q, 0),
+		"wamid", sq_col_str(q, 1),
+		"channel", sq_col_str(q, 29),
 		"wa_id", jx_get(head, "wa_id"),
-		"direction", store_col_str(s, 2),
-		"from", store_col_str(s, 8),
-		"to", store_col_str(s, 9),
-		"from_bsuid", store_col_str(s, 10),
-		"to_bsuid", store_col_str(s, 11),
-		"time", store_col_time(s, 12),
-		"type", store_col_str(s, 3), NULL);
+		"direction", sq_col_str(q, 2),
+		"from", sq_col_str(q, 8),
+		"to", sq_col_str(q, 9),
+		"from_bsuid", sq_col_str(q, 10),
+		"to_bsuid", sq_col_str(q, 11),
+		"time", sq_col_time(q, 12),
+		"type", sq_col_str(q, 3), NULL);
 
 	m = jv_object_set(m, jv_string("text"), views_message_text(
-		col_text(s, 3), col_text(s, 4), col_text(s, 5),
-		col_text(s, 6), sqlite3_column_int(s, 7)));
-	m = jv_object_set(m, jv_string("unsupported"), store_col_str(s, 6));
+		sq_col_text(q, 3), sq_col_text(q, 4), sq_col_text(q, 5),
+		sq_col_text(q, 6), quarantined));
+	m = jv_object_set(m, jv_string("unsupported"), sq_col_str(q, 6));
 	m = jv_object_set(m, jv_string("quarantined"),
-			  jv_bool(sqlite3_column_int(s, 7)));
-	m = jv_object_set(m, jv_string("status"), store_col_str(s, 13));
-	m = jv_object_set(m, jv_string("sent_at"), store_col_time(s, 14));
-	m = jv_object_set(m, jv_string("delivered_at"), store_col_time(s, 15));
-	m = jv_object_set(m, jv_string("read_at"), store_col_time(s, 16));
-	m = jv_object_set(m, jv_string("played_at"), store_col_time(s, 17));
-	m = jv_object_set(m, jv_string("failed_at"), store_col_time(s, 18));
-	m = jv_object_set(m, jv_string("error"), store_col_json(s, 19));
-	m = jv_object_set(m, jv_string("media"), show_media(s, hidden));
-	m = jv_object_set(m, jv_string("template"), store_col_str(s, 27));
-	m = jv_object_set(m, jv_string("agent"), store_col_str(s, 28));
-	return jv_object_set(m, jv_string("reply_to"), store_col_str(s, 30));
+			  jv_bool(quarantined));
+	m = jv_object_set(m, jv_string("status"), sq_col_str(q, 13));
+	m = jv_object_set(m, jv_string("sent_at"), sq_col_time(q, 14));
+	m = jv_object_set(m, jv_string("delivered_at"), sq_col_time(q, 15));
+	m = jv_object_set(m, jv_string("read_at"), sq_col_time(q, 16));
+	m = jv_object_set(m, jv_string("played_at"), sq_col_time(q, 17));
+	m = jv_object_set(m, jv_string("failed_at"), sq_col_time(q, 18));
+	m = jv_object_set(m, jv_string("error"), sq_col_json(q, 19));
+	m = jv_object_set(m, jv_string("media"), show_media(q, hidden));
+	m = jv_object_set(m, jv_string("template"), sq_col_str(q, 27));
+	m = jv_object_set(m, jv_string("agent"), sq_col_str(q, 28));
+	return jv_object_set(m, jv_string("reply_to"), sq_col_str(q, 30));
 }
 
 /* Opening a conversation reads it: unread goes to 0 (committed first). */
 static int
 show_mark_read(struct store *st, int64_t thread_id, struct wa_err *err)
 {
-	sqlite3_stmt *s;
+	struct sq *q;
 
 	if (store_begin(st, err) < 0)
 		return -1;
-	s = store_stmt(st, SQL_THREAD_READ);
-	store_bind_int(s, 1, thread_id);
-	if (store_step_done(st, s, err) < 0) {
+	q = store_q(st, Q_VIEWS_THREAD_READ);
+	sq_int(q, 1, thread_id);
+	if (sq_done(q, err) < 0) {
 		store_rollback(st);
 		return -1;
 	}
@@ -133,25 +103,25 @@ views_show(struct store *st, int64_t thread_id, int64_t ticket_id,
 	   int64_t now, void (*fn)(jv rec, void *ctx), void *ctx,
 	   struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_THREAD_HEAD);
+	struct sq *q = store_q(st, Q_VIEWS_THREAD_HEAD);
 	jv head = jv_invalid();
 	int rc;
 
-	store_bind_int_or_null(s, 1, thread_id, thread_id <= 0);
-	store_bind_int_or_null(s, 2, ticket_id, ticket_id <= 0);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		head = show_head(s, now);
-		thread_id = sqlite3_column_int64(s, 0);
+	sq_int_or_null(q, 1, thread_id, thread_id <= 0);
+	sq_int_or_null(q, 2, ticket_id, ticket_id <= 0);
+	rc = sq_step(q);
+	if (rc < 0)
+		return sq_fail(q, err, "read thread");
+	if (rc > 0) {
+		head = show_head(q, now);
+		thread_id = sq_col_int(q, 0);
+		sq_reset(q);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, err, "read thread");
-	if (rc == SQLITE_DONE && ticket_id > 0)
+	if (rc == 0 && ticket_id > 0)
 		return wa_err_set(err, WA_EX_REJECTED, "unknown_thread",
 				  "no ticket %lld%s", (long long)ticket_id,
 				  thread_id > 0 ? " in that thread" : "");
-	if (rc == SQLITE_DONE)
+	if (rc == 0)
 		return wa_err_set(err, WA_EX_REJECTED, "unknown_thread",
 				  "no thread %lld", (long long)thread_id);
 	if (show_mark_read(st, thread_id, err) < 0) {
@@ -159,85 +129,49 @@ views_show(struct store *st, int64_t thread_id, int64_t ticket_id,
 		return -1;
 	}
 	fn(jv_copy(head), ctx);
-	s = store_stmt(st, SQL_THREAD_MESSAGES);
-	store_bind_int(s, 1, thread_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		fn(show_message(s, head), ctx);
-	sqlite3_reset(s);
+	q = store_q(st, Q_VIEWS_THREAD_MESSAGES);
+	sq_int(q, 1, thread_id);
+	while ((rc = sq_step(q)) > 0)
+		fn(show_message(q, head), ctx);
 	jv_free(head);
-	return rc == SQLITE_DONE ? 0 : store_fail(st, err, "read messages");
+	return rc < 0 ? sq_fail(q, err, "read messages") : 0;
 }
 
 /* ---- search --------------------------------------------------------- */
-
-static const char SQL_SEARCH[] =
-	"SELECT m.thread_id, k.id, m.id, m.wamid, m.channel_id, c.wa_id,"
-	" coalesce(c.name, c.profile_name), m.direction, m.type, m.timestamp,"
-	" snippet(messages_fts, 0, '[', ']', '...', 12), k.status, k.owner"
-	" FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid"
-	" LEFT JOIN threads t ON t.id = m.thread_id"
-	" LEFT JOIN tickets k ON k.thread_id = m.thread_id"
-	" LEFT JOIN contacts c ON c.id = t.contact_id"
-	" WHERE messages_fts MATCH ?1"
-	" ORDER BY m.timestamp DESC, m.id DESC LIMIT ?2";
 
 int
 views_search(struct store *st, const char *text, long limit,
 	     void (*fn)(jv rec, void *ctx), void *ctx, struct wa_err *err)
 {
-	char *q = views_fts_query(text ? text : "");
-	sqlite3_stmt *s;
-	int rc;
+	struct sq *q;
+	char *fts;
+	int rc = views_fts_query(text ? text : "", store_engine(st), "search",
+				 &fts, err);
 
-	if (!q)
-		return wa_err_set(err, WA_EX_USAGE, "invalid_input",
-				  "search: no words to look for");
-	s = store_stmt(st, SQL_SEARCH);
-	store_bind_text(s, 1, q);
-	store_bind_int(s, 2, limit > 0 ? limit : -1);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		fn(views_obj("thread_id", store_col_str(s, 0),
-			"ticket_id", store_col_str(s, 1),
-			"message_id", store_col_str(s, 2),
-			"wamid", store_col_str(s, 3),
-			"channel", store_col_str(s, 4),
-			"wa_id", store_col_str(s, 5),
-			"contact", store_col_str(s, 6),
-			"direction", store_col_str(s, 7),
-			"type", store_col_str(s, 8),
-			"time", store_col_time(s, 9),
-			"snippet", store_col_str(s, 10),
-			"status", store_col_str(s, 11),
-			"owner", store_col_str(s, 12), NULL), ctx);
-	sqlite3_reset(s);
-	free(q);
-	return rc == SQLITE_DONE ? 0 : store_fail(st, err, "search");
+	if (rc <= 0)
+		return rc;	/* an error, or nothing can match */
+	q = store_q(st, Q_VIEWS_SEARCH);
+	sq_text(q, 1, fts);
+	sq_int(q, 2, limit > 0 ? limit : INT64_MAX);
+	free(fts);
+	while ((rc = sq_step(q)) > 0)
+		fn(views_obj("thread_id", sq_col_str(q, 0),
+			"ticket_id", sq_col_str(q, 1),
+			"message_id", sq_col_str(q, 2),
+			"wamid", sq_col_str(q, 3),
+			"channel", sq_col_str(q, 4),
+			"wa_id", sq_col_str(q, 5),
+			"contact", sq_col_str(q, 6),
+			"direction", sq_col_str(q, 7),
+			"type", sq_col_str(q, 8),
+			"time", sq_col_time(q, 9),
+			"snippet", sq_col_str(q, 10),
+			"status", sq_col_str(q, 11),
+			"owner", sq_col_str(q, 12), NULL), ctx);
+	return rc < 0 ? sq_fail(q, err, "search") : 0;
 }
 
 /* ---- tickets -------------------------------------------------------- */
-
-static const char SQL_TICKET_GET[] =
-	"SELECT k.id, k.thread_id, k.status, k.owner, t.channel_id,"
-	" t.contact_id, c.wa_id, k.created_at, k.updated_at, k.closed_at"
-	" FROM tickets k JOIN threads t ON t.id = k.thread_id"
-	" LEFT JOIN contacts c ON c.id = t.contact_id WHERE k.id = ?1";
-static const char SQL_TICKET_OTHER_OPEN[] =
-	"SELECT k.id FROM threads t JOIN tickets k ON k.thread_id = t.id"
-	" WHERE t.channel_id = ?1 AND t.contact_id = ?2 AND t.id <> ?3"
-	" AND k.status = 'open' LIMIT 1";
-static const char SQL_TICKET_ASSIGN[] =
-	"UPDATE tickets SET owner = ?2, updated_at = ?3 WHERE id = ?1";
-static const char SQL_TICKET_CLOSE[] =
-	"UPDATE tickets SET status = 'closed', closed_at = ?2,"
-	" updated_at = ?2 WHERE id = ?1";
-static const char SQL_TICKET_REOPEN[] =
-	"UPDATE tickets SET status = 'open', closed_at = NULL,"
-	" updated_at = ?2 WHERE id = ?1";
-static const char SQL_TICKET_EVENTS[] =
-	"SELECT e.id, e.action, e.actor, e.from_value, e.to_value, e.at,"
-	" k.thread_id FROM tickets k"
-	" LEFT JOIN ticket_events e ON e.ticket_id = k.id"
-	" WHERE k.id = ?1 ORDER BY e.id";
 
 struct ticket {
 	int64_t id, thread_id, contact_id;
@@ -250,38 +184,39 @@ static int
 ticket_get(struct store *st, int64_t id, struct ticket *t,
 	   struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_TICKET_GET);
+	struct sq *q = store_q(st, Q_VIEWS_TICKET_GET);
 	int rc;
 
 	memset(t, 0, sizeof(*t));
 	t->rec = jv_invalid();
-	store_bind_int(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	sq_int(q, 1, id);
+	rc = sq_step(q);
+	if (rc < 0)
+		return sq_fail(q, err, "read ticket");
+	if (rc > 0) {
 		t->id = id;
-		t->thread_id = sqlite3_column_int64(s, 1);
-		snprintf(t->status, sizeof(t->status), "%s", col_text(s, 2));
-		t->owner = col_text(s, 3) ? xstrdup(col_text(s, 3)) : NULL;
-		t->channel = xstrdup(col_text(s, 4));
-		t->contact_id = sqlite3_column_int64(s, 5);
-		t->rec = views_obj("ticket_id", store_col_str(s, 0),
-			"thread_id", store_col_str(s, 1),
-			"status", store_col_str(s, 2),
-			"owner", store_col_str(s, 3),
-			"channel", store_col_str(s, 4),
-			"contact_id", store_col_str(s, 5),
-			"wa_id", store_col_str(s, 6),
-			"created_at", store_col_time(s, 7),
-			"updated_at", store_col_time(s, 8),
-			"closed_at", store_col_time(s, 9), NULL);
+		t->thread_id = sq_col_int(q, 1);
+		snprintf(t->status, sizeof(t->status), "%s",
+			 sq_col_text(q, 2));
+		t->owner = sq_col_dup(q, 3);
+		t->channel = xstrdup(sq_col_text(q, 4));
+		t->contact_id = sq_col_int(q, 5);
+		t->rec = views_obj("ticket_id", sq_col_str(q, 0),
+			"thread_id", sq_col_str(q, 1),
+			"status", sq_col_str(q, 2),
+			"owner", sq_col_str(q, 3),
+			"channel", sq_col_str(q, 4),
+			"contact_id", sq_col_str(q, 5),
+			"wa_id", sq_col_str(q, 6),
+			"created_at", sq_col_time(q, 7),
+			"updated_at", sq_col_time(q, 8),
+			"closed_at", sq_col_time(q, 9), NULL);
 	}
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
+	if (rc == 0)
 		return wa_err_set(err, WA_EX_REJECTED, "unknown_thread",
 				  "no ticket %lld", (long long)id);
-	return store_fail(st, err, "read ticket");
+	sq_reset(q);
+	return 0;
 }
 
 static void
@@ -299,13 +234,13 @@ static int
 ticket_may_reopen(struct store *st, const struct ticket *t,
 		  struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_TICKET_OTHER_OPEN);
+	struct sq *q = store_q(st, Q_VIEWS_TICKET_OTHER_OPEN);
 	int64_t other = 0;
 
-	store_bind_text(s, 1, t->channel);
-	store_bind_int(s, 2, t->contact_id);
-	store_bind_int(s, 3, t->thread_id);
-	if (store_step_int(st, s, &other, "read tickets", err) < 0)
+	sq_text(q, 1, t->channel);
+	sq_int(q, 2, t->contact_id);
+	sq_int(q, 3, t->thread_id);
+	if (sq_int1(q, &other, "read tickets", err) < 0)
 		return -1;
 	if (other)
 		return wa_err_set(err, WA_EX_REJECTED, "duplicate",
@@ -324,33 +259,33 @@ ticket_apply(struct store *st, struct ticket *t, enum views_action a,
 	     struct wa_err *err)
 {
 	const char *from = t->status, *to;
-	sqlite3_stmt *s;
+	struct sq *q;
 
 	if (a == VIEWS_ASSIGN) {
 		if (t->owner && strcmp(t->owner, owner) == 0)
 			return 0;
-		s = store_stmt(st, SQL_TICKET_ASSIGN);
-		store_bind_text(s, 2, owner);
-		store_bind_int(s, 3, now);
+		q = store_q(st, Q_VIEWS_TICKET_ASSIGN);
+		sq_text(q, 2, owner);
+		sq_int(q, 3, now);
 		from = t->owner;
 		to = owner;
 	} else if (a == VIEWS_CLOSE) {
 		if (strcmp(t->status, "closed") == 0)
 			return 0;
-		s = store_stmt(st, SQL_TICKET_CLOSE);
-		store_bind_int(s, 2, now);
+		q = store_q(st, Q_VIEWS_TICKET_CLOSE);
+		sq_int(q, 2, now);
 		to = "closed";
 	} else {
 		if (strcmp(t->status, "open") == 0)
 			return 0;
 		if (ticket_may_reopen(st, t, err) < 0)
 			return -1;
-		s = store_stmt(st, SQL_TICKET_REOPEN);
-		store_bind_int(s, 2, now);
+		q = store_q(st, Q_VIEWS_TICKET_REOPEN);
+		sq_int(q, 2, now);
 		to = "open";
 	}
-	store_bind_int(s, 1, t->id);
-	if (store_step_done(st, s, err) < 0 ||
+	sq_int(q, 1, t->id);
+	if (sq_done(q, err) < 0 ||
 	    desk_ticket_event(st, t->id, action_names[a], actor, from, to,
 			      now, err) < 0)
 		return -1;
@@ -399,27 +334,26 @@ views_ticket_history(struct store *st, int64_t ticket_id,
 		     void (*fn)(jv rec, void *ctx), void *ctx,
 		     struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_TICKET_EVENTS);
+	struct sq *q = store_q(st, Q_VIEWS_TICKET_EVENTS);
 	int rc, n = 0;
 
-	store_bind_int(s, 1, ticket_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	sq_int(q, 1, ticket_id);
+	while ((rc = sq_step(q)) > 0) {
 		n++;
-		if (sqlite3_column_type(s, 0) == SQLITE_NULL)
+		if (sq_col_null(q, 0))
 			continue;
 		fn(JV_OBJECT(jv_string("ticket_id"),
 			     jv_string_fmt("%lld", (long long)ticket_id),
-			     jv_string("thread_id"), store_col_str(s, 6),
-			     jv_string("event_id"), store_col_str(s, 0),
-			     jv_string("action"), store_col_str(s, 1),
-			     jv_string("actor"), store_col_str(s, 2),
-			     jv_string("from"), store_col_str(s, 3),
-			     jv_string("to"), store_col_str(s, 4),
-			     jv_string("at"), store_col_time(s, 5)), ctx);
+			     jv_string("thread_id"), sq_col_str(q, 6),
+			     jv_string("event_id"), sq_col_str(q, 0),
+			     jv_string("action"), sq_col_str(q, 1),
+			     jv_string("actor"), sq_col_str(q, 2),
+			     jv_string("from"), sq_col_str(q, 3),
+			     jv_string("to"), sq_col_str(q, 4),
+			     jv_string("at"), sq_col_time(q, 5)), ctx);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return store_fail(st, err, "read ticket events");
+	if (rc < 0)
+		return sq_fail(q, err, "read ticket events");
 	if (n == 0)
 		return wa_err_set(err, WA_EX_REJECTED, "unknown_thread",
 				  "no ticket %lld", (long long)ticket_id);

@@ -65,6 +65,32 @@ exits 0 "hidden content is never found" wa-view search payload
 is "$(grep -c . "$T/out")" "0" "quarantined text not indexed"
 exits 0 "search --limit" wa-view search order --limit 1
 is "$(grep -c . "$T/out")" "1" "one hit"
+# The search syntax: "phrases", -word, or, prefix*
+exits 0 "a phrase" wa-view search '"still missing"'
+is "$(jf .wamid | tr -d '"')" "wamid.ann2" "its words next to each other"
+exits 0 "a phrase in another order" wa-view search '"missing still"'
+is "$(grep -c . "$T/out")" "0" "in order"
+exits 0 "a word left out" wa-view search 'order -missing'
+is "$(jf .wamid | tr -d '"')" "wamid.ann1" "not the message with it"
+exits 0 "a phrase left out" wa-view search 'order -"order 123 still"'
+is "$(jf .wamid | tr -d '"')" "wamid.ann1" "not the message with the phrase"
+exits 0 "or" wa-view search 'invoice or refund'
+is "$(jf .wamid | tr -d '"' | sort | paste -sd, -)" "wamid.dee1,wamid.eve1" "either word"
+exits 0 "or binds before and" wa-view search 'wrong or refund please'
+is "$(jf .wamid | tr -d '"')" "wamid.eve1" "(wrong or refund) and please"
+exits 0 "a prefix" wa-view search 'refu*'
+is "$(jf .wamid | tr -d '"')" "wamid.eve1" "a word beginning so"
+exits 0 "a phrase ending in a prefix" wa-view search '"order 123 sti"*'
+is "$(jf .wamid | tr -d '"')" "wamid.ann2" "its last word a prefix"
+exits 0 "only punctuation" wa-view search '#'
+is "$(grep -c . "$T/out")" "0" "nothing can match, no error"
+exits 64 "only a word left out" wa-view search -- -order
+like "$(cat "$T/err")" "*only words to leave out*" "says so"
+exits 0 "--search takes the syntax" wa-view list --status all --search 'invoice or refund'
+is "$(jf .thread_id | tr -d '"' | sort | paste -sd, -)" "4,5" "threads with either"
+exits 0 "--search that can match nothing" wa-view list --status all --search '# -x'
+is "$(grep -c . "$T/out")" "0" "no thread"
+exits 64 "--search with only a word left out" wa-view list --search '-order'
 exits 64 "empty search" wa-view search ""
 exits 64 "search needs TEXT" wa-view search
 exits 64 "search takes one operand" wa-view search a b

@@ -73,6 +73,19 @@ like "$(sed -n 3p "$T/out")" "$A*marketing*3*2*1*1*0*2024-04-01T00:00:00Z" "a ro
 WA_NOW=1719800000 exits 0 "a period with nothing delivered" wa-quota billing
 is "$(cat "$T/out")" "" "no records"
 
+# Pricing that is not an object is no pricing: never an error
+: >"$T/statuses.jsonl"
+age=$((1719800000 - T0 - 100))	# in the period of 2024-07
+st $A p1 delivered $age '"cheap"'
+st $A p2 delivered $age '[1,2]'
+st $A p3 delivered $age 7
+st $A p4 delivered $age "$(pr utility regular)"
+wa-recv "$T/statuses.jsonl" >"$T/recv.out" 2>&1 || echo "# wa-recv: $(head -3 "$T/recv.out")"
+WA_NOW=1719800000 exits 0 "pricing as a string, an array, a number" wa-quota billing
+is "$(jf "$row" | tr -d '"')" \
+"$A null 3 0 0 0 0
+$A utility 1 1 0 0 0" "counted as delivered without a category"
+
 exits 64 "--periods 0" wa-quota billing --periods 0
 exits 64 "--periods without billing" wa-quota history --periods 2
 done_testing

@@ -18,15 +18,27 @@ exits 0 "a quota" wa-quota set --limit 1000
 exits 0 "a ticket assigned" wa-view assign 2 ann
 exits 0 "and one closed" wa-view close 3
 exits 0 "a contact added by hand" wa-view contacts add --name "Zoë Ünal" --email zoe@example.com
+exits 0 "a reply sent in a thread" wa-send --thread 1 --text "on it, Ann"
+exits 0 "a template sent to a closed window" wa-template send bulk_001 \
+	--language en_US --param 1=Cy --to 15551230003 --channel 111111111111111
+# statuses with Meta's pricing for billing
+st() {
+	printf '{"object":"whatsapp_business_account","entry":[{"id":"100200300400500","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001111","phone_number_id":"111111111111111"},"statuses":[{"id":"wamid.%s","status":"%s","timestamp":"%s","recipient_id":"15551230001","pricing":{"billable":true,"pricing_model":"PMP","category":"%s","type":"regular"}}]}}]}]}\n' \
+		"$1" "$2" "$((WA_NOW - 3600))" "$3"
+}
+{ st g1 delivered marketing; st g2 read utility; st g3 sent utility; } >"$T/st.jsonl"
+exits 0 "statuses with pricing" wa-recv "$T/st.jsonl"
 
 exits 0 "the desk copied to PostgreSQL" wa-db copy --from "sqlite:$WA_DB" --to "$PG"
 [ "$(jf 'select(.same == true)' | wc -l)" -ge 18 ]; ok $? "every table copied"
 is "$(jf 'select(.same == false) | .table' | paste -sd, -)" "" "every table the same (rows and SHA-256)"
 
 # same COMMAND...: the records of COMMAND on both stores are the same
+# (after the jq filter $norm, when set)
+norm=.
 same() {
-	"$@" --json >"$T/lite" 2>&1
-	WA_DB=$PG "$@" --json >"$T/pg" 2>&1
+	"$@" --json 2>&1 | jq -c "$norm" >"$T/lite" 2>&1
+	WA_DB=$PG "$@" --json 2>&1 | jq -c "$norm" >"$T/pg" 2>&1
 	if [ -s "$T/lite" ] && cmp -s "$T/lite" "$T/pg"; then
 		ok 0 "same records: $*"
 	else
@@ -47,11 +59,16 @@ for t in 1 2 3 4 5 6; do
 	same wa-view show "$t"
 done
 same wa-view show --ticket 4
+# the same hits; the snippets show the same words, but FTS5 marks a
+# phrase as one match and says where it cut, ts_headline does neither
+# (man/wa-view.1)
+norm='.snippet |= gsub("[\\[\\]]|[.][.][.]"; "")'
 same wa-view search refund
 same wa-view search 'shop or invoice'
 same wa-view search '"invoice is wrong"'
 same wa-view search 'inv*'
-same wa-view search 'screen -broken'
+same wa-view search 'screen -invoice'
+norm=.
 same wa-view history 2
 same wa-view views
 same wa-view contacts list

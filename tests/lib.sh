@@ -95,6 +95,17 @@ dump_store() {
 	if on_pg; then "$WA_TEST_PG_BIN/pg_dump" -d "$WA_DB"
 	else sqlite3 "$WA_DB" .dump; fi
 }
+# fts_ids WORDS: ids of the messages the search index finds for WORDS
+# (FTS5 MATCH, or the tsvector column on PostgreSQL), one a line.
+fts_ids() {
+	if on_pg; then sql "SELECT id FROM messages WHERE search @@ plainto_tsquery('wa_simple', '$1') ORDER BY id"
+	else sql "SELECT rowid FROM messages_fts WHERE messages_fts MATCH '$1' ORDER BY rowid"; fi
+}
+# fts_indexed: how many messages the search index holds.
+fts_indexed() {
+	if on_pg; then sql "SELECT count(*) FROM messages WHERE search IS NOT NULL"
+	else sql "SELECT count(*) FROM messages_fts_docsize"; fi
+}
 # hold_store SECONDS FILE: holds the test database's write lock for
 # SECONDS, like another writer would (SQLite's BEGIN IMMEDIATE, the
 # advisory lock of lib/store_pg.c on PostgreSQL); makes FILE once it

@@ -128,7 +128,7 @@ is_json '[.text, (.contacts | length)]' '["Chandler Bing, Monica, Rachel Green",
 look message-text-reply-context
 is "$(sql "SELECT context_wamid FROM messages")" "wamid.xyzxyz==" "reply context"
 look message-text-referral-ctwa
-is "$(sql "SELECT json_extract(referral, '$.ctwa_clid') FROM messages")" "CTWA_CLID" "referral kept"
+is "$(sql "SELECT referral FROM messages" | jq -r .ctwa_clid)" "CTWA_CLID" "referral kept"
 look message-interactive-list-reply-with-description
 is_json '[.text, .interactive.list_reply.description]' '["title","description"]' "list reply"
 look message-button-template-quick-reply
@@ -136,7 +136,7 @@ is_json '[.type, .button.payload != null]' '["button",true]' "template button re
 look message-reaction
 is_json '[.unsupported, .text, .reaction]' '["reaction",null,null]' "reaction: unsupported, content hidden"
 is "$(sql "SELECT unsupported, raw IS NOT NULL, text IS NULL FROM messages")" "reaction|1|1" "raw object kept"
-is "$(sql "SELECT count(*) FROM messages_fts_docsize")" "0" "nothing of it indexed for search"
+is "$(fts_indexed)" "0" "nothing of it indexed for search"
 look smb-message-echo-text
 is "$(sql "SELECT direction, echo, text, to_addr FROM messages")" "out|1|Test message|972987654321" \
 	"echo stored as outgoing in the contact's thread"

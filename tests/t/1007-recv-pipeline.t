@@ -18,7 +18,7 @@ is "$(jq -r '.wamid' "$T/out" | cmp - "$T/wamids" && echo same)" "same" \
 is "$(jf 'select(.event != "message")' | head -3)" "" "all of them messages"
 is "$(sql "SELECT count(*), count(DISTINCT thread_id) FROM messages")" "4000|1000" \
 	"every message stored, in the threads of its contacts"
-is "$(sql "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'benchmark'")" 4000 "all searchable"
+is "$(fts_ids benchmark | wc -l)" 4000 "all searchable"
 is "$(jf '.message_id' | tr -d '"' | sort -n | uniq | wc -l | tr -d ' ')" 4000 "each event names its own row"
 
 exits 0 "the same files again" wa-recv "$T/a" "$T/b"

@@ -118,7 +118,7 @@ exits 78 "a broken setting" wa-quota
 like "$(cat "$T/err")" "wa-quota: invalid_input: setting 'quota.limit'*" "names the setting"
 sql "UPDATE settings SET value = '1000' WHERE key = 'quota.limit'"
 exits 74 "output that cannot be written" sh -c 'wa-quota >/dev/full'
-sql "PRAGMA user_version = 99"
+schema_version 99
 exits 78 "a database newer than the binary" wa-quota
 exits 0 "--help prints the synopsis" wa-quota --help
 like "$(head -1 "$T/out")" "usage: wa-quota*" "synopsis"

@@ -106,6 +106,17 @@ fts_indexed() {
 	if on_pg; then sql "SELECT count(*) FROM messages WHERE search IS NOT NULL"
 	else sql "SELECT count(*) FROM messages_fts_docsize"; fi
 }
+# store_remove: the test database gone, as if never made: the file
+# with its WAL and send lock, or on PostgreSQL a new empty database of
+# the same name.
+store_remove() {
+	if on_pg; then
+		"$WA_TEST_PG_BIN/dropdb" -h "$WA_TEST_PG_HOST" -U postgres --force "$pg_db" &&
+		"$WA_TEST_PG_BIN/createdb" -h "$WA_TEST_PG_HOST" -U postgres "$pg_db"
+	else
+		rm -f "$WA_DB" "$WA_DB"-*
+	fi
+}
 # hold_store SECONDS FILE: holds the test database's write lock for
 # SECONDS, like another writer would (SQLite's BEGIN IMMEDIATE, the
 # advisory lock of lib/store_pg.c on PostgreSQL); makes FILE once it

@@ -6,7 +6,7 @@ dir="$top/tests/fixtures/conformance/webhooks"
 # Channels for the real-looking phone-number ids; placeholder ids stay unknown.
 chans="106540352242922 109999999999999 1111111111111 1122334455667 16315551234 27681414235104944 409552778964973"
 fresh() {
-	rm -f "$WA_DB" "$WA_DB-wal" "$WA_DB-shm"
+	store_remove
 	wa-recv /dev/null >/dev/null
 	for id in $chans; do
 		sql "INSERT INTO channels (id, waba_id, phone, connected_at) VALUES ('$id', 'w', '9$id', 0)"

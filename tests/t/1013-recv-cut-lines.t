@@ -5,7 +5,7 @@
 . "$top/tests/t/1000-recv-lib.sh"
 T0=1713200000
 fresh() {
-	rm -f "$WA_DB"*
+	store_remove
 	wa-recv /dev/null >/dev/null
 	sql "INSERT INTO channels (id, waba_id, phone, connected_at) VALUES ('$CH', 'w', '15550001111', 0)"
 }

@@ -62,26 +62,27 @@ exits() {	# exits N DESC cmd...: runs cmd with stdout/stderr to $T/out, $T/err
 jf() { jq -c "$1" "${2:-$T/out}"; }
 # is_json FILTER WANT DESC [FILE]: compares jq -c output with WANT.
 is_json() { is "$(jq -c "$1" "${4:-$T/out}" 2>&1)" "$2" "$3"; }
-# sql QUERY: runs SQL on the test database (sqlite3, or psql on
-# PostgreSQL), one row a line, columns joined by '|', NULL empty. A
-# boolean prints as SQLite prints a comparison, 1 or 0 (so a text that
-# is exactly t or f would too).
-if [ "${WA_TEST_STORE:-}" = pg ]; then
-	sql() {
-		sql_out=$("$WA_TEST_PG_BIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 \
-			-d "$WA_DB" -c "$1")
-		sql_rc=$?
-		[ -z "$sql_out" ] || printf '%s\n' "$sql_out" |
-			awk -F'|' -v OFS='|' '{ for (i = 1; i <= NF; i++)
-				if ($i == "t") $i = 1; else if ($i == "f") $i = 0
-				print }'
-		return $sql_rc
-	}
-else
-	sql() { sqlite3 -batch -noheader "$WA_DB" "$1"; }
-fi
 # on_pg: true when the tests run on PostgreSQL (make check-pg).
 on_pg() { [ "${WA_TEST_STORE:-}" = pg ]; }
+# db_pg: true when WA_DB (the test's, or one a test set) is PostgreSQL's.
+db_pg() { case $WA_DB in postgresql://* | postgres://*) ;; *) false ;; esac; }
+# sql QUERY: runs SQL on WA_DB (sqlite3, or psql on PostgreSQL), one row
+# a line, columns joined by '|', NULL empty. A boolean prints as SQLite
+# prints a comparison, 1 or 0 (so a text that is exactly t or f would).
+sql() {
+	if ! db_pg; then
+		sqlite3 -batch -noheader "$WA_DB" "$1"
+		return
+	fi
+	sql_out=$("$WA_TEST_PG_BIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 \
+		-d "$WA_DB" -c "$1")
+	sql_rc=$?
+	[ -z "$sql_out" ] || printf '%s\n' "$sql_out" |
+		awk -F'|' -v OFS='|' '{ for (i = 1; i <= NF; i++)
+			if ($i == "t") $i = 1; else if ($i == "f") $i = 0
+			print }'
+	return $sql_rc
+}
 # skip N REASON: N tests that do not apply here, passed as skipped.
 skip() {
 	i=0
@@ -92,25 +93,25 @@ skip() {
 }
 # dump_store: the whole test database as SQL text (schema and rows).
 dump_store() {
-	if on_pg; then "$WA_TEST_PG_BIN/pg_dump" -d "$WA_DB"
+	if db_pg; then "$WA_TEST_PG_BIN/pg_dump" -d "$WA_DB"
 	else sqlite3 "$WA_DB" .dump; fi
 }
 # fts_ids WORDS: ids of the messages the search index finds for WORDS
 # (FTS5 MATCH, or the tsvector column on PostgreSQL), one a line.
 fts_ids() {
-	if on_pg; then sql "SELECT id FROM messages WHERE search @@ plainto_tsquery('wa_simple', '$1') ORDER BY id"
+	if db_pg; then sql "SELECT id FROM messages WHERE search @@ plainto_tsquery('wa_simple', '$1') ORDER BY id"
 	else sql "SELECT rowid FROM messages_fts WHERE messages_fts MATCH '$1' ORDER BY rowid"; fi
 }
 # fts_indexed: how many messages the search index holds.
 fts_indexed() {
-	if on_pg; then sql "SELECT count(*) FROM messages WHERE search IS NOT NULL"
+	if db_pg; then sql "SELECT count(*) FROM messages WHERE search IS NOT NULL"
 	else sql "SELECT count(*) FROM messages_fts_docsize"; fi
 }
 # store_remove: the test database gone, as if never made: the file
 # with its WAL and send lock, or on PostgreSQL a new empty database of
 # the same name.
 store_remove() {
-	if on_pg; then
+	if db_pg; then
 		"$WA_TEST_PG_BIN/dropdb" -h "$WA_TEST_PG_HOST" -U postgres --force "$pg_db" &&
 		"$WA_TEST_PG_BIN/createdb" -h "$WA_TEST_PG_HOST" -U postgres "$pg_db"
 	else
@@ -122,7 +123,7 @@ store_remove() {
 # advisory lock of lib/store_pg.c on PostgreSQL); makes FILE once it
 # holds it. Run it in the background.
 hold_store() {
-	if on_pg; then
+	if db_pg; then
 		printf 'BEGIN;\nSELECT pg_advisory_xact_lock(7752626425);\n\\! touch %s\nSELECT pg_sleep(%s);\nCOMMIT;\n' \
 			"$2" "$1" | "$WA_TEST_PG_BIN/psql" -X -q -d "$WA_DB" >/dev/null
 	else
@@ -132,7 +133,7 @@ hold_store() {
 }
 # schema_version [N]: the test database's schema version; sets it to N.
 schema_version() {
-	if on_pg; then
+	if db_pg; then
 		if [ $# -gt 0 ]; then sql "UPDATE wa_schema SET version = $1"
 		else sql 'SELECT version FROM wa_schema'; fi
 	elif [ $# -gt 0 ]; then sql "PRAGMA user_version = $1"

@@ -276,7 +276,8 @@ writable(struct store *st, struct wa_err *err)
 {
 	if (store_begin(st, err) < 0)
 		return -1;
-	if (store_exec(st, "UPDATE settings SET value = value WHERE 0", err) < 0
+	if (store_exec(st, "UPDATE settings SET value = value WHERE 1 = 0",
+		       err) < 0
 	    || store_commit(st, err) < 0) {
 		store_rollback(st);
 		return -1;
@@ -296,8 +297,9 @@ recv_serve_start(struct recv_serve **out, const struct whserver_opts *o,
 	/* A 200 tells Meta never to send it again: make the commit survive
 	 * a power cut, not only a crash. Checkpoints run in their own
 	 * thread (the large limit is a safety net). */
-	if (store_exec(st, "PRAGMA synchronous=FULL;"
-		       " PRAGMA wal_autocheckpoint=4000", err) < 0 ||
+	if ((store_engine(st) == SQL_SQLITE &&
+	     store_exec(st, "PRAGMA synchronous=FULL;"
+			" PRAGMA wal_autocheckpoint=4000", err) < 0) ||
 	    writable(st, err) < 0) {
 		if (err->sysexit != WA_EX_TEMPFAIL)
 			err->sysexit = WA_EX_IOERR;
@@ -323,7 +325,8 @@ recv_serve_start(struct recv_serve **out, const struct whserver_opts *o,
 	so.after = after;
 	so.log = log_err;
 	so.ctx = rs;
-	if (store_ckpt_start(&rs->ckpt, db_path, 100, err) < 0)
+	if (store_engine(st) == SQL_SQLITE &&
+	    store_ckpt_start(&rs->ckpt, db_path, 100, err) < 0)
 		goto fail;
 	if (printer_start(rs, err) < 0) {
 		store_ckpt_stop(rs->ckpt);

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* The PostgreSQL driver (libpq): connection, transactions, errors. */
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "pq_lazy.h"
 #include "store_pg.h"
 #include "schema.h"
@@ -61,6 +64,33 @@ store_pg_target(const char *target)
 	return *target == '=';
 }
 
+/*
+ * libpq's socket takes the lowest free descriptor: with standard output
+ * closed (wa-recv serve >&-) it would be 1, and the events printed would
+ * go to the server. While connecting, /dev/null holds each of 0, 1 and 2
+ * that is closed; they are closed again after, so a write to them still
+ * fails as it should. (SQLite never opens a file on them either.)
+ */
+static void
+std_hold(int held[3])
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		held[i] = fcntl(i, F_GETFD) < 0 && errno == EBADF ?
+			open("/dev/null", O_RDWR | O_CLOEXEC) : -1;
+}
+
+static void
+std_release(const int held[3])
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (held[i] >= 0)
+			close(held[i]);
+}
+
 /* libpq prints notices on stderr by default: nothing of ours to show. */
 static void
 quiet(void *arg, const char *message)
@@ -91,6 +121,7 @@ int
 store_pg_alive(struct store *st)
 {
 	struct store_pg *pg = st->pg;
+	int held[3];
 
 	if (PQstatus(pg->conn) == CONNECTION_OK)
 		return 0;
@@ -98,7 +129,9 @@ store_pg_alive(struct store *st)
 		pgerr_note(&pg->e, pg->conn, NULL, NULL);
 		return -1;
 	}
+	std_hold(held);
 	PQreset(pg->conn);
+	std_release(held);
 	if (PQstatus(pg->conn) != CONNECTION_OK) {
 		pgerr_note(&pg->e, pg->conn, NULL, NULL);
 		return -1;
@@ -143,7 +176,7 @@ store_pg_open(struct store *st, const char *target, struct wa_err *err)
 	struct store_pg *pg = xcalloc(1, sizeof(*pg));
 	PQconninfoOption *opts;
 	char *perr = NULL;
-	int have;
+	int have, held[3];
 
 	st->pg = pg;
 	if (pq_lazy_load(err) < 0)
@@ -161,7 +194,9 @@ store_pg_open(struct store *st, const char *target, struct wa_err *err)
 				  msg);
 	}
 	PQconninfoFree(opts);
+	std_hold(held);
 	pg->conn = PQconnectdbParams(keys, vals, 1);
+	std_release(held);
 	if (!pg->conn)
 		return wa_err_set(err, WA_EX_IOERR, "io",
 				  "cannot connect to PostgreSQL: out of memory");

@@ -83,6 +83,9 @@ sql() {
 			print }'
 	return $sql_rc
 }
+# $BODY_TEXT: a delivery's raw body as text in SQL on either store.
+if on_pg; then BODY_TEXT="convert_from(body, 'UTF8')"
+else BODY_TEXT="CAST(body AS TEXT)"; fi
 # skip N REASON: N tests that do not apply here, passed as skipped.
 skip() {
 	i=0

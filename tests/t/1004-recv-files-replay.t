@@ -48,7 +48,7 @@ exits 0 "then the good one alone" wa-recv "$T/d"
 printf '{"hello": "world"}\n' >"$T/d"
 exits 1 "JSON that is not a webhook" wa-recv "$T/d"
 is_json '[.event, .code, .delivery_id != null]' '["error","invalid_input",true]' "error event"
-is "$(sql "SELECT state, body FROM deliveries ORDER BY id DESC LIMIT 1")" \
+is "$(sql "SELECT state, $BODY_TEXT FROM deliveries ORDER BY id DESC LIMIT 1")" \
 	'error|{"hello": "world"}' "stored raw, byte for byte, with state error"
 _value $CH messages '"messages":[{"from":"15551230001","id":"wamid.N1","type":"text","text":{"body":"no time"}},{"from":"15551230001","id":"wamid.N2","timestamp":"'$T0'","type":"text","text":{"body":"fine"}}]' >"$T/d"
 exits 1 "a message without a timestamp beside a good one" wa-recv "$T/d"
@@ -80,9 +80,9 @@ exits 1 "replay one channel" wa-recv replay --channel 999
 is "$(jf 'select(.event != "error")' | wc -l | tr -d ' ')" "0" "no events for another channel"
 exits 0 "replay since a time after every delivery" wa-recv replay --since 2024-04-17
 is "$(cat "$T/out")" "" "nothing replayed"
-sql "UPDATE deliveries SET state = 'error', error = 'old parser', parser_version = 0 WHERE CAST(body AS TEXT) LIKE '%wamid.M4%'"
+sql "UPDATE deliveries SET state = 'error', error = 'old parser', parser_version = 0 WHERE $BODY_TEXT LIKE '%wamid.M4%'"
 exits 1 "replay after an upgrade" wa-recv replay
-is "$(sql "SELECT state, error IS NULL, parser_version FROM deliveries WHERE CAST(body AS TEXT) LIKE '%wamid.M4%'")" "ok|1|2" \
+is "$(sql "SELECT state, error IS NULL, parser_version FROM deliveries WHERE $BODY_TEXT LIKE '%wamid.M4%'")" "ok|1|2" \
 	"a delivery the old version could not read is understood now"
 
 # Exit statuses for the database.
@@ -108,7 +108,7 @@ partial=$(sql "SELECT count(*) FROM messages WHERE wamid LIKE 'wamid.BENCH%'")
 exits 0 "the same input again" wa-recv "$T/big"
 is "$(sql "SELECT count(*), count(DISTINCT wamid) FROM messages WHERE wamid LIKE 'wamid.BENCH%'")" "20000|20000" \
 	"all 20000 messages, once each (the killed run had $partial)"
-is "$(sql "SELECT count(*) FROM deliveries WHERE CAST(body AS TEXT) LIKE '%wamid.BENCH%'")" "20000" "each delivery stored once"
+is "$(sql "SELECT count(*) FROM deliveries WHERE $BODY_TEXT LIKE '%wamid.BENCH%'")" "20000" "each delivery stored once"
 is "$(jf 'select(.event == "message")' | wc -l | tr -d ' ')" "$((20000 - partial))" "events only for what was new"
 
 done_testing

@@ -124,6 +124,10 @@ struct sq;
 enum sq_type { SQ_NULL, SQ_INT, SQ_REAL, SQ_TEXT, SQ_BLOB };
 
 struct sq *store_q(struct store *st, enum sql_id id);
+/* Prepares query id now, as the engine would at its first step: -1 with
+ * err when the engine refuses the text (the tests prepare the whole
+ * catalogue on each engine). */
+int store_q_check(struct store *st, enum sql_id id, struct wa_err *err);
 /* A query that is not in the catalogue because its text is made at run
  * time from the schema (wa-db's copy and checks only): prepared now,
  * NULL with err on a bad text; the caller frees it with sq_free. */

@@ -202,6 +202,15 @@ prepare(struct sq_pg *p)
 	return 0;
 }
 
+int
+sq_pg_ready(struct store *st, struct sq_pg *p, struct wa_err *err)
+{
+	if (store_pg_alive(st) < 0 ||
+	    (p->gen != st->pg->gen && prepare(p) < 0))
+		return store_pg_fail(st, err, "prepare");
+	return 0;
+}
+
 /* Rows written, as sqlite3_changes counts them: by writes only. */
 static void
 count(struct store_pg *pg, PGresult *r)

@@ -142,6 +142,19 @@ schema_version() {
 	elif [ $# -gt 0 ]; then sql "PRAGMA user_version = $1"
 	else sql 'PRAGMA user_version'; fi
 }
+# on_tty COLS CMDLINE: CMDLINE on a terminal COLS wide ($COLUMNS, under
+# script); what it printed (stderr too) in $T/out; returns its status.
+on_tty() {
+	COLUMNS=$1 script -qec "$2" /dev/null >"$T/tty" 2>&1
+	set -- $?
+	tr -d '\r' <"$T/tty" >"$T/out"
+	return "$1"
+}
+# on_pty COLS CMD...: CMD on a terminal that is COLS wide itself (its
+# TIOCGWINSZ; COLUMNS unset), output in $T/out.
+on_pty() { cols=$1; shift; pty-run "$cols" "$@" >"$T/out" 2>&1; }
+# widest [FILE]: the length of the longest line.
+widest() { awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }' "${1:-$T/out}"; }
 
 # start_fake [SEED] [ARGS...]: runs tests/fake-graph on a free loopback
 # port; sets WA_GRAPH_URL and FAKE (base URL without the version).

@@ -97,6 +97,10 @@ like " $(comp "wa-template send ") " "* order_update * welcome *" "template name
 is "$(comp "wa-template send order_update --language en_US --channel 1")" "111111111111111" "a channel after other options"
 is "$(comp "wa-connect show --db $T/other.db ")" "" "--db names another database (none there)"
 [ ! -e "$T/other.db" ]; ok $? "and it is not created"
-cp "$WA_DB" "$T/copy.db"
-is "$(WA_DB=/nonexistent comp "wa-connect show --db $T/copy.db 1")" "111111111111111" "--db wins over WA_DB"
+if on_pg; then	# a URI's ':' and '&' split a command line's words
+	skip 1 "--db with a file, on PostgreSQL"
+else
+	cp "$WA_DB" "$T/copy.db"
+	is "$(WA_DB=/nonexistent comp "wa-connect show --db $T/copy.db 1")" "111111111111111" "--db wins over WA_DB"
+fi
 done_testing

@@ -11,6 +11,10 @@
 #include "jsonl_files.h"
 
 #define RECV_BATCH 2000		/* deliveries per transaction in file mode */
+/* On PostgreSQL each statement is a round trip: smaller transactions, so
+ * that the write lock is never held long enough (~5 s) to make another
+ * writer give up. */
+#define RECV_BATCH_PG 200
 
 static const char usage[] =
 	"usage: wa-recv [--db PATH] [FILE ...]\n"
@@ -269,7 +273,7 @@ cmd_files(struct opts *o, int argc, char **argv)
 		return rc;
 	config_load(&cfg, o->cli.db);
 	b.db_path = cfg.db_path;
-	b.limit = RECV_BATCH;
+	b.limit = store_engine(b.st) == SQL_PG ? RECV_BATCH_PG : RECV_BATCH;
 	b.sink = sink;
 	b.flush = flush_out;
 	b.warn = warn_line;

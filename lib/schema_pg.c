@@ -216,10 +216,12 @@ static const char STEP1[] =
 /* SQLite's bulk writers index at commit; here the column is computed
  * with its row, and the flag means nothing */
 "  index_later BIGINT NOT NULL DEFAULT 0,\n"
-/* what messages_fts holds on SQLite: visible text only */
+/* what messages_fts holds on SQLite: visible text only, in the words
+ * unicode61 makes: punctuation separates them (PostgreSQL's parser would
+ * keep order-123 as order and -123, foo@bar.com whole) */
 "  search tsvector GENERATED ALWAYS AS (CASE WHEN unsupported IS NULL\n"
-"    AND quarantined = 0 THEN to_tsvector('wa_simple'::regconfig, text)\n"
-"    END) STORED\n"
+"    AND quarantined = 0 THEN to_tsvector('wa_simple'::regconfig,\n"
+"    regexp_replace(text, '[[:punct:]]+', ' ', 'g')) END) STORED\n"
 ");\n"
 "CREATE UNIQUE INDEX messages_wamid ON messages (wamid, channel_id)\n"
 "  WHERE wamid IS NOT NULL;\n"

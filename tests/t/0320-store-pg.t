@@ -97,6 +97,10 @@ is "$(sql "SELECT string_agg(id::text, ',' ORDER BY id) FROM messages WHERE sear
    "'CAFE' finds 'Café', not a quarantined message, not 'cafés'"
 is "$(sql "SELECT count(*) FROM messages WHERE search @@ to_tsquery('wa_simple', 'creme & brulee')")" 1 "'creme brulee' finds 'Crème brûlée'"
 is "$(sql "SELECT count(*) FROM messages WHERE search @@ to_tsquery('wa_simple', 'run')")" 0 "no stemming: 'run' is not 'running'"
+sql "INSERT INTO messages (channel_id, direction, type, text, timestamp, received_at)
+VALUES ('c1', 'in', 'text', 'ref order-123, mail foo@bar.com', 1, 1)"
+is "$(sql "SELECT count(*) FROM messages WHERE search @@ to_tsquery('wa_simple', 'order <-> 123') AND search @@ to_tsquery('wa_simple', 'bar <-> com')")" 1 \
+   "punctuation separates words as in unicode61: order-123, foo@bar.com"
 sql "UPDATE messages SET quarantined = 0 WHERE id = 2"
 is "$(sql "SELECT count(*) FROM messages WHERE search @@ to_tsquery('wa_simple', 'hidden')")" 1 "released, it is found"
 

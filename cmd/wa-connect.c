@@ -158,15 +158,16 @@ fail(struct ctx *c, struct wa_err *err)
 }
 
 /* Opens what a command needs once its arguments are checked: the Graph
- * client first (no token: 78 before the database is touched). */
+ * client first (no token: 78 before the database is touched), then the
+ * store with flags (0 only where the command sets a desk up). */
 static void
-ctx_open(struct ctx *c, int graph)
+ctx_open(struct ctx *c, int graph, unsigned flags)
 {
 	struct wa_err err;
 
 	if (graph && graph_open(&c->g, &c->cfg, NULL, &err) < 0)
 		die_err(&err);
-	if (store_open(&c->st, c->cfg.db_path, &err) < 0)
+	if (store_open_flags(&c->st, c->cfg.db_path, flags, &err) < 0)
 		die_err(&err);
 }
 
@@ -194,7 +195,7 @@ cmd_business(struct ctx *c)
 	}
 	if (business_validate(&u, &err) < 0)
 		die_usage_err(&err);
-	ctx_open(c, 0);
+	ctx_open(c, 0, opt.set ? 0 : STORE_READ);
 	/* no flags: show the business */
 	rc = connect_business(c->st, opt.set ? &u : NULL, c->now, &b, &err);
 	if (rc < 0)
@@ -215,7 +216,7 @@ cmd_add(struct ctx *c)
 	if (connect_ids_check(OPT(O_WABA), OPT(O_PNID), &err) < 0)
 		die_usage_err(&err);
 	c->id = OPT(O_PNID);
-	ctx_open(c, 1);
+	ctx_open(c, 1, 0);
 	if (connect_add(c->st, c->g, OPT(O_WABA), c->id, c->now, &rec,
 			&err) < 0)
 		return fail(c, &err);
@@ -235,7 +236,7 @@ cmd_step(struct ctx *c)
 
 	if (connect_step_check(&a, &err) < 0)
 		die_usage_err(&err);
-	ctx_open(c, 1);
+	ctx_open(c, 1, STORE_MUST_EXIST);
 	if (connect_step(c->st, c->g, c->id, &a, c->now, &err) < 0)
 		return fail(c, &err);
 	if (connect_step_record(c->st, c->id, &a, c->now, &rec, &err) < 0)
@@ -250,7 +251,7 @@ cmd_list(struct ctx *c)
 	struct wa_err err;
 	jv all;
 
-	ctx_open(c, 0);
+	ctx_open(c, 0, STORE_READ);
 	if (channel_list(c->st, OPT(O_WABA), &all, &err) < 0)
 		die_err(&err);
 	jv_array_foreach(all, i, rec)
@@ -285,7 +286,7 @@ cmd_show(struct ctx *c)
 	jv rec;
 	int rc;
 
-	ctx_open(c, 0);
+	ctx_open(c, 0, STORE_READ);
 	rc = known_channel(c, &rec);
 	if (rc == 0)
 		out_record(&c->out, rec);
@@ -299,7 +300,7 @@ cmd_disconnect(struct ctx *c)
 	struct channel ch;
 	int left, unsub = 0;
 
-	ctx_open(c, 0);
+	ctx_open(c, 0, STORE_MUST_EXIST);
 	if (store_begin(c->st, &err) < 0)
 		die_err(&err);
 	if (channel_disconnect(c->st, c->id, c->now, &left, &err) < 0 ||
@@ -337,7 +338,7 @@ cmd_profile(struct ctx *c)
 
 	if (profile_validate(&p, &err) < 0)
 		die_usage_err(&err);
-	ctx_open(c, 1);
+	ctx_open(c, 1, STORE_MUST_EXIST);
 	rc = known_channel(c, &rec);
 	if (rc != 0)
 		return rc;

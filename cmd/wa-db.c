@@ -134,7 +134,7 @@ copy(struct out *o, struct wa_err *err)
 
 	if (strncmp(from, "sqlite:", 7) == 0)
 		from += 7;
-	if (store_open_flags(&src, from, STORE_MUST_EXIST | STORE_KEEP_SCHEMA,
+	if (store_open_flags(&src, from, STORE_READ | STORE_KEEP_SCHEMA,
 			     err) < 0)
 		return -1;
 	if (store_engine(src) != SQL_SQLITE) {
@@ -190,9 +190,10 @@ run(const char *cmd, const char *arg, const char *db, struct out *o,
 
 	if (strcmp(cmd, "copy") == 0)
 		return copy(o, err);
-	/* Only migrate makes a desk; the others read what is there. */
+	/* Only migrate makes a desk; the others read what is there (a
+	 * read-only snapshot too). */
 	if (strcmp(cmd, "migrate") != 0 || opt_check)
-		flags |= STORE_MUST_EXIST;
+		flags |= STORE_READ;
 	if (store_open_flags(&st, db, flags, err) < 0)
 		return -1;
 	if (strcmp(cmd, "migrate") == 0)

@@ -184,13 +184,16 @@ parse_sub(struct opts *o, int argc, char **argv,
 		cli_usage_error(&o->cli, "%s takes no operands", name);
 }
 
+/* flags: 0 where the command sets a desk up (ingest), else
+ * STORE_MUST_EXIST or STORE_READ. */
 static int
-open_store(struct opts *o, struct store **st, struct ingest **in)
+open_store(struct opts *o, unsigned flags, struct store **st,
+	   struct ingest **in)
 {
 	struct wa_err err;
 
 	wa_err_clear(&err);
-	if (recv_open(o->cli.db, st, in, &err) < 0) {
+	if (recv_open(o->cli.db, flags, st, in, &err) < 0) {
 		wa_warn(&err, 0);
 		return err.sysexit;
 	}
@@ -233,7 +236,7 @@ cmd_files(struct opts *o, int argc, char **argv)
 		wa_warn(&err, 0);
 		return err.sysexit;
 	}
-	if ((rc = open_store(o, &b.st, &b.in)))
+	if ((rc = open_store(o, 0, &b.st, &b.in)))
 		return rc;
 	b.limit = RECV_BATCH;
 	b.sink = sink;
@@ -262,7 +265,7 @@ cmd_replay(struct opts *o, int argc, char **argv)
 
 	o->since = -1;
 	parse_sub(o, argc, argv, longopts, "replay");
-	if ((rc = open_store(o, &st, &in)))
+	if ((rc = open_store(o, STORE_MUST_EXIST, &st, &in)))
 		return rc;
 	wa_err_clear(&err);
 	rc = ingest_replay(in, o->since, o->channel, &sink, &err);
@@ -285,7 +288,7 @@ cmd_events(struct opts *o, int argc, char **argv)
 	int rc;
 
 	parse_sub(o, argc, argv, longopts, "events");
-	if ((rc = open_store(o, &st, &in)))
+	if ((rc = open_store(o, STORE_READ, &st, &in)))
 		return rc;
 	wa_err_clear(&err);
 	rc = ingest_log(st, o->seq, &sink, &err);
@@ -368,7 +371,7 @@ cmd_serve(struct opts *o, int argc, char **argv)
 	}
 	o->o.app_secret = o->no_verify ? NULL : cfg.app_secret;
 	o->o.verify_token = cfg.verify_token;
-	if ((rc = open_store(o, &st, &in)) == 0) {
+	if ((rc = open_store(o, 0, &st, &in)) == 0) {
 		rc = serve_run(o, cfg.db_path, st, in);
 		ingest_free(in);
 		store_close(st);
@@ -414,7 +417,7 @@ cmd_media(struct opts *o, int argc, char **argv)
 	config_load(&cfg, o->cli.db);
 	wa_err_clear(&err);
 	if (config_need_token(&cfg, &err) < 0 ||
-	    store_open(&st, cfg.db_path, &err) < 0) {
+	    store_open_flags(&st, cfg.db_path, STORE_MUST_EXIST, &err) < 0) {
 		wa_warn(&err, 0);
 		config_release(&cfg);
 		return err.sysexit;

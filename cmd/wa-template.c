@@ -455,7 +455,9 @@ main(int argc, char **argv)
 		signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	config_load(&cfg, cli.db);
-	if (store_open(&st, cfg.db_path, &err) < 0)
+	if (store_open_flags(&st, cfg.db_path, strcmp(cmd, "list") &&
+			     strcmp(cmd, "show") ? STORE_MUST_EXIST : STORE_READ,
+			     &err) < 0)
 		die_err(&err);
 	if (!strcmp(cmd, "sync"))
 		status = cmd_sync(st, &cfg);

@@ -439,7 +439,7 @@ main(int argc, char **argv)
 	struct wa_err err;
 	struct store *st;
 	struct out o;
-	int i, status;
+	int i, status, reads;
 
 	graph_global_init();
 	wa_err_clear(&err);
@@ -449,12 +449,15 @@ main(int argc, char **argv)
 	if (i >= argc)
 		cli_usage_error(&cli, "missing command");
 	check_options(argv[i]);
-	if (strcmp(argv[i], "list") && strcmp(argv[i], "show") &&
-	    strcmp(argv[i], "search") && strcmp(argv[i], "views") &&
-	    strcmp(argv[i], "history"))
+	reads = !strcmp(argv[i], "list") || !strcmp(argv[i], "show") ||
+		!strcmp(argv[i], "search") || !strcmp(argv[i], "views") ||
+		!strcmp(argv[i], "history") || (!strcmp(argv[i], "contacts") &&
+		(i + 1 == argc || !strcmp(argv[i + 1], "list")));
+	if (!reads)
 		signal(SIGPIPE, SIG_IGN);	/* changes: commit, then print */
 	config_load(&cfg, cli.db);
-	if (store_open(&st, cfg.db_path, &err) < 0) {
+	if (store_open_flags(&st, cfg.db_path, reads ? STORE_READ :
+			     STORE_MUST_EXIST, &err) < 0) {
 		wa_warn(&err, 0);
 		config_release(&cfg);
 		views_filter_release(&filter);

@@ -12,8 +12,8 @@
 #include "util.h"
 
 int
-recv_open(const char *db, struct store **st, struct ingest **in,
-	  struct wa_err *err)
+recv_open(const char *db, unsigned flags, struct store **st,
+	  struct ingest **in, struct wa_err *err)
 {
 	struct wa_config cfg;
 	const char *rules;
@@ -22,7 +22,7 @@ recv_open(const char *db, struct store **st, struct ingest **in,
 	*st = NULL;
 	*in = NULL;
 	config_load(&cfg, db);
-	rc = store_open(st, cfg.db_path, err);
+	rc = store_open_flags(st, cfg.db_path, flags, err);
 	config_release(&cfg);
 	if (rc < 0)
 		return -1;

@@ -12,10 +12,11 @@
 #include "store.h"
 #include "whserver.h"
 
-/* Opens the store at db (NULL: WA_DB, the default) and an ingest on it
- * with WA_QUARANTINE_RULES when set. 0, or -1 with err (nothing open). */
-int recv_open(const char *db, struct store **st, struct ingest **in,
-	      struct wa_err *err);
+/* Opens the store at db (NULL: WA_DB, the default) with store_open_flags'
+ * flags and an ingest on it with WA_QUARANTINE_RULES when set. 0, or -1
+ * with err (nothing open). */
+int recv_open(const char *db, unsigned flags, struct store **st,
+	      struct ingest **in, struct wa_err *err);
 
 /* ---- file mode: many deliveries per transaction ---- */
 

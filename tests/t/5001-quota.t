@@ -7,6 +7,11 @@ conv() {	# conv KIND STARTED_AT [CONTACT]: a counted conversation (edge data)
 	sql "INSERT INTO conversations (channel_id, contact_id, kind, started_at) VALUES ('111111111111111', ${3:-1}, '$1', $2)"
 }
 
+exits 78 "check on a mistyped --db" wa-quota check --db "$T/typo.db"
+like "$(cat "$T/err")" "wa-quota: config: no database at '$T/typo.db'*" "names the path"
+grep -q . "$T/out"; ok $(( ! $? )) "says nothing like 'below warning'"
+test ! -e "$T/typo.db"; ok $? "makes no empty desk"
+wa-db migrate >/dev/null
 exits 0 "status on an empty database" wa-quota
 is_json '.' '{"period_start":"2024-04-01T00:00:00Z","period_end":"2024-05-01T00:00:00Z","limit":1000,"used":0,"remaining":1000,"user_initiated":0,"business_initiated":0,"daily_business_initiated":{"limit":50,"used":0}}' \
 	"the SPEC's record; no channel: the period starts on the 1st"

@@ -403,8 +403,9 @@ main(int argc, char **argv)
 				    sizeof(commands[0]), opt.set, argc, argv,
 				    first);
 	run.id = cmd->sc.operands ? argv[first + 1] : NULL;
+	if (config_load(&run.cfg, cli.db, &err) < 0)
+		die_err(&err);
 	run.now = wa_now();
-	config_load(&run.cfg, cli.db);
 	out_init(&run.out, stdout, cli.out,
 		 cmd->run == cmd_list || cmd->run == cmd_show ? list_cols :
 		 NULL);

@@ -221,9 +221,12 @@ main(int argc, char **argv)
 		cli_usage_error(&cli, "a command is needed");
 	cmd = argv[i++];
 	check_args(cmd, argc - i);
-	config_load(&cfg, cli.db);
 	out_init(&o, stdout, cli.out, NULL);
-	status = run(cmd, i < argc ? argv[i] : NULL, cfg.db_path, &o, &err);
+	if (config_load(&cfg, cli.db, &err) < 0)
+		status = -1;
+	else
+		status = run(cmd, i < argc ? argv[i] : NULL, cfg.db_path, &o,
+			     &err);
 	if (status < 0) {
 		wa_warn(&err, 0);
 		status = err.sysexit;

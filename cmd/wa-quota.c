@@ -251,8 +251,8 @@ main(int argc, char **argv)
 	if (i < argc)
 		cli_usage_error(&cli, "unexpected argument '%s'", argv[i]);
 	check_args(cmd);
-	config_load(&cfg, cli.db);
-	if (store_open_flags(&st, cfg.db_path, strcmp(cmd, "set") == 0 ?
+	if (config_load(&cfg, cli.db, &err) < 0 ||
+	    store_open_flags(&st, cfg.db_path, strcmp(cmd, "set") == 0 ?
 			     STORE_MUST_EXIST : STORE_READ, &err) < 0) {
 		wa_warn(&err, 0);
 		config_release(&cfg);

@@ -359,13 +359,9 @@ cmd_serve(struct opts *o, int argc, char **argv)
 	parse_sub(o, argc, argv, longopts, "serve");
 	if (!o->o.listen)
 		cli_usage_error(&o->cli, "serve needs --listen ADDR:PORT");
-	config_load(&cfg, o->cli.db);
-	if (!cfg.app_secret && !o->no_verify) {
+	if (config_load(&cfg, o->cli.db, &err) < 0 ||
+	    config_serve_check(&cfg, !o->no_verify, &err) < 0) {
 		config_release(&cfg);
-		wa_err_set(&err, WA_EX_CONFIG, "config", "WA_APP_SECRET is not "
-			   "set: cannot check X-Hub-Signature-256 (use "
-			   "--no-verify-signature to accept unsigned "
-			   "deliveries)");
 		wa_warn(&err, 0);
 		return err.sysexit;
 	}
@@ -414,9 +410,8 @@ cmd_media(struct opts *o, int argc, char **argv)
 	int rc;
 
 	parse_sub(o, argc, argv, longopts, "media");
-	config_load(&cfg, o->cli.db);
-	wa_err_clear(&err);
-	if (config_need_token(&cfg, &err) < 0 ||
+	if (config_load(&cfg, o->cli.db, &err) < 0 ||
+	    config_need_token(&cfg, &err) < 0 ||
 	    store_open_flags(&st, cfg.db_path, STORE_MUST_EXIST, &err) < 0) {
 		wa_warn(&err, 0);
 		config_release(&cfg);

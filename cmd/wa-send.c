@@ -281,8 +281,8 @@ main(int argc, char **argv)
 	 * records of the files before it were sent */
 	if (!single && jsonl_files_check(argc - first, argv + first, &err) < 0)
 		wa_die(err.sysexit, err.code, "%s", err.message);
-	config_load(&cfg, o.cli.db);
-	if (store_open_flags(&st, cfg.db_path, STORE_MUST_EXIST, &err) < 0)
+	if (config_load(&cfg, o.cli.db, &err) < 0 ||
+	    store_open_flags(&st, cfg.db_path, STORE_MUST_EXIST, &err) < 0)
 		wa_die(err.sysexit, err.code, "%s", err.message);
 	o.so.channel = o.channel;
 	o.so.agent = cfg.user;

@@ -454,8 +454,8 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "list") && strcmp(cmd, "show"))
 		signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	config_load(&cfg, cli.db);
-	if (store_open_flags(&st, cfg.db_path, strcmp(cmd, "list") &&
+	if (config_load(&cfg, cli.db, &err) < 0 ||
+	    store_open_flags(&st, cfg.db_path, strcmp(cmd, "list") &&
 			     strcmp(cmd, "show") ? STORE_MUST_EXIST : STORE_READ,
 			     &err) < 0)
 		die_err(&err);

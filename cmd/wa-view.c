@@ -455,8 +455,8 @@ main(int argc, char **argv)
 		(i + 1 == argc || !strcmp(argv[i + 1], "list")));
 	if (!reads)
 		signal(SIGPIPE, SIG_IGN);	/* changes: commit, then print */
-	config_load(&cfg, cli.db);
-	if (store_open_flags(&st, cfg.db_path, reads ? STORE_READ :
+	if (config_load(&cfg, cli.db, &err) < 0 ||
+	    store_open_flags(&st, cfg.db_path, reads ? STORE_READ :
 			     STORE_MUST_EXIST, &err) < 0) {
 		wa_warn(&err, 0);
 		config_release(&cfg);

@@ -21,8 +21,9 @@ recv_open(const char *db, unsigned flags, struct store **st,
 
 	*st = NULL;
 	*in = NULL;
-	config_load(&cfg, db);
-	rc = store_open_flags(st, cfg.db_path, flags, err);
+	rc = config_load(&cfg, db, err);
+	if (rc == 0)
+		rc = store_open_flags(st, cfg.db_path, flags, err);
 	config_release(&cfg);
 	if (rc < 0)
 		return -1;

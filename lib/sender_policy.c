@@ -89,7 +89,6 @@ sender_refuse_window(const struct job *j, int64_t last, struct wa_err *err)
 			   "wa-template", j->wa_id, j->channel,
 			   time_fmt(window_expires_at(last), when,
 				    sizeof(when)));
-	err->graph_code = 131047;
 	return -1;
 }
 

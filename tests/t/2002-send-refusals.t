@@ -5,7 +5,7 @@
 
 exits 1 "a number that never wrote" wa-send --to 15551234567 --text hi
 is_json '[.ok, .error.code, .error.graph_code, .action, .wa_id, .channel]' \
-	'[false,"window_closed",131047,"use_template","15551234567","111111111111111"]' "window_closed"
+	'[false,"window_closed",null,"use_template","15551234567","111111111111111"]' "window_closed, refused here: no Meta graph_code"
 like "$(jf .error.message)" '"no message from 15551234567 on channel 111111111111111 yet*wa-template"' "says never, points to wa-template"
 like "$(cat "$T/err")" "wa-send: window_closed: no message from*" "diagnostic"
 

@@ -226,6 +226,7 @@ cmd_files(struct opts *o, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct recv_batch b = { 0 };
+	struct wa_config cfg;
 	struct wa_err err;
 	int n, rc;
 
@@ -238,6 +239,8 @@ cmd_files(struct opts *o, int argc, char **argv)
 	}
 	if ((rc = open_store(o, 0, &b.st, &b.in)))
 		return rc;
+	config_load(&cfg, o->cli.db, &err);	/* open_store checked it */
+	b.db_path = cfg.db_path;
 	b.limit = RECV_BATCH;
 	b.sink = sink;
 	b.flush = flush_out;
@@ -246,6 +249,7 @@ cmd_files(struct opts *o, int argc, char **argv)
 	rc = recv_files(&b, argv + n, argc - n);
 	ingest_free(b.in);
 	store_close(b.st);
+	config_release(&cfg);
 	return rc;
 }
 

@@ -19,7 +19,8 @@ static const char usage[] =
 	"       wa-recv serve --listen ADDR:PORT [--path P] [--max-body BYTES]\n"
 	"               [--no-verify-signature] [--port-file F] [--backlog N]\n"
 	"               [--db PATH]\n"
-	"       wa-recv media [--thread N | --pending] [--limit N] [--db PATH]\n";
+	"       wa-recv media [--thread N | --pending] [--retry-failed] [--limit N]\n"
+	"               [--db PATH]\n";
 
 static int out_failed;		/* a write to stdout failed (EPIPE...) */
 static int out_errno;		/* why (set on the thread that wrote) */
@@ -94,7 +95,7 @@ finish(int status)
 enum {
 	OPT_SINCE = CLI_OPT_FIRST_FREE, OPT_CHANNEL, OPT_LISTEN, OPT_PATH,
 	OPT_MAX_BODY, OPT_NO_VERIFY, OPT_PORT_FILE, OPT_THREAD, OPT_PENDING,
-	OPT_LIMIT, OPT_SEQ, OPT_BACKLOG
+	OPT_LIMIT, OPT_SEQ, OPT_BACKLOG, OPT_RETRY_FAILED
 };
 
 struct opts {
@@ -108,6 +109,7 @@ struct opts {
 	int no_verify;
 	int64_t thread;			/* media */
 	long limit;
+	int retry_failed;		/* media: the failed ones too */
 };
 
 static long long
@@ -166,6 +168,9 @@ on_opt(int opt, const char *arg, void *ctx)
 		break;
 	case OPT_PENDING:
 		o->thread = 0;
+		break;
+	case OPT_RETRY_FAILED:
+		o->retry_failed = 1;
 		break;
 	case OPT_LIMIT:
 		o->limit = (long)num_arg(&o->cli, "--limit", arg, 1, LONG_MAX);
@@ -397,6 +402,7 @@ cmd_media(struct opts *o, int argc, char **argv)
 		CLI_COMMON_OPTIONS,
 		{ "thread", required_argument, NULL, OPT_THREAD },
 		{ "pending", no_argument, NULL, OPT_PENDING },
+		{ "retry-failed", no_argument, NULL, OPT_RETRY_FAILED },
 		{ "limit", required_argument, NULL, OPT_LIMIT },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -404,6 +410,7 @@ cmd_media(struct opts *o, int argc, char **argv)
 		{ "ok", "OK", 5 }, { "thread_id", "THREAD", 8 },
 		{ "wamid", "WAMID", 24 }, { "media_id", "MEDIA", 18 },
 		{ "bytes", "BYTES", 10 }, { "path", "PATH", 0 },
+		{ "media_state", "STATE", 0 }, { "retry_at", "RETRY AT", 0 },
 		{ "error.message", "ERROR", 0 }, { NULL, NULL, 0 }
 	};
 	struct wa_config cfg;
@@ -424,7 +431,8 @@ cmd_media(struct opts *o, int argc, char **argv)
 	out_init(&out, stdout, o->cli.out, cols);
 	if (graph_open(&g, &cfg, NULL, &err) < 0 ||
 	    recv_media(st, g, cfg.media_dir, o->thread, o->limit,
-		       media_record, &out, &rc, &err) < 0) {
+		       o->retry_failed, wa_now(), media_record, &out, &rc,
+		       &err) < 0) {
 		wa_warn(&err, 0);
 		rc = err.sysexit;
 	}

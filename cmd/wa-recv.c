@@ -268,6 +268,7 @@ cmd_replay(struct opts *o, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct store *st;
+	struct ingest_replay_stats stats;
 	struct ingest *in;
 	struct wa_err err;
 	int rc;
@@ -277,7 +278,7 @@ cmd_replay(struct opts *o, int argc, char **argv)
 	if ((rc = open_store(o, STORE_MUST_EXIST, &st, &in)))
 		return rc;
 	wa_err_clear(&err);
-	rc = ingest_replay(in, o->since, o->channel, &sink, &err);
+	rc = ingest_replay(in, o->since, o->channel, &sink, &stats, &err);
 	return close_store(st, in, rc, &err);
 }
 

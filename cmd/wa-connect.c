@@ -298,12 +298,13 @@ cmd_disconnect(struct ctx *c)
 {
 	struct wa_err err;
 	struct channel ch;
-	int left, unsub = 0;
+	int left, unsub = 0, was;
 
 	ctx_open(c, 0, STORE_MUST_EXIST);
 	if (store_begin(c->st, &err) < 0)
 		die_err(&err);
-	if (channel_disconnect(c->st, c->id, c->now, &left, &err) < 0 ||
+	/* was: 1 when it was disconnected already (ok, nothing changed) */
+	if ((was = channel_disconnect(c->st, c->id, c->now, &left, &err)) < 0 ||
 	    channel_get(c->st, c->id, &ch, &err) != 0 ||
 	    store_commit(c->st, &err) < 0) {
 		store_rollback(c->st);
@@ -312,7 +313,7 @@ cmd_disconnect(struct ctx *c)
 	/* The WABA's webhooks stay while another number of it is connected;
 	 * unsubscribing is a courtesy: deliveries for a disconnected channel
 	 * are skipped anyway. */
-	if (left == 0 && c->cfg.token) {
+	if (!was && left == 0 && c->cfg.token) {
 		if (!c->g && graph_open(&c->g, &c->cfg, NULL, &err) < 0)
 			die_err(&err);
 		unsub = connect_unsubscribe(c->g, ch.waba_id, &err) == 0;
@@ -320,7 +321,7 @@ cmd_disconnect(struct ctx *c)
 			wa_warnx("webhook subscription of WABA '%s' kept: %s: %s",
 				 ch.waba_id, err.code, err.message);
 	}
-	out_record(&c->out, connect_disconnected(&ch, c->now, unsub));
+	out_record(&c->out, connect_disconnected(&ch, !was, unsub));
 	return 0;
 }
 
@@ -396,7 +397,7 @@ main(int argc, char **argv)
 
 	graph_global_init();
 	atexit(cleanup);
-	signal(SIGPIPE, SIG_IGN);	/* commit before printing; EPIPE is 74 */
+	signal(SIGPIPE, SIG_IGN);	/* commit, then print (and end) */
 	first = cli_parse(&cli, argc, argv, "", longopts, on_option, NULL);
 	run.cmd = cmd = subcmd_find(&cli, longopts, commands,
 				    sizeof(commands) / sizeof(commands[0]),
@@ -411,10 +412,7 @@ main(int argc, char **argv)
 		 NULL);
 	rc = cmd->run(&run);
 	if (out_finish(&run.out) < 0 || fflush(stdout) == EOF ||
-	    ferror(stdout)) {
-		wa_err_set(&err, WA_EX_IOERR, "io", "cannot write output");
-		wa_warn(&err, 0);
-		rc = WA_EX_IOERR;
-	}
+	    ferror(stdout))
+		rc = wa_output_failed(rc);
 	return rc;
 }

@@ -231,10 +231,8 @@ main(int argc, char **argv)
 		wa_warn(&err, 0);
 		status = err.sysexit;
 	}
-	if (out_finish(&o) < 0 && status < WA_EX_USAGE) {
-		fprintf(stderr, "wa-db: io: cannot write output\n");
-		status = WA_EX_IOERR;
-	}
+	if (out_finish(&o) < 0)
+		status = wa_output_failed(status);
 	config_release(&cfg);
 	return status;
 }

@@ -200,7 +200,12 @@ run(struct store *st, const char *cmd, struct out *o, struct wa_err *err)
 		out_record(o, forecast_json(&u, now));
 		return 0;
 	}
-	out_record(o, quotadb_status_json(&u));
+	if (strcmp(cmd, "set") == 0)	/* an action: its result record */
+		out_record(o, jv_object_merge(JV_OBJECT(jv_string("ok"),
+							jv_true()),
+					      quotadb_status_json(&u)));
+	else
+		out_record(o, quotadb_status_json(&u));
 	if (strcmp(cmd, "check") == 0)
 		return quota_check_level(u.used, u.limit, opt_warn);
 	return 0;
@@ -264,10 +269,8 @@ main(int argc, char **argv)
 		wa_warn(&err, 0);
 		status = err.sysexit;
 	}
-	if (out_finish(&o) < 0 && status < WA_EX_USAGE) {
-		fprintf(stderr, "wa-quota: io: cannot write output\n");
-		status = WA_EX_IOERR;
-	}
+	if (out_finish(&o) < 0)
+		status = wa_output_failed(status);
 	store_close(st);
 	config_release(&cfg);
 	graph_global_cleanup();

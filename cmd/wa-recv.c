@@ -23,7 +23,6 @@ static const char usage[] =
 	"               [--db PATH]\n";
 
 static int out_failed;		/* a write to stdout failed (EPIPE...) */
-static int out_errno;		/* why (set on the thread that wrote) */
 
 /* Prints one event (a line of JSON); shared by every mode (serve sets
  * stdout line-buffered and flushes after each group). */
@@ -35,7 +34,6 @@ emit_line(const char *line, size_t len, void *ctx)
 		return -1;
 	if (fwrite(line, 1, len, stdout) != len || putchar('\n') == EOF) {
 		out_failed = 1;
-		out_errno = errno;
 		return -1;
 	}
 	return 0;
@@ -57,7 +55,6 @@ flush_out(void *ctx)
 	(void)ctx;
 	if (!out_failed && fflush(stdout) == EOF) {
 		out_failed = 1;
-		out_errno = errno;
 	}
 	return out_failed ? -1 : 0;
 }
@@ -80,13 +77,10 @@ finish(int status)
 {
 	if (!out_failed && (fflush(stdout) == EOF || ferror(stdout))) {
 		out_failed = 1;
-		out_errno = errno;
 	}
-	if (out_failed) {
-		wa_warnx("write error on standard output: %s",
-			 strerror(out_errno ? out_errno : EIO));
-		status = WA_EX_IOERR;
-	}
+	/* the drivers stop with 74 when the output fails */
+	if (out_failed)
+		status = wa_output_failed(status == WA_EX_IOERR ? 0 : status);
 	return status;
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "wa.h"
+#include "jsonl_files.h"
 #include "sender.h"
 #include "subcmd.h"
 #include "template.h"
@@ -294,8 +295,10 @@ cmd_set(void)
 		die_err(&err);
 	if (template_marketing_get(run.st, &on, &err) < 0)
 		die_err(&err);
-	out_record(&run.o, JV_OBJECT(jv_string("marketing_messages"),
-				     jv_bool(on)));
+	out_record(&run.o, opt_marketing >= 0 ?
+		   JV_OBJECT(jv_string("ok"), jv_true(),
+			     jv_string("marketing_messages"), jv_bool(on)) :
+		   JV_OBJECT(jv_string("marketing_messages"), jv_bool(on)));
 	return 0;
 }
 
@@ -309,6 +312,7 @@ emit_result(jv rec, void *ctx)
 static int
 cmd_send(void)
 {
+	static const char *const header_keys[] = { "header_image", NULL };
 	struct sender_opts so;
 	struct wa_err err;
 	int status, nops = run.n;
@@ -323,6 +327,9 @@ cmd_send(void)
 	if (opt_flag_target && nops != 1)
 		cli_usage_error(&cli, nops ? "--to/--thread send one message: "
 				"no FILE" : "send: NAME is needed");
+	/* a header image named here is an input file: 66 when missing */
+	if (jsonl_paths_check(flags, header_keys, &err) < 0)
+		die_err(&err);
 	sender_opts_default(&so);
 	so.rate = opt_rate;
 	so.dry_run = opt_dry_run;
@@ -508,17 +515,14 @@ main(int argc, char **argv)
 		 c->cols);
 	status = c->fn ? c->fn() : cmd_files(c->files);
 	if (out_finish(&run.o) < 0)
-		status = WA_EX_IOERR;
+		status = wa_output_failed(status);
 	free(run.waba);
 	graph_close(run.g);
 	store_close(run.st);
 	config_release(&run.cfg);
 	jv_free(flags);
 	graph_global_cleanup();
-	if (fflush(stdout) == EOF || ferror(stdout) || status == WA_EX_IOERR) {
-		fprintf(stderr, "%s: io: cannot write output\n",
-			program_invocation_short_name);
-		return WA_EX_IOERR;
-	}
+	if (fflush(stdout) == EOF || ferror(stdout))
+		status = wa_output_failed(status);
 	return status;
 }

@@ -466,10 +466,8 @@ main(int argc, char **argv)
 	}
 	out_init(&o, stdout, cli.out, NULL);
 	status = run(st, &o, &cfg, argc - i, argv + i, &err);
-	if (out_finish(&o) < 0 && status < WA_EX_USAGE) {
-		fprintf(stderr, "wa-view: io: cannot write output\n");
-		status = WA_EX_IOERR;
-	}
+	if (out_finish(&o) < 0)
+		status = wa_output_failed(status);
 	store_close(st);
 	views_filter_release(&filter);
 	jv_free(contact_opts);

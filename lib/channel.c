@@ -296,6 +296,9 @@ channel_disconnect(struct store *st, const char *id, int64_t now, int *left,
 	int64_t n;
 
 	*left = 0;
+	if (channel_get(st, id, &c, err) == 0 && !c.connected)
+		return count_connected(st, c.waba_id, &n, err) < 0 ? -1 :
+		       (*left = (int)n, 1);
 	if (channel_resolve(st, id, rid, err) < 0 ||
 	    channel_get(st, id, &c, err) != 0)
 		return -1;

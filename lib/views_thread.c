@@ -319,7 +319,9 @@ views_ticket_change(struct store *st, int64_t ticket_id,
 		ticket_release(&t);
 		return -1;
 	}
-	*out = jv_object_set(jv_copy(t.rec), jv_string("action"),
+	*out = jv_object_merge(JV_OBJECT(jv_string("ok"), jv_true()),
+			       jv_copy(t.rec));
+	*out = jv_object_set(*out, jv_string("action"),
 			     jv_string(action_names[a]));
 	*out = jv_object_set(*out, jv_string("changed"), jv_bool(changed));
 	*out = jv_object_set(*out, jv_string("actor"),

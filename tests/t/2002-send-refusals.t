@@ -75,7 +75,7 @@ exits 64 "two contents" wa-send --to 1555 --text a --image b.jpg
 exits 64 "a target but no content" wa-send --to 15550000002
 exits 64 "a bad --rate" wa-send --rate 0 --to 15550000002 --text a
 exits 64 "a missing argument" wa-send --to
-exits 64 "an unreadable --contacts file" wa-send --to 15550000002 --contacts "$T/none.json"
+exits 66 "an unreadable --contacts file (an input)" wa-send --to 15550000002 --contacts "$T/none.json"
 exits 66 "an unreadable input file" wa-send "$T/none.json"
 exits 0 "--help" wa-send --help
 like "$(head -1 "$T/out")" "usage: wa-send*" "prints the synopsis"

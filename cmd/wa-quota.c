@@ -132,11 +132,16 @@ emit(jv rec, void *ctx)
 	out_record(ctx, rec);
 }
 
+/* The pace is of the time the desk has counted in this period: from the
+ * period's start, or from when its first channel connected. */
 static jv
 forecast_json(const struct quotadb_usage *u, int64_t now)
 {
-	int64_t at = quota_forecast(u->used, u->limit, &u->period, now);
-	int64_t elapsed = now - u->period.start;
+	int64_t at = quota_forecast(u->used, u->limit, &u->period,
+				    u->first_connected_at, now);
+	int64_t from = u->first_connected_at > u->period.start ?
+		       u->first_connected_at : u->period.start;
+	int64_t elapsed = now - from;
 	double pace;
 
 	if (elapsed < 1)
@@ -149,7 +154,8 @@ forecast_json(const struct quotadb_usage *u, int64_t now)
 			 jv_string("used"), jv_number(u->used),
 			 jv_string("limit"), jv_number(u->limit),
 			 jv_string("period_start"), time_jv(u->period.start),
-			 jv_string("period_end"), time_jv(u->period.end));
+			 jv_string("period_end"), time_jv(u->period.end),
+			 jv_string("pace_since"), time_jv(from));
 }
 
 /* billing of the current period and the opt_periods - 1 before it,
@@ -162,11 +168,11 @@ billing(struct store *st, const struct quotadb_usage *u, struct out *o,
 	int i;
 
 	for (i = 1; i < opt_periods; i++)
-		quota_period_prev(u->reset_day, &p, &p);
+		quota_period_prev(u->reset_day, u->tz, &p, &p);
 	for (i = 0; i < opt_periods; i++) {
 		if (quotadb_billing(st, &p, emit, o, err) < 0)
 			return -1;
-		quota_period_next(u->reset_day, &p, &p);
+		quota_period_next(u->reset_day, u->tz, &p, &p);
 	}
 	return 0;
 }

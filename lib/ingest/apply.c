@@ -145,9 +145,8 @@ apply_insert(struct ingest *in, struct sq *q, int64_t *id,
 {
 	int rc = sq_int1(q, id, "write", err);
 
-	if (rc == 0)
-		rc = sq_int1(store_q(in->st, Q_INGEST_LAST_ID), id, "write",
-			     err);
+	if (rc == 0)	/* an insert always returns its row */
+		return wa_err_set(err, WA_EX_IOERR, "io", "write: no id");
 	return rc < 0 ? -1 : 0;
 }
 

@@ -178,8 +178,8 @@ int apply_store_field(struct ingest *in, const char *field,
 		      const char *channel, int64_t time, jv value,
 		      const char *dedup_key, struct wa_err *err);
 
-/* Steps q, an insert (bound), for the id of its row: the id it returns,
- * else INGEST_LAST_ID's. 0, or -1 with err. */
+/* Steps q, an "INSERT ... RETURNING id" (bound), for the id of its row.
+ * 0, or -1 with err. */
 int apply_insert(struct ingest *in, struct sq *q, int64_t *id,
 		 struct wa_err *err);
 

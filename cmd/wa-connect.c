@@ -413,6 +413,6 @@ main(int argc, char **argv)
 	rc = cmd->run(&run);
 	if (out_finish(&run.out) < 0 || fflush(stdout) == EOF ||
 	    ferror(stdout))
-		rc = wa_output_failed(rc);
+		rc = wa_output_failed(rc, run.out.error);
 	return rc;
 }

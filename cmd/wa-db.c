@@ -232,7 +232,7 @@ main(int argc, char **argv)
 		status = err.sysexit;
 	}
 	if (out_finish(&o) < 0)
-		status = wa_output_failed(status);
+		status = wa_output_failed(status, o.error);
 	config_release(&cfg);
 	return status;
 }

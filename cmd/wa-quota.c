@@ -276,7 +276,7 @@ main(int argc, char **argv)
 		status = err.sysexit;
 	}
 	if (out_finish(&o) < 0)
-		status = wa_output_failed(status);
+		status = wa_output_failed(status, o.error);
 	store_close(st);
 	config_release(&cfg);
 	graph_global_cleanup();

@@ -26,6 +26,7 @@ static const char usage[] =
 	"               [--db PATH]\n";
 
 static int out_failed;		/* a write to stdout failed (EPIPE...) */
+static int out_errno;		/* why (set on the thread that wrote) */
 
 /* Prints one event (a line of JSON); shared by every mode (serve sets
  * stdout line-buffered and flushes after each group). */
@@ -37,6 +38,7 @@ emit_line(const char *line, size_t len, void *ctx)
 		return -1;
 	if (fwrite(line, 1, len, stdout) != len || putchar('\n') == EOF) {
 		out_failed = 1;
+		out_errno = errno;
 		return -1;
 	}
 	return 0;
@@ -58,6 +60,7 @@ flush_out(void *ctx)
 	(void)ctx;
 	if (!out_failed && fflush(stdout) == EOF) {
 		out_failed = 1;
+		out_errno = errno;
 	}
 	return out_failed ? -1 : 0;
 }
@@ -80,10 +83,12 @@ finish(int status)
 {
 	if (!out_failed && (fflush(stdout) == EOF || ferror(stdout))) {
 		out_failed = 1;
+		out_errno = errno;
 	}
 	/* the drivers stop with 74 when the output fails */
 	if (out_failed)
-		status = wa_output_failed(status == WA_EX_IOERR ? 0 : status);
+		status = wa_output_failed(status == WA_EX_IOERR ? 0 : status,
+					  out_errno);
 	return status;
 }
 
@@ -509,8 +514,10 @@ cmd_media(struct opts *o, int argc, char **argv)
 		wa_warn(&err, 0);
 		rc = err.sysexit;
 	}
-	if (out_finish(&out) < 0)
+	if (out_finish(&out) < 0 && !out_failed) {
 		out_failed = 1;
+		out_errno = out.error;
+	}
 	graph_close(g);
 	store_close(st);
 	config_release(&cfg);

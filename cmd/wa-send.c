@@ -320,7 +320,8 @@ main(int argc, char **argv)
 	/* a failed output stopped the sender with 74 after the record of
 	 * what was sent */
 	if (out_finish(&out) < 0 || fflush(stdout) == EOF || ferror(stdout))
-		status = wa_output_failed(status == WA_EX_IOERR ? 0 : status);
+		status = wa_output_failed(status == WA_EX_IOERR ? 0 : status,
+					  out.error);
 	jv_free(o.flags);
 	config_release(&cfg);
 	graph_global_cleanup();

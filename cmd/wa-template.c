@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* wa-template: sync, list, show, create and delete templates; templates as files; send template messages. */
+#include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -515,7 +516,7 @@ main(int argc, char **argv)
 		 c->cols);
 	status = c->fn ? c->fn() : cmd_files(c->files);
 	if (out_finish(&run.o) < 0)
-		status = wa_output_failed(status);
+		status = wa_output_failed(status, run.o.error);
 	free(run.waba);
 	graph_close(run.g);
 	store_close(run.st);
@@ -523,6 +524,6 @@ main(int argc, char **argv)
 	jv_free(flags);
 	graph_global_cleanup();
 	if (fflush(stdout) == EOF || ferror(stdout))
-		status = wa_output_failed(status);
+		status = wa_output_failed(status, errno);
 	return status;
 }

@@ -467,7 +467,7 @@ main(int argc, char **argv)
 	out_init(&o, stdout, cli.out, NULL);
 	status = run(st, &o, &cfg, argc - i, argv + i, &err);
 	if (out_finish(&o) < 0)
-		status = wa_output_failed(status);
+		status = wa_output_failed(status, o.error);
 	store_close(st);
 	views_filter_release(&filter);
 	jv_free(contact_opts);

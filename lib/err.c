@@ -132,7 +132,7 @@ reader_gone(int fd)
 }
 
 int
-wa_output_failed(int status)
+wa_output_failed(int status, int errnum)
 {
 	if (status >= WA_EX_USAGE)
 		return status;
@@ -141,8 +141,9 @@ wa_output_failed(int status)
 		raise(SIGPIPE);
 		_exit(128 + SIGPIPE);
 	}
-	fprintf(stderr, "%s: io: cannot write output\n",
-		program_invocation_short_name);
+	fprintf(stderr, "%s: io: cannot write output%s%s\n",
+		program_invocation_short_name, errnum ? ": " : "",
+		errnum ? strerror(errnum) : "");
 	return WA_EX_IOERR;
 }
 

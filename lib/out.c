@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Output: JSON lines when piped, an aligned width-aware table on a terminal. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -31,8 +32,10 @@ out_record(struct out *o, jv rec)
 		o->rows = jv_array_append(o->rows, rec);
 		return;
 	}
-	if (jsonl_write(o->fp, rec) < 0)
+	if (jsonl_write(o->fp, rec) < 0 && !o->failed) {
 		o->failed = 1;
+		o->error = errno;
+	}
 }
 
 int
@@ -264,7 +267,10 @@ out_finish(struct out *o)
 		print_table(o);
 	jv_free(o->rows);
 	o->rows = jv_null();
-	if (fflush(o->fp) == EOF || ferror(o->fp))
+	errno = 0;
+	if ((fflush(o->fp) == EOF || ferror(o->fp)) && !o->failed) {
 		o->failed = 1;
+		o->error = errno;
+	}
 	return o->failed ? -1 : 0;
 }

@@ -19,6 +19,7 @@ struct out {
 	const struct out_col *cols;	/* NULL: table shows every key */
 	jv rows;			/* buffered rows in table mode */
 	int failed;			/* a write failed */
+	int error;			/* its errno (0: not known) */
 };
 
 /* Decides once from mode and isatty(fileno(fp)). cols is borrowed. */

@@ -48,7 +48,7 @@ is "$(sql "SELECT status FROM messages WHERE text = 'nobody reads this'")" sent 
 # a full disk is an I/O error, said
 for c in "wa-view list" "wa-view close 5" "wa-recv events" "wa-quota"; do
 	exits 74 "$c >/dev/full" sh -c "$c >/dev/full"
-	like "$(cat "$T/err")" "*: io: cannot write output" "$c >/dev/full: says so"
+	like "$(cat "$T/err")" "*: io: cannot write output: No space left on device" "$c >/dev/full: says so, and why"
 done
 
 # ---- actions answer ok:true; doing what is done is ok, changed false --

@@ -147,6 +147,7 @@ copy(struct out *o, struct wa_err *err)
 		return -1;
 	}
 	o->cols = copy_cols;
+	o->style = OUT_STYLE_TABLE;
 	rc = store_copy(src, dst, emit, o, err);
 	store_close(dst);
 	store_close(src);
@@ -222,6 +223,7 @@ main(int argc, char **argv)
 	cmd = argv[i++];
 	check_args(cmd, argc - i);
 	out_init(&o, stdout, cli.out, NULL);
+	o.style = OUT_STYLE_RECORD;	/* one record; copy is a table */
 	if (config_load(&cfg, cli.db, &err) < 0)
 		status = -1;
 	else

@@ -485,11 +485,12 @@ cmd_media(struct opts *o, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	static const struct out_col cols[] = {
-		{ "ok", "OK", 5 }, { "thread_id", "THREAD", 8 },
-		{ "wamid", "WAMID", 24 }, { "media_id", "MEDIA", 18 },
-		{ "bytes", "BYTES", 10 }, { "path", "PATH", 0 },
-		{ "media_state", "STATE", 0 }, { "retry_at", "RETRY AT", 0 },
-		{ "error.message", "ERROR", 0 }, { NULL, NULL, 0 }
+		{ "ok", "OK", 0 }, { "thread_id", "THREAD", 0 },
+		{ "wamid", "WAMID", OUT_DROP(1) }, { "media_id", "MEDIA", 0 },
+		{ "bytes", "BYTES", 0 }, { "path", "PATH", 0 },
+		{ "media_state", "STATE", OUT_DROP(3) },
+		{ "retry_at", "RETRY AT", OUT_TIME | OUT_DROP(2) },
+		{ "error.message", "ERROR", OUT_TEXT }, { NULL, NULL, 0 }
 	};
 	struct wa_config cfg;
 	struct wa_err err;

@@ -10,7 +10,7 @@ like "$(cat "$T/out")" "*window_closed*" "refused outside it"
 like "$(cat "$T/out")" '*"conversation":"new_business_initiated"*' "a template instead"
 like "$(cat "$T/out")" "*[quarantined]*" "the quarantined link is hidden"
 like "$(cat "$T/out")" "*close*ann*open*closed*" "assigned and closed, with history"
-like "$(cat "$T/out")" "*PERIOD START*LIMIT*USED*" "wa-quota at the end"
+like "$(cat "$T/out")" "*period_start:*limit:*used:*" "wa-quota at the end, key by key"
 like "$(tail -1 "$T/out")" "*Demo finished: every step passed*" "the last line says so"
 exits 64 "a bad option" "$top/scripts/demo" --fast
 done_testing

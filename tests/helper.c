@@ -96,7 +96,10 @@ do_catalogue(void)
 	struct wa_err err;
 	int i, bad = 0;
 
-	config_load(&cfg, NULL);
+	if (config_load(&cfg, NULL, &err) < 0) {
+		wa_warn(&err, 0);
+		return err.sysexit;
+	}
 	if (store_open(&st, cfg.db_path, &err) < 0) {
 		wa_warn(&err, 0);
 		config_release(&cfg);

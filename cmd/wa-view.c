@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "wa.h"
+#include "audit_cli.h"
 #include "contacts.h"
 #include "jsonl_files.h"
 #include "views.h"
@@ -498,6 +499,8 @@ main(int argc, char **argv)
 	struct out o;
 	int i, status;
 
+	if (audit_cli_wants(argc, argv))
+		return audit_cli_main(argc, argv);	/* its own options */
 	graph_global_init();
 	wa_err_clear(&err);
 	views_filter_init(&filter);

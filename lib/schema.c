@@ -398,12 +398,29 @@ static const char STEP5[] =
 "CREATE INDEX messages_send_pending ON messages (send_owner)\n"
 "  WHERE status = 'pending';\n";
 
+/* The audit log (schema 6): who changed the desk or reached a customer,
+ * each entry hash-chained to the one before (lib/audit.c). prev_hash is
+ * unique: two writers cannot both extend the same head (no fork). */
+static const char STEP6[] =
+"CREATE TABLE audit_log (\n"
+"  id INTEGER PRIMARY KEY,\n"
+"  at INTEGER NOT NULL,\n"
+"  actor TEXT NOT NULL,\n"
+"  action TEXT NOT NULL,\n"
+"  subject TEXT NOT NULL,\n"
+"  detail TEXT NOT NULL,\n"
+"  prev_hash TEXT NOT NULL UNIQUE,\n"
+"  hash TEXT NOT NULL\n"
+") STRICT;\n"
+"CREATE INDEX audit_log_subject ON audit_log (subject, id);\n";
+
 static const char *const steps[] = {
 	STEP1,
 	STEP2,
 	STEP3,
 	STEP4,
 	STEP5,
+	STEP6,
 };
 
 #define NSTEPS ((int)(sizeof(steps) / sizeof(steps[0])))

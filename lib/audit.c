@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* The audit log: append under the write lock, list, and verify the SHA-256 chain. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <openssl/evp.h>
 #include "audit.h"
+#include "config.h"
 #include "jsonl.h"
 #include "util.h"
 
@@ -99,6 +101,7 @@ audit_append(struct store *st, const char *actor, const char *action,
 	     const char *subject, jv detail, struct wa_err *err)
 {
 	int own = !store_in_tx(st), rc;
+	char *who = actor && *actor ? NULL : config_user();
 	jv text;
 
 	if (jv_get_kind(detail) == JV_KIND_NULL || !jv_is_valid(detail)) {
@@ -108,11 +111,13 @@ audit_append(struct store *st, const char *actor, const char *action,
 	text = jv_dump_string(detail, JV_PRINT_SORTED);
 	if (own && store_begin(st, err) < 0) {
 		jv_free(text);
+		free(who);
 		return -1;
 	}
-	rc = append_in_tx(st, actor && *actor ? actor : "system", action,
+	rc = append_in_tx(st, who ? who : actor, action,
 			  subject ? subject : "", jv_string_value(text), err);
 	jv_free(text);
+	free(who);
 	if (own) {
 		if (rc < 0)
 			store_rollback(st);

@@ -11,7 +11,8 @@
 #define AUDIT_HASH_LEN 64	/* hex SHA-256 */
 
 /*
- * Appends one entry: actor (NULL: "system") did action ("ticket.assign",
+ * Appends one entry: actor (NULL: the user running it, as
+ * config_user) did action ("ticket.assign",
  * "send", ...) to subject ("ticket:12", "message:KEY", ...); detail is a
  * JSON object (consumed; null for none), e.g. the idempotency key and
  * the outcome of a send. Call it inside the writer's transaction

@@ -48,6 +48,12 @@ login_name(void)
 	return xstrdup(pw && pw->pw_name ? pw->pw_name : "unknown");
 }
 
+char *
+config_user(void)
+{
+	return login_name();
+}
+
 void
 config_load(struct wa_config *cfg, const char *db_override)
 {

@@ -19,6 +19,8 @@ struct wa_config {
 /* Loads from the environment; db_override (from --db) wins over WA_DB. */
 void config_load(struct wa_config *cfg, const char *db_override);
 void config_release(struct wa_config *cfg);
+/* Who runs this: WA_USER, LOGNAME, USER or the account (malloc'd). */
+char *config_user(void);
 
 /* 0 when a token is set; else -1 with err "auth"... exit 78 (SPEC: no token). */
 int config_need_token(const struct wa_config *cfg, struct wa_err *err);

@@ -5,9 +5,15 @@
 . "$top/tests/fixtures/view/seed.sh"
 seed_day
 
-exits 0 "an empty log verifies" wa-view audit --verify
+: >"$T/empty.db"
+WA_DB="$T/empty.db" exits 0 "an empty log verifies" wa-view audit --verify
 is_json '[.ok, .entries, .head]' '[true,0,""]' "no entries"
-exits 65 "an empty log has no head to anchor" wa-view audit --anchor
+WA_DB="$T/empty.db" exits 65 "an empty log has no head to anchor" wa-view audit --anchor
+
+exits 0 "the seed's channel connects are logged" wa-view audit
+is "$(jf '[.id, .action, .subject, .detail.waba_id] | join(" ")' | tr -d '"')" \
+"1 channel.connect channel:111111111111111 100200300400500
+2 channel.connect channel:222222222222222 100200300400500" "connects, with the WABA"
 
 wa-view assign 1 alice --as lead >/dev/null
 WA_NOW=1713290300 wa-view close 1 --as bob >/dev/null
@@ -15,29 +21,30 @@ wa-view close 1 >/dev/null			# no change: not logged
 WA_NOW=1713290500 wa-view reopen 1 --as lead >/dev/null
 wa-view assign 2 carol >/dev/null
 exits 0 "list" wa-view audit
+jq -c 'select(.action != "channel.connect")' "$T/out" >"$T/tickets"; mv "$T/tickets" "$T/out"
 is "$(jf '[.id, .actor, .action, .subject, .detail.status, .detail.owner] | map(. // "-") | join(" ")' | tr -d '"')" \
-"1 lead ticket.assign ticket:1 open alice
-2 bob ticket.close ticket:1 closed alice
-3 lead ticket.reopen ticket:1 open alice
-4 agent ticket.assign ticket:2 open carol" "every change, who, what, in order; the no-op is not there"
-is_json 'select(.id == 2) | .time' '"2024-04-16T17:58:20Z"' "with its time"
+"3 lead ticket.assign ticket:1 open alice
+4 bob ticket.close ticket:1 closed alice
+5 lead ticket.reopen ticket:1 open alice
+6 agent ticket.assign ticket:2 open carol" "every change, who, what, in order; the no-op is not there"
+is_json 'select(.id == 4) | .time' '"2024-04-16T17:58:20Z"' "with its time"
 exits 0 "filter by actor" wa-view audit --actor lead
-is "$(jf '.id' | tr '\n' ' ')" "1 3 " "lead's entries"
+is "$(jf '.id' | tr '\n' ' ')" "3 5 " "lead's entries"
 exits 0 "filter by subject and action" wa-view audit --subject ticket:1 --action ticket.close
-is "$(jf '.id')" "2" "the close"
+is "$(jf '.id')" "4" "the close"
 exits 0 "the newest N" wa-view audit --limit 2
-is "$(jf '.id' | tr '\n' ' ')" "3 4 " "oldest first"
+is "$(jf '.id' | tr '\n' ' ')" "5 6 " "oldest first"
 exits 0 "as a table" wa-view audit --table
 like "$(head -1 "$T/out")" "ID*TIME*ACTOR*ACTION*SUBJECT*" "a table"
 
 exits 0 "verify" wa-view audit --verify
-is_json '[.ok, .entries]' '[true,4]' "the chain holds"
+is_json '[.ok, .entries]' '[true,6]' "the chain holds"
 exits 0 "anchor" wa-view audit --anchor
 anchor=$(cat "$T/out")
 like "$anchor" "????????????????????????????????????????????????????????????????" "a SHA-256 in hex"
-is "$(sql "SELECT hash FROM audit_log WHERE id = 4")" "$anchor" "the head's hash"
+is "$(sql "SELECT hash FROM audit_log WHERE id = 6")" "$anchor" "the head's hash"
 exits 0 "verify up to the anchor" wa-view audit --verify --anchor "$anchor"
-is_json '.anchor_id' '4' "found at entry 4"
+is_json '.anchor_id' '6' "found at entry 6"
 wa-view assign 3 dave >/dev/null
 exits 0 "an anchor stays good as the log grows" wa-view audit --verify --anchor "$anchor"
 
@@ -69,10 +76,10 @@ sql "UPDATE audit_log SET id = -id WHERE id IN (2, 3);
 exits 65 "two entries swapped" wa-view audit --verify
 like "$(cat "$T/err")" "*entry 2: does not follow entry 1*" "names the first out of place"
 restore
-sql "DELETE FROM audit_log WHERE id >= 4"
+sql "DELETE FROM audit_log WHERE id >= 6"
 exits 0 "a truncated log still chains" wa-view audit --verify
 exits 65 "but not to an anchor taken before" wa-view audit --verify --anchor "$anchor"
-like "$(cat "$T/err")" "*anchor $anchor is not in the log (3 entries)*truncated*" "says so"
+like "$(cat "$T/err")" "*anchor $anchor is not in the log (5 entries)*truncated*" "says so"
 restore
 sql "DELETE FROM audit_log"
 exits 65 "an emptied log against an anchor" wa-view audit --verify --anchor "$anchor"

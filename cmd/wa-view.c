@@ -25,6 +25,8 @@ static const char usage[] =
 	"       wa-view contacts add [--name N] [--email E] [--phone P]\n"
 	"           [--mobile-phone P]\n"
 	"       wa-view contacts import [FILE ...] | contacts list\n"
+	"       wa-view audit [--actor USER] [--action NAME] [--subject S]\n"
+	"           [--limit N] | audit --anchor | audit --verify [--anchor H]\n"
 	"       common: [--as USER] [--db PATH] [--json | --table]\n";
 
 enum {

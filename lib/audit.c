@@ -161,7 +161,7 @@ audit_list(struct store *st, const struct audit_filter *f,
 		sq_text(q, 2, f->action);
 	if (f->subject)
 		sq_text(q, 3, f->subject);
-	sq_int(q, 4, f->limit > 0 ? f->limit : -1);
+	sq_int_or_null(q, 4, f->limit, f->limit <= 0);
 	while ((rc = sq_step(q)) > 0)
 		each(entry_record(q), ctx);
 	sq_reset(q);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "wa.h"
+#include "audit_cli.h"
 #include "contacts.h"
 #include "jsonl_files.h"
 #include "views.h"
@@ -24,6 +25,8 @@ static const char usage[] =
 	"       wa-view contacts add [--name N] [--email E] [--phone P]\n"
 	"           [--mobile-phone P]\n"
 	"       wa-view contacts import [FILE ...] | contacts list\n"
+	"       wa-view audit [--actor USER] [--action NAME] [--subject S]\n"
+	"           [--limit N] | audit --anchor | audit --verify [--anchor H]\n"
 	"       common: [--as USER] [--db PATH] [--json | --table]\n";
 
 enum {
@@ -498,6 +501,8 @@ main(int argc, char **argv)
 	struct out o;
 	int i, status, reads;
 
+	if (audit_cli_wants(argc, argv))
+		return audit_cli_main(argc, argv);	/* its own options */
 	graph_global_init();
 	wa_err_clear(&err);
 	views_filter_init(&filter);

@@ -14,7 +14,7 @@ _wa_subcommands() {
 	wa-template) echo sync list show create delete send set pull diff \
 		push lint ;;
 	wa-view) echo list show search assign close reopen history create \
-		views delete contacts ;;
+		views delete contacts audit ;;
 	wa-quota) echo status set check history log forecast billing ;;
 	wa-webhook) echo batch ;;	# besides its TYPEs
 	wa-db) echo migrate check backup copy ;;

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
+#include "audit.h"
 #include "channel.h"
 #include "tz.h"
 #include "jsonl.h"
@@ -293,7 +294,7 @@ channel_disconnect(struct store *st, const char *id, int64_t now, int *left,
 {
 	struct sq *q;
 	struct channel c;
-	char rid[CHANNEL_ID_MAX];
+	char rid[CHANNEL_ID_MAX], subject[CHANNEL_ID_MAX + 16];
 	int64_t n;
 
 	*left = 0;
@@ -306,7 +307,11 @@ channel_disconnect(struct store *st, const char *id, int64_t now, int *left,
 	q = store_q(st, Q_CHANNEL_DISCONNECT);
 	sq_text(q, 1, id);
 	sq_int(q, 2, now);
+	snprintf(subject, sizeof(subject), "channel:%s", id);
 	if (sq_done(q, err) < 0 ||
+	    audit_append(st, NULL, "channel.disconnect", subject,
+			 JV_OBJECT(jv_string("waba_id"), jv_string(c.waba_id)),
+			 err) < 0 ||
 	    count_connected(st, c.waba_id, &n, err) < 0)
 		return -1;
 	*left = (int)n;

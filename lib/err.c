@@ -37,6 +37,7 @@ static const struct {
 	{ "ambiguous", "never" },
 	{ "duplicate", "never" },
 	{ "already_connected", "never" },
+	{ "audit_broken", "admin" },
 };
 
 const char *

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "audit.h"
 #include "views.h"
 #include "desk.h"
 #include "jsonl.h"
@@ -304,6 +305,21 @@ ticket_apply(struct store *st, struct ticket *t, enum views_action a,
 	return 1;
 }
 
+/* The change in the audit log, in its transaction. */
+static int
+ticket_audit(struct store *st, const struct ticket *t, enum views_action a,
+	     const char *actor, struct wa_err *err)
+{
+	char subject[32], action[32];
+
+	snprintf(subject, sizeof(subject), "ticket:%lld", (long long)t->id);
+	snprintf(action, sizeof(action), "ticket.%s", action_names[a]);
+	return audit_append(st, actor, action, subject,
+			    JV_OBJECT(jv_string("status"), jv_string(t->status),
+				      jv_string("owner"), t->owner ?
+				      jv_string(t->owner) : jv_null()), err);
+}
+
 int
 views_ticket_change(struct store *st, int64_t ticket_id,
 		    enum views_action a, const char *owner,
@@ -323,6 +339,8 @@ views_ticket_change(struct store *st, int64_t ticket_id,
 	changed = ticket_apply(st, &t, a, owner, actor, now, err);
 	ticket_release(&t);
 	if (changed < 0 || ticket_get(st, ticket_id, &t, err) < 0)
+		goto fail;
+	if (changed && ticket_audit(st, &t, a, actor, err) < 0)
 		goto fail;
 	if (store_commit(st, err) < 0) {
 		ticket_release(&t);

@@ -221,6 +221,9 @@ expect_wa_view_1() {
 	5) about "assign 7" && is "$(sql "SELECT status || ' ' || owner FROM tickets WHERE id = 7")" "closed ann" "$name: taken and closed" ;;
 	6) about "crm.jsonl" && is "$(jq -r .name "$OUT")" Ann "$name: only Ann wrote before" ;;
 	7) about "--peek" && is "$(sql "SELECT unread FROM threads WHERE id = 1")" 2 "$name: thread 1 stays unread" ;;
+	8) about "audit --subject ticket:7" && is "$(jq -c '[.action, .subject]' "$OUT")" '["ticket.close","ticket:7"]' "$name: the close is logged" ;;
+	9) about "audit --anchor" && is "$(cat "$SB/var/backups/wa-audit.head")" "$(sql "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")" "$name: the head is kept" ;;
+	10) about "--verify --anchor" && is "$(jq -c '[.ok, .anchor_id == .entries]' "$OUT")" '[true,true]' "$name: the chain holds up to the head" ;;
 	esac
 }
 

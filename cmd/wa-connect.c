@@ -11,7 +11,8 @@
 
 static const char usage[] =
 "usage: wa-connect business [--legal-name N] [--display-name N] [--website URL]\n"
-"           [--email E] [--timezone TZ] [--country CC] [--verified true|false]\n"
+"           [--email E] [--timezone TZ] [--country CC] [--phone NUMBER]\n"
+"           [--verified true|false]\n"
 "       wa-connect add --waba ID --phone-number-id ID\n"
 "       wa-connect request-code ID --method sms|voice [--language LANG]\n"
 "       wa-connect verify ID --code CODE\n"
@@ -27,7 +28,7 @@ enum {
 	O_LEGAL = CLI_OPT_FIRST_FREE, O_DISPLAY, O_WEBSITE, O_EMAIL,
 	O_TIMEZONE, O_COUNTRY, O_VERIFIED, O_WABA, O_PNID, O_METHOD,
 	O_LANGUAGE, O_CODE, O_PIN, O_ABOUT, O_ADDRESS, O_DESCRIPTION,
-	O_VERTICAL, O_END
+	O_VERTICAL, O_PHONE, O_END
 };
 #define BIT(o) SUBCMD_BIT(o)
 
@@ -50,6 +51,7 @@ static const struct option longopts[] = {
 	{ "address", required_argument, NULL, O_ADDRESS },
 	{ "description", required_argument, NULL, O_DESCRIPTION },
 	{ "vertical", required_argument, NULL, O_VERTICAL },
+	{ "phone", required_argument, NULL, O_PHONE },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -178,12 +180,19 @@ cmd_business(struct ctx *c)
 {
 	struct business_update u = {
 		OPT(O_LEGAL), OPT(O_DISPLAY), opt.websites[0], OPT(O_EMAIL),
-		OPT(O_TIMEZONE), OPT(O_COUNTRY), -1
+		OPT(O_TIMEZONE), OPT(O_COUNTRY), -1, NULL
 	};
 	struct wa_err err;
+	char phone[32];
 	int rc;
 	jv b;
 
+	if (OPT(O_PHONE)) {
+		if (business_phone(OPT(O_PHONE), c->cfg.default_cc, phone,
+				   &err) < 0)
+			die_usage_err(&err);
+		u.phone = phone;
+	}
 	if (opt.nwebsites > 1)
 		cli_usage_error(&cli, "--website: one website for the business");
 	if (OPT(O_VERIFIED)) {
@@ -355,7 +364,8 @@ cmd_profile(struct ctx *c)
 static const struct command commands[] = {
 	{ { "business", 0, NULL, BIT(O_LEGAL) | BIT(O_DISPLAY) |
 	    BIT(O_WEBSITE) | BIT(O_EMAIL) | BIT(O_TIMEZONE) |
-	    BIT(O_COUNTRY) | BIT(O_VERIFIED), 0, NULL }, cmd_business, 0 },
+	    BIT(O_COUNTRY) | BIT(O_VERIFIED) | BIT(O_PHONE), 0, NULL },
+	  cmd_business, 0 },
 	{ { "add", 0, NULL, BIT(O_WABA) | BIT(O_PNID),
 	    BIT(O_WABA) | BIT(O_PNID), "--waba and --phone-number-id" },
 	  cmd_add, 0 },

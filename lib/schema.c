@@ -398,12 +398,17 @@ static const char STEP5[] =
 "CREATE INDEX messages_send_pending ON messages (send_owner)\n"
 "  WHERE status = 'pending';\n";
 
+/* The business's own phone number, international digits (schema 6). */
+static const char STEP6[] =
+"ALTER TABLE business ADD COLUMN phone TEXT;\n";
+
 static const char *const steps[] = {
 	STEP1,
 	STEP2,
 	STEP3,
 	STEP4,
 	STEP5,
+	STEP6,
 };
 
 #define NSTEPS ((int)(sizeof(steps) / sizeof(steps[0])))

@@ -402,6 +402,20 @@ static const char STEP5[] =
 static const char STEP6[] =
 "ALTER TABLE business ADD COLUMN phone TEXT;\n";
 
+/* What people did to records outside tickets (schema 7): contacts
+ * edited and merged, quarantined content shown and released; who did
+ * it (the actor) and when. */
+static const char STEP7[] =
+"CREATE TABLE audit_log (\n"
+"  id INTEGER PRIMARY KEY,\n"
+"  at INTEGER NOT NULL,\n"
+"  actor TEXT NOT NULL,\n"
+"  action TEXT NOT NULL,\n"
+"  subject TEXT NOT NULL,\n"
+"  detail TEXT\n"
+") STRICT;\n"
+"CREATE INDEX audit_log_subject ON audit_log (subject, id);\n";
+
 static const char *const steps[] = {
 	STEP1,
 	STEP2,
@@ -409,6 +423,7 @@ static const char *const steps[] = {
 	STEP4,
 	STEP5,
 	STEP6,
+	STEP7,
 };
 
 #define NSTEPS ((int)(sizeof(steps) / sizeof(steps[0])))

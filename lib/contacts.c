@@ -266,7 +266,6 @@ contacts_edit(struct store *st, int64_t id, jv rec, const char *default_cc,
 	      const char *actor, int64_t now, jv *out, struct wa_err *err)
 {
 	struct fields f;
-	struct sq *q;
 	char subject[32];
 	jv row = jv_invalid();
 
@@ -278,14 +277,7 @@ contacts_edit(struct store *st, int64_t id, jv rec, const char *default_cc,
 	    number_free(st, id, "phone", f.phone, err) < 0 ||
 	    number_free(st, id, "mobile_phone", f.mobile, err) < 0)
 		goto fail;
-	q = store_q(st, Q_CONTACTS_EDIT);
-	sq_int(q, 1, id);
-	sq_text(q, 2, f.name);
-	sq_text(q, 3, f.email);
-	sq_text(q, 4, orn(f.phone));
-	sq_text(q, 5, orn(f.mobile));
-	sq_int(q, 6, now);
-	if (sq_done(q, err) < 0 ||
+	if (write_contact(st, &f, now, &id, err) < 0 ||
 	    audit_add(st, now, actor, "contact_edit", subject, rec, err) < 0 ||
 	    contacts_each(st, id, contacts_keep, &row, err) < 0 ||
 	    store_commit(st, err) < 0)

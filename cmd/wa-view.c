@@ -6,6 +6,7 @@
 #include <string.h>
 #include "wa.h"
 #include "contacts.h"
+#include "quarantine_admin.h"
 #include "jsonl_files.h"
 #include "views.h"
 
@@ -25,6 +26,7 @@ static const char usage[] =
 	"           [--mobile-phone P]\n"
 	"       wa-view contacts import [FILE ...] | contacts list\n"
 	"       wa-view contacts show ID | contacts merge ID OTHER\n"
+	"       wa-view quarantine show MSG | quarantine release MSG\n"
 	"       wa-view contacts edit ID [--name N] [--email E] [--phone P]\n"
 	"           [--mobile-phone P]\n"
 	"       common: [--as USER] [--db PATH] [--json | --table]\n";
@@ -376,6 +378,28 @@ cmd_contacts(struct store *st, struct out *o, struct wa_config *cfg,
 	return 0;
 }
 
+/* quarantine show|release MSG: admins only (WA_ADMINS), recorded. */
+static int
+cmd_quarantine(struct store *st, struct out *o, const char *user, int argc,
+	       char **argv, struct wa_err *err)
+{
+	int show = argc > 0 && strcmp(argv[0], "show") == 0;
+	int64_t id;
+	jv res;
+
+	if (argc != 2 || (!show && strcmp(argv[0], "release")))
+		cli_usage_error(&cli, "quarantine show|release takes MSG");
+	id = id_arg("MSG", argv[1]);
+	if ((show ? quarantine_reveal : quarantine_release)(st, id, user,
+							    wa_now(), &res,
+							    err) < 0)
+		return rejected(o, err, JV_OBJECT(jv_string("message_id"),
+						  jv_string(argv[1])));
+	o->style = OUT_STYLE_RECORD;
+	out_record(o, res);
+	return 0;
+}
+
 static int
 cmd_ticket(struct store *st, struct out *o, const char *cmd, int argc,
 	   char **argv, const char *user, struct wa_err *err)
@@ -523,6 +547,8 @@ run(struct store *st, struct out *o, struct wa_config *cfg, int argc,
 		return cmd_views(st, o, cmd, argc, argv, user, err);
 	if (strcmp(cmd, "contacts") == 0)
 		return cmd_contacts(st, o, cfg, argc, argv, err);
+	if (strcmp(cmd, "quarantine") == 0)
+		return cmd_quarantine(st, o, user, argc, argv, err);
 	cli_usage_error(&cli, "unknown command '%s'", cmd);
 }
 

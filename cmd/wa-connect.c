@@ -13,6 +13,7 @@ static const char usage[] =
 "usage: wa-connect business [--legal-name N] [--display-name N] [--website URL]\n"
 "           [--email E] [--timezone TZ] [--country CC] [--phone NUMBER]\n"
 "           [--verified true|false]\n"
+"       wa-connect add-number --waba ID --cc CC --number N --display-name NAME\n"
 "       wa-connect add --waba ID --phone-number-id ID\n"
 "       wa-connect request-code ID --method sms|voice [--language LANG]\n"
 "       wa-connect verify ID --code CODE\n"
@@ -28,7 +29,7 @@ enum {
 	O_LEGAL = CLI_OPT_FIRST_FREE, O_DISPLAY, O_WEBSITE, O_EMAIL,
 	O_TIMEZONE, O_COUNTRY, O_VERIFIED, O_WABA, O_PNID, O_METHOD,
 	O_LANGUAGE, O_CODE, O_PIN, O_ABOUT, O_ADDRESS, O_DESCRIPTION,
-	O_VERTICAL, O_PHONE, O_END
+	O_VERTICAL, O_PHONE, O_CC, O_NUMBER, O_END
 };
 #define BIT(o) SUBCMD_BIT(o)
 
@@ -52,6 +53,8 @@ static const struct option longopts[] = {
 	{ "description", required_argument, NULL, O_DESCRIPTION },
 	{ "vertical", required_argument, NULL, O_VERTICAL },
 	{ "phone", required_argument, NULL, O_PHONE },
+	{ "cc", required_argument, NULL, O_CC },
+	{ "number", required_argument, NULL, O_NUMBER },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -219,6 +222,23 @@ cmd_business(struct ctx *c)
 }
 
 static int
+cmd_add_number(struct ctx *c)
+{
+	struct connect_number n = { OPT(O_WABA), OPT(O_CC), OPT(O_NUMBER),
+				    OPT(O_DISPLAY), "", "" };
+	struct wa_err err;
+	jv rec;
+
+	if (connect_number_check(&n, &err) < 0)
+		die_usage_err(&err);
+	ctx_open(c, 1);
+	if (connect_add_number(c->g, &n, &rec, &err) < 0)
+		return fail(c, &err);
+	out_record(&c->out, rec);
+	return 0;
+}
+
+static int
 cmd_add(struct ctx *c)
 {
 	struct wa_err err;
@@ -366,6 +386,11 @@ static const struct command commands[] = {
 	    BIT(O_WEBSITE) | BIT(O_EMAIL) | BIT(O_TIMEZONE) |
 	    BIT(O_COUNTRY) | BIT(O_VERIFIED) | BIT(O_PHONE), 0, NULL },
 	  cmd_business, 0 },
+	{ { "add-number", 0, NULL,
+	    BIT(O_WABA) | BIT(O_CC) | BIT(O_NUMBER) | BIT(O_DISPLAY),
+	    BIT(O_WABA) | BIT(O_CC) | BIT(O_NUMBER) | BIT(O_DISPLAY),
+	    "--waba, --cc, --number and --display-name" },
+	  cmd_add_number, 0 },
 	{ { "add", 0, NULL, BIT(O_WABA) | BIT(O_PNID),
 	    BIT(O_WABA) | BIT(O_PNID), "--waba and --phone-number-id" },
 	  cmd_add, 0 },

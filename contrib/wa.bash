@@ -8,7 +8,8 @@
 # The subcommands of each tool; second-level ones as "word sub".
 _wa_subcommands() {
 	case $1 in
-	wa-connect) echo business add request-code verify register list show \
+	wa-connect) echo business add-number add request-code verify register \
+		list show \
 		disconnect profile ;;
 	wa-recv) echo replay events serve media ;;
 	wa-template) echo sync list show create delete send set pull diff \

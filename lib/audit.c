@@ -9,8 +9,8 @@ audit_add(struct store *st, int64_t now, const char *actor,
 	  struct wa_err *err)
 {
 	struct sq *q = store_q(st, Q_AUDIT_ADD);
-	jv s = jv_is_valid(jv_copy(detail)) ? jv_dump_string(jv_copy(detail), 0)
-					     : jv_invalid();
+	jv s = jv_is_valid(detail) ? jv_dump_string(jv_copy(detail), 0)
+				   : jv_invalid();
 	int64_t id;
 	int rc;
 
@@ -18,7 +18,7 @@ audit_add(struct store *st, int64_t now, const char *actor,
 	sq_text(q, 2, actor);
 	sq_text(q, 3, action);
 	sq_text(q, 4, subject);
-	sq_text(q, 5, jv_is_valid(jv_copy(s)) ? jv_string_value(s) : NULL);
+	sq_text(q, 5, jv_is_valid(s) ? jv_string_value(s) : NULL);
 	rc = sq_int1(q, &id, "record who did it", err);
 	jv_free(s);
 	return rc < 0 ? -1 : 0;

@@ -7,7 +7,6 @@
 #include "jsonl.h"
 #include "quarantine_admin.h"
 #include "util.h"
-#include "views.h"
 
 int
 admin_is(const char *user)
@@ -27,29 +26,32 @@ admin_is(const char *user)
 	return 0;
 }
 
+/* jv keys in the order of QUARANTINE_HIDDEN's columns (18). */
+static const char *const hidden_keys[] = {
+	"message_id", "thread_id", "channel", "direction", "type", "text",
+	"content", "caption", "media_id", "media_mime", "media_filename",
+	"media_path", "unsupported", "quarantined", "rule", "time", "from",
+	"raw"
+};
+
 static jv
 hidden_row(struct sq *q)
 {
-	jv r = views_obj("message_id", sq_col_str(q, 0),
-			 "thread_id", sq_col_str(q, 1),
-			 "channel", sq_col_str(q, 2),
-			 "direction", sq_col_str(q, 3),
-			 "type", sq_col_str(q, 4),
-			 "text", sq_col_str(q, 5),
-			 "content", sq_col_json(q, 6),
-			 "caption", sq_col_str(q, 7), NULL);
+	jv r = jv_object(), v;
+	size_t i;
 
-	return jv_object_merge(r, views_obj(
-		"media", sq_col_null(q, 8) ? jv_null() : views_obj(
-			"id", sq_col_str(q, 8), "mime", sq_col_str(q, 9),
-			"filename", sq_col_str(q, 10),
-			"path", sq_col_str(q, 11), NULL),
-		"unsupported", sq_col_str(q, 12),
-		"quarantined", jv_bool(sq_col_int(q, 13) != 0),
-		"rule", sq_col_str(q, 14),
-		"time", sq_col_time(q, 15),
-		"from", sq_col_str(q, 16),
-		"raw", sq_col_json(q, 17), NULL));
+	for (i = 0; i < sizeof(hidden_keys) / sizeof(hidden_keys[0]); i++) {
+		if (i == 6 || i == 17)
+			v = sq_col_json(q, (int)i);
+		else if (i == 13)
+			v = jv_bool(sq_col_int(q, 13) != 0);
+		else if (i == 15)
+			v = sq_col_time(q, 15);
+		else
+			v = sq_col_str(q, (int)i);
+		r = jv_object_set(r, jv_string(hidden_keys[i]), v);
+	}
+	return r;
 }
 
 /* Checks the actor and reads the flagged message: 0, -1 with err. */

@@ -2648,7 +2648,7 @@ h_phone_number_create(struct ctx *x, struct waba *w)
 	static const char *const req[] = { "cc", "phone_number",
 					   "verified_name" };
 	char id[32], msg[128], *disp;
-	size_t i;
+	size_t i, n;
 
 	for (i = 0; i < sizeof(req) / sizeof(req[0]); i++)
 		if (!param(x, req[i]) || !*param(x, req[i])) {
@@ -2663,9 +2663,11 @@ h_phone_number_create(struct ctx *x, struct waba *w)
 		return;
 	}
 	new_id(id, sizeof(id));
-	disp = malloc(strlen(param(x, "cc")) + strlen(param(x,
-		      "phone_number")) + 3);
-	sprintf(disp, "+%s %s", param(x, "cc"), param(x, "phone_number"));
+	n = strlen(param(x, "cc")) + strlen(param(x, "phone_number")) + 3;
+	disp = malloc(n);
+	if (!disp)
+		abort();
+	snprintf(disp, n, "+%s %s", param(x, "cc"), param(x, "phone_number"));
 	w->numbers = jv_array_append(w->numbers, jset(JV_OBJECT(
 	    jv_string("id"), jv_string(id),
 	    jv_string("display_phone_number"), jv_string(disp),

@@ -31,6 +31,7 @@ static const struct {
 	{ "config", "admin" },
 	{ "io", "admin" },
 	{ "not_connected", "admin" },
+	{ "not_admin", "admin" },
 	{ "limit_reached", "admin" },
 	{ "quota_exhausted", "admin" },
 	{ "daily_limit", "retry" },

@@ -420,6 +420,10 @@ static const char STEP_AUDIT[] =
 ") STRICT;\n"
 "CREATE INDEX audit_log_subject ON audit_log (subject, id);\n";
 
+/* The business's own phone number, international digits (schema 8). */
+static const char STEP_BUSINESS_PHONE[] =
+"ALTER TABLE business ADD COLUMN phone TEXT;\n";
+
 static const char *const steps[] = {
 	STEP1,
 	STEP2,
@@ -428,6 +432,7 @@ static const char *const steps[] = {
 	STEP5,
 	STEP_MEDIA_RETRY,
 	STEP_AUDIT,
+	STEP_BUSINESS_PHONE,
 };
 
 #define NSTEPS ((int)(sizeof(steps) / sizeof(steps[0])))

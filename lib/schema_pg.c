@@ -379,6 +379,10 @@ static const char STEP_AUDIT[] =
 ");\n"
 "CREATE INDEX audit_log_subject ON audit_log (subject, id);\n";
 
+/* The business's own phone number (schema 8). */
+static const char STEP_BUSINESS_PHONE[] =
+"ALTER TABLE business ADD COLUMN phone TEXT COLLATE \"C\";\n";
+
 static const char *const steps[] = {
 	STEP1,
 	STEP2,
@@ -387,6 +391,7 @@ static const char *const steps[] = {
 	STEP5,
 	STEP_MEDIA_RETRY,
 	STEP_AUDIT,
+	STEP_BUSINESS_PHONE,
 };
 
 _Static_assert(sizeof(steps) / sizeof(steps[0]) == SCHEMA_STEPS,

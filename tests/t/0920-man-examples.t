@@ -73,11 +73,21 @@ prep_wa_connect_1() {
 }
 expect_wa_connect_1() {
 	case $i in
-	6) about "profile" &&
+	1) about "--phone" &&
+	   is "$(jq -r .phone "$OUT")" 15550100000 "$name: the business's number, normalised" ;;
+	2) about "add-number" &&
+	   like "$id" "1[0-9]*" "$name: the new phone-number id is kept" ;;
+	3) about "--phone-number-id \"\$id\"" &&
+	   is "$(jq -c '[.channel, .phone, .code_verification_status]' "$OUT")" \
+		"[\"$id\",\"15550104444\",\"NOT_VERIFIED\"]" "$name: the new number is a channel" ;;
+	6) about "register" &&
+	   is "$(wa-connect show "$id" | jq -c '[.status, .code_verification_status, (.registered_at != null)]')" \
+		'["connected","VERIFIED",true]' "$name: connected, verified and registered" ;;
+	7) about "profile" &&
 	   is "$(jq -c '[.about, .websites]' "$OUT")" '["Support, 9-5",["https://acme.example"]]' "$name: profile set" ;;
-	7) about "group_by(.waba_id)" &&
+	8) about "group_by(.waba_id)" &&
 	   is "$(jq -c . "$OUT")" '[{"waba_id":"100200300400500","connected":2}]' "$name: connected numbers per WABA" ;;
-	8) about "registered_at == null" &&
+	9) about "registered_at == null" &&
 	   is "$(cat "$OUT")" 222222222222222 "$name: the number never registered" ;;
 	esac
 }

@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "wa.h"
+#include "audit_cli.h"
 #include "contacts.h"
+#include "quarantine_admin.h"
+#include "jsonl_files.h"
 #include "people.h"
 #include "views.h"
 
@@ -25,6 +28,12 @@ static const char usage[] =
 	"       wa-view contacts add [--name N] [--email E] [--phone P]\n"
 	"           [--mobile-phone P]\n"
 	"       wa-view contacts import [FILE ...] | contacts list\n"
+	"       wa-view audit [--actor USER] [--action NAME] [--subject S]\n"
+	"           [--limit N] | audit --anchor | audit --verify [--anchor H]\n"
+	"       wa-view contacts show ID | contacts merge ID OTHER\n"
+	"       wa-view quarantine show MSG | quarantine release MSG\n"
+	"       wa-view contacts edit ID [--name N] [--email E] [--phone P]\n"
+	"           [--mobile-phone P]\n"
 	"       wa-view agents add NAME [--team T ...] [--skill S ...]\n"
 	"           [--max-open N] [--notify none|mine|team|all]\n"
 	"       wa-view agents set NAME [--team T ...] [--skill S ...]\n"
@@ -148,10 +157,10 @@ static const struct out_col event_cols[] = {
 };
 static const struct out_col contact_cols[] = {
 	{ "contact_id", "ID", 0 }, { "name", "NAME", 24 | OUT_TEXT },
-	{ "email", "EMAIL", 28 | OUT_TEXT | OUT_DROP(2) },
-	{ "phone", "PHONE", 0 }, { "mobile_phone", "MOBILE", OUT_DROP(1) },
-	{ "wa_id", "WA_ID", 0 }, { "threads", "THREADS", 0 },
-	{ NULL, NULL, 0 }
+	{ "email", "EMAIL", 28 | OUT_TEXT | OUT_DROP(3) },
+	{ "phone", "PHONE", 0 }, { "mobile_phone", "MOBILE", OUT_DROP(2) },
+	{ "wa_id", "WA_ID", 0 }, { "username", "USERNAME", OUT_DROP(1) },
+	{ "threads", "THREADS", 0 }, { NULL, NULL, 0 }
 };
 
 static void
@@ -321,6 +330,37 @@ cmd_import(struct store *st, struct out *o, struct wa_config *cfg,
 	return err->sysexit;
 }
 
+/* contacts show, edit and merge: one contact by id. */
+static int
+cmd_contact(struct store *st, struct out *o, struct wa_config *cfg,
+	    int argc, char **argv, struct wa_err *err)
+{
+	const char *sub = argv[0], *user = opt_as ? opt_as : cfg->user;
+	int merge = strcmp(sub, "merge") == 0;
+	int64_t id;
+	jv res;
+	int rc;
+
+	if (argc != 2 + merge)
+		cli_usage_error(&cli, "contacts %s takes %s", sub,
+				merge ? "ID OTHER" : "ID");
+	id = id_arg("ID", argv[1]);
+	if (strcmp(sub, "show") == 0)
+		rc = contacts_show(st, id, &res, err);
+	else if (merge)
+		rc = contacts_merge(st, id, id_arg("OTHER", argv[2]), user,
+				    wa_now(), &res, err);
+	else
+		rc = contacts_edit(st, id, contact_opts, cfg->default_cc, user,
+				   wa_now(), &res, err);
+	if (rc < 0)
+		return rejected(o, err, JV_OBJECT(jv_string("contact_id"),
+						  jv_string(argv[1])));
+	o->style = OUT_STYLE_RECORD;
+	out_record(o, res);
+	return 0;
+}
+
 static int
 cmd_contacts(struct store *st, struct out *o, struct wa_config *cfg,
 	     int argc, char **argv, struct wa_err *err)
@@ -331,6 +371,9 @@ cmd_contacts(struct store *st, struct out *o, struct wa_config *cfg,
 	o->cols = contact_cols;
 	if (strcmp(sub, "import") == 0)
 		return cmd_import(st, o, cfg, argc - 1, argv + 1, err);
+	if (!strcmp(sub, "show") || !strcmp(sub, "edit") ||
+	    !strcmp(sub, "merge"))
+		return cmd_contact(st, o, cfg, argc, argv, err);
 	if (argc > 1)
 		cli_usage_error(&cli, "unexpected argument '%s'", argv[1]);
 	if (strcmp(sub, "list") == 0) {
@@ -344,6 +387,28 @@ cmd_contacts(struct store *st, struct out *o, struct wa_config *cfg,
 	if (contacts_upsert(st, contact_opts, cfg->default_cc, wa_now(), &res,
 			    err) < 0)
 		return rejected(o, err, jv_copy(contact_opts));
+	out_record(o, res);
+	return 0;
+}
+
+/* quarantine show|release MSG: admins only (WA_ADMINS), recorded. */
+static int
+cmd_quarantine(struct store *st, struct out *o, const char *user, int argc,
+	       char **argv, struct wa_err *err)
+{
+	int show = argc > 0 && strcmp(argv[0], "show") == 0;
+	int64_t id;
+	jv res;
+
+	if (argc != 2 || (!show && strcmp(argv[0], "release")))
+		cli_usage_error(&cli, "quarantine show|release takes MSG");
+	id = id_arg("MSG", argv[1]);
+	if ((show ? quarantine_reveal : quarantine_release)(st, id, user,
+							    wa_now(), &res,
+							    err) < 0)
+		return rejected(o, err, JV_OBJECT(jv_string("message_id"),
+						  jv_string(argv[1])));
+	o->style = OUT_STYLE_RECORD;
 	out_record(o, res);
 	return 0;
 }
@@ -467,7 +532,7 @@ check_options(const char *cmd)
 		cli_usage_error(&cli, "--ticket and --peek go with show");
 	if (jv_object_length(jv_copy(contact_opts)) && strcmp(cmd, "contacts"))
 		cli_usage_error(&cli, "--name, --email, --phone and "
-				"--mobile-phone go with contacts add");
+				"--mobile-phone go with contacts add and edit");
 }
 
 static int
@@ -524,6 +589,8 @@ run(struct store *st, struct out *o, struct wa_config *cfg, int argc,
 		return cmd_views(st, o, cmd, argc, argv, user, err);
 	if (strcmp(cmd, "contacts") == 0)
 		return cmd_contacts(st, o, cfg, argc, argv, err);
+	if (strcmp(cmd, "quarantine") == 0)
+		return cmd_quarantine(st, o, user, argc, argv, err);
 	cli_usage_error(&cli, "unknown command '%s'", cmd);
 }
 
@@ -534,8 +601,10 @@ main(int argc, char **argv)
 	struct wa_err err;
 	struct store *st;
 	struct out o;
-	int i, status;
+	int i, status, reads;
 
+	if (audit_cli_wants(argc, argv))
+		return audit_cli_main(argc, argv);	/* its own options */
 	graph_global_init();
 	wa_err_clear(&err);
 	views_filter_init(&filter);
@@ -545,12 +614,15 @@ main(int argc, char **argv)
 	if (i >= argc)
 		cli_usage_error(&cli, "missing command");
 	check_options(argv[i]);
-	if (strcmp(argv[i], "list") && strcmp(argv[i], "show") &&
-	    strcmp(argv[i], "search") && strcmp(argv[i], "views") &&
-	    strcmp(argv[i], "history"))
+	reads = !strcmp(argv[i], "list") || !strcmp(argv[i], "show") ||
+		!strcmp(argv[i], "search") || !strcmp(argv[i], "views") ||
+		!strcmp(argv[i], "history") || (!strcmp(argv[i], "contacts") &&
+		(i + 1 == argc || !strcmp(argv[i + 1], "list")));
+	if (!reads)
 		signal(SIGPIPE, SIG_IGN);	/* changes: commit, then print */
-	config_load(&cfg, cli.db);
-	if (store_open(&st, cfg.db_path, &err) < 0) {
+	if (config_load(&cfg, cli.db, &err) < 0 ||
+	    store_open_flags(&st, cfg.db_path, reads ? STORE_READ :
+			     STORE_MUST_EXIST, &err) < 0) {
 		wa_warn(&err, 0);
 		config_release(&cfg);
 		views_filter_release(&filter);
@@ -560,10 +632,8 @@ main(int argc, char **argv)
 	}
 	out_init(&o, stdout, cli.out, NULL);
 	status = run(st, &o, &cfg, argc - i, argv + i, &err);
-	if (out_finish(&o) < 0 && status < WA_EX_USAGE) {
-		fprintf(stderr, "wa-view: io: cannot write output\n");
-		status = WA_EX_IOERR;
-	}
+	if (out_finish(&o) < 0)
+		status = wa_output_failed(status, o.error);
 	store_close(st);
 	views_filter_release(&filter);
 	people_release(&people);

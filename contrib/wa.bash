@@ -8,13 +8,14 @@
 # The subcommands of each tool; second-level ones as "word sub".
 _wa_subcommands() {
 	case $1 in
-	wa-connect) echo business add request-code verify register list show \
+	wa-connect) echo business add-number add request-code verify register \
+		list show \
 		disconnect profile ;;
 	wa-recv) echo replay events serve media ;;
 	wa-template) echo sync list show create delete send set pull diff \
 		push lint ;;
 	wa-view) echo list show search assign unassign close reopen history \
-		create views delete contacts agents route ;;
+		create views delete contacts audit quarantine agents route ;;
 	wa-quota) echo status set check history log forecast billing ;;
 	wa-webhook) echo batch ;;	# besides its TYPEs
 	wa-db) echo migrate check backup copy ;;
@@ -58,7 +59,8 @@ _wa_values() {
 }
 
 # _wa_db WORDS...: the database the command line names (--db, WA_DB, the
-# default), printed only when the file exists.
+# default), printed only when the file exists, or when it is a PostgreSQL
+# URI or conninfo string (a server's database is there to ask).
 _wa_db() {
 	local db= i
 	for ((i = 1; i < $#; i++)); do
@@ -68,7 +70,11 @@ _wa_db() {
 		[[ $i == --db=* ]] && db=${i#--db=}
 	done
 	[[ -n $db ]] || db=${WA_DB:-${XDG_DATA_HOME:-$HOME/.local/share}/wa/wa.db}
-	[[ -f $db ]] && printf '%s\n' "$db"
+	case $db in
+	postgres://* | postgresql://* | host=* | dbname=* | service=*)
+		printf '%s\n' "$db" ;;
+	*) [[ -f $db ]] && printf '%s\n' "$db" ;;
+	esac
 }
 
 # _wa_field DB KEY CMD...: the string values of KEY in CMD's JSON lines.
@@ -152,7 +158,8 @@ _wa() {
 		COMPREPLY=($(compgen -W "$(_wa_desk channel "${words[@]}")" -- "$cur")) ;;
 	wa-view:delete:0)
 		COMPREPLY=($(compgen -W "$(_wa_desk view "${words[@]}")" -- "$cur")) ;;
-	wa-view:contacts:0) COMPREPLY=($(compgen -W "add import list" -- "$cur")) ;;
+	wa-view:contacts:0) COMPREPLY=($(compgen -W "add edit import list merge show" -- "$cur")) ;;
+	wa-view:quarantine:0) COMPREPLY=($(compgen -W "release show" -- "$cur")) ;;
 	wa-view:agents:0)
 		COMPREPLY=($(compgen -W "add set list remove away back" -- "$cur")) ;;
 	wa-view:agents:1) [[ $prev == add ]] ||

@@ -3,7 +3,9 @@
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
+#include "audit.h"
 #include "channel.h"
+#include "tz.h"
 #include "jsonl.h"
 #include "util.h"
 
@@ -292,17 +294,24 @@ channel_disconnect(struct store *st, const char *id, int64_t now, int *left,
 {
 	struct sq *q;
 	struct channel c;
-	char rid[CHANNEL_ID_MAX];
+	char rid[CHANNEL_ID_MAX], subject[CHANNEL_ID_MAX + 16];
 	int64_t n;
 
 	*left = 0;
+	if (channel_get(st, id, &c, err) == 0 && !c.connected)
+		return count_connected(st, c.waba_id, &n, err) < 0 ? -1 :
+		       (*left = (int)n, 1);
 	if (channel_resolve(st, id, rid, err) < 0 ||
 	    channel_get(st, id, &c, err) != 0)
 		return -1;
 	q = store_q(st, Q_CHANNEL_DISCONNECT);
 	sq_text(q, 1, id);
 	sq_int(q, 2, now);
+	snprintf(subject, sizeof(subject), "channel:%s", id);
 	if (sq_done(q, err) < 0 ||
+	    audit_append(st, NULL, "channel.disconnect", subject,
+			 JV_OBJECT(jv_string("waba_id"), jv_string(c.waba_id)),
+			 err) < 0 ||
 	    count_connected(st, c.waba_id, &n, err) < 0)
 		return -1;
 	*left = (int)n;
@@ -542,16 +551,15 @@ country_valid(const char *s)
 	       isalpha((unsigned char)s[1]);
 }
 
-/* IANA names: "Europe/Berlin", "America/Argentina/Buenos_Aires", "UTC". */
+/* IANA names the system's tz database has: "Europe/Berlin", "UTC". */
 static int
-timezone_valid(const char *s)
+timezone_check(const char *s, struct wa_err *err)
 {
-	size_t n = strlen(s);
-
-	return n > 0 && n <= 64 && isalpha((unsigned char)s[0]) &&
-	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		      "0123456789/_+-") == n &&
-	       s[n - 1] != '/' && !strstr(s, "//");
+	if (tz_cached(s, err))
+		return 0;
+	if (err->sysexit == WA_EX_USAGE)
+		wa_err_prefix(err, "timezone");
+	return -1;
 }
 
 int
@@ -570,10 +578,8 @@ business_validate(const struct business_update *u, struct wa_err *err)
 		return wa_err_set(err, WA_EX_USAGE, "invalid_input",
 				  "email: '%s' is not an e-mail address",
 				  u->email);
-	if (u->timezone && !timezone_valid(u->timezone))
-		return wa_err_set(err, WA_EX_USAGE, "invalid_input",
-				  "timezone: '%s' is not a time zone name like "
-				  "Europe/Berlin", u->timezone);
+	if (u->timezone && timezone_check(u->timezone, err) < 0)
+		return -1;
 	if (u->country && !country_valid(u->country))
 		return wa_err_set(err, WA_EX_USAGE, "invalid_input",
 				  "country: '%s' is not a two-letter country "
@@ -602,6 +608,7 @@ business_get(struct store *st, jv *out, struct wa_err *err)
 			 jv_string("verified"), jv_bool(sq_col_int(q, 6) != 0),
 			 jv_string("created_at"), sq_col_time(q, 7),
 			 jv_string("updated_at"), sq_col_time(q, 8));
+	*out = jv_object_set(*out, jv_string("phone"), sq_col_str(q, 9));
 	sq_reset(q);
 	return 0;
 }
@@ -673,7 +680,19 @@ business_save(struct store *st, const struct business_update *u, int64_t now,
 	sq_text(q, 6, u->country ? cc : NULL);
 	sq_int_or_null(q, 7, u->verified, u->verified < 0);
 	sq_int(q, 8, now);
+	sq_text(q, 9, u->phone);
 	return sq_done(q, err);
+}
+
+int
+business_phone(const char *in, const char *default_cc, char *out,
+	       struct wa_err *err)
+{
+	if (phone_normalize(in, default_cc, out, 32, err) == 0)
+		return 0;
+	err->sysexit = WA_EX_USAGE;
+	wa_err_prefix(err, "phone");
+	return -1;
 }
 
 /* ---- the WhatsApp business profile ---- */

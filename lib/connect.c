@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "audit.h"
 #include "connect.h"
 #include "jsonl.h"
 #include "util.h"
@@ -122,10 +123,17 @@ static int
 record_connect(struct store *st, const struct channel_number *n, int64_t now,
 	       struct wa_err *err)
 {
+	char subject[CHANNEL_ID_MAX + 16];
+
+	snprintf(subject, sizeof(subject), "channel:%s", n->id);
 	if (store_begin(st, err) < 0)
 		return -1;
 	if (channel_connect(st, n, now, err) < 0 ||
 	    channel_mark(st, n->id, CHANNEL_SUBSCRIBED, NULL, now, err) < 0 ||
+	    audit_append(st, NULL, "channel.connect", subject,
+			 JV_OBJECT(jv_string("waba_id"), jv_string(n->waba_id),
+				   jv_string("phone"), jv_string(n->phone)),
+			 err) < 0 ||
 	    store_commit(st, err) < 0) {
 		store_rollback(st);
 		return -1;
@@ -320,15 +328,18 @@ connect_business(struct store *st, const struct business_update *u,
 }
 
 jv
-connect_disconnected(const struct channel *ch, int64_t now, int unsub)
+connect_disconnected(const struct channel *ch, int changed, int unsub)
 {
-	return JV_OBJECT(jv_string("ok"), jv_true(),
+	jv r = JV_OBJECT(jv_string("ok"), jv_true(),
 			 jv_string("channel"), jv_string(ch->id),
 			 jv_string("waba_id"), jv_string(ch->waba_id),
 			 jv_string("phone"), jv_string(ch->phone),
 			 jv_string("status"), jv_string("disconnected"),
-			 jv_string("disconnected_at"), time_jv(now),
+			 jv_string("disconnected_at"),
+			 time_jv(ch->disconnected_at),
 			 jv_string("unsubscribed"), jv_bool(unsub));
+
+	return jv_object_set(r, jv_string("changed"), jv_bool(changed));
 }
 
 int

@@ -398,11 +398,37 @@ static const char STEP5[] =
 "CREATE INDEX messages_send_pending ON messages (send_owner)\n"
 "  WHERE status = 'pending';\n";
 
-/* Agents, their teams and skills, and routing rules (schema 6). A
+/* Media that settle (schema 6): failed tries of a pending download and
+ * when the next may come (a backoff); 'failed' is now final. */
+static const char STEP_MEDIA_RETRY[] =
+"ALTER TABLE messages ADD COLUMN media_attempts INTEGER NOT NULL DEFAULT 0;\n"
+"ALTER TABLE messages ADD COLUMN media_retry_at INTEGER;\n";
+
+/* The audit log (schema 7): who changed the desk or reached a customer,
+ * each entry hash-chained to the one before (lib/audit.c). prev_hash is
+ * unique: two writers cannot both extend the same head (no fork). */
+static const char STEP_AUDIT[] =
+"CREATE TABLE audit_log (\n"
+"  id INTEGER PRIMARY KEY,\n"
+"  at INTEGER NOT NULL,\n"
+"  actor TEXT NOT NULL,\n"
+"  action TEXT NOT NULL,\n"
+"  subject TEXT NOT NULL,\n"
+"  detail TEXT NOT NULL,\n"
+"  prev_hash TEXT NOT NULL UNIQUE,\n"
+"  hash TEXT NOT NULL\n"
+") STRICT;\n"
+"CREATE INDEX audit_log_subject ON audit_log (subject, id);\n";
+
+/* The business's own phone number, international digits (schema 8). */
+static const char STEP_BUSINESS_PHONE[] =
+"ALTER TABLE business ADD COLUMN phone TEXT;\n";
+
+/* Agents, their teams and skills, and routing rules (schema 9). A
  * ticket's owner stays a name (TEXT): removing an agent keeps the
  * history of the tickets it held. notify is read by wa-view watch.
  * routes.last_owner is round-robin's cursor: who the rule chose last. */
-static const char STEP6[] =
+static const char STEP_AGENTS[] =
 "CREATE TABLE agents (\n"
 "  id INTEGER PRIMARY KEY,\n"
 "  name TEXT NOT NULL UNIQUE,\n"
@@ -440,10 +466,14 @@ static const char *const steps[] = {
 	STEP3,
 	STEP4,
 	STEP5,
-	STEP6,
+	STEP_MEDIA_RETRY,
+	STEP_AUDIT,
+	STEP_BUSINESS_PHONE,
+	STEP_AGENTS,
 };
 
 #define NSTEPS ((int)(sizeof(steps) / sizeof(steps[0])))
+_Static_assert(NSTEPS == SCHEMA_STEPS, "SCHEMA_STEPS is the number of steps");
 
 int
 schema_version(void)

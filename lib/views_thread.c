@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "audit.h"
 #include "views.h"
 #include "agents.h"
 #include "desk.h"
@@ -82,12 +83,15 @@ show_message(struct sq *q, jv head)
 	return jv_object_set(m, jv_string("reply_to"), sq_col_str(q, 30));
 }
 
-/* Opening a conversation reads it: unread goes to 0 (committed first). */
+/* Opening a conversation reads it: unread goes to 0 (committed first);
+ * a desk opened read-only (a snapshot) keeps its counts. */
 static int
 show_mark_read(struct store *st, int64_t thread_id, struct wa_err *err)
 {
 	struct sq *q;
 
+	if (store_readonly(st))
+		return 0;
 	if (store_begin(st, err) < 0)
 		return -1;
 	q = store_q(st, Q_VIEWS_THREAD_READ);
@@ -308,6 +312,21 @@ ticket_apply(struct store *st, struct ticket *t, enum views_action a,
 	return 1;
 }
 
+/* The change in the audit log, in its transaction. */
+static int
+ticket_audit(struct store *st, const struct ticket *t, enum views_action a,
+	     const char *actor, struct wa_err *err)
+{
+	char subject[32], action[32];
+
+	snprintf(subject, sizeof(subject), "ticket:%lld", (long long)t->id);
+	snprintf(action, sizeof(action), "ticket.%s", action_names[a]);
+	return audit_append(st, actor, action, subject,
+			    JV_OBJECT(jv_string("status"), jv_string(t->status),
+				      jv_string("owner"), t->owner ?
+				      jv_string(t->owner) : jv_null()), err);
+}
+
 int
 views_ticket_change(struct store *st, int64_t ticket_id,
 		    enum views_action a, const char *owner,
@@ -328,11 +347,15 @@ views_ticket_change(struct store *st, int64_t ticket_id,
 	ticket_release(&t);
 	if (changed < 0 || ticket_get(st, ticket_id, &t, err) < 0)
 		goto fail;
+	if (changed && ticket_audit(st, &t, a, actor, err) < 0)
+		goto fail;
 	if (store_commit(st, err) < 0) {
 		ticket_release(&t);
 		return -1;
 	}
-	*out = jv_object_set(jv_copy(t.rec), jv_string("action"),
+	*out = jv_object_merge(JV_OBJECT(jv_string("ok"), jv_true()),
+			       jv_copy(t.rec));
+	*out = jv_object_set(*out, jv_string("action"),
 			     jv_string(action_names[a]));
 	*out = jv_object_set(*out, jv_string("changed"), jv_bool(changed));
 	*out = jv_object_set(*out, jv_string("actor"),

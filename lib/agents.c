@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "agents.h"
+#include "audit.h"
 #include "desk.h"
 #include "jsonl.h"
 #include "util.h"
@@ -332,22 +333,42 @@ apply_opts(struct store *st, int64_t id, const struct agents_opts *o,
 	return 0;
 }
 
-/* Commits and answers with the agent's record and the action. */
+/* The change in the audit log, in its transaction: agent.ACTION by
+ * actor, the record as detail (borrowed). */
 static int
-finish(struct store *st, const char *name, const char *action, jv *out,
-       struct wa_err *err)
+audit(struct store *st, const char *actor, const char *action, jv rec,
+      struct wa_err *err)
 {
-	if (agents_get(st, name, out, err) < 0 || store_commit(st, err) < 0) {
-		store_rollback(st);
-		return -1;
-	}
+	char what[32], subject[AGENTS_NAME_MAX + 8];
+	const char *name = jx_cstr(rec, "name");
+
+	snprintf(what, sizeof(what), "agent.%s", action);
+	snprintf(subject, sizeof(subject), "agent:%s", name ? name : "");
+	return audit_append(st, actor, what, subject, jv_copy(rec), err);
+}
+
+/* Logs, commits and answers with the agent's record and the action. */
+static int
+finish(struct store *st, const char *name, const char *action,
+       const char *actor, jv *out, struct wa_err *err)
+{
+	if (agents_get(st, name, out, err) < 0)
+		goto fail;
 	*out = jv_object_set(*out, jv_string("action"), jv_string(action));
+	if (audit(st, actor, action, *out, err) < 0 ||
+	    store_commit(st, err) < 0) {
+		jv_free(*out);
+		goto fail;
+	}
 	return 0;
+fail:
+	store_rollback(st);
+	return -1;
 }
 
 int
 agents_add(struct store *st, const char *name, const struct agents_opts *o,
-	   int64_t now, jv *out, struct wa_err *err)
+	   const char *actor, int64_t now, jv *out, struct wa_err *err)
 {
 	struct sq *q;
 	int64_t id;
@@ -375,7 +396,7 @@ agents_add(struct store *st, const char *name, const struct agents_opts *o,
 		store_rollback(st);
 		return -1;
 	}
-	return finish(st, name, "add", out, err);
+	return finish(st, name, "add", actor, out, err);
 }
 
 /* Begins and finds the agent: its id, or -1 (rolled back). */
@@ -398,7 +419,7 @@ begin_known(struct store *st, const char *name, int64_t *id,
 
 int
 agents_set(struct store *st, const char *name, const struct agents_opts *o,
-	   int64_t now, jv *out, struct wa_err *err)
+	   const char *actor, int64_t now, jv *out, struct wa_err *err)
 {
 	int64_t id;
 
@@ -408,12 +429,12 @@ agents_set(struct store *st, const char *name, const struct agents_opts *o,
 		store_rollback(st);
 		return -1;
 	}
-	return finish(st, name, "set", out, err);
+	return finish(st, name, "set", actor, out, err);
 }
 
 int
-agents_away(struct store *st, const char *name, int away, int64_t now,
-	    jv *out, struct wa_err *err)
+agents_away(struct store *st, const char *name, int away, const char *actor,
+	    int64_t now, jv *out, struct wa_err *err)
 {
 	struct agents_opts none = { 0 };
 	int64_t id;
@@ -425,7 +446,7 @@ agents_away(struct store *st, const char *name, int away, int64_t now,
 		store_rollback(st);
 		return -1;
 	}
-	return finish(st, name, away ? "away" : "back", out, err);
+	return finish(st, name, away ? "away" : "back", actor, out, err);
 }
 
 /* The agent's open tickets lose their owner, each with its event. */
@@ -483,12 +504,18 @@ agents_remove(struct store *st, const char *name, const char *actor,
 		goto fail;
 	q = store_q(st, Q_AGENTS_DELETE);
 	sq_int(q, 1, id);
-	if (sq_done(q, err) < 0 || store_commit(st, err) < 0)
+	if (sq_done(q, err) < 0)
 		goto fail;
 	*out = JV_OBJECT(jv_string("name"), jv_string(name),
 			 jv_string("action"), jv_string("remove"),
 			 jv_string("removed"), jv_true(),
 			 jv_string("unassigned"), ids);
+	ids = jv_invalid();
+	if (audit(st, actor, "remove", *out, err) < 0 ||
+	    store_commit(st, err) < 0) {
+		jv_free(*out);
+		goto fail;
+	}
 	return 0;
 fail:
 	store_rollback(st);

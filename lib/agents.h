@@ -41,23 +41,25 @@ int agents_name_check(const char *what, const char *name,
 /* How many agents there are. */
 int agents_count(struct store *st, int64_t *out, struct wa_err *err);
 
-/* Each takes its own transaction and gives *out the agent's record
+/* Each takes its own transaction, logs agent.add (set, away, back) by
+ * actor in the audit log, and gives *out the agent's record
  * ({"name","teams","skills","max_open","away","notify","open",
  * "created_at","updated_at"}) with "action". A name already taken:
  * duplicate; an unknown name: invalid_input naming the closest agent
  * (both exit 1); bad options: invalid_input (exit 64). */
 int agents_add(struct store *st, const char *name,
-	       const struct agents_opts *o, int64_t now, jv *out,
-	       struct wa_err *err);
+	       const struct agents_opts *o, const char *actor, int64_t now,
+	       jv *out, struct wa_err *err);
 int agents_set(struct store *st, const char *name,
-	       const struct agents_opts *o, int64_t now, jv *out,
-	       struct wa_err *err);
-int agents_away(struct store *st, const char *name, int away, int64_t now,
-		jv *out, struct wa_err *err);
+	       const struct agents_opts *o, const char *actor, int64_t now,
+	       jv *out, struct wa_err *err);
+int agents_away(struct store *st, const char *name, int away,
+		const char *actor, int64_t now, jv *out, struct wa_err *err);
 
 /* Removes an agent; its open tickets become unassigned, each with an
  * "unassign" event by actor; *out: {"name","removed":true,
- * "unassigned":[ticket ids]}. Closed tickets keep it as their owner. */
+ * "unassigned":[ticket ids]}, also logged as agent.remove. Closed
+ * tickets keep it as their owner. */
 int agents_remove(struct store *st, const char *name, const char *actor,
 		  int64_t now, jv *out, struct wa_err *err);
 

@@ -198,14 +198,14 @@ agents_sub(struct store *st, const struct people *p, const char *sub,
 	o.max_open = p->max_open;
 	o.notify = p->notify;
 	if (strcmp(sub, "add") == 0)
-		rc = agents_add(st, name, &o, now, &res, err);
+		rc = agents_add(st, name, &o, actor, now, &res, err);
 	else if (strcmp(sub, "set") == 0)
-		rc = agents_set(st, name, &o, now, &res, err);
+		rc = agents_set(st, name, &o, actor, now, &res, err);
 	else if (strcmp(sub, "remove") == 0)
 		rc = agents_remove(st, name, actor, now, &res, err);
 	else
-		rc = agents_away(st, name, strcmp(sub, "away") == 0, now,
-				 &res, err);
+		rc = agents_away(st, name, strcmp(sub, "away") == 0, actor,
+				 now, &res, err);
 	if (rc == 0)
 		fn(res, ctx);
 	return rc;
@@ -213,7 +213,7 @@ agents_sub(struct store *st, const struct people *p, const char *sub,
 
 static int
 route_sub(struct store *st, const struct people *p, const char *where,
-	  const char *sub, const char *arg, int64_t now,
+	  const char *sub, const char *arg, const char *actor, int64_t now,
 	  void (*fn)(jv, void *), void *ctx, struct wa_err *err)
 {
 	struct routing_rule r = { 0 };
@@ -232,7 +232,7 @@ route_sub(struct store *st, const struct people *p, const char *where,
 		return routing_test(st, ticket, now, fn, ctx, err);
 	}
 	if (strcmp(sub, "remove") == 0) {
-		rc = routing_remove(st, arg, &res, err);
+		rc = routing_remove(st, arg, actor, &res, err);
 	} else {
 		if (p->nteams > 1 || p->nskills > 1)
 			return usage(err, "route add takes one --%s",
@@ -243,7 +243,7 @@ route_sub(struct store *st, const struct people *p, const char *where,
 		r.agent = p->agent;
 		r.strategy = p->strategy;
 		r.priority = p->priority;
-		rc = routing_add(st, arg, &r, now, &res, err);
+		rc = routing_add(st, arg, &r, actor, now, &res, err);
 	}
 	if (rc == 0)
 		fn(res, ctx);
@@ -269,7 +269,7 @@ people_run(struct store *st, const struct people *p, const char *where,
 			return 0;
 	} else {
 		*cols = strcmp(argv[1], "test") == 0 ? test_cols : route_cols;
-		if (route_sub(st, p, where, argv[1], arg, now, fn, ctx,
+		if (route_sub(st, p, where, argv[1], arg, actor, now, fn, ctx,
 			      err) == 0)
 			return 0;
 	}

@@ -46,7 +46,7 @@ const char *people_opt_name(enum people_opt o);
 
 /*
  * Runs `agents SUB ...` or `route SUB ...` (argv[0] is agents or route)
- * with where (--where) and actor (who removes an agent's tickets).
+ * with where (--where) and actor (who does it, for the audit log).
  * Records go to fn; *cols gets the table's columns. -1 with err: usage
  * errors exit 64 (the caller prints the synopsis); others are rejected
  * operations with *input (owned) the record's input, or fatal.

@@ -79,17 +79,18 @@ struct routing_rule {
 	long long priority;	/* 100 when not given */
 };
 
-/* route add, remove (own transactions): *out the rule's record
+/* route add, remove (own transactions, logged as route.add and
+ * route.remove by actor in the audit log): *out the rule's record
  * {"name","priority","where","team","skill","agent","strategy",
  * "last_owner","created_at"}. A bad name, program, team, skill or
  * strategy: invalid_input (exit 64); an unknown agent: invalid_input
  * with the closest name, a name taken: duplicate, an unknown rule:
  * invalid_input (exit 1). */
 int routing_add(struct store *st, const char *name,
-		const struct routing_rule *r, int64_t now, jv *out,
-		struct wa_err *err);
-int routing_remove(struct store *st, const char *name, jv *out,
-		   struct wa_err *err);
+		const struct routing_rule *r, const char *actor, int64_t now,
+		jv *out, struct wa_err *err);
+int routing_remove(struct store *st, const char *name, const char *actor,
+		   jv *out, struct wa_err *err);
 /* Every rule in the order they are tried. */
 int routing_list(struct store *st, void (*fn)(jv rec, void *ctx),
 		 void *ctx, struct wa_err *err);

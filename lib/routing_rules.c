@@ -5,6 +5,7 @@
 #include <string.h>
 #include "routing.h"
 #include "routing_int.h"
+#include "audit.h"
 #include "jsonl.h"
 #include "views.h"
 
@@ -88,9 +89,22 @@ rule_check(const char *name, const struct routing_rule *r,
 	return 0;
 }
 
+/* route.ACTION of rec (borrowed) in the audit log. */
+static int
+audit(struct store *st, const char *actor, const char *action, jv rec,
+      struct wa_err *err)
+{
+	char what[32], subject[AGENTS_NAME_MAX + 8];
+	const char *name = jx_cstr(rec, "name");
+
+	snprintf(what, sizeof(what), "route.%s", action);
+	snprintf(subject, sizeof(subject), "route:%s", name ? name : "");
+	return audit_append(st, actor, what, subject, jv_copy(rec), err);
+}
+
 int
 routing_add(struct store *st, const char *name, const struct routing_rule *r,
-	    int64_t now, jv *out, struct wa_err *err)
+	    const char *actor, int64_t now, jv *out, struct wa_err *err)
 {
 	struct sq *q;
 	int64_t id;
@@ -121,11 +135,12 @@ routing_add(struct store *st, const char *name, const struct routing_rule *r,
 	if (sq_int1(q, &id, "add routing rule", err) < 0 ||
 	    rule_get(st, name, out, err) < 0)
 		goto fail;
-	if (store_commit(st, err) < 0) {
+	*out = jv_object_set(*out, jv_string("action"), jv_string("add"));
+	if (audit(st, actor, "add", *out, err) < 0 ||
+	    store_commit(st, err) < 0) {
 		jv_free(*out);
 		goto fail;
 	}
-	*out = jv_object_set(*out, jv_string("action"), jv_string("add"));
 	return 0;
 fail:
 	store_rollback(st);
@@ -133,8 +148,8 @@ fail:
 }
 
 int
-routing_remove(struct store *st, const char *name, jv *out,
-	       struct wa_err *err)
+routing_remove(struct store *st, const char *name, const char *actor,
+	       jv *out, struct wa_err *err)
 {
 	struct sq *q;
 	int64_t id;
@@ -151,9 +166,10 @@ routing_remove(struct store *st, const char *name, jv *out,
 		goto fail;
 	q = store_q(st, Q_ROUTES_DELETE);
 	sq_int(q, 1, id);
-	if (sq_done(q, err) < 0 || store_commit(st, err) < 0)
-		goto fail;
 	*out = jv_object_set(*out, jv_string("action"), jv_string("remove"));
+	if (sq_done(q, err) < 0 || audit(st, actor, "remove", *out, err) < 0 ||
+	    store_commit(st, err) < 0)
+		goto fail;
 	return 0;
 fail:
 	jv_free(*out);

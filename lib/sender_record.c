@@ -395,7 +395,8 @@ audit_send(struct sender *s, struct job *j, struct wa_err *err)
 	jv_free(wamid);
 	snprintf(subject, sizeof(subject), "message:%lld",
 		 (long long)j->message_id);
-	return audit_append(s->st, s->cfg->user, j->is_template ?
+	return audit_append(s->st, s->o.agent ? s->o.agent : s->cfg->user,
+			    j->is_template ?
 			    "template.send" : "send", subject, d, err);
 }
 

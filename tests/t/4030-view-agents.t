@@ -52,6 +52,8 @@ exits 64 "wa-template send as nobody" wa-template send welcome --language en_US 
 is "$(requests 'select(.path | endswith("/messages"))' | grep -c .)" 0 "nothing reached Graph"
 exits 0 "wa-send as an agent" wa-send --to 15551230001 --text "on it" --as bob
 is "$(sql "SELECT agent FROM messages WHERE text = 'on it'")" bob "the message records who sent it"
+exits 0 "the audit log" wa-view audit --action send
+is_json '.actor' '"bob"' "and so does the audit log"
 
 # ---- agents set, away, back, list ----
 exits 0 "set replaces the teams given" wa-view agents set bob --team sales --max-open 5 --as ann
@@ -129,6 +131,13 @@ exits 0 "his closed tickets still list" wa-view list --status closed --owner bob
 is_json '.ticket_id' '"5"' "ticket 5"
 exits 1 "remove him again" wa-view agents remove bob --as ann
 is_json '.error.code' '"invalid_input"' "unknown"
+
+exits 0 "the agents' changes in the audit log" wa-view audit --subject agent:bob
+is "$(jq -r '[.actor, .action] | join(" ")' "$T/out" | paste -sd, -)" \
+	"ann agent.add,ann agent.set,ann agent.set,ann agent.set,ann agent.set,ann agent.set,ann agent.set,ann agent.remove" "every change, by whom"
+is "$(jq -c 'select(.action == "agent.remove") | .detail.unassigned' "$T/out")" '["3","4"]' "the removal says which tickets it let go"
+exits 0 "unassign is audited as the other ticket changes" wa-view audit --action ticket.unassign
+is "$(jq -r .subject "$T/out" | paste -sd, -)" "ticket:2" "the one unassign that changed something"
 
 # ---- the last agent gone: as before ----
 wa-view agents remove cy --as ann >/dev/null && wa-view agents remove ann --as ann >/dev/null

@@ -167,6 +167,11 @@ recv "hi" 15557000001
 is "$(jq -c '[.routed, .route_reason, .route_rule]' "$T/ev")" '[null,"no agent available","cy-only"]' "its rule finds nobody"
 exits 0 "route remove" wa-view route remove cy-only
 is_json '[.name, .action]' '["cy-only","remove"]' "removed"
+exits 0 "rules in the audit log" wa-view audit --subject route:cy-only
+is "$(jq -r '[.actor, .action, .detail.agent] | join(" ")' "$T/out" | paste -sd, -)" \
+	"lead route.add cy,lead route.remove cy" "added and removed, by whom"
+exits 0 "routing is not in the audit log" wa-view audit --action ticket.assign
+is "$(jq -r '[.actor, .subject] | join(" ")' "$T/out")" "lead ticket:$t_bob" "only the one assignment by hand"
 exits 1 "remove it again" wa-view route remove cy-only
 is_json '.error.code' '"invalid_input"' "unknown"
 recv "hi" 15557000002

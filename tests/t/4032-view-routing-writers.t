@@ -11,8 +11,6 @@ wa-view agents add ann --team support >/dev/null &&
 	wa-view agents add bob --team support >/dev/null &&
 	wa-view route add all --where true --team support >/dev/null
 ok $? "two agents and a round-robin rule"
-# sqlw QUERY: sql that waits for the writers (sqlite3 has no busy timeout)
-sqlw() { sqlite3 -batch -noheader -cmd '.timeout 5000' "$WA_DB" "$1"; }
 
 # ---- concurrent ingests and assigns ----
 # Two streams of small files, a wa-recv (a transaction) for each, so that
@@ -31,13 +29,13 @@ stream() {	# stream DIR: each file through its own wa-recv; the failures
 stream "$T/a" & pa=$!
 stream "$T/b" & pb=$!
 w=0
-while [ "$(sqlw 'SELECT count(*) FROM tickets')" -lt 5 ] && [ $w -lt 400 ]; do
+while [ "$(sql 'SELECT count(*) FROM tickets')" -lt 5 ] && [ $w -lt 400 ]; do
 	sleep 0.02; w=$((w + 1))
 done
 i=0 fail=0
 while [ $i -lt 30 ]; do
 	i=$((i + 1))
-	t=$(sqlw "SELECT id FROM tickets ORDER BY id LIMIT 1 OFFSET $((i % 5))")
+	t=$(sql "SELECT id FROM tickets ORDER BY id LIMIT 1 OFFSET $((i % 5))")
 	if [ $((i % 2)) -eq 0 ]; then
 		wa-view assign "$t" bob >/dev/null 2>>"$T/v.err" || fail=$((fail + 1))
 	else

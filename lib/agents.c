@@ -263,6 +263,20 @@ agents_notify(struct store *st, const char *name, char *out,
 	return 1;
 }
 
+int
+agents_same_team(struct store *st, const char *a, const char *b,
+		 struct wa_err *err)
+{
+	struct sq *q = store_q(st, Q_AGENTS_SAME_TEAM);
+	int64_t n = 0;
+
+	sq_text(q, 1, a);
+	sq_text(q, 2, b);
+	if (sq_int1(q, &n, "read teams", err) < 0)
+		return -1;
+	return n > 0;
+}
+
 /* ---- changes -------------------------------------------------------- */
 
 static int

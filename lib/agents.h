@@ -76,6 +76,11 @@ int agents_get(struct store *st, const char *name, jv *out,
 int agents_notify(struct store *st, const char *name, char *out,
 		  struct wa_err *err);
 
+/* 1 when agents a and b share a team (an agent shares its own), 0
+ * when not or either is no agent (wa-view watch --notify team). */
+int agents_same_team(struct store *st, const char *a, const char *b,
+		     struct wa_err *err);
+
 /* 0 when name is an agent or no agent exists; else -1 with err
  * invalid_input (exit 1) "WHAT: no agent 'x' (did you mean 'y'?)". */
 int agents_known(struct store *st, const char *name, const char *what,

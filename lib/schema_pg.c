@@ -360,12 +360,18 @@ static const char STEP5[] =
 "CREATE INDEX messages_send_pending ON messages (send_owner)\n"
 "  WHERE status = 'pending';\n";
 
+/* Media that settle (schema 6), as lib/schema.c's STEP_MEDIA_RETRY. */
+static const char STEP_MEDIA_RETRY[] =
+"ALTER TABLE messages ADD COLUMN media_attempts BIGINT NOT NULL DEFAULT 0;\n"
+"ALTER TABLE messages ADD COLUMN media_retry_at BIGINT;\n";
+
 static const char *const steps[] = {
 	STEP1,
 	STEP2,
 	STEP3,
 	STEP4,
 	STEP5,
+	STEP_MEDIA_RETRY,
 };
 
 _Static_assert(sizeof(steps) / sizeof(steps[0]) == SCHEMA_STEPS,

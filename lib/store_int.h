@@ -36,6 +36,7 @@ struct store {
 	sqlite3 *db;			/* SQLite */
 	struct store_pg *pg;		/* PostgreSQL */
 	unsigned open_flags;		/* STORE_KEEP_SCHEMA, ... */
+	int readonly;			/* opened read-only (STORE_READ) */
 	int in_tx;			/* in a store_begin transaction */
 	struct desk_cache *cache;	/* made by the first store_begin */
 	int cache_mute;			/* the desk writes through */

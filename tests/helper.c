@@ -96,7 +96,10 @@ do_catalogue(void)
 	struct wa_err err;
 	int i, bad = 0;
 
-	config_load(&cfg, NULL);
+	if (config_load(&cfg, NULL, &err) < 0) {
+		wa_warn(&err, 0);
+		return err.sysexit;
+	}
 	if (store_open(&st, cfg.db_path, &err) < 0) {
 		wa_warn(&err, 0);
 		config_release(&cfg);
@@ -118,6 +121,7 @@ int
 main(int argc, char **argv)
 {
 	struct wa_config cfg;
+	struct wa_err err;
 	int rc;
 
 	if (argc >= 2 && strcmp(argv[1], "canon") == 0)
@@ -131,7 +135,11 @@ main(int argc, char **argv)
 		return 64;
 	}
 	graph_global_init();
-	config_load(&cfg, NULL);
+	if (config_load(&cfg, NULL, &err) < 0) {
+		fprintf(stderr, "helper: %s\n", err.message);
+		config_release(&cfg);
+		return err.sysexit;
+	}
 	rc = do_graph(&cfg, argc - 1, argv + 1);
 	config_release(&cfg);
 	graph_global_cleanup();

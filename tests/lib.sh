@@ -71,7 +71,8 @@ db_pg() { case $WA_DB in postgresql://* | postgres://*) ;; *) false ;; esac; }
 # prints a comparison, 1 or 0 (so a text that is exactly t or f would).
 sql() {
 	if ! db_pg; then
-		sqlite3 -batch -noheader "$WA_DB" "$1"
+		# a reader can meet SQLITE_BUSY while a writer checkpoints
+		sqlite3 -batch -noheader -cmd '.timeout 5000' "$WA_DB" "$1"
 		return
 	fi
 	sql_out=$("$WA_TEST_PG_BIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 \

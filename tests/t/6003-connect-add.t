@@ -66,8 +66,8 @@ WA_NOW=1713300000 exits 0 "disconnect one of two" wa-connect disconnect 11111111
 is_json '[.ok, .channel, .status, .disconnected_at, .unsubscribed]' \
 	'[true,"111111111111111","disconnected","2024-04-16T20:40:00Z",false]' "disconnected, subscription kept"
 is "$(nrequests)" "0" "no Graph call while 222222222222222 is connected"
-exits 1 "disconnect twice" wa-connect disconnect 111111111111111
-is_json .error.code '"not_connected"' "not_connected"
+exits 0 "disconnect twice: nothing to do, ok" wa-connect disconnect 111111111111111
+is_json '[.ok, .changed, .disconnected_at]' '[true,false,"2024-04-16T20:40:00Z"]' "ok, changed false, the first time kept"
 exits 0 "show a disconnected channel" wa-connect show 111111111111111
 is_json '[.status, .disconnected_at]' '["disconnected","2024-04-16T20:40:00Z"]' "kept with its history"
 exits 0 "disconnect the last of the WABA" wa-connect disconnect 222222222222222

@@ -3,6 +3,7 @@
 . "$(dirname "$0")/../lib.sh"
 start_fake
 ID=111111111111111
+wa-db migrate >/dev/null
 
 exits 78 "request-code before add: unknown channel" wa-connect request-code $ID --method sms
 is_json '[.ok, .error.code, .channel]' "[false,\"not_connected\",\"$ID\"]" "not_connected result"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The desk's agents: names, teams, skills, availability, notification setting; who may act. */
+/* The desk's agents: names, teams, skills, availability, notification setting; who may act (lib/agents.c, agents_change.c). */
 #ifndef WA_AGENTS_H
 #define WA_AGENTS_H
 

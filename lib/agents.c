@@ -190,9 +190,10 @@ add_tags(struct store *st, int64_t id, jv *rec, struct wa_err *err)
 	return rc < 0 ? sq_fail(q, err, "read agent tags") : 0;
 }
 
-int
-agents_list(struct store *st, const char *name,
-	    void (*fn)(jv rec, void *ctx), void *ctx, struct wa_err *err)
+/* Every agent (name NULL) or one, through fn; how many in *n. */
+static int
+list_rows(struct store *st, const char *name, void (*fn)(jv rec, void *ctx),
+	  void *ctx, size_t *count, struct wa_err *err)
 {
 	struct sq *q = store_q(st, Q_AGENTS_LIST);
 	struct agent_row *v = NULL;
@@ -220,7 +221,21 @@ agents_list(struct store *st, const char *name,
 			jv_free(v[i].rec);
 	}
 	free(v);
+	*count = n;
 	return rc;
+}
+
+int
+agents_list(struct store *st, const char *name,
+	    void (*fn)(jv rec, void *ctx), void *ctx, struct wa_err *err)
+{
+	size_t n;
+
+	if (list_rows(st, name, fn, ctx, &n, err) < 0)
+		return -1;
+	if (name && n == 0)
+		return agents_unknown(st, name, NULL, WA_EX_REJECTED, err);
+	return 0;
 }
 
 static void
@@ -235,8 +250,10 @@ keep_one(jv rec, void *ctx)
 int
 agents_get(struct store *st, const char *name, jv *out, struct wa_err *err)
 {
+	size_t n;
+
 	*out = jv_invalid();
-	if (agents_list(st, name, keep_one, out, err) < 0)
+	if (list_rows(st, name, keep_one, out, &n, err) < 0)
 		return -1;
 	return jv_is_valid(*out) ? 1 : 0;
 }

@@ -63,7 +63,8 @@ int agents_away(struct store *st, const char *name, int away,
 int agents_remove(struct store *st, const char *name, const char *actor,
 		  int64_t now, jv *out, struct wa_err *err);
 
-/* Every agent (name NULL) or one, by name. */
+/* Every agent (name NULL) or one, by name; an unknown name is
+ * invalid_input (exit 1) naming the closest agent. */
 int agents_list(struct store *st, const char *name,
 		void (*fn)(jv rec, void *ctx), void *ctx, struct wa_err *err);
 

@@ -72,6 +72,8 @@ is "$(jq -r '[.name, .away, .notify] | map(tostring) | join(":")' "$T/out" | pas
 	"ann:false:all bob:false:team cy:true:mine" "every agent by name"
 exits 0 "list one" wa-view agents list cy --as ann
 is_json '.name' '"cy"' "cy only"
+exits 1 "list one that is none" wa-view agents list cyy --as ann
+is_json '[.error.code, .input.name]' '["invalid_input","cyy"]' "refused, with a hint"
 exits 0 "back" wa-view agents back cy --as ann
 is_json '.away' 'false' "back"
 exits 0 "a table" wa-view agents list --table --as ann

@@ -63,6 +63,13 @@ int agents_away(struct store *st, const char *name, int away,
 int agents_remove(struct store *st, const char *name, const char *actor,
 		  int64_t now, jv *out, struct wa_err *err);
 
+/* Ends a change to the desk's people (agents, routing rules): appends
+ * KIND.ACTION by actor on subject KIND:NAME to the audit log, *rec (its
+ * "name" and "action") as the detail, and commits. Else -1 with err,
+ * rolled back and *rec freed. */
+int agents_audit_commit(struct store *st, const char *actor, const char *kind,
+			jv *rec, struct wa_err *err);
+
 /* Every agent (name NULL) or one, by name; an unknown name is
  * invalid_input (exit 1) naming the closest agent. */
 int agents_list(struct store *st, const char *name,

@@ -82,18 +82,23 @@ apply_opts(struct store *st, int64_t id, const struct agents_opts *o,
 	return 0;
 }
 
-/* The change in the audit log, in its transaction: agent.ACTION by
- * actor, the record as detail (borrowed). */
-static int
-audit(struct store *st, const char *actor, const char *action, jv rec,
-      struct wa_err *err)
+int
+agents_audit_commit(struct store *st, const char *actor, const char *kind,
+		    jv *rec, struct wa_err *err)
 {
-	char what[32], subject[AGENTS_NAME_MAX + 8];
-	const char *name = jx_cstr(rec, "name");
+	char what[32], subject[AGENTS_NAME_MAX + 16];
+	const char *name = jx_cstr(*rec, "name"), *action;
 
-	snprintf(what, sizeof(what), "agent.%s", action);
-	snprintf(subject, sizeof(subject), "agent:%s", name ? name : "");
-	return audit_append(st, actor, what, subject, jv_copy(rec), err);
+	action = jx_cstr(*rec, "action");
+	snprintf(what, sizeof(what), "%s.%s", kind, action ? action : "");
+	snprintf(subject, sizeof(subject), "%s:%s", kind, name ? name : "");
+	if (audit_append(st, actor, what, subject, jv_copy(*rec), err) == 0 &&
+	    store_commit(st, err) == 0)
+		return 0;
+	jv_free(*rec);
+	*rec = jv_invalid();
+	store_rollback(st);
+	return -1;
 }
 
 /* Logs, commits and answers with the agent's record and the action. */
@@ -101,18 +106,12 @@ static int
 finish(struct store *st, const char *name, const char *action,
        const char *actor, jv *out, struct wa_err *err)
 {
-	if (agents_get(st, name, out, err) < 0)
-		goto fail;
-	*out = jv_object_set(*out, jv_string("action"), jv_string(action));
-	if (audit(st, actor, action, *out, err) < 0 ||
-	    store_commit(st, err) < 0) {
-		jv_free(*out);
-		goto fail;
+	if (agents_get(st, name, out, err) < 0) {
+		store_rollback(st);
+		return -1;
 	}
-	return 0;
-fail:
-	store_rollback(st);
-	return -1;
+	*out = jv_object_set(*out, jv_string("action"), jv_string(action));
+	return agents_audit_commit(st, actor, "agent", out, err);
 }
 
 int
@@ -259,13 +258,7 @@ agents_remove(struct store *st, const char *name, const char *actor,
 			 jv_string("action"), jv_string("remove"),
 			 jv_string("removed"), jv_true(),
 			 jv_string("unassigned"), ids);
-	ids = jv_invalid();
-	if (audit(st, actor, "remove", *out, err) < 0 ||
-	    store_commit(st, err) < 0) {
-		jv_free(*out);
-		goto fail;
-	}
-	return 0;
+	return agents_audit_commit(st, actor, "agent", out, err);
 fail:
 	store_rollback(st);
 	jv_free(ids);

@@ -5,7 +5,6 @@
 #include <string.h>
 #include "routing.h"
 #include "routing_int.h"
-#include "audit.h"
 #include "jsonl.h"
 #include "views.h"
 
@@ -89,19 +88,6 @@ rule_check(const char *name, const struct routing_rule *r,
 	return 0;
 }
 
-/* route.ACTION of rec (borrowed) in the audit log. */
-static int
-audit(struct store *st, const char *actor, const char *action, jv rec,
-      struct wa_err *err)
-{
-	char what[32], subject[AGENTS_NAME_MAX + 8];
-	const char *name = jx_cstr(rec, "name");
-
-	snprintf(what, sizeof(what), "route.%s", action);
-	snprintf(subject, sizeof(subject), "route:%s", name ? name : "");
-	return audit_append(st, actor, what, subject, jv_copy(rec), err);
-}
-
 int
 routing_add(struct store *st, const char *name, const struct routing_rule *r,
 	    const char *actor, int64_t now, jv *out, struct wa_err *err)
@@ -136,12 +122,7 @@ routing_add(struct store *st, const char *name, const struct routing_rule *r,
 	    rule_get(st, name, out, err) < 0)
 		goto fail;
 	*out = jv_object_set(*out, jv_string("action"), jv_string("add"));
-	if (audit(st, actor, "add", *out, err) < 0 ||
-	    store_commit(st, err) < 0) {
-		jv_free(*out);
-		goto fail;
-	}
-	return 0;
+	return agents_audit_commit(st, actor, "route", out, err);
 fail:
 	store_rollback(st);
 	return -1;
@@ -166,11 +147,10 @@ routing_remove(struct store *st, const char *name, const char *actor,
 		goto fail;
 	q = store_q(st, Q_ROUTES_DELETE);
 	sq_int(q, 1, id);
-	*out = jv_object_set(*out, jv_string("action"), jv_string("remove"));
-	if (sq_done(q, err) < 0 || audit(st, actor, "remove", *out, err) < 0 ||
-	    store_commit(st, err) < 0)
+	if (sq_done(q, err) < 0)
 		goto fail;
-	return 0;
+	*out = jv_object_set(*out, jv_string("action"), jv_string("remove"));
+	return agents_audit_commit(st, actor, "route", out, err);
 fail:
 	jv_free(*out);
 	store_rollback(st);

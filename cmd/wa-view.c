@@ -8,6 +8,7 @@
 #include "contacts.h"
 #include "jsonl_files.h"
 #include "views.h"
+#include "watch.h"
 
 static const char usage[] =
 	"usage: wa-view list [--view NAME] [--status open|closed|sent|all]\n"
@@ -21,6 +22,10 @@ static const char usage[] =
 	"       wa-view history TICKET\n"
 	"       wa-view create NAME [filters] [--sharing private|team|everyone]\n"
 	"       wa-view views | delete NAME\n"
+	"       wa-view watch [--owner USER | --unassigned] [--channel ID]\n"
+	"           [--contact ID] [--where JQ] [--window closing[:DURATION]]\n"
+	"           [--since SEQ] [--event KIND,...] [--notify none|mine|team|all]\n"
+	"           [--exec CMD] [--exec-timeout SECONDS] [--count N] [--once]\n"
 	"       wa-view contacts add [--name N] [--email E] [--phone P]\n"
 	"           [--mobile-phone P]\n"
 	"       wa-view contacts import [FILE ...] | contacts list\n"
@@ -30,7 +35,8 @@ enum {
 	OPT_VIEW = CLI_OPT_FIRST_FREE,
 	OPT_SHARING, OPT_AS, OPT_TICKET, OPT_NAME, OPT_EMAIL, OPT_PHONE,
 	OPT_MOBILE,
-	OPT_FILTER = CLI_OPT_FIRST_FREE + 0x40	/* + enum views_key */
+	OPT_FILTER = CLI_OPT_FIRST_FREE + 0x40,	/* + enum views_key */
+	OPT_WATCH = CLI_OPT_FIRST_FREE + 0x80	/* + enum watch_opt */
 };
 
 #define FILTER_OPT(name, has, key) \
@@ -57,6 +63,7 @@ static const struct option longopts[] = {
 	FILTER_OPT("limit", required_argument, VIEWS_LIMIT),
 	FILTER_OPT("window", required_argument, VIEWS_WINDOW),
 	FILTER_OPT("where", required_argument, VIEWS_WHERE),
+	WATCH_LONGOPTS(OPT_WATCH),
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -66,6 +73,7 @@ static int nfilters;			/* how many were given */
 static const char *opt_view, *opt_sharing, *opt_as;
 static long long opt_ticket;
 static jv contact_opts;			/* contacts add: the record */
+static struct watch_opts watch_opts;
 
 static const struct out_col list_cols[] = {
 	{ "ticket_id", "TICKET", 0 }, { "status", "STATUS", 0 },
@@ -126,6 +134,12 @@ handle(int opt, const char *arg, void *ctx)
 				     arg ? arg : "true", &err) < 0)
 			cli_usage_error(&cli, "%s", err.message);
 		nfilters++;
+		return;
+	}
+	if (opt >= OPT_WATCH && opt < OPT_WATCH + WATCH_NOPTS) {
+		if (watch_opt_set(&watch_opts, (enum watch_opt)(opt - OPT_WATCH),
+				  arg ? arg : "", &err) < 0)
+			cli_usage_error(&cli, "%s", err.message);
 		return;
 	}
 	switch (opt) {
@@ -361,16 +375,58 @@ cmd_show(struct store *st, struct out *o, int argc, char **argv,
 				  jv_string_fmt("%lld", opt_ticket)));
 }
 
+/* watch: one line per record, out at once (a terminal too). */
+static int
+watch_line(const char *text, size_t len, void *ctx)
+{
+	if (fwrite(text, 1, len, stdout) != len || putchar('\n') == EOF ||
+	    fflush(stdout) == EOF)
+		return -1;
+	return 0;
+}
+
+static void
+watch_warn(const char *msg, void *ctx)
+{
+	wa_warnx("%s", msg);
+}
+
+static int
+cmd_watch(struct store *st, int argc, char **argv, const char *user,
+	  struct wa_err *err)
+{
+	struct watch_cb cb = { watch_line, watch_warn, NULL };
+	int rc;
+
+	if (argc)
+		cli_usage_error(&cli, "unexpected argument '%s'", argv[0]);
+	rc = watch_run(st, user, &filter, &watch_opts, &cb, err);
+	if (rc >= 0)
+		return rc;
+	if (err->sysexit == WA_EX_USAGE)
+		cli_usage_error(&cli, "%s", err->message);
+	wa_warn(err, 0);
+	return err->sysexit;
+}
+
 /* Options each command takes beyond the common ones. */
 static void
 check_options(const char *cmd)
 {
 	int list = strcmp(cmd, "list") == 0, create = !strcmp(cmd, "create");
+	int watch = strcmp(cmd, "watch") == 0;
 
-	if (nfilters && !list && !create &&
+	if (watch_opts.given && !watch)
+		cli_usage_error(&cli, "--notify, --event, --exec, "
+				"--exec-timeout, --count and --once go with "
+				"watch");
+	if (watch && cli.out == OUT_TABLE)
+		cli_usage_error(&cli, "watch prints JSON lines, not a table");
+	if (nfilters && !list && !create && !watch &&
 	    !(strcmp(cmd, "search") == 0 && nfilters == 1 &&
 	      filter.v[VIEWS_LIMIT]))
-		cli_usage_error(&cli, "filters go with list and create");
+		cli_usage_error(&cli, "filters go with list, create and "
+				"watch");
 	if (opt_view && !list)
 		cli_usage_error(&cli, "--view goes with list");
 	if (opt_sharing && !create)
@@ -429,6 +485,8 @@ run(struct store *st, struct out *o, struct wa_config *cfg, int argc,
 		return cmd_views(st, o, cmd, argc, argv, user, err);
 	if (strcmp(cmd, "contacts") == 0)
 		return cmd_contacts(st, o, cfg, argc, argv, err);
+	if (strcmp(cmd, "watch") == 0)
+		return cmd_watch(st, argc, argv, user, err);
 	cli_usage_error(&cli, "unknown command '%s'", cmd);
 }
 
@@ -445,13 +503,14 @@ main(int argc, char **argv)
 	wa_err_clear(&err);
 	views_filter_init(&filter);
 	contact_opts = jv_object();
+	watch_opts_init(&watch_opts);
 	i = cli_parse(&cli, argc, argv, "", longopts, handle, NULL);
 	if (i >= argc)
 		cli_usage_error(&cli, "missing command");
 	check_options(argv[i]);
 	if (strcmp(argv[i], "list") && strcmp(argv[i], "show") &&
 	    strcmp(argv[i], "search") && strcmp(argv[i], "views") &&
-	    strcmp(argv[i], "history"))
+	    strcmp(argv[i], "history") && strcmp(argv[i], "watch"))
 		signal(SIGPIPE, SIG_IGN);	/* changes: commit, then print */
 	config_load(&cfg, cli.db);
 	if (store_open(&st, cfg.db_path, &err) < 0) {
@@ -459,6 +518,7 @@ main(int argc, char **argv)
 		config_release(&cfg);
 		views_filter_release(&filter);
 		jv_free(contact_opts);
+		watch_opts_release(&watch_opts);
 		return err.sysexit;
 	}
 	out_init(&o, stdout, cli.out, NULL);
@@ -470,6 +530,7 @@ main(int argc, char **argv)
 	store_close(st);
 	views_filter_release(&filter);
 	jv_free(contact_opts);
+	watch_opts_release(&watch_opts);
 	config_release(&cfg);
 	graph_global_cleanup();
 	return status;

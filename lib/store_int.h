@@ -40,6 +40,7 @@ struct store {
 	struct desk_cache *cache;	/* made by the first store_begin */
 	int cache_mute;			/* the desk writes through */
 	int64_t data_version;		/* at the last store_begin, -1 none */
+	int64_t watch_version;		/* at the last store_watch_changed */
 	struct sq *q[SQL_QUERIES];	/* prepared on first use */
 	struct stmt_slot slots[STMT_SLOTS];
 };

@@ -5,11 +5,11 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <jq.h>
 #include "views.h"
 #include "desk.h"
 #include "jsonl.h"
 #include "util.h"
+#include "where.h"
 #include "window.h"
 
 #define VIEWS_PREVIEW_MAX 160	/* code points of a preview in a row */
@@ -177,8 +177,6 @@ views_filter_from_json(struct views_filter *f, jv obj, struct wa_err *err)
 			return -1;
 	return 0;
 }
-
-static int where_check(const char *prog, struct wa_err *err);
 
 /* ---- saved views ---------------------------------------------------- */
 
@@ -426,77 +424,6 @@ views_message_text(const char *type, const char *text, const char *caption,
 
 /* ---- list ----------------------------------------------------------- */
 
-struct where {
-	jq_state *jq;
-	struct strbuf msg;	/* the first compile error */
-};
-
-static void
-where_error_cb(void *data, jv msg)
-{
-	struct where *w = data;
-	jv f = jq_format_error(msg);
-
-	if (!w->msg.len && jv_get_kind(f) == JV_KIND_STRING)
-		sb_adds(&w->msg, jv_string_value(f));
-	jv_free(f);
-}
-
-static int
-where_compile(struct where *w, const char *prog, struct wa_err *err)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	memset(w, 0, sizeof(*w));
-	w->jq = jq_init();
-	if (!w->jq)
-		return wa_err_set(err, WA_EX_IOERR, "io", "cannot start jq");
-	jq_set_error_cb(w->jq, where_error_cb, w);
-	if (jq_compile(w->jq, prog))
-		return 0;
-	sb_adds(&sb, w->msg.len ? sb_str(&w->msg) : "does not compile");
-	wa_err_set(err, WA_EX_USAGE, "invalid_input", "--where: %s",
-		   sb_str(&sb));
-	sb_release(&sb);
-	return -1;
-}
-
-static void
-where_free(struct where *w)
-{
-	if (w->jq)
-		jq_teardown(&w->jq);
-	sb_release(&w->msg);
-}
-
-static int
-where_check(const char *prog, struct wa_err *err)
-{
-	struct where w;
-	int rc = where_compile(&w, prog, err);
-
-	where_free(&w);
-	return rc;
-}
-
-/* 1 when the program yields true for row (borrowed), 0 when not, -1 when
- * it fails. */
-static int
-where_pass(struct where *w, jv row)
-{
-	int pass = 0, failed;
-	jv r;
-
-	jq_start(w->jq, jv_copy(row), 0);
-	while (jv_is_valid(r = jq_next(w->jq))) {
-		if (jv_get_kind(r) == JV_KIND_TRUE)
-			pass = 1;
-		jv_free(r);
-	}
-	failed = jv_invalid_has_msg(r);
-	return failed ? -1 : pass;
-}
-
 struct list_q {
 	const char *status;
 	int64_t since, contact_id, within;
@@ -658,7 +585,7 @@ views_list(struct store *st, const struct views_filter *f, int64_t now,
 		if (!window_match(&lq, li, now))
 			continue;
 		row = list_row(q, li, now);
-		pass = w.jq ? where_pass(&w, row) : 1;
+		pass = where_pass(&w, row);
 		if (pass < 0 && where_errors)
 			(*where_errors)++;
 		if (pass <= 0) {

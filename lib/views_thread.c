@@ -5,6 +5,7 @@
 #include <string.h>
 #include "views.h"
 #include "desk.h"
+#include "evlog.h"
 #include "jsonl.h"
 #include "util.h"
 #include "window.h"
@@ -292,26 +293,51 @@ ticket_apply(struct store *st, struct ticket *t, enum views_action a,
 	return 1;
 }
 
+/* The change in the event log (lib/evlog.h), for watchers: the ticket
+ * as it is now, what it was (from) and who changed it. */
+static int
+ticket_log(struct store *st, const struct ticket *was,
+	   const struct ticket *now_t, enum views_action a,
+	   const char *actor, int64_t now, struct wa_err *err)
+{
+	int assign = a == VIEWS_ASSIGN;
+	const char *from = assign ? was->owner : was->status;
+	const char *to = assign ? now_t->owner : now_t->status;
+	jv rec = views_obj("event", jv_string("ticket"),
+			   "action", jv_string(action_names[a]), NULL);
+
+	rec = jv_object_merge(rec, jv_copy(now_t->rec));
+	rec = jv_object_merge(rec, views_obj(
+		"from", from ? jv_string(from) : jv_null(),
+		"to", to ? jv_string(to) : jv_null(),
+		"actor", actor ? jv_string(actor) : jv_null(),
+		"at", time_jv(now), NULL));
+	return evlog_append(st, rec, now, NULL, err);
+}
+
 int
 views_ticket_change(struct store *st, int64_t ticket_id,
 		    enum views_action a, const char *owner,
 		    const char *actor, int64_t now, jv *out,
 		    struct wa_err *err)
 {
-	struct ticket t;
+	struct ticket was, t;
 	int changed;
 
 	if (a == VIEWS_ASSIGN && (!owner || !*owner))
 		return wa_err_set(err, WA_EX_USAGE, "invalid_input",
 				  "assign needs an owner");
+	memset(&t, 0, sizeof(t));
+	t.rec = jv_invalid();
 	if (store_begin(st, err) < 0)
 		return -1;
-	if (ticket_get(st, ticket_id, &t, err) < 0)
+	if (ticket_get(st, ticket_id, &was, err) < 0)
 		goto fail;
-	changed = ticket_apply(st, &t, a, owner, actor, now, err);
-	ticket_release(&t);
-	if (changed < 0 || ticket_get(st, ticket_id, &t, err) < 0)
+	changed = ticket_apply(st, &was, a, owner, actor, now, err);
+	if (changed < 0 || ticket_get(st, ticket_id, &t, err) < 0 ||
+	    (changed && ticket_log(st, &was, &t, a, actor, now, err) < 0))
 		goto fail;
+	ticket_release(&was);
 	if (store_commit(st, err) < 0) {
 		ticket_release(&t);
 		return -1;
@@ -324,6 +350,7 @@ views_ticket_change(struct store *st, int64_t ticket_id,
 	ticket_release(&t);
 	return 0;
 fail:
+	ticket_release(&was);
 	ticket_release(&t);
 	store_rollback(st);
 	return -1;

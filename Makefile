@@ -5,6 +5,9 @@ VERSION    = 0.1.0
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
+UNITDIR   ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR   ?=
 
 CC        ?= cc
@@ -41,11 +44,17 @@ UNITS      = $(UNIT_SRC:.c=)
 TEST_TOOLS = tests/fake-graph tests/helper
 BENCH_SRC  = $(sort $(wildcard bench/*.c))
 BENCHES    = $(BENCH_SRC:.c=)
-# fake-graph is a test tool, run from the build tree: its page stays there.
-MANS       = $(sort $(wildcard man/wa*.[157]))
+# Installed with the tools for users' own CI: the fake Graph API and the
+# webhook simulator, with their pages.
+MANS       = $(sort $(wildcard man/*.[157]))
 SCRIPTS    = scripts/wa-webhook
+CI_TOOLS   = tests/fake-graph
+UNITS_SYSTEMD = contrib/wa-recv.service contrib/wa-checks.service contrib/wa-checks.timer
 
 .DELETE_ON_ERROR:
+# Objects are kept: a later make (the tests' make install) must find the
+# tree built as it is, not rebuild deleted intermediates with other flags.
+.SECONDARY:
 .PHONY: all check check-valgrind check-man check-usage bench demo fuzz \
         clean install uninstall
 
@@ -64,8 +73,12 @@ cmd/wa-%: cmd/wa-%.o lib/libwa.a
 tests/unit/t-%: tests/unit/t-%.o lib/libwa.a
 	$(CC) $(CFLAGS) $(WA_LDFLAGS) $(LDFLAGS) -o $@ $< lib/libwa.a $(LIBS)
 
-# The fake Graph server links libmicrohttpd directly.
+# The fake Graph server links libmicrohttpd directly, and has the suite's
+# seed built in (its state without --seed), as a C string literal.
 tests/fake-graph: LIBS += $(MHD_LIBS)
+tests/fake-graph.o: tests/graph-seed.h
+tests/graph-seed.h: tests/fixtures/graph-seed.json
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< >$@
 
 tests/%: tests/%.o lib/libwa.a
 	$(CC) $(CFLAGS) $(WA_LDFLAGS) $(LDFLAGS) -o $@ $< lib/libwa.a $(LIBS)
@@ -138,18 +151,32 @@ fuzz: $(FUZZ_BIN)
 	    tests/fuzz/corpus-$$t.log; \
 	done
 
-install: $(CMDS)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
-	install -m 0755 $(CMDS) $(SCRIPTS) $(DESTDIR)$(BINDIR)/
+# The systemd units name the tools by their installed path (BINDIR); the
+# bash completion is one file, linked under each tool's name so that
+# bash-completion loads it on first use of any of them.
+install: $(CMDS) $(CI_TOOLS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	  $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+	  $(DESTDIR)$(BASHCOMPDIR)
+	install -m 0755 $(CMDS) $(SCRIPTS) $(CI_TOOLS) $(DESTDIR)$(BINDIR)/
 	for m in $(MANS); do s=$${m##*.}; install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+	for u in $(UNITS_SYSTEMD); do \
+	  sed 's|/usr/local/bin/|$(BINDIR)/|g' $$u >$(DESTDIR)$(UNITDIR)/$${u##*/} && \
+	  chmod 0644 $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; done
+	install -m 0644 contrib/wa.sysusers $(DESTDIR)$(SYSUSERSDIR)/wa.conf
+	install -m 0644 contrib/wa.bash $(DESTDIR)$(BASHCOMPDIR)/wa
+	for c in $(notdir $(CMDS) $(SCRIPTS)); do ln -sf wa $(DESTDIR)$(BASHCOMPDIR)/$$c; done
 
 uninstall:
-	for c in $(notdir $(CMDS) $(SCRIPTS)); do rm -f $(DESTDIR)$(BINDIR)/$$c; done
+	for c in $(notdir $(CMDS) $(SCRIPTS) $(CI_TOOLS)); do rm -f $(DESTDIR)$(BINDIR)/$$c; done
 	for m in $(notdir $(MANS)); do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$$m; done
+	for u in $(notdir $(UNITS_SYSTEMD)); do rm -f $(DESTDIR)$(UNITDIR)/$$u; done
+	rm -f $(DESTDIR)$(SYSUSERSDIR)/wa.conf $(DESTDIR)$(BASHCOMPDIR)/wa
+	for c in $(notdir $(CMDS) $(SCRIPTS)); do rm -f $(DESTDIR)$(BASHCOMPDIR)/$$c; done
 
 clean:
 	rm -f lib/*.o lib/*.d lib/*/*.o lib/*/*.d lib/libwa.a cmd/*.o cmd/*.d $(CMDS) \
-	      tests/*.o tests/*.d $(TEST_TOOLS) tests/unit/*.o tests/unit/*.d $(UNITS) \
+	      tests/*.o tests/*.d $(TEST_TOOLS) tests/graph-seed.h tests/unit/*.o tests/unit/*.d $(UNITS) \
 	      bench/*.o bench/*.d $(BENCHES)
 	rm -rf tests/fuzz/build $(FUZZ_BIN) tests/fuzz/*.d
 

@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* wa-template: sync, list, show, create and delete templates; send template messages. */
+/* wa-template: sync, list, show, create and delete templates; templates as files; send template messages. */
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "wa.h"
-#include "jsonl_files.h"
 #include "sender.h"
+#include "subcmd.h"
 #include "template.h"
+#include "template_files.h"
 
 extern char *program_invocation_short_name;
 
@@ -26,14 +27,21 @@ static const char usage[] =
 	"           [--idempotency-key K] [--rate N] [--dry-run]\n"
 	"       wa-template send [NAME | -] [FILE ...] [send options]\n"
 	"       wa-template set [--marketing-messages on|off]\n"
+	"       wa-template pull DIR [--waba ID]\n"
+	"       wa-template diff DIR [--waba ID]\n"
+	"       wa-template push DIR [--prune] [--dry-run] [--waba ID]\n"
+	"       wa-template lint FILE ...\n"
 	"       common options: [--db PATH] [--json | --table]\n";
 
 enum {
 	OPT_WABA = CLI_OPT_FIRST_FREE, OPT_STATUS, OPT_CATEGORY, OPT_LANGUAGE,
 	OPT_TO, OPT_THREAD, OPT_PARAM, OPT_HEADER_TEXT, OPT_HEADER_IMAGE,
 	OPT_HEADER_VIDEO, OPT_HEADER_DOCUMENT, OPT_BUTTON_PARAM, OPT_CHANNEL,
-	OPT_IDEMPOTENCY_KEY, OPT_RATE, OPT_DRY_RUN, OPT_MARKETING
+	OPT_IDEMPOTENCY_KEY, OPT_RATE, OPT_DRY_RUN, OPT_MARKETING, OPT_PRUNE
 };
+#define BIT(o) (1u << ((o) - OPT_WABA))
+/* every option of send: --to ... --dry-run */
+#define SEND_OPTS (((BIT(OPT_DRY_RUN) << 1) - BIT(OPT_TO)) | BIT(OPT_LANGUAGE))
 
 static const struct option longopts[] = {
 	CLI_COMMON_OPTIONS,
@@ -54,13 +62,15 @@ static const struct option longopts[] = {
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "marketing-messages", required_argument, NULL, OPT_MARKETING },
+	{ "prune", no_argument, NULL, OPT_PRUNE },
 	{ NULL, 0, NULL, 0 }
 };
 
 static struct cli cli = { usage, NULL, OUT_AUTO };
 static const char *opt_waba, *opt_status, *opt_category, *opt_language;
-static const char *opt_channel, *opt_send_only;
-static int opt_rate = 80, opt_dry_run, opt_flag_target;
+static const char *opt_channel;
+static unsigned opt_set;	/* BIT() of the options given */
+static int opt_rate = 80, opt_dry_run, opt_flag_target, opt_prune;
 static int opt_marketing = -1;	/* set --marketing-messages: 1 on, 0 off */
 static jv flags;		/* send defaults, as record keys */
 
@@ -105,8 +115,8 @@ handle(int opt, const char *arg, void *ctx)
 	};
 	long long v;
 
-	if (opt >= OPT_TO && opt <= OPT_DRY_RUN)
-		opt_send_only = opt_send_only ? opt_send_only : "--to ...";
+	if (opt >= OPT_WABA && opt <= OPT_PRUNE)
+		opt_set |= BIT(opt);
 	switch (opt) {
 	case OPT_WABA: opt_waba = arg; break;
 	case OPT_STATUS: opt_status = arg; break;
@@ -146,9 +156,21 @@ handle(int opt, const char *arg, void *ctx)
 					"or off, got '%s'", arg);
 		opt_marketing = strcmp(arg, "on") == 0;
 		break;
+	case OPT_PRUNE: opt_prune = 1; break;
 	default: cli_usage_error(&cli, "unexpected option");
 	}
 }
+
+/* What every command gets. */
+static struct run {
+	struct store *st;	/* NULL for lint */
+	struct wa_config cfg;
+	struct graph *g;	/* for the commands that call Meta */
+	char *waba;		/* for those that work on one WABA */
+	int n;			/* operands after the command */
+	char **ops;
+	struct out o;
+} run;
 
 /* Prints a fatal err and exits with its status. */
 static void
@@ -175,12 +197,12 @@ report(struct out *o, const struct wa_err *err, jv input, long line)
 
 /* --waba, else the WABAs with a connected channel (owned array). */
 static jv
-wabas(struct store *st, int need_one)
+wabas(int need_one)
 {
 	struct wa_err err;
 	jv list;
 
-	if (template_wabas_for(st, opt_waba, need_one, &list, &err) < 0) {
+	if (template_wabas_for(run.st, opt_waba, need_one, &list, &err) < 0) {
 		if (err.sysexit == WA_EX_USAGE)
 			cli_usage_error(&cli, "%s", err.message);
 		die_err(&err);
@@ -188,170 +210,93 @@ wabas(struct store *st, int need_one)
 	return list;
 }
 
-static struct graph *
-open_graph(const struct wa_config *cfg)
+/* The one WABA a command works on (owned). */
+static char *
+one_waba(void)
 {
-	struct graph *g;
-	struct wa_err err;
+	jv list = wabas(1), w = jv_array_get(jv_copy(list), 0);
+	char *id = xstrdup(jv_string_value(w));
 
-	if (graph_open(&g, cfg, NULL, &err) < 0)
-		die_err(&err);
-	return g;
+	jv_free(w);
+	jv_free(list);
+	return id;
 }
 
 static int
-cmd_sync(struct store *st, const struct wa_config *cfg)
+cmd_sync(void)
 {
-	struct graph *g = open_graph(cfg);
-	jv list = wabas(st, 0), rec;
+	jv list = wabas(0), rec;
 	struct wa_err err;
-	struct out o;
 	int status = 0;
 
-	out_init(&o, stdout, cli.out, sync_cols);
 	jv_array_foreach(list, i, w) {
-		if (template_sync(st, g, jv_string_value(w), wa_now(), &rec,
-				  &err) == 0)
-			out_record(&o, rec);
+		if (template_sync(run.st, run.g, jv_string_value(w), wa_now(),
+				  &rec, &err) == 0)
+			out_record(&run.o, rec);
 		else
-			status = report(&o, &err, JV_OBJECT(jv_string("waba_id"),
-					jv_copy(w)), 0);
+			status = report(&run.o, &err, JV_OBJECT(
+				jv_string("waba_id"), jv_copy(w)), 0);
 		(void)i;
 		jv_free(w);
 	}
 	jv_free(list);
-	graph_close(g);
-	return out_finish(&o) < 0 ? WA_EX_IOERR : status;
+	return status;
 }
 
 static int
-cmd_list(struct store *st, const char *name, int full)
+cmd_list(void)
 {
+	int full = run.n > 0;
 	struct wa_err err;
-	struct out o;
 	jv list;
 	int rc;
 
-	rc = full ? template_show(st, opt_waba, name, opt_language, &list,
-				  &err) :
-		template_list(st, opt_waba, NULL, opt_language, opt_status,
+	rc = full ? template_show(run.st, opt_waba, run.ops[0], opt_language,
+				  &list, &err) :
+		template_list(run.st, opt_waba, NULL, opt_language, opt_status,
 			      opt_category, &list, &err);
 	if (rc < 0 && err.sysexit > 1)
 		die_err(&err);
-	out_init(&o, stdout, cli.out, full ? NULL : list_cols);
 	jv_array_foreach(list, i, t) {
-		out_record(&o, template_json(t, full));
+		out_record(&run.o, template_json(t, full));
 		(void)i;
 	}
 	jv_free(list);
 	if (rc < 0)
-		report(&o, &err, jv_invalid(), 0);
-	return out_finish(&o) < 0 ? WA_EX_IOERR : rc < 0;
+		report(&run.o, &err, jv_invalid(), 0);
+	return rc < 0;
 }
 
-/* jsonl_files_each, but a file that cannot be read ends the run before
- * the first record (66). */
 static int
-each_record(int nfiles, char **files, int (*fn)(jv rec, long line,
-		const struct wa_err *bad, void *ctx), void *ctx)
+cmd_delete(void)
 {
-	struct wa_err err;
-	long line;
-	int rc = jsonl_files_each(nfiles, files, fn, ctx, &line, &err);
-
-	if (rc == -2)
-		die_err(&err);
-	return rc;
-}
-
-struct create_ctx {
-	struct store *st;
-	struct graph *g;
-	const char *waba;
-	struct out o;
-	long good, bad;
-	int status;
-};
-
-static int
-create_one(jv rec, long line, const struct wa_err *bad, void *ctx)
-{
-	struct create_ctx *c = ctx;
 	struct wa_err err;
 	jv res;
 
-	if (bad) {
-		c->bad++;
-		c->status = report(&c->o, bad, jv_invalid(), line);
+	if (template_remove(run.st, run.g, run.waba, run.ops[0], opt_language,
+			    &res, &err) == 0) {
+		out_record(&run.o, res);
 		return 0;
 	}
-	c->good++;
-	if (template_create(c->st, c->g, c->waba, rec, wa_now(), &res,
-			    &err) == 0)
-		out_record(&c->o, res);
-	else
-		c->status = report(&c->o, &err, jv_copy(rec), line);
-	jv_free(rec);
-	return 0;
-}
-
-static int
-cmd_create(struct store *st, const struct wa_config *cfg, int nfiles,
-	   char **files)
-{
-	struct create_ctx c = { .st = st, .g = open_graph(cfg) };
-	jv list = wabas(st, 1), w = jv_array_get(jv_copy(list), 0);
-
-	c.waba = jv_string_value(w);
-	out_init(&c.o, stdout, OUT_JSON, NULL);
-	each_record(nfiles, files, create_one, &c);
-	jv_free(w);
-	jv_free(list);
-	graph_close(c.g);
-	if (out_finish(&c.o) < 0)
-		return WA_EX_IOERR;
-	return c.good == 0 && c.bad > 0 ? WA_EX_DATAERR : c.status;
-}
-
-static int
-cmd_delete(struct store *st, const struct wa_config *cfg, const char *name)
-{
-	struct graph *g = open_graph(cfg);
-	jv list = wabas(st, 1), res, w = jv_array_get(jv_copy(list), 0);
-	struct wa_err err;
-	struct out o;
-	int status = 0;
-
-	out_init(&o, stdout, OUT_JSON, NULL);
-	if (template_remove(st, g, jv_string_value(w), name, opt_language,
-			    &res, &err) == 0)
-		out_record(&o, res);
-	else
-		status = report(&o, &err, JV_OBJECT(jv_string("name"),
-				jv_string(name)), 0);
-	jv_free(w);
-	jv_free(list);
-	graph_close(g);
-	return out_finish(&o) < 0 ? WA_EX_IOERR : status;
+	return report(&run.o, &err, JV_OBJECT(jv_string("name"),
+		      jv_string(run.ops[0])), 0);
 }
 
 /* set: stores what was given, then prints the settings. */
 static int
-cmd_set(struct store *st)
+cmd_set(void)
 {
 	struct wa_err err;
-	struct out o;
 	int on;
 
 	if (opt_marketing >= 0 &&
-	    template_marketing_set(st, opt_marketing, &err) < 0)
+	    template_marketing_set(run.st, opt_marketing, &err) < 0)
 		die_err(&err);
-	if (template_marketing_get(st, &on, &err) < 0)
+	if (template_marketing_get(run.st, &on, &err) < 0)
 		die_err(&err);
-	out_init(&o, stdout, cli.out, NULL);
-	out_record(&o, JV_OBJECT(jv_string("marketing_messages"),
-				 jv_bool(on)));
-	return out_finish(&o) < 0 ? WA_EX_IOERR : 0;
+	out_record(&run.o, JV_OBJECT(jv_string("marketing_messages"),
+				     jv_bool(on)));
+	return 0;
 }
 
 static int
@@ -361,35 +306,13 @@ emit_result(jv rec, void *ctx)
 	return jsonl_write(stdout, rec) < 0 || fflush(stdout) == EOF ? -1 : 0;
 }
 
-struct send_ctx {
-	struct sender *s;
-	struct store *st;
-	struct wa_err err;	/* the fatal one */
-};
-
-/* One input: its checks and the shared pipeline. -1 when fatal. */
 static int
-send_one(jv rec, long line, const struct wa_err *bad, void *ctx)
-{
-	struct send_ctx *c = ctx;
-
-	if (bad) {
-		sender_reject(c->s, bad, jv_invalid(), line);
-		return 0;
-	}
-	/* from flags (line 0): the flags are the input */
-	return template_submit(c->s, c->st, rec, flags, line ? jv_copy(rec) :
-			       jv_copy(flags), line, &c->err);
-}
-
-static int
-cmd_send(struct store *st, const struct wa_config *cfg, int nops,
-	 char **ops)
+cmd_send(void)
 {
 	struct sender_opts so;
-	struct send_ctx c = { .st = st };
-	struct wa_err ferr;
-	int rc, fin;
+	struct wa_err err;
+	int status, nops = run.n;
+	char **ops = run.ops;
 
 	if (nops > 0 && strcmp(ops[0], "-") != 0)
 		flag_str("template", ops[0]);
@@ -404,80 +327,192 @@ cmd_send(struct store *st, const struct wa_config *cfg, int nops,
 	so.rate = opt_rate;
 	so.dry_run = opt_dry_run;
 	so.channel = opt_channel;
-	so.agent = cfg->user;
-	if (sender_new(&c.s, st, cfg, &so, emit_result, NULL, &c.err) < 0)
-		die_err(&c.err);
-	if (opt_flag_target)
-		rc = send_one(jv_object(), 0, NULL, &c);
-	else
-		rc = each_record(nops > 0 ? nops - 1 : 0, ops + 1, send_one,
-				 &c);
-	/* the sender's fatal error (a read error it answered in-band is
-	 * one), else a fatal one before the sender (c.err) */
-	fin = sender_finish(c.s, &ferr);
-	if (fin < 0 || rc < 0) {
-		sender_free(c.s);
-		die_err(fin < 0 ? &ferr : &c.err);
+	so.agent = run.cfg.user;
+	if (template_send_files(run.st, &run.cfg, &so, flags, opt_flag_target ?
+				-1 : nops > 0 ? nops - 1 : 0, ops + 1,
+				emit_result, NULL, &status, &err) < 0)
+		die_err(&err);
+	return status;
+}
+
+/* ---- create, and templates as files ---- */
+
+static const struct out_col lint_cols[] = {
+	{ "file", "FILE", 48 }, { "line", "LINE", 0 },
+	{ "error.message", "ERROR", 0 }, { NULL, NULL, 0 }
+};
+
+static const struct out_col pull_cols[] = {
+	{ "file", "FILE", 48 }, { "status", "STATUS", 0 },
+	{ "written", "WRITTEN", 0 }, { "error.message", "ERROR", 0 },
+	{ NULL, NULL, 0 }
+};
+
+static const struct out_col diff_cols[] = {
+	{ "change", "CHANGE", 0 }, { "file", "FILE", 48 },
+	{ "from", "FROM", 0 }, { "to", "TO", 0 }, { "fields", "FIELDS", 0 },
+	{ "line", "LINE", 0 }, { "error.message", "ERROR", 0 },
+	{ NULL, NULL, 0 }
+};
+
+static const struct out_col push_cols[] = {
+	{ "op", "OP", 0 }, { "name", "NAME", 32 },
+	{ "language", "LANGUAGE", 0 }, { "request.path", "REQUEST", 0 },
+	{ "line", "LINE", 0 }, { "error.message", "ERROR", 0 },
+	{ NULL, NULL, 0 }
+};
+
+/* A record of the directory commands: error ones also on stderr, as
+ * "FILE:LINE: code: message" when a line of a file is at fault. */
+static void
+emit_file(jv rec, void *ctx)
+{
+	const char *file = jx_cstr(rec, "file");
+	jv e = jx_get(rec, "error");
+	int64_t line = 0;
+
+	if (jv_get_kind(e) == JV_KIND_OBJECT) {
+		if (file && jx_intish(rec, "line", &line) == 1)
+			fprintf(stderr, "%s: %s:%lld: %s: %s\n",
+				program_invocation_short_name, file,
+				(long long)line, jx_cstr(e, "code"),
+				jx_cstr(e, "message"));
+		else
+			wa_warn_result(rec);
 	}
-	rc = sender_status(c.s);
-	sender_free(c.s);
-	return rc;
+	jv_free(e);
+	out_record(&run.o, rec);
+}
+
+/* create and the directory commands: the lib's run of them; a fatal
+ * error has its record already. */
+static int
+cmd_files(int (*fn)(const struct template_files_run *, int *,
+		    struct wa_err *))
+{
+	struct template_files_run r = {
+		run.st, run.g, run.waba, run.n, run.ops, opt_prune,
+		opt_dry_run, wa_now(), emit_file, NULL
+	};
+	struct wa_err err;
+	int status = 0;
+
+	if (fn(&r, &status, &err) < 0) {
+		out_finish(&run.o);
+		exit(err.sysexit > 1 ? err.sysexit : WA_EX_IOERR);
+	}
+	return status;
+}
+
+/* What each command takes. */
+enum { NEED_STORE = 1, NEED_GRAPH = 2, NEED_WABA = 4 };
+static const struct command {
+	const char *name;
+	int min, max;		/* operands; max -1: any number */
+	const char *operand;	/* what they are, for messages */
+	unsigned opts;		/* BIT() of the options it takes */
+	int (*fn)(void);
+	int (*files)(const struct template_files_run *, int *,
+		     struct wa_err *);	/* instead of fn */
+	const struct out_col *cols;	/* of its table */
+	enum out_mode out;	/* OUT_JSON: never a table */
+	int need;		/* NEED_* */
+} commands[] = {
+#define S NEED_STORE
+#define SGW (NEED_STORE | NEED_GRAPH | NEED_WABA)
+	{ "sync", 0, 0, NULL, BIT(OPT_WABA), cmd_sync, NULL, sync_cols,
+	  OUT_AUTO, S | NEED_GRAPH },
+	{ "list", 0, 0, NULL, BIT(OPT_WABA) | BIT(OPT_STATUS) |
+	  BIT(OPT_CATEGORY) | BIT(OPT_LANGUAGE), cmd_list, NULL, list_cols,
+	  OUT_AUTO, S },
+	{ "show", 1, 1, "NAME", BIT(OPT_WABA) | BIT(OPT_LANGUAGE), cmd_list,
+	  NULL, NULL, OUT_AUTO, S },
+	{ "create", 0, -1, NULL, BIT(OPT_WABA), NULL, template_create_files,
+	  NULL, OUT_JSON, SGW },
+	{ "delete", 1, 1, "NAME", BIT(OPT_WABA) | BIT(OPT_LANGUAGE),
+	  cmd_delete, NULL, NULL, OUT_JSON, SGW },
+	{ "send", 0, -1, NULL, SEND_OPTS, cmd_send, NULL, NULL, OUT_JSON, S },
+	{ "set", 0, 0, NULL, BIT(OPT_MARKETING), cmd_set, NULL, NULL,
+	  OUT_AUTO, S },
+	{ "pull", 1, 1, "DIR", BIT(OPT_WABA), NULL, template_files_pull,
+	  pull_cols, OUT_AUTO, SGW },
+	{ "diff", 1, 1, "DIR", BIT(OPT_WABA), NULL, template_files_diff,
+	  diff_cols, OUT_AUTO, S | NEED_WABA },
+	{ "push", 1, 1, "DIR", BIT(OPT_WABA) | BIT(OPT_PRUNE) |
+	  BIT(OPT_DRY_RUN), NULL, template_files_push, push_cols, OUT_AUTO,
+	  SGW },
+	/* for CI: no database */
+	{ "lint", 1, -1, "FILE", 0, NULL, template_files_lint, lint_cols,
+	  OUT_AUTO, 0 },
+#undef S
+#undef SGW
+};
+
+/* The command argv[0] names, once its options and operands suit it. */
+static const struct command *
+find_command(int argc, char **argv)
+{
+	const struct command *c = NULL;
+	size_t i;
+	int o, n = argc - 1;
+
+	if (argc < 1)
+		cli_usage_error(&cli, "missing command");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[0], commands[i].name) == 0)
+			c = &commands[i];
+	if (!c)
+		cli_usage_error(&cli, "unknown command '%s'", argv[0]);
+	for (o = OPT_WABA; o <= OPT_PRUNE; o++)
+		if ((opt_set & BIT(o)) && !(c->opts & BIT(o)))
+			cli_usage_error(&cli, "'%s' takes no option '--%s'",
+					c->name, subcmd_opt_name(longopts, o));
+	if (n < c->min)
+		cli_usage_error(&cli, "%s: %s is needed", c->name,
+				c->operand);
+	if (c->max >= 0 && n > c->max)
+		cli_usage_error(&cli, "%s: unexpected '%s'", c->name,
+				argv[c->max + 1]);
+	return c;
 }
 
 int
 main(int argc, char **argv)
 {
-	struct wa_config cfg;
-	struct store *st;
+	const struct command *c;
 	struct wa_err err;
-	const char *cmd;
 	int status, n;
 
 	graph_global_init();
 	flags = jv_object();
 	n = cli_parse(&cli, argc, argv, "", longopts, handle, NULL);
-	if (n >= argc)
-		cli_usage_error(&cli, "missing command");
-	cmd = argv[n++];
-	if (opt_send_only && strcmp(cmd, "send") != 0)
-		cli_usage_error(&cli, "send options are for 'send' only");
-	if (opt_marketing >= 0 && strcmp(cmd, "set") != 0)
-		cli_usage_error(&cli, "--marketing-messages goes with 'set'");
-	if (strcmp(cmd, "list") && strcmp(cmd, "sync") && strcmp(cmd, "create") &&
-	    strcmp(cmd, "send") && strcmp(cmd, "set") && n >= argc)
-		cli_usage_error(&cli, "%s: NAME is needed", cmd);
-	if ((!strcmp(cmd, "list") || !strcmp(cmd, "sync") ||
-	     !strcmp(cmd, "set")) && n < argc)
-		cli_usage_error(&cli, "%s: unexpected '%s'", cmd, argv[n]);
-	if ((!strcmp(cmd, "show") || !strcmp(cmd, "delete")) && n + 1 < argc)
-		cli_usage_error(&cli, "%s: unexpected '%s'", cmd, argv[n + 1]);
-	if (strcmp(cmd, "list") && strcmp(cmd, "show"))
+	c = find_command(argc - n, argv + n);
+	run.n = argc - n - 1;
+	run.ops = argv + n + 1;
+	if (c->fn != cmd_list)
 		signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	config_load(&cfg, cli.db);
-	if (store_open(&st, cfg.db_path, &err) < 0)
+	config_load(&run.cfg, cli.db);
+	if ((c->need & NEED_STORE) &&
+	    store_open(&run.st, run.cfg.db_path, &err) < 0)
 		die_err(&err);
-	if (!strcmp(cmd, "sync"))
-		status = cmd_sync(st, &cfg);
-	else if (!strcmp(cmd, "list"))
-		status = cmd_list(st, NULL, 0);
-	else if (!strcmp(cmd, "show"))
-		status = cmd_list(st, argv[n], 1);
-	else if (!strcmp(cmd, "create"))
-		status = cmd_create(st, &cfg, argc - n, argv + n);
-	else if (!strcmp(cmd, "delete"))
-		status = cmd_delete(st, &cfg, argv[n]);
-	else if (!strcmp(cmd, "send"))
-		status = cmd_send(st, &cfg, argc - n, argv + n);
-	else if (!strcmp(cmd, "set"))
-		status = cmd_set(st);
-	else
-		cli_usage_error(&cli, "unknown command '%s'", cmd);
-	store_close(st);
-	config_release(&cfg);
+	if ((c->need & NEED_GRAPH) &&
+	    graph_open(&run.g, &run.cfg, NULL, &err) < 0)
+		die_err(&err);
+	if (c->need & NEED_WABA)
+		run.waba = one_waba();
+	out_init(&run.o, stdout, c->out == OUT_JSON ? OUT_JSON : cli.out,
+		 c->cols);
+	status = c->fn ? c->fn() : cmd_files(c->files);
+	if (out_finish(&run.o) < 0)
+		status = WA_EX_IOERR;
+	free(run.waba);
+	graph_close(run.g);
+	store_close(run.st);
+	config_release(&run.cfg);
 	jv_free(flags);
 	graph_global_cleanup();
-	if (fflush(stdout) == EOF || ferror(stdout)) {
+	if (fflush(stdout) == EOF || ferror(stdout) || status == WA_EX_IOERR) {
 		fprintf(stderr, "%s: io: cannot write output\n",
 			program_invocation_short_name);
 		return WA_EX_IOERR;

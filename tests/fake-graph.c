@@ -388,6 +388,9 @@ static struct {
 	struct waba *wabas;
 	size_t nwabas;
 	jv profiles;		/* phone-number id -> business profile */
+	jv edits;		/* template id -> times its approved
+				   content was edited (Unix seconds) */
+	long long clock;	/* the fake's "now" (state "now"); 0: real */
 	char *token;
 	struct media **media;
 	size_t nmedia, media_cap, media_bytes;
@@ -2159,28 +2162,118 @@ h_templates_delete(struct ctx *x, struct waba *w)
 	reply_success(&x->rp);
 }
 
-static void
-h_template(struct ctx *x, struct waba *w, int i)
+/* The fake's clock: state "now" when set, else the real one. */
+static long long
+fake_now(void)
 {
-	jv t = jv_array_get(jv_copy(w->templates), i), comps;
-	const char *cat = param(x, "category");
-	char up[32];
+	return g.clock ? g.clock : (long long)time(NULL);
+}
 
-	if (is_get(x)) {
-		reply_json(&x->rp, 200, project(t, jstr(x->query, "fields"),
-		    NULL));
-		return;
+#define DAY (24LL * 3600)
+
+/* Meta's editing rules: only an APPROVED, REJECTED or PAUSED template can
+ * be edited; an approved one keeps its category, and its content may
+ * change once in 24 hours and 10 times in 30 days (rejected and paused
+ * ones as often as needed).  0, or -1 after answering the refusal. */
+static int
+edit_allowed(struct ctx *x, jv t, const char *cat)
+{
+	const char *st = jstr(t, "status"), *cur = jstr(t, "category");
+	jv times = jget(g.edits, jstr(t, "id"));
+	long long now = fake_now();
+	int day = 0, month = 0;
+	char msg[256];
+
+	if (!st || (strcmp(st, "APPROVED") && strcmp(st, "REJECTED") &&
+	    strcmp(st, "PAUSED"))) {
+		jv_free(times);
+		snprintf(msg, sizeof(msg), "Only templates with status "
+		    "APPROVED, REJECTED or PAUSED can be edited. This "
+		    "template's status is %s.", st ? st : "unknown");
+		err_user(x, 0, "Template can't be edited", msg);
+		return -1;
 	}
-	comps = jget(x->params, "components");
-	if (!is_post(x))
-		err_unsupported(x, x->seg[0]);
-	else if (jlen(comps) < 0 && !cat)
+	if (strcmp(st, "APPROVED")) {
+		jv_free(times);
+		return 0;
+	}
+	if (cat && cur && strcasecmp(cat, cur)) {
+		jv_free(times);
+		snprintf(msg, sizeof(msg), "The category of an approved "
+		    "template can't be changed (it is %s).", cur);
+		err_user(x, 0, "Category can't be changed", msg);
+		return -1;
+	}
+	if (jlen(times) > 0)
+		jv_array_foreach(times, k, at) {
+			double d = (double)now - jv_number_value(at);
+
+			day += d < DAY;
+			month += d < 30 * DAY;
+			jv_free(at);
+		}
+	jv_free(times);
+	if (day >= 1 || month >= 10) {
+		snprintf(msg, sizeof(msg), "An approved template can be "
+		    "edited once in 24 hours and 10 times in 30 days; this "
+		    "one was edited %d time%s in the last %s.", day ? day :
+		    month, (day ? day : month) == 1 ? "" : "s", day ?
+		    "24 hours" : "30 days");
+		err_user(x, 0, "Edit limit reached", msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* New content of an edit: one BODY, checked like a new template's. */
+static int
+edit_content_ok(struct ctx *x, jv t, jv comps, const char *cat)
+{
+	const char *pf = param(x, "parameter_format");
+	jv body;
+	int rc;
+
+	if (pf && strcasecmp(pf, "named") && strcasecmp(pf, "positional")) {
+		err_paramf(x, "(#100) Param parameter_format must be one of "
+		    "{NAMED, POSITIONAL} - got \"%s\".", pf);
+		return -1;
+	}
+	if (jlen(comps) < 0)
+		return 0;
+	if (count_bodies(comps) != 1) {
+		err_user(x, 0, "Invalid components", "A template needs a "
+		    "components array with exactly one BODY component.");
+		return -1;
+	}
+	if (!pf)
+		pf = jstr(t, "parameter_format");
+	if (!cat)
+		cat = jstr(t, "category");
+	body = component(comps, "BODY");
+	rc = cat && !strcasecmp(cat, "AUTHENTICATION") ? 0 :
+	    check_new_body(x, body, pf && !strcasecmp(pf, "named"));
+	jv_free(body);
+	return rc;
+}
+
+/* POST /{template-id}: an edit of components, category or
+ * parameter_format; Meta reviews it again (PENDING). */
+static void
+h_template_edit(struct ctx *x, struct waba *w, int i, jv t)
+{
+	jv comps = jget(x->params, "components"), times;
+	const char *cat = param(x, "category"), *pf;
+	char up[32], id[32];
+	int approved = jstreq(t, "status", "APPROVED");
+
+	if (jlen(comps) < 0 && !cat)
 		err_param(x, "(#100) The parameter components or category is "
 		    "required.");
 	else if (cat && !in_list(cat, categories, 1))
 		err_paramf(x, "(#100) Param category must be one of {MARKETING, "
 		    "UTILITY, AUTHENTICATION} - got \"%s\".", cat);
-	else {
+	else if (edit_allowed(x, t, cat) == 0 &&
+	    edit_content_ok(x, t, comps, cat) == 0) {
 		if (jlen(comps) >= 0) {
 			t = jset(t, "components", normalize_components(comps));
 			comps = jv_invalid();
@@ -2188,12 +2281,42 @@ h_template(struct ctx *x, struct waba *w, int i)
 		if (cat)
 			t = jset(t, "category", jv_string(upcase(cat, up,
 			    sizeof(up))));
+		if ((pf = param(x, "parameter_format")) != NULL)
+			t = jset(t, "parameter_format", jv_string(upcase(pf,
+			    up, sizeof(up))));
+		t = jset(t, "status", jv_string("PENDING"));
+		snprintf(id, sizeof(id), "%s", jstr(t, "id"));
 		w->templates = jv_array_set(w->templates, i, t);
 		t = jv_invalid();
+		if (approved) {
+			times = jget(g.edits, id);
+			if (jlen(times) < 0) {
+				jv_free(times);
+				times = jv_array();
+			}
+			g.edits = jset(g.edits, id, jv_array_append(times,
+			    jv_number((double)fake_now())));
+		}
 		reply_success(&x->rp);
 	}
 	jv_free(comps);
 	jv_free(t);
+}
+
+static void
+h_template(struct ctx *x, struct waba *w, int i)
+{
+	jv t = jv_array_get(jv_copy(w->templates), i);
+
+	if (is_get(x))
+		reply_json(&x->rp, 200, project(t, jstr(x->query, "fields"),
+		    NULL));
+	else if (is_post(x))
+		h_template_edit(x, w, i, t);
+	else {
+		jv_free(t);
+		err_unsupported(x, x->seg[0]);
+	}
 }
 
 /* ---- messages ---- */
@@ -3103,6 +3226,9 @@ state_apply(jv s, const char **bad)
 			g.token = xstrdup(jv_string_value(v));
 		} else if (!strcmp(key, "latency_ms"))
 			g.latency_ms = jlong(s, key, 0);
+		else if (!strcmp(key, "now") &&
+		    jv_get_kind(v) == JV_KIND_NUMBER)
+			g.clock = (long long)jv_number_value(v);
 		else if (!strcmp(key, "wabas") &&
 		    jv_get_kind(v) == JV_KIND_OBJECT) {
 			jv_object_foreach(v, wid, wo) {
@@ -3448,6 +3574,7 @@ state_dump(void)
 	    jv_string("media"), media,
 	    jv_string("faults"), jv_number((double)g.nfaults),
 	    jv_string("latency_ms"), jv_number((double)g.latency_ms),
+	    jv_string("now"), jv_number((double)fake_now()),
 	    jv_string("requests"), jv_number((double)g.log.n),
 	    jv_string("messages"), jv_number((double)g.msgs.n));
 }
@@ -3786,13 +3913,21 @@ parse_opts(int argc, char **argv, struct opts *o)
 	}
 }
 
+/* The suite's seed, tests/fixtures/graph-seed.json, built in (make writes
+ * it into tests/graph-seed.h): the state without --seed. */
+static const char builtin_seed[] =
+#include "graph-seed.h"
+    ;
+
 static int
 seed_load(const char *path)
 {
-	jv s = jv_load_file(path, 0);
+	jv s = path ? jv_load_file(path, 0) : jv_parse(builtin_seed);
 	const char *bad;
 	int rc = 0;
 
+	if (!path)
+		path = "(built in)";
 	if (!jv_is_valid(s)) {
 		jv m = jv_invalid_get_msg(s);
 
@@ -3856,6 +3991,7 @@ state_free(void)
 	free(g.log.v);
 	free(g.msgs.v);
 	jv_free(g.profiles);
+	jv_free(g.edits);
 	free(g.token);
 }
 
@@ -3895,7 +4031,8 @@ main(int argc, char **argv)
 	for (sig = 0; sig < 6; sig++)
 		g.nonce[sig] = b64url[rnd() % 62];
 	g.profiles = jv_object();
-	if (o.seed && seed_load(o.seed) < 0)
+	g.edits = jv_object();
+	if (seed_load(o.seed) < 0)
 		return 65;
 	if (o.token || !g.token) {
 		free(g.token);

@@ -1,18 +1,33 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# make install / uninstall honour PREFIX and DESTDIR and leave nothing behind.
+# make install / uninstall honour PREFIX and DESTDIR, install the tools, the CI tools, every page, the systemd units and the completion, and leave nothing behind.
 . "$(dirname "$0")/../lib.sh"
 exits 0 "make install into DESTDIR" make -C "$top" -s install DESTDIR="$T/root" PREFIX=/opt/wa
+r="$T/root/opt/wa"
+for t in wa-connect wa-recv wa-send wa-template wa-view wa-quota wa-webhook fake-graph; do
+	[ -x "$r/bin/$t" ]; ok $? "$t installed, executable"
+done
+for m in "$top"/man/*.[157]; do
+	m=${m##*/}
+	[ -f "$r/share/man/man${m##*.}/$m" ]; ok $? "man${m##*.}/$m installed"
+done
+[ -f "$r/share/man/man1/fake-graph.1" ] && [ -f "$r/share/man/man1/wa-webhook.1" ]
+ok $? "fake-graph(1) and wa-webhook(1) among them"
+is "$(stat -c %a "$r/share/man/man7/wa.7")" 644 "man pages mode 0644"
+for u in wa-recv.service wa-checks.service wa-checks.timer; do
+	[ -f "$r/lib/systemd/system/$u" ]; ok $? "systemd unit $u installed"
+done
+is "$(sed -n 's/^ExecStart=\([^ ]*\) .*/\1/p' "$r/lib/systemd/system/wa-recv.service")" \
+	/opt/wa/bin/wa-recv "the unit runs the wa-recv of PREFIX"
+grep -q /usr/local "$r/lib/systemd/system/wa-checks.service"; ok $((!$?)) "no /usr/local left in the timer's service"
+[ -f "$r/lib/sysusers.d/wa.conf" ]; ok $? "sysusers.d entry for the wa user"
+[ -f "$r/share/bash-completion/completions/wa" ]; ok $? "bash completion installed"
 for t in wa-connect wa-recv wa-send wa-template wa-view wa-quota wa-webhook; do
-	[ -x "$T/root/opt/wa/bin/$t" ]; ok $? "$t installed, executable"
+	is "$(readlink "$r/share/bash-completion/completions/$t")" wa "completion found under $t"
 done
-for m in man1/wa-connect.1 man1/wa-recv.1 man1/wa-send.1 man1/wa-template.1 \
-	man1/wa-view.1 man1/wa-quota.1 man1/wa-webhook.1 man5/wa-records.5 \
-	man5/wa-config.5 man7/wa.7; do
-	[ -f "$T/root/opt/wa/share/man/$m" ]; ok $? "$m installed"
-done
-is "$(stat -c %a "$T/root/opt/wa/share/man/man7/wa.7")" 644 "man pages mode 0644"
-exits 0 "the installed wa-view runs" "$T/root/opt/wa/bin/wa-view" --version
+exits 0 "the installed wa-view runs" "$r/bin/wa-view" --version
+exits 0 "the installed fake-graph runs" "$r/bin/fake-graph" --help
+exits 0 "the installed wa-webhook runs" "$r/bin/wa-webhook" text
 exits 0 "make uninstall" make -C "$top" -s uninstall DESTDIR="$T/root" PREFIX=/opt/wa
-is "$(find "$T/root" -type f | wc -l)" 0 "nothing left behind"
+is "$(find "$T/root" ! -type d | wc -l)" 0 "nothing left behind"
 done_testing

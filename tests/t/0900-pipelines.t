@@ -1,28 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# wa(7): every PIPELINES and EXAMPLES block runs as written, taken from the page itself, against tests/fake-graph.
+# wa(7): every PIPELINES block runs as written, taken from the page itself (scripts/man-examples), against tests/fake-graph; its EXAMPLES run in 0920-man-examples.t.
 . "$(dirname "$0")/../lib.sh"
 . "$top/tests/fixtures/view/seed.sh"
 page="$top/man/wa.7"
 
-# blocks SECTION: writes each .Bd -literal block of SECTION to $T/p/SECTION.N,
-# with mdoc escapes undone, the five time fields of a crontab line and the
-# "$ " prompt of an interactive example dropped.
-blocks() {
-	mkdir -p "$T/p"
-	awk -v sec="$1" -v dir="$T/p" '
-		/^\.Sh / { in_sec = ($2 == sec); next }
-		in_sec && /^\.Bd -literal/ { n++; f = dir "/" sec "." n; printf "" >f; inb = 1; next }
-		in_sec && /^\.Ed/ { inb = 0; close(f); next }
-		inb {
-			gsub(/\\e/, "\\"); gsub(/\\\(dq/, "\""); gsub(/\\&/, "")
-			if ($0 ~ /^[0-9*\/,-]+ [0-9*\/,-]+ [0-9*\/,-]+ [0-9*\/,-]+ [0-9*\/,-]+ /)
-				sub(/^[^ ]+ [^ ]+ [^ ]+ [^ ]+ [^ ]+ /, "")
-			sub(/^\$ /, "")
-			print >>f
-		}
-		END { print n + 0 }' "$page"
-}
 # pipeline N WANT DESC: runs block N of PIPELINES in $T/work, output to $T/out.
 pipeline() {
 	n=$1 want=$2; shift 2
@@ -32,8 +14,7 @@ pipeline() {
 
 groff -mdoc -ww -z "$page" 2>"$T/groff"; ok $? "wa.7 formats"
 is "$(cat "$T/groff")" "" "without warnings"
-npipes=$(blocks PIPELINES)
-nexamples=$(blocks EXAMPLES)
+npipes=$(man-examples --blocks "$page" PIPELINES "$T/p")
 [ "$npipes" -ge 8 ]; ok $? "at least 8 pipelines ($npipes)"
 
 # A mail(1) that keeps what it was given.
@@ -154,11 +135,4 @@ is "$(jf '.channel' | tr '\n' ' ')" '"111111111111111" "222222222222222" ' "one 
 
 is "$(sort -u "$T/ran" | wc -l | tr -d ' ')" "$npipes" "every pipeline of the page was run"
 
-# EXAMPLES: on a database of its own.
-WA_DB="$T/example.db" WA_NOW=1713200000 wa-connect add --waba 100200300400500 --phone-number-id 111111111111111 >/dev/null
-wa-webhook text --from 15552220000 --wamid wamid.EX1 --text 'hello?' >delivery.json
-is "$nexamples" 1 "one example"
-WA_DB="$T/example.db" exits 0 "the interactive example" sh "$T/p/EXAMPLES.1"
-is "$(WA_DB="$T/example.db" sqlite3 "$T/example.db" "SELECT owner FROM tickets WHERE id = 1")" ann "assigned"
-is "$(sqlite3 "$T/example.db" "SELECT direction || ':' || text FROM messages ORDER BY id" | tr '\n' ' ')" "in:hello? out:On it! " "and answered"
 done_testing

@@ -41,6 +41,8 @@ enum {
 
 #define FILTER_OPT(name, has, key) \
 	{ name, has, NULL, OPT_FILTER + (key) }
+#define WATCH_OPT(name, has, key) \
+	{ name, has, NULL, OPT_WATCH + (key) }
 
 static const struct option longopts[] = {
 	CLI_COMMON_OPTIONS,
@@ -63,7 +65,12 @@ static const struct option longopts[] = {
 	FILTER_OPT("limit", required_argument, VIEWS_LIMIT),
 	FILTER_OPT("window", required_argument, VIEWS_WINDOW),
 	FILTER_OPT("where", required_argument, VIEWS_WHERE),
-	WATCH_LONGOPTS(OPT_WATCH),
+	WATCH_OPT("notify", required_argument, WATCH_OPT_NOTIFY),
+	WATCH_OPT("event", required_argument, WATCH_OPT_EVENT),
+	WATCH_OPT("exec", required_argument, WATCH_OPT_EXEC),
+	WATCH_OPT("exec-timeout", required_argument, WATCH_OPT_EXEC_TIMEOUT),
+	WATCH_OPT("count", required_argument, WATCH_OPT_COUNT),
+	WATCH_OPT("once", no_argument, WATCH_OPT_ONCE),
 	{ NULL, 0, NULL, 0 }
 };
 

@@ -37,20 +37,12 @@ enum watch_notify {
 	WATCH_NONE, WATCH_MINE, WATCH_TEAM, WATCH_ALL
 };
 
-/* The options of its own that watch takes (wa-view's getopt table gets
- * WATCH_LONGOPTS(base); each option's value is base + its enum). */
+/* The options of its own that watch takes; wa-view's getopt table
+ * gives each the value base + its enum, and watch_opt_set parses it. */
 enum watch_opt {
 	WATCH_OPT_NOTIFY, WATCH_OPT_EVENT, WATCH_OPT_EXEC,
 	WATCH_OPT_EXEC_TIMEOUT, WATCH_OPT_COUNT, WATCH_OPT_ONCE, WATCH_NOPTS
 };
-#define WATCH_LONGOPTS(base) \
-	{ "notify", required_argument, NULL, (base) + WATCH_OPT_NOTIFY }, \
-	{ "event", required_argument, NULL, (base) + WATCH_OPT_EVENT }, \
-	{ "exec", required_argument, NULL, (base) + WATCH_OPT_EXEC }, \
-	{ "exec-timeout", required_argument, NULL, \
-	  (base) + WATCH_OPT_EXEC_TIMEOUT }, \
-	{ "count", required_argument, NULL, (base) + WATCH_OPT_COUNT }, \
-	{ "once", no_argument, NULL, (base) + WATCH_OPT_ONCE }
 
 struct watch_opts {
 	int notify;		/* enum watch_notify */

@@ -7,7 +7,7 @@
 #include "jsonl.h"
 #include "util.h"
 
-static const char DEFAULT_KINDS[] = ",message,echo,send,status,ticket,";
+static const char DEFAULT_KINDS[] = ",message,echo,send,status,ticket,window,";
 
 int
 watch_notify_setting(struct store *st, const char *user,
@@ -118,6 +118,8 @@ watch_match_init(struct watch *w, const struct views_filter *f,
 		return -1;
 	if (kinds_init(w, w->o->events, err) < 0)
 		return -1;
+	if (!kind_wanted(w, "window"))
+		w->within = 0;	/* no window records: no need to look */
 	return filters_init(w, f, err);
 }
 
@@ -268,7 +270,7 @@ watch_match(struct watch *w, jv rec, const char *kind, struct wa_err *err)
 
 	if (w->level == WATCH_NONE)
 		return 0;
-	if (strcmp(kind, "window") != 0 && !kind_wanted(w, kind))
+	if (!kind_wanted(w, kind))
 		return 0;
 	rc = match_fields(w, rec, kind, err);
 	if (rc <= 0)

@@ -223,6 +223,7 @@ cmd_files(struct opts *o, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct recv_batch b = { 0 };
+	struct wa_config cfg;
 	struct wa_err err;
 	int n, rc;
 
@@ -235,6 +236,8 @@ cmd_files(struct opts *o, int argc, char **argv)
 	}
 	if ((rc = open_store(o, &b.st, &b.in)))
 		return rc;
+	config_load(&cfg, o->cli.db);
+	b.db_path = cfg.db_path;
 	b.limit = RECV_BATCH;
 	b.sink = sink;
 	b.flush = flush_out;
@@ -243,6 +246,7 @@ cmd_files(struct opts *o, int argc, char **argv)
 	rc = recv_files(&b, argv + n, argc - n);
 	ingest_free(b.in);
 	store_close(b.st);
+	config_release(&cfg);
 	return rc;
 }
 

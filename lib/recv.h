@@ -23,6 +23,8 @@ int recv_open(const char *db, struct store **st, struct ingest **in,
 
 struct recv_batch {
 	struct store *st;	/* borrowed */
+	const char *db_path;	/* st's file, checkpointed by a thread of its
+				   own (borrowed; NULL: none) */
 	struct ingest *in;	/* borrowed */
 	int limit;		/* deliveries per transaction */
 	int pending;		/* deliveries in the open transaction */

@@ -518,10 +518,9 @@ pipe_start(struct recv_batch *b, char **files, int n, struct wa_err *err)
 	p->orig = *b;
 	/* Checkpoints in their own thread and connection, as the server
 	 * does (the large limit is a safety net); best effort. */
-	if (store_ckpt_start(&p->ckpt, sqlite3_db_filename(store_db(b->st),
-							   "main"),
-			     CKPT_MS, err) == 0)
-		(void)store_exec(b->st, "PRAGMA wal_autocheckpoint=20000", err);
+	if (b->db_path && store_engine(b->st) == SQL_SQLITE &&
+	    store_ckpt_start(&p->ckpt, b->db_path, CKPT_MS, err) == 0)
+		(void)sq_done(store_q(b->st, Q_INGEST_WAL_AUTOCHECKPOINT), err);
 	wa_err_clear(err);
 	if (pthread_create(&p->writer, NULL, writer_main, p) != 0)
 		goto fail;

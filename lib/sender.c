@@ -355,14 +355,10 @@ stop_queued(struct sender *s)
 
 /* ---- batches ------------------------------------------------------------ */
 
-static const char SQL_SAVEPOINT[] = "SAVEPOINT job";
-static const char SQL_RELEASE[] = "RELEASE job";
-static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO job";
-
 static int
-exec_stmt(struct sender *s, const char *sql, struct wa_err *err)
+exec_stmt(struct sender *s, enum sql_id id, struct wa_err *err)
 {
-	return store_step_done(s->st, store_stmt(s->st, sql), err);
+	return sq_done(store_q(s->st, id), err);
 }
 
 static int
@@ -383,10 +379,10 @@ batch_run(struct sender *s, struct job *list,
 	  int (*fn)(struct sender *, struct job *, struct wa_err *),
 	  struct wa_err *fatal)
 {
-	sqlite3 *db = store_db(s->st);
 	struct wa_err e;
 	struct job *j;
-	int careful = 0, rc, changes;
+	int64_t changes;
+	int careful = 0, rc;
 
 again:
 	if (store_begin(s->st, fatal) < 0)
@@ -395,23 +391,24 @@ again:
 	for (j = list; j; j = j->bnext) {
 		if (j->done)
 			continue;
-		if (careful && exec_stmt(s, SQL_SAVEPOINT, fatal) < 0)
+		if (careful && exec_stmt(s, Q_SENDER_SAVEPOINT, fatal) < 0)
 			goto fail;
-		changes = sqlite3_total_changes(db);
+		changes = store_total_changes(s->st);
 		rc = fn(s, j, &e);
 		if (rc < 0 && is_fatal(&e)) {
 			*fatal = e;
 			goto fail;
 		}
-		if (rc < 0 && !careful && sqlite3_total_changes(db) != changes) {
+		if (rc < 0 && !careful &&
+		    store_total_changes(s->st) != changes) {
 			store_rollback(s->st);
 			careful = 1;
 			goto again;
 		}
 		if (rc < 0 && careful &&
-		    exec_stmt(s, SQL_ROLLBACK_TO, fatal) < 0)
+		    exec_stmt(s, Q_SENDER_ROLLBACK_TO, fatal) < 0)
 			goto fail;
-		if (careful && exec_stmt(s, SQL_RELEASE, fatal) < 0)
+		if (careful && exec_stmt(s, Q_SENDER_RELEASE, fatal) < 0)
 			goto fail;
 		j->failed = rc < 0;
 		if (rc < 0)

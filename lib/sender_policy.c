@@ -6,9 +6,6 @@
 #include "quota.h"
 #include "util.h"
 
-static const char SQL_IDEM_GET[] =
-	"SELECT id, status, result, send_owner FROM messages"
-	" WHERE idempotency_key = ?1";
 /* An earlier job of this run with j's key makes j its follower. */
 int
 sender_idem_follow(struct sender *s, struct job *j)
@@ -31,7 +28,7 @@ int
 sender_idem_check(struct sender *s, struct job *j, enum sender_idem *out,
 		  int64_t *row, struct wa_err *err)
 {
-	sqlite3_stmt *q;
+	struct sq *q;
 	const char *st;
 	int rc;
 
@@ -39,18 +36,17 @@ sender_idem_check(struct sender *s, struct job *j, enum sender_idem *out,
 	*row = 0;
 	if (!j->key)
 		return 0;
-	q = store_stmt(s->st, SQL_IDEM_GET);
-	store_bind_text(q, 1, j->key);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		*row = sqlite3_column_int64(q, 0);
-		st = (const char *)sqlite3_column_text(q, 1);
+	q = store_q(s->st, Q_SENDER_IDEM_GET);
+	sq_text(q, 1, j->key);
+	rc = sq_step(q);
+	if (rc > 0) {
+		*row = sq_col_int(q, 0);
+		st = sq_col_text(q, 1);
 		if (st && strcmp(st, "failed") == 0) {
 			*out = SENDER_IDEM_RETRY;
 		} else if (st && strcmp(st, "pending") == 0 &&
-			   !sender_owner_alive(s, sqlite3_column_int64(q, 3),
-					       sqlite3_column_type(q, 3) ==
-					       SQLITE_NULL)) {
+			   !sender_owner_alive(s, sq_col_int(q, 3),
+					       sq_col_null(q, 3))) {
 			*out = SENDER_IDEM_ORPHAN;
 		} else if (st && strcmp(st, "pending") == 0) {
 			wa_err_set(err, WA_EX_REJECTED, "duplicate",
@@ -59,14 +55,14 @@ sender_idem_check(struct sender *s, struct job *j, enum sender_idem *out,
 			rc = -2;
 		} else {
 			*out = SENDER_IDEM_ANSWERED;
-			sender_answer_dup(j, store_col_json(q, 2));
+			sender_answer_dup(j, sq_col_json(q, 2));
 		}
+		sq_reset(q);
 	}
-	sqlite3_reset(q);
 	if (rc == -2)
 		return -1;
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(s->st, err, "read idempotency key");
+	if (rc < 0)
+		return sq_fail(q, err, "read idempotency key");
 	return 0;
 }
 

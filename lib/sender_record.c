@@ -9,25 +9,6 @@
 
 /* ---- intent ----------------------------------------------------------- */
 
-static const char SQL_CONV_INSERT[] =
-	"INSERT INTO conversations (channel_id, contact_id, kind, started_at,"
-	" session_opened_at) VALUES (?1, ?2, ?3, ?4,"
-	" (SELECT opened_at FROM sessions WHERE channel_id = ?1"
-	"  AND identity = ?5))";
-static const char SQL_SESSION_COUNT[] =
-	"UPDATE sessions SET conversation_id = ?3"
-	" WHERE channel_id = ?1 AND identity = ?2";
-static const char SQL_IDEM_FREE[] =
-	"UPDATE messages SET idempotency_key = NULL WHERE id = ?1";
-static const char SQL_MSG_INSERT[] =
-	"INSERT INTO messages (channel_id, contact_id, direction, type, text,"
-	" content, from_addr, to_addr, timestamp, received_at, context_wamid,"
-	" media_mime, media_caption, media_filename, media_path, status,"
-	" status_at, conversation_id, template_name, template_language, agent,"
-	" idempotency_key, request, send_owner) VALUES (?1, ?2, 'out', ?3, ?4,"
-	" ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12, ?13, 'pending', ?8, ?14, ?15,"
-	" ?16, ?17, ?18, ?19, ?20)";
-
 /* The text stored and indexed for search (owned; invalid for none):
  * as a jv, so that it keeps every character it is sent with, U+0000
  * too. */
@@ -50,18 +31,18 @@ stored_text(struct job *j, jv obj)
 
 /* obj[key] when a string, bound with every character; else NULL. */
 static void
-bind_str(sqlite3_stmt *q, int i, jv obj, const char *key)
+bind_str(struct sq *q, int i, jv obj, const char *key)
 {
 	jv v = jx_get(obj, key);
 
-	store_bind_jv(q, i, jv_get_kind(v) == JV_KIND_STRING ? v : jv_null());
+	sq_jv(q, i, jv_get_kind(v) == JV_KIND_STRING ? v : jv_null());
 	jv_free(v);
 }
 
 static int
 insert_message(struct sender *s, struct job *j, struct wa_err *err)
 {
-	sqlite3_stmt *q = store_stmt(s->st, SQL_MSG_INSERT);
+	struct sq *q = store_q(s->st, Q_SENDER_MSG_INSERT);
 	jv obj = jx_get(j->body, j->type);
 	jv tpl = jx_get(j->body, "template");
 	jv lang = jx_path(tpl, "language", "code", NULL);
@@ -70,30 +51,28 @@ insert_message(struct sender *s, struct job *j, struct wa_err *err)
 	jv text = stored_text(j, obj);
 	int rc;
 
-	store_bind_text(q, 1, j->channel);
-	store_bind_int(q, 2, j->contact_id);
-	store_bind_text(q, 3, j->type);
-	store_bind_jv(q, 4, text);
-	store_bind_jv(q, 5, obj);
-	store_bind_text(q, 6, j->phone);
-	store_bind_text(q, 7, JOB_IDENTITY(j));
-	store_bind_int(q, 8, s->now);
-	store_bind_jv(q, 9, reply);
-	store_bind_text(q, 10, j->file ? j->mime : NULL);
+	sq_text(q, 1, j->channel);
+	sq_int(q, 2, j->contact_id);
+	sq_text(q, 3, j->type);
+	sq_jv(q, 4, text);
+	sq_jv(q, 5, obj);
+	sq_text(q, 6, j->phone);
+	sq_text(q, 7, JOB_IDENTITY(j));
+	sq_int(q, 8, s->now);
+	sq_jv(q, 9, reply);
+	sq_text(q, 10, j->file ? j->mime : NULL);
 	bind_str(q, 11, obj, "caption");
 	bind_str(q, 12, obj, "filename");
-	store_bind_text(q, 13, j->file ? j->file : media);
-	store_bind_int_or_null(q, 14, j->conversation_id,
-			       j->conversation_id == 0);
-	store_bind_text(q, 15, jx_cstr(tpl, "name"));
-	store_bind_text(q, 16, jv_get_kind(lang) == JV_KIND_STRING ?
-			jv_string_value(lang) : NULL);
-	store_bind_text(q, 17, s->o.agent);
-	store_bind_text(q, 18, j->key);
-	store_bind_text(q, 19, j->payload);
-	store_bind_int_or_null(q, 20, s->owner, s->owner == 0);
-	rc = store_step_done(s->st, q, err);
-	j->message_id = sqlite3_last_insert_rowid(store_db(s->st));
+	sq_text(q, 13, j->file ? j->file : media);
+	sq_int_or_null(q, 14, j->conversation_id, j->conversation_id == 0);
+	sq_text(q, 15, jx_cstr(tpl, "name"));
+	sq_text(q, 16, jv_get_kind(lang) == JV_KIND_STRING ?
+		jv_string_value(lang) : NULL);
+	sq_text(q, 17, s->o.agent);
+	sq_text(q, 18, j->key);
+	sq_text(q, 19, j->payload);
+	sq_int_or_null(q, 20, s->owner, s->owner == 0);
+	rc = sq_int1(q, &j->message_id, "write", err) < 0 ? -1 : 0;
 	jv_free(text);
 	jv_free(reply);
 	jv_free(lang);
@@ -120,25 +99,24 @@ count_usage(struct sender *s, enum window_conv conv)
 static int
 count_conversation(struct sender *s, struct job *j, struct wa_err *err)
 {
-	sqlite3_stmt *q = store_stmt(s->st, SQL_CONV_INSERT);
+	struct sq *q = store_q(s->st, Q_SENDER_CONV_INSERT);
 
-	store_bind_text(q, 1, j->channel);
-	store_bind_int(q, 2, j->contact_id);
-	store_bind_text(q, 3, j->conv == WINDOW_CONV_NEW_USER ?
-			"user_initiated" : "business_initiated");
-	store_bind_int(q, 4, s->now);
-	store_bind_text(q, 5, JOB_IDENTITY(j));
-	if (store_step_done(s->st, q, err) < 0)
+	sq_text(q, 1, j->channel);
+	sq_int(q, 2, j->contact_id);
+	sq_text(q, 3, j->conv == WINDOW_CONV_NEW_USER ?
+		"user_initiated" : "business_initiated");
+	sq_int(q, 4, s->now);
+	sq_text(q, 5, JOB_IDENTITY(j));
+	if (sq_int1(q, &j->conversation_id, "write", err) < 0)
 		return -1;
-	j->conversation_id = sqlite3_last_insert_rowid(store_db(s->st));
 	count_usage(s, j->conv);
 	if (j->conv != WINDOW_CONV_NEW_USER)
 		return 0;
-	q = store_stmt(s->st, SQL_SESSION_COUNT);
-	store_bind_text(q, 1, j->channel);
-	store_bind_text(q, 2, JOB_IDENTITY(j));
-	store_bind_int(q, 3, j->conversation_id);
-	return store_step_done(s->st, q, err);
+	q = store_q(s->st, Q_SENDER_SESSION_COUNT);
+	sq_text(q, 1, j->channel);
+	sq_text(q, 2, JOB_IDENTITY(j));
+	sq_int(q, 3, j->conversation_id);
+	return sq_done(q, err);
 }
 
 /* Inside BEGIN IMMEDIATE: the checks again, so that they and the rows
@@ -149,7 +127,7 @@ sender_intent(struct sender *s, struct job *j, struct wa_err *err)
 	struct desk_who who = { 0 };
 	enum sender_idem idem;
 	int64_t row;
-	sqlite3_stmt *q;
+	struct sq *q;
 
 	if (sender_idem_check(s, j, &idem, &row, err) < 0)
 		return -1;
@@ -170,9 +148,9 @@ sender_intent(struct sender *s, struct job *j, struct wa_err *err)
 	    count_conversation(s, j, err) < 0)
 		return -1;
 	if (idem == SENDER_IDEM_RETRY) {
-		q = store_stmt(s->st, SQL_IDEM_FREE);
-		store_bind_int(q, 1, row);
-		if (store_step_done(s->st, q, err) < 0)
+		q = store_q(s->st, Q_SENDER_IDEM_FREE);
+		sq_int(q, 1, row);
+		if (sq_done(q, err) < 0)
 			return -1;
 	}
 	return insert_message(s, j, err);
@@ -180,52 +158,30 @@ sender_intent(struct sender *s, struct job *j, struct wa_err *err)
 
 /* ---- outcome ---------------------------------------------------------- */
 
-static const char SQL_MSG_SENT[] =
-	"UPDATE messages SET status = 'sent', status_at = ?2, sent_at = ?2,"
-	" wamid = ?3, thread_id = ?4, media_id = coalesce(?5, media_id),"
-	" to_addr = coalesce(?6, to_addr), request = coalesce(?7, request),"
-	" result = ?8"
-	" WHERE id = ?1";
-static const char SQL_MSG_UNSENT[] =
-	"UPDATE messages SET status = ?2, status_at = ?3,"
-	" failed_at = CASE WHEN ?2 = 'failed' THEN ?3 END, thread_id = ?4,"
-	" error = ?5, result = ?6,"
-	" conversation_id = CASE WHEN ?2 = 'failed' THEN NULL"
-	"  ELSE conversation_id END WHERE id = ?1";
-static const char SQL_CONV_FIRST[] =
-	"UPDATE conversations SET first_message_id = ?2"
-	" WHERE id = ?1 AND first_message_id IS NULL";
-static const char SQL_CONV_USED[] =
-	"SELECT count(*) FROM messages WHERE conversation_id = ?1";
-static const char SQL_CONV_UNCOUNT[] =
-	"UPDATE sessions SET conversation_id = NULL WHERE conversation_id = ?1";
-static const char SQL_CONV_DELETE[] =
-	"DELETE FROM conversations WHERE id = ?1";
-
 /* A failed send counts nothing: drop its conversation unless another
  * message (sent, pending or ambiguous) is in it. */
 static int
 release_conversation(struct sender *s, struct job *j, struct wa_err *err)
 {
-	sqlite3_stmt *q;
+	struct sq *q;
 	int64_t used = 0;
 
 	if (!j->conversation_id)
 		return 0;
-	q = store_stmt(s->st, SQL_CONV_USED);
-	store_bind_int(q, 1, j->conversation_id);
-	if (store_step_int(s->st, q, &used, "count conversation use", err) < 0)
+	q = store_q(s->st, Q_SENDER_CONV_USED);
+	sq_int(q, 1, j->conversation_id);
+	if (sq_int1(q, &used, "count conversation use", err) < 0)
 		return -1;
 	if (used > 0)
 		return 0;
-	q = store_stmt(s->st, SQL_CONV_UNCOUNT);
-	store_bind_int(q, 1, j->conversation_id);
-	if (store_step_done(s->st, q, err) < 0)
+	q = store_q(s->st, Q_SENDER_CONV_UNCOUNT);
+	sq_int(q, 1, j->conversation_id);
+	if (sq_done(q, err) < 0)
 		return -1;
-	q = store_stmt(s->st, SQL_CONV_DELETE);
-	store_bind_int(q, 1, j->conversation_id);
+	q = store_q(s->st, Q_SENDER_CONV_DELETE);
+	sq_int(q, 1, j->conversation_id);
 	j->conversation_id = 0;
-	return store_step_done(s->st, q, err);
+	return sq_done(q, err);
 }
 
 static jv
@@ -254,26 +210,26 @@ record_sent_tx(struct sender *s, struct job *j, const char *wamid,
 	       const char *wa_id, const char *media_id, jv rec,
 	       struct wa_err *err)
 {
-	sqlite3_stmt *q = store_stmt(s->st, SQL_MSG_SENT);
+	struct sq *q = store_q(s->st, Q_SENDER_MSG_SENT);
 
-	store_bind_int(q, 1, j->message_id);
-	store_bind_int(q, 2, s->now);
-	store_bind_text(q, 3, wamid);
-	store_bind_int(q, 4, j->thread_id);
-	store_bind_text(q, 5, media_id);
-	store_bind_text(q, 6, wa_id);
+	sq_int(q, 1, j->message_id);
+	sq_int(q, 2, s->now);
+	sq_text(q, 3, wamid);
+	sq_int(q, 4, j->thread_id);
+	sq_text(q, 5, media_id);
+	sq_text(q, 6, wa_id);
 	/* the request as sent differs from the intent's after an upload */
-	store_bind_text(q, 7, j->media_id[0] ? j->payload : NULL);
-	store_bind_jv(q, 8, rec);
-	if (store_step_done(s->st, q, err) < 0 ||
+	sq_text(q, 7, j->media_id[0] ? j->payload : NULL);
+	sq_jv(q, 8, rec);
+	if (sq_done(q, err) < 0 ||
 	    desk_thread_touch(s->st, j->thread_id, j->message_id, s->now, 0,
 			      NULL, err) < 0)
 		return -1;
 	if (j->conversation_id) {
-		q = store_stmt(s->st, SQL_CONV_FIRST);
-		store_bind_int(q, 1, j->conversation_id);
-		store_bind_int(q, 2, j->message_id);
-		if (store_step_done(s->st, q, err) < 0)
+		q = store_q(s->st, Q_SENDER_CONV_FIRST);
+		sq_int(q, 1, j->conversation_id);
+		sq_int(q, 2, j->message_id);
+		if (sq_done(q, err) < 0)
 			return -1;
 	}
 	return wamid && desk_apply_pending_statuses(s->st, wamid, err) < 0 ?
@@ -346,20 +302,20 @@ record_unsent(struct sender *s, struct job *j, struct wa_err *err)
 	int ambiguous = strcmp(why->code, "ambiguous") == 0, rc = 0;
 	jv rec = wa_err_result(why, jv_copy(j->input), j->line);
 	jv ej = wa_err_json(why);
-	sqlite3_stmt *q;
+	struct sq *q;
 
 	if (ambiguous)
 		rc = open_thread(s, j, err);
 	rec = sender_add_keys(j, rec);
 	if (rc == 0) {
-		q = store_stmt(s->st, SQL_MSG_UNSENT);
-		store_bind_int(q, 1, j->message_id);
-		store_bind_text(q, 2, ambiguous ? "ambiguous" : "failed");
-		store_bind_int(q, 3, s->now);
-		store_bind_int_or_null(q, 4, j->thread_id, !ambiguous);
-		store_bind_jv(q, 5, ej);
-		store_bind_jv(q, 6, rec);
-		rc = store_step_done(s->st, q, err);
+		q = store_q(s->st, Q_SENDER_MSG_UNSENT);
+		sq_int(q, 1, j->message_id);
+		sq_text(q, 2, ambiguous ? "ambiguous" : "failed");
+		sq_int(q, 3, s->now);
+		sq_int_or_null(q, 4, j->thread_id, !ambiguous);
+		sq_jv(q, 5, ej);
+		sq_jv(q, 6, rec);
+		rc = sq_done(q, err);
 	}
 	if (rc == 0 && !ambiguous)
 		rc = release_conversation(s, j, err);
@@ -369,20 +325,17 @@ record_unsent(struct sender *s, struct job *j, struct wa_err *err)
 	return rc;
 }
 
-static const char SQL_THREAD_READ[] =
-	"UPDATE threads SET unread = 0 WHERE id = ?1";
-
 /* A read receipt is no message: the thread's unread drops to 0. */
 static int
 record_read(struct sender *s, struct job *j, struct wa_err *err)
 {
-	sqlite3_stmt *q;
+	struct sq *q;
 	jv rec;
 
 	if (j->thread_id > 0) {
-		q = store_stmt(s->st, SQL_THREAD_READ);
-		store_bind_int(q, 1, j->thread_id);
-		if (store_step_done(s->st, q, err) < 0)
+		q = store_q(s->st, Q_SENDER_THREAD_READ);
+		sq_int(q, 1, j->thread_id);
+		if (sq_done(q, err) < 0)
 			return -1;
 	}
 	rec = JV_OBJECT(jv_string("ok"), jv_true(),

@@ -82,17 +82,29 @@ byte_lock(struct flock *fl, int64_t at)
 int
 sender_owner_take(struct sender *s, struct wa_err *err)
 {
-	const char *db = sqlite3_db_filename(store_db(s->st), "main");
+	const char *db = s->cfg->db_path;
 	struct strbuf sb = STRBUF_INIT;
 	struct flock fl;
+	char *real;
 	int64_t at;
 	int i;
 
 	s->lockfd = -1;
 	s->owner = 0;
+	if (store_engine(s->st) != SQL_SQLITE) {
+		/* No file to lock (a lock of the server's is to come): the
+		 * rows name this run, and no run can tell a dead one from a
+		 * live one, so none is ever taken (sender_owner_alive). */
+		if (!s->o.dry_run)
+			s->owner = random_owner();
+		return 0;
+	}
 	if (!db || !*db)	/* a private database: nobody else sends */
 		return 0;
-	sb_addf(&sb, "%s-send.lock", db);
+	/* next to the file itself, however it was named (as SQLite does) */
+	real = realpath(db, NULL);
+	sb_addf(&sb, "%s-send.lock", real ? real : db);
+	free(real);
 	s->lockfd = open(sb.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (s->lockfd < 0 && !s->o.dry_run)
 		wa_err_set(err, WA_EX_IOERR, "io", "cannot open '%s': %s",
@@ -145,19 +157,6 @@ sender_owner_alive(struct sender *s, int64_t owner, int isnull)
 
 /* ---- recovery ---------------------------------------------------------- */
 
-static const char SQL_PENDING[] =
-	"SELECT id, send_owner FROM messages WHERE status = 'pending'"
-	" AND direction = 'out'";
-static const char SQL_ORPHAN[] =
-	"SELECT m.channel_id, m.contact_id, m.to_addr, m.type,"
-	" m.idempotency_key, m.timestamp, c.wa_id"
-	" FROM messages m LEFT JOIN contacts c ON c.id = m.contact_id"
-	" WHERE m.id = ?1";
-static const char SQL_RECOVER[] =
-	"UPDATE messages SET status = 'ambiguous', status_at = ?2,"
-	" thread_id = ?3, error = ?4, result = ?5"
-	" WHERE id = ?1 AND status = 'pending'";
-
 static int
 cmp_id(const void *a, const void *b)
 {
@@ -170,40 +169,30 @@ cmp_id(const void *a, const void *b)
 static int
 dead_rows(struct sender *s, int64_t **ids, size_t *n, struct wa_err *err)
 {
-	sqlite3_stmt *q = store_stmt(s->st, SQL_PENDING);
+	struct sq *q = store_q(s->st, Q_SENDER_PENDING);
 	size_t cap = 0;
 	int rc;
 
 	*ids = NULL;
 	*n = 0;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		if (sender_owner_alive(s, sqlite3_column_int64(q, 1),
-				       sqlite3_column_type(q, 1) ==
-				       SQLITE_NULL))
+	while ((rc = sq_step(q)) > 0) {
+		if (sender_owner_alive(s, sq_col_int(q, 1), sq_col_null(q, 1)))
 			continue;
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
 			*ids = xrealloc(*ids, cap * sizeof(**ids));
 		}
-		(*ids)[(*n)++] = sqlite3_column_int64(q, 0);
+		(*ids)[(*n)++] = sq_col_int(q, 0);
 	}
-	sqlite3_reset(q);
-	if (rc != SQLITE_DONE) {
+	if (rc < 0) {
 		free(*ids);
 		*ids = NULL;
 		*n = 0;
-		return store_fail(s->st, err, "find pending sends");
+		return sq_fail(q, err, "find pending sends");
 	}
 	if (*n > 1)
 		qsort(*ids, *n, sizeof(**ids), cmp_id);
 	return 0;
-}
-
-static jv
-col_or_null(sqlite3_stmt *q, int col)
-{
-	return sqlite3_column_type(q, col) == SQLITE_NULL ? jv_null() :
-	       store_col_str(q, col);
 }
 
 /*
@@ -217,22 +206,19 @@ static int
 orphan_record(struct sender *s, int64_t row, int open, int64_t *thread,
 	      jv *rec, struct wa_err *err)
 {
-	sqlite3_stmt *q = store_stmt(s->st, SQL_ORPHAN);
+	struct sq *q = store_q(s->st, Q_SENDER_ORPHAN);
 	struct desk_thread t = { 0 };
 	char channel[CHANNEL_ID_MAX] = "";
 	int64_t contact = 0;
 	const char *key;
 	struct wa_err e;
 	jv r;
-	int rc;
 
 	*thread = 0;
-	store_bind_int(q, 1, row);
-	if ((rc = sqlite3_step(q)) != SQLITE_ROW) {
-		sqlite3_reset(q);
-		return store_fail(s->st, err, "read a pending send");
-	}
-	key = (const char *)sqlite3_column_text(q, 4);
+	sq_int(q, 1, row);
+	if (sq_step(q) <= 0)
+		return sq_fail(q, err, "read a pending send");
+	key = sq_col_text(q, 4);
 	wa_err_set(&e, WA_EX_REJECTED, "ambiguous",
 		   "message %lld%s%s%s: the run that sent it ended before it "
 		   "recorded Meta's answer: it may or may not have reached "
@@ -242,20 +228,19 @@ orphan_record(struct sender *s, int64_t row, int open, int64_t *thread,
 	e.action = "never";
 	r = wa_err_result(&e, jv_invalid(), 0);
 	r = jv_object_set(r, jv_string("recovered"), jv_true());
-	r = jv_object_set(r, jv_string("idempotency_key"), col_or_null(q, 4));
+	r = jv_object_set(r, jv_string("idempotency_key"), sq_col_str(q, 4));
 	r = jv_object_set(r, jv_string("wamid"), jv_null());
 	r = jv_object_set(r, jv_string("message_id"), id_jv(row));
-	r = jv_object_set(r, jv_string("type"), col_or_null(q, 3));
-	r = jv_object_set(r, jv_string("to"), col_or_null(q, 2));
+	r = jv_object_set(r, jv_string("type"), sq_col_str(q, 3));
+	r = jv_object_set(r, jv_string("to"), sq_col_str(q, 2));
 	r = jv_object_set(r, jv_string("pending_since"),
-			  time_jv(sqlite3_column_int64(q, 5)));
-	r = jv_object_set(r, jv_string("channel"), col_or_null(q, 0));
-	if (sqlite3_column_type(q, 6) != SQLITE_NULL)
-		r = jv_object_set(r, jv_string("wa_id"), store_col_str(q, 6));
-	snprintf(channel, sizeof(channel), "%s",
-		 (const char *)sqlite3_column_text(q, 0));
-	contact = sqlite3_column_int64(q, 1);
-	sqlite3_reset(q);
+			  time_jv(sq_col_int(q, 5)));
+	r = jv_object_set(r, jv_string("channel"), sq_col_str(q, 0));
+	if (!sq_col_null(q, 6))
+		r = jv_object_set(r, jv_string("wa_id"), sq_col_str(q, 6));
+	snprintf(channel, sizeof(channel), "%s", sq_col_text(q, 0));
+	contact = sq_col_int(q, 1);
+	sq_reset(q);
 	if (open && contact > 0 &&
 	    desk_thread_open(s->st, channel, contact, "outbound", s->now, &t,
 			     err) < 0) {
@@ -276,7 +261,7 @@ orphan_record(struct sender *s, int64_t row, int open, int64_t *thread,
 static int
 recover_row(struct sender *s, int64_t row, jv *rec, struct wa_err *err)
 {
-	sqlite3_stmt *q;
+	struct sq *q;
 	int64_t thread;
 	jv ej;
 	int rc;
@@ -284,13 +269,13 @@ recover_row(struct sender *s, int64_t row, jv *rec, struct wa_err *err)
 	if (orphan_record(s, row, 1, &thread, rec, err) < 0)
 		return -1;
 	ej = jx_get(*rec, "error");
-	q = store_stmt(s->st, SQL_RECOVER);
-	store_bind_int(q, 1, row);
-	store_bind_int(q, 2, s->now);
-	store_bind_int_or_null(q, 3, thread, thread <= 0);
-	store_bind_jv(q, 4, ej);
-	store_bind_jv(q, 5, *rec);
-	rc = store_step_done(s->st, q, err);
+	q = store_q(s->st, Q_SENDER_RECOVER);
+	sq_int(q, 1, row);
+	sq_int(q, 2, s->now);
+	sq_int_or_null(q, 3, thread, thread <= 0);
+	sq_jv(q, 4, ej);
+	sq_jv(q, 5, *rec);
+	rc = sq_done(q, err);
 	jv_free(ej);
 	if (rc < 0) {
 		jv_free(*rec);

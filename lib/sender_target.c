@@ -10,34 +10,24 @@
 #include "media_check.h"
 #include "util.h"
 
-/* The channel IN list lets threads_contact (channel_id, contact_id) find
- * the contact's threads; "+k.status" keeps the planner from scanning
- * every open ticket instead (that cost O(tickets) per message). */
-static const char SQL_CONTACT_CHANNEL[] =
-	"SELECT t.channel_id FROM threads t"
-	" JOIN tickets k ON k.thread_id = t.id"
-	" WHERE t.channel_id IN"
-	"  (SELECT id FROM channels WHERE status = 'connected')"
-	" AND t.contact_id = ?1 AND +k.status = 'open'"
-	" ORDER BY coalesce(t.last_message_at, t.created_at) DESC, t.id DESC"
-	" LIMIT 1";
-
+/* The connected channel of the contact's latest thread with an open
+ * ticket ("" for none). */
 static int
 contact_channel(struct store *st, int64_t contact_id, char *out,
 		struct wa_err *err)
 {
-	sqlite3_stmt *q = store_stmt(st, SQL_CONTACT_CHANNEL);
+	struct sq *q = store_q(st, Q_SENDER_CONTACT_CHANNEL);
 	int rc;
 
 	out[0] = '\0';
-	store_bind_int(q, 1, contact_id);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
-		snprintf(out, CHANNEL_ID_MAX, "%s",
-			 (const char *)sqlite3_column_text(q, 0));
-	sqlite3_reset(q);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, err, "find channel");
+	sq_int(q, 1, contact_id);
+	rc = sq_step(q);
+	if (rc > 0) {
+		snprintf(out, CHANNEL_ID_MAX, "%s", sq_col_text(q, 0));
+		sq_reset(q);
+	}
+	if (rc < 0)
+		return sq_fail(q, err, "find channel");
 	return 0;
 }
 
@@ -60,26 +50,22 @@ msg_thread(jv msg, int64_t *id, struct wa_err *err)
 
 /* A thread with no number to answer: the BSUID its last inbound message
  * came from, else the contact's (usernames, 2026). */
-static const char SQL_THREAD_BSUID[] =
-	"SELECT coalesce(CASE WHEN t.reply_to GLOB '*[^0-9]*' THEN t.reply_to"
-	" END, c.bsuid) FROM threads t JOIN contacts c ON c.id = t.contact_id"
-	" WHERE t.id = ?1";
-
 static int
 thread_bsuid(struct store *st, int64_t id, char *out, struct wa_err *err)
 {
-	sqlite3_stmt *q = store_stmt(st, SQL_THREAD_BSUID);
+	struct sq *q = store_q(st, Q_SENDER_THREAD_BSUID);
 	int rc;
 
 	out[0] = '\0';
-	store_bind_int(q, 1, id);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW && sqlite3_column_text(q, 0))
-		snprintf(out, DESK_ID_MAX, "%s",
-			 (const char *)sqlite3_column_text(q, 0));
-	sqlite3_reset(q);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, err, "find user id");
+	sq_int(q, 1, id);
+	rc = sq_step(q);
+	if (rc > 0) {
+		if (sq_col_text(q, 0))
+			snprintf(out, DESK_ID_MAX, "%s", sq_col_text(q, 0));
+		sq_reset(q);
+	}
+	if (rc < 0)
+		return sq_fail(q, err, "find user id");
 	return 0;
 }
 
@@ -477,20 +463,15 @@ build_body(struct job *j)
 
 /* ---- mark as read ------------------------------------------------------ */
 
-static const char SQL_READ_FIND[] =
-	"SELECT m.channel_id, m.thread_id, coalesce(c.wa_id, m.from_addr, '')"
-	" FROM messages m LEFT JOIN contacts c ON c.id = m.contact_id"
-	" WHERE m.wamid = ?1 AND m.direction = 'in' LIMIT 1";
-
 /* Where the read message lives: known wamid, else the given target. */
 int
 sender_prepare_read(struct sender *s, struct job *j, struct wa_err *err)
 {
 	jv obj = jx_get(j->msg, "read");
 	const char *w;
-	int typing = 0, rc = SQLITE_DONE;
+	int typing = 0, rc;
 	const char *ch = jx_cstr(j->msg, "channel");
-	sqlite3_stmt *q;
+	struct sq *q;
 	int64_t tid;
 
 	w = jx_cstr(obj, "message_id");
@@ -500,22 +481,21 @@ sender_prepare_read(struct sender *s, struct job *j, struct wa_err *err)
 		return wa_err_set(err, WA_EX_REJECTED, "invalid_input",
 				  "mark_read: needs a message id");
 	}
-	q = store_stmt(s->st, SQL_READ_FIND);
-	store_bind_text(q, 1, w);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
+	q = store_q(s->st, Q_SENDER_READ_FIND);
+	sq_text(q, 1, w);
+	rc = sq_step(q);
+	if (rc > 0) {
 		snprintf(j->channel, sizeof(j->channel), "%s",
-			 (const char *)sqlite3_column_text(q, 0));
-		j->thread_id = sqlite3_column_int64(q, 1);
-		snprintf(j->wa_id, sizeof(j->wa_id), "%s",
-			 (const char *)sqlite3_column_text(q, 2));
+			 sq_col_text(q, 0));
+		j->thread_id = sq_col_int(q, 1);
+		snprintf(j->wa_id, sizeof(j->wa_id), "%s", sq_col_text(q, 2));
+		sq_reset(q);
 	}
-	sqlite3_reset(q);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	if (rc < 0) {
 		jv_free(obj);
-		return store_fail(s->st, err, "find message");
+		return sq_fail(q, err, "find message");
 	}
-	if (rc == SQLITE_DONE) {
+	if (rc == 0) {
 		rc = msg_thread(j->msg, &tid, err);
 		if (rc == 1)
 			rc = target_thread(s, j, tid, err) < 0 ? -1 : 0;

@@ -18,19 +18,8 @@
 #define INGEST_PARSER_VERSION 2	/* bump when derivation understands more */
 
 /* Messages inserted with index_later = 1 get into the search index at
- * ingest_finish, with one statement for the batch (FTS5 writes its index
- * at every statement). They are the batch's own rows from pending_from
- * on: the transaction holds the write lock. Visibility is read now, so a
- * message hidden since its insert is not indexed. */
-static const char SQL_PENDING_INDEX[] =
-	"INSERT INTO main.messages_fts (rowid, text)"
-	" SELECT id, text FROM main.messages"
-	" WHERE id >= ?1 AND index_later = 1"
-	" AND text IS NOT NULL AND unsupported IS NULL AND quarantined = 0";
-static const char SQL_PENDING_DONE[] =
-	"UPDATE main.messages SET index_later = 0"
-	" WHERE id >= ?1 AND index_later = 1";
-
+ * ingest_finish, with one statement for the batch (lib/sql/ingest.def):
+ * the rows from pending_from on. */
 void
 ingest_defer_text(struct ingest *in, int on)
 {
@@ -48,17 +37,17 @@ apply_defer(struct ingest *in, int64_t message_id)
 int
 ingest_finish(struct ingest *in, struct wa_err *err)
 {
-	sqlite3_stmt *s;
+	struct sq *q;
 
 	if (!in->npending)
 		return 0;
-	s = store_stmt(in->st, SQL_PENDING_INDEX);
-	store_bind_int(s, 1, in->pending_from);
-	if (store_step_done(in->st, s, err) < 0)
+	q = store_q(in->st, Q_INGEST_PENDING_INDEX);
+	sq_int(q, 1, in->pending_from);
+	if (sq_done(q, err) < 0)
 		return -1;
-	s = store_stmt(in->st, SQL_PENDING_DONE);
-	store_bind_int(s, 1, in->pending_from);
-	if (store_step_done(in->st, s, err) < 0)
+	q = store_q(in->st, Q_INGEST_PENDING_DONE);
+	sq_int(q, 1, in->pending_from);
+	if (sq_done(q, err) < 0)
 		return -1;
 	in->npending = 0;
 	return 0;
@@ -143,16 +132,16 @@ apply_problem(struct ingest *in, jv where, struct wa_err *err,
 
 /* ---- raw storage (rule 12) ------------------------------------------ */
 
-static const char SQL_DELIVERY_FIND[] =
-	"SELECT id FROM deliveries WHERE body_key = ?1 AND body = ?2";
-static const char SQL_DELIVERY_INSERT[] =
-	"INSERT INTO deliveries (received_at, source, body, body_sha256,"
-	" signature, state, parser_version, body_key) VALUES (?1, ?2, ?3, ?4,"
-	" ?5, 'ok', ?6, ?7)";
-static const char SQL_DELIVERY_STATE[] =
-	"UPDATE deliveries SET state = ?2, error = ?3, parser_version = ?4"
-	" WHERE id = ?1 AND (state IS NOT ?2 OR error IS NOT ?3"
-	" OR parser_version IS NOT ?4)";
+int
+apply_insert(struct ingest *in, struct sq *q, int64_t *id,
+	     struct wa_err *err)
+{
+	int rc = sq_int1(q, id, "write", err);
+
+	if (rc == 0)	/* an insert always returns its row */
+		return wa_err_set(err, WA_EX_IOERR, "io", "write: no id");
+	return rc < 0 ? -1 : 0;
+}
 
 void
 ingest_sha256_hex(const void *p, size_t n, char out[65])
@@ -186,30 +175,30 @@ static int
 store_raw(struct ingest *in, const struct ingest_plan *p,
 	  const char *signature, const char *source, struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(in->st, SQL_DELIVERY_FIND);
+	struct sq *q = store_q(in->st, Q_INGEST_DELIVERY_FIND);
 	int rc;
 
-	store_bind_int(s, 1, sha_key(p->sha));
-	sqlite3_bind_blob(s, 2, p->body, (int)p->len, SQLITE_STATIC);
+	sq_int(q, 1, sha_key(p->sha));
+	sq_blob(q, 2, p->body, p->len);
 	in->delivery_id = 0;
 	in->fresh = 0;
-	rc = store_step_int(in->st, s, &in->delivery_id, "find delivery", err);
-	sqlite3_clear_bindings(s);	/* body is borrowed */
+	rc = sq_int1(q, &in->delivery_id, "find delivery", err);
+	if (rc == 0)
+		sq_reset(q);	/* body is borrowed */
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
-	s = store_stmt(in->st, SQL_DELIVERY_INSERT);
-	store_bind_int(s, 1, in->now);
-	store_bind_text(s, 2, source ? source : "file");
-	sqlite3_bind_blob(s, 3, p->body, (int)p->len, SQLITE_STATIC);
-	store_bind_text(s, 4, p->sha);
-	store_bind_text(s, 5, signature);
-	store_bind_int(s, 6, INGEST_PARSER_VERSION);
-	store_bind_int(s, 7, sha_key(p->sha));
-	rc = store_step_done(in->st, s, err);
-	sqlite3_clear_bindings(s);
+	q = store_q(in->st, Q_INGEST_DELIVERY_INSERT);
+	sq_int(q, 1, in->now);
+	sq_text(q, 2, source ? source : "file");
+	sq_blob(q, 3, p->body, p->len);
+	sq_text(q, 4, p->sha);
+	sq_text(q, 5, signature);
+	sq_int(q, 6, INGEST_PARSER_VERSION);
+	sq_int(q, 7, sha_key(p->sha));
+	rc = apply_insert(in, q, &in->delivery_id, err);
+	sq_reset(q);	/* body is borrowed */
 	if (rc < 0)
 		return -1;
-	in->delivery_id = sqlite3_last_insert_rowid(store_db(in->st));
 	in->fresh = 1;
 	return 0;
 }
@@ -217,13 +206,13 @@ store_raw(struct ingest *in, const struct ingest_plan *p,
 static int
 store_state(struct ingest *in, struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(in->st, SQL_DELIVERY_STATE);
+	struct sq *q = store_q(in->st, Q_INGEST_DELIVERY_STATE);
 
-	store_bind_int(s, 1, in->delivery_id);
-	store_bind_text(s, 2, in->problem[0] ? "error" : "ok");
-	store_bind_text(s, 3, in->problem[0] ? in->problem : NULL);
-	store_bind_int(s, 4, INGEST_PARSER_VERSION);
-	return store_step_done(in->st, s, err);
+	sq_int(q, 1, in->delivery_id);
+	sq_text(q, 2, in->problem[0] ? "error" : "ok");
+	sq_text(q, 3, in->problem[0] ? in->problem : NULL);
+	sq_int(q, 4, INGEST_PARSER_VERSION);
+	return sq_done(q, err);
 }
 
 /* ---- the elements --------------------------------------------------- */
@@ -324,36 +313,32 @@ ingest_apply(struct ingest *in, struct ingest_plan *p, const char *source,
 
 /* ---- replay --------------------------------------------------------- */
 
-static const char SQL_REPLAY_PAGE[] =
-	"SELECT id, body FROM deliveries WHERE id > ?1 AND received_at >= ?2"
-	" ORDER BY id LIMIT 200";
-
 /* One page of stored deliveries, planned (bodies copied out, so the read
  * ends before the writes). Returns how many, -1 on error. */
 static int
 replay_page(struct ingest *in, int64_t after, int64_t since, int64_t *ids,
 	    struct ingest_plan **plans, struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(in->st, SQL_REPLAY_PAGE);
+	struct sq *q = store_q(in->st, Q_INGEST_REPLAY_PAGE);
 	int n = 0, rc;
 
-	store_bind_int(s, 1, after);
-	store_bind_int(s, 2, since < 0 ? 0 : since);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		size_t len = (size_t)sqlite3_column_bytes(s, 1);
+	sq_int(q, 1, after);
+	sq_int(q, 2, since < 0 ? 0 : since);
+	while ((rc = sq_step(q)) > 0) {
+		const void *blob = sq_col_blob(q, 1);
+		size_t len = sq_col_bytes(q, 1);
 		char *body = xmalloc(len + 1);
 
 		if (len)	/* an empty body is a NULL blob */
-			memcpy(body, sqlite3_column_blob(s, 1), len);
+			memcpy(body, blob, len);
 		body[len] = '\0';
-		ids[n] = sqlite3_column_int64(s, 0);
+		ids[n] = sq_col_int(q, 0);
 		plans[n++] = ingest_plan(in->q, body, len, 0);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
+	if (rc < 0) {
 		while (n > 0)
 			ingest_plan_free(plans[--n]);
-		return store_fail(in->st, err, "read deliveries");
+		return sq_fail(q, err, "read deliveries");
 	}
 	return n;
 }

@@ -6,17 +6,12 @@
 #include "jsonl.h"
 #include "template.h"
 
-static const char SQL_EVENT_INSERT[] =
-	"INSERT INTO events (delivery_id, field, kind, waba_id, channel_id,"
-	" time, payload, dedup_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-	" ON CONFLICT (dedup_key) DO NOTHING";
-
 int
 apply_store_field(struct ingest *in, const char *field, const char *kind,
 		  const char *waba, const char *channel, int64_t time,
 		  jv value, const char *dedup_key, struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(in->st, SQL_EVENT_INSERT);
+	struct sq *q = store_q(in->st, Q_INGEST_EVENT_INSERT);
 	jv dump = jv_dump_string(jv_copy(value), 0);
 	struct strbuf sb = STRBUF_INIT;
 	char sha[65];
@@ -29,20 +24,20 @@ apply_store_field(struct ingest *in, const char *field, const char *kind,
 		ingest_sha256_hex(sb.buf, sb.len, sha);
 		dedup_key = sha;
 	}
-	store_bind_int(s, 1, in->delivery_id);
-	store_bind_text(s, 2, field);
-	store_bind_text(s, 3, kind);
-	store_bind_text(s, 4, waba);
-	store_bind_text(s, 5, channel);
-	store_bind_int_or_null(s, 6, time, time < 0);
-	store_bind_jv(s, 7, dump);
-	store_bind_text(s, 8, dedup_key);
-	rc = store_step_done(in->st, s, err);
+	sq_int(q, 1, in->delivery_id);
+	sq_text(q, 2, field);
+	sq_text(q, 3, kind);
+	sq_text(q, 4, waba);
+	sq_text(q, 5, channel);
+	sq_int_or_null(q, 6, time, time < 0);
+	sq_jv(q, 7, dump);
+	sq_text(q, 8, dedup_key);
+	rc = sq_done(q, err);
 	sb_release(&sb);
 	jv_free(dump);
 	if (rc < 0)
 		return -1;
-	return sqlite3_changes(store_db(in->st)) > 0;
+	return store_changes(in->st) > 0;
 }
 
 /* ---- templates ------------------------------------------------------ */
@@ -76,8 +71,7 @@ template_event(struct ingest *in, const char *field, const char *waba,
 	const char *lang = jx_cstr(value, "message_template_language");
 	const char *name = "template_components", *stage = NULL;
 	struct tpl t = { 0 };
-	sqlite3 *db = store_db(in->st);
-	int before = sqlite3_total_changes(db);
+	int64_t before = store_total_changes(in->st);
 	char *p;
 	int rc = 0;
 
@@ -117,7 +111,7 @@ template_event(struct ingest *in, const char *field, const char *waba,
 		jv_string("language"), t.language[0] ?
 			jv_string(t.language) : jv_null(),
 		jv_string("applied"),
-		jv_bool(sqlite3_total_changes(db) != before)));
+		jv_bool(store_total_changes(in->st) != before)));
 	if (t.status)
 		*ev = jv_object_set(*ev, jv_string("status"),
 				    jv_string(t.status));
@@ -135,15 +129,6 @@ template_event(struct ingest *in, const char *field, const char *waba,
 }
 
 /* ---- phone numbers -------------------------------------------------- */
-
-static const char SQL_CHANNEL_QUALITY[] =
-	"UPDATE channels SET quality_rating = coalesce(?2, quality_rating),"
-	" quality_event = coalesce(?3, quality_event),"
-	" messaging_limit = coalesce(?4, messaging_limit)"
-	" WHERE phone = ?1 RETURNING id";
-static const char SQL_CHANNEL_NAME[] =
-	"UPDATE channels SET verified_name = ?2 WHERE phone = ?1"
-	" RETURNING id";
 
 /* A quality rating is one of Meta's four; an event such as DOWNGRADE or
  * THROUGHPUT_UPGRADE is not a rating. */
@@ -167,7 +152,7 @@ number_event(struct ingest *in, const char *field, jv value, jv *ev,
 	const char *set = NULL, *event = NULL, *limit = NULL;
 	char phone[32];
 	size_t n = 0;
-	sqlite3_stmt *s;
+	struct sq *q;
 	int rc, quality = strcmp(field, "phone_number_quality_update") == 0;
 
 	for (; shown && *shown && n + 1 < sizeof(phone); shown++)
@@ -197,21 +182,22 @@ number_event(struct ingest *in, const char *field, jv value, jv *ev,
 	}
 	if (!n || (!set && !event && !limit))
 		return 0;
-	s = store_stmt(in->st, quality ? SQL_CHANNEL_QUALITY :
-		       SQL_CHANNEL_NAME);
-	store_bind_text(s, 1, phone);
-	store_bind_text(s, 2, set);
+	q = store_q(in->st, quality ? Q_INGEST_CHANNEL_QUALITY :
+		    Q_INGEST_CHANNEL_NAME);
+	sq_text(q, 1, phone);
+	sq_text(q, 2, set);
 	if (quality) {
-		store_bind_text(s, 3, event);
-		store_bind_text(s, 4, limit);
+		sq_text(q, 3, event);
+		sq_text(q, 4, limit);
 	}
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*ev = jv_object_set(*ev, jv_string("channel"), jv_string(
-			(const char *)sqlite3_column_text(s, 0)));
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(in->st, err, "update channel");
+	rc = sq_step(q);
+	if (rc > 0) {
+		*ev = jv_object_set(*ev, jv_string("channel"),
+				    sq_col_str(q, 0));
+		sq_reset(q);
+	}
+	if (rc < 0)
+		return sq_fail(q, err, "update channel");
 	return 0;
 }
 

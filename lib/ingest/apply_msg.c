@@ -9,14 +9,11 @@
 
 /* ---- channels (rule 2) ---------------------------------------------- */
 
-static const char SQL_CHANNEL[] =
-	"SELECT status, connected_at FROM channels WHERE id = ?1";
-
 int
 apply_chan(struct ingest *in, const char *id, enum chan_state *state,
 	   int64_t *connected_at, struct wa_err *err)
 {
-	sqlite3_stmt *s;
+	struct sq *q;
 	int rc;
 
 	*state = CHAN_UNKNOWN;
@@ -28,19 +25,19 @@ apply_chan(struct ingest *in, const char *id, enum chan_state *state,
 		*connected_at = in->chan.connected_at;
 		return 0;
 	}
-	s = store_stmt(in->st, SQL_CHANNEL);
-	store_bind_text(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		const unsigned char *st = sqlite3_column_text(s, 0);
+	q = store_q(in->st, Q_INGEST_CHANNEL);
+	sq_text(q, 1, id);
+	rc = sq_step(q);
+	if (rc > 0) {
+		const char *st = sq_col_text(q, 0);
 
-		*state = st && strcmp((const char *)st, "connected") == 0 ?
-			CHAN_ON : CHAN_OFF;
-		*connected_at = sqlite3_column_int64(s, 1);
+		*state = st && strcmp(st, "connected") == 0 ? CHAN_ON :
+			 CHAN_OFF;
+		*connected_at = sq_col_int(q, 1);
+		sq_reset(q);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(in->st, err, "read channel");
+	if (rc < 0)
+		return sq_fail(q, err, "read channel");
 	in->chan.valid = strlen(id) < sizeof(in->chan.id);
 	if (in->chan.valid) {
 		memcpy(in->chan.id, id, strlen(id) + 1);
@@ -89,20 +86,6 @@ apply_chan_skip(struct ingest *in, const char *channel, enum chan_state state,
 
 /* ---- messages ------------------------------------------------------- */
 
-static const char SQL_MSG_EXISTS[] =
-	"SELECT id FROM messages WHERE channel_id = ?1 AND wamid = ?2";
-
-static const char SQL_MSG_INSERT[] =
-	"INSERT INTO messages (wamid, channel_id, thread_id, contact_id,"
-	" direction, type, text, content, from_addr, to_addr, from_bsuid,"
-	" to_bsuid, timestamp, received_at, context_wamid, forwarded, referral,"
-	" media_id, media_mime, media_sha256, media_caption, media_filename,"
-	" media_url, media_state, unsupported, quarantined, quarantine_rule,"
-	" raw, delivery_id, echo, index_later, group_id, error)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-	" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27,"
-	" ?28, ?29, ?30, ?31, ?32, ?33)";
-
 /* What the row and the event of one message say beyond the plan. */
 struct msg_row {
 	const struct plan_el *e;
@@ -115,7 +98,7 @@ struct msg_row {
 };
 
 static void
-bind_content(sqlite3_stmt *s, int idx, const struct norm_msg *m)
+bind_content(struct sq *q, int idx, const struct norm_msg *m)
 {
 	jv c = jv_copy(m->content);
 
@@ -125,7 +108,7 @@ bind_content(sqlite3_stmt *s, int idx, const struct norm_msg *m)
 		jv_free(c);
 		c = JV_OBJECT(jv_string(m->type), jv_copy(m->media));
 	}
-	store_bind_jv(s, idx, c);
+	sq_jv(q, idx, c);
 	jv_free(c);
 }
 
@@ -134,57 +117,53 @@ msg_insert(struct ingest *in, struct msg_row *r, struct wa_err *err)
 {
 	const struct plan_el *e = r->e;
 	const struct norm_msg *m = &e->m;
-	sqlite3_stmt *s = store_stmt(in->st, SQL_MSG_INSERT);
-	int q = e->qrule[0] != 0;
-	int flagged = m->unsupported || q || !strcmp(m->type, "system");
+	struct sq *q = store_q(in->st, Q_INGEST_MSG_INSERT);
+	int quar = e->qrule[0] != 0;
+	int flagged = m->unsupported || quar || !strcmp(m->type, "system");
 	int failed = jv_get_kind(m->errors) == JV_KIND_ARRAY;
 	/* Only text that goes into the search index is worth deferring. */
 	int defer = in->defer_text && m->text && !flagged;
 
-	store_bind_text(s, 1, m->wamid);
-	store_bind_text(s, 2, e->w.channel);
-	store_bind_int_or_null(s, 3, r->th.thread_id, r->th.thread_id <= 0);
-	store_bind_int(s, 4, r->contact_id);
-	store_bind_text(s, 5, e->echo ? "out" : "in");
-	store_bind_text(s, 6, m->type);
-	if (m->unsupported || !m->text)
-		sqlite3_bind_null(s, 7);
-	else	/* with its length: text keeps every character */
-		sqlite3_bind_text(s, 7, m->text, (int)m->text_len,
-				  SQLITE_TRANSIENT);
-	bind_content(s, 8, m);
-	store_bind_text(s, 9, r->from);
-	store_bind_text(s, 10, r->to);
-	store_bind_text(s, 11, r->from_bsuid);
-	store_bind_text(s, 12, r->to_bsuid);
-	store_bind_int(s, 13, m->ts);
-	store_bind_int(s, 14, in->now);
-	store_bind_text(s, 15, m->context_wamid);
-	store_bind_int(s, 16, m->forwarded);
-	store_bind_jv(s, 17, m->referral);
-	store_bind_text(s, 18, m->media_id);
-	store_bind_text(s, 19, m->media_mime);
-	store_bind_text(s, 20, m->media_sha256[0] ? m->media_sha256 : NULL);
-	store_bind_text(s, 21, m->media_caption);
-	store_bind_text(s, 22, m->media_filename);
-	store_bind_text(s, 23, m->media_url);
+	sq_text(q, 1, m->wamid);
+	sq_text(q, 2, e->w.channel);
+	sq_int_or_null(q, 3, r->th.thread_id, r->th.thread_id <= 0);
+	sq_int(q, 4, r->contact_id);
+	sq_text(q, 5, e->echo ? "out" : "in");
+	sq_text(q, 6, m->type);
+	/* with its length: text keeps every character */
+	sq_textn(q, 7, m->unsupported ? NULL : m->text, m->text_len);
+	bind_content(q, 8, m);
+	sq_text(q, 9, r->from);
+	sq_text(q, 10, r->to);
+	sq_text(q, 11, r->from_bsuid);
+	sq_text(q, 12, r->to_bsuid);
+	sq_int(q, 13, m->ts);
+	sq_int(q, 14, in->now);
+	sq_text(q, 15, m->context_wamid);
+	sq_int(q, 16, m->forwarded);
+	sq_jv(q, 17, m->referral);
+	sq_text(q, 18, m->media_id);
+	sq_text(q, 19, m->media_mime);
+	sq_text(q, 20, m->media_sha256[0] ? m->media_sha256 : NULL);
+	sq_text(q, 21, m->media_caption);
+	sq_text(q, 22, m->media_filename);
+	sq_text(q, 23, m->media_url);
 	/* Media Meta could not give us is never queued for download. */
-	store_bind_text(s, 24, m->media_id && !q && !failed ? "pending" : NULL);
-	store_bind_text(s, 25, m->unsupported);
-	store_bind_int(s, 26, q);
-	store_bind_text(s, 27, q ? e->qrule : NULL);
+	sq_text(q, 24, m->media_id && !quar && !failed ? "pending" : NULL);
+	sq_text(q, 25, m->unsupported);
+	sq_int(q, 26, quar);
+	sq_text(q, 27, quar ? e->qrule : NULL);
 	/* The delivery keeps everything; flagged messages keep their own
 	 * raw object too (rule 9). */
 	if (flagged || failed)
-		store_bind_jv(s, 28, e->obj);
-	store_bind_int(s, 29, in->delivery_id);
-	store_bind_int(s, 30, e->echo ? 1 : 0);
-	store_bind_int(s, 31, defer);
-	store_bind_text(s, 32, m->group_id);
-	store_bind_jv(s, 33, failed ? m->errors : jv_null());
-	if (store_step_done(in->st, s, err) < 0)
+		sq_jv(q, 28, e->obj);
+	sq_int(q, 29, in->delivery_id);
+	sq_int(q, 30, e->echo ? 1 : 0);
+	sq_int(q, 31, defer);
+	sq_text(q, 32, m->group_id);
+	sq_jv(q, 33, failed ? m->errors : jv_null());
+	if (apply_insert(in, q, &r->id, err) < 0)
 		return -1;
-	r->id = sqlite3_last_insert_rowid(store_db(in->st));
 	if (defer)
 		apply_defer(in, r->id);
 	return 0;
@@ -365,7 +344,7 @@ apply_message(struct ingest *in, struct plan_el *e, struct wa_err *err)
 	struct msg_row r = { .e = e };
 	enum chan_state state;
 	int64_t connected_at, id;
-	sqlite3_stmt *s;
+	struct sq *q;
 	int rc;
 
 	if (apply_chan(in, e->w.channel, &state, &connected_at, err) < 0)
@@ -374,10 +353,10 @@ apply_message(struct ingest *in, struct plan_el *e, struct wa_err *err)
 			     who.wa_id, m->ts, what, err);
 	if (rc)
 		return rc < 0 ? -1 : 0;
-	s = store_stmt(in->st, SQL_MSG_EXISTS);
-	store_bind_text(s, 1, e->w.channel);
-	store_bind_text(s, 2, m->wamid);
-	rc = store_step_int(in->st, s, &id, "find message", err);
+	q = store_q(in->st, Q_INGEST_MSG_EXISTS);
+	sq_text(q, 1, e->w.channel);
+	sq_text(q, 2, m->wamid);
+	rc = sq_int1(q, &id, "find message", err);
 	if (rc != 0) {
 		if (rc > 0)
 			rc = apply_skipped(in, "duplicate", e->w.channel,

@@ -5,19 +5,6 @@
 #include "int.h"
 #include "jsonl.h"
 
-static const char SQL_STATUS_INSERT[] =
-	"INSERT INTO statuses (wamid, channel_id, status, timestamp,"
-	" recipient, recipient_bsuid, errors, pricing, conversation, applied,"
-	" delivery_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10)"
-	" ON CONFLICT (wamid, status) DO NOTHING";
-static const char SQL_STATUS_MSG[] =
-	"SELECT m.id, m.thread_id, k.id, c.wa_id FROM messages m"
-	" LEFT JOIN tickets k ON k.thread_id = m.thread_id"
-	" LEFT JOIN contacts c ON c.id = m.contact_id"
-	" WHERE m.channel_id = ?1 AND m.wamid = ?2 AND m.direction = 'out'";
-static const char SQL_STATUS_DONE[] =
-	"UPDATE statuses SET applied = 1 WHERE wamid = ?1 AND status = ?2";
-
 struct status_in {
 	const char *channel;
 	const char *wamid, *status, *recipient, *recipient_bsuid;
@@ -32,21 +19,21 @@ static int
 status_store(struct ingest *in, const struct status_in *si,
 	     struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(in->st, SQL_STATUS_INSERT);
+	struct sq *q = store_q(in->st, Q_INGEST_STATUS_INSERT);
 
-	store_bind_text(s, 1, si->wamid);
-	store_bind_text(s, 2, si->channel);
-	store_bind_text(s, 3, si->status);
-	store_bind_int(s, 4, si->ts);
-	store_bind_text(s, 5, si->recipient);
-	store_bind_text(s, 6, si->recipient_bsuid);
-	store_bind_jv(s, 7, si->errors);
-	store_bind_jv(s, 8, si->pricing);
-	store_bind_jv(s, 9, si->conversation);
-	store_bind_int(s, 10, in->delivery_id);
-	if (store_step_done(in->st, s, err) < 0)
+	sq_text(q, 1, si->wamid);
+	sq_text(q, 2, si->channel);
+	sq_text(q, 3, si->status);
+	sq_int(q, 4, si->ts);
+	sq_text(q, 5, si->recipient);
+	sq_text(q, 6, si->recipient_bsuid);
+	sq_jv(q, 7, si->errors);
+	sq_jv(q, 8, si->pricing);
+	sq_jv(q, 9, si->conversation);
+	sq_int(q, 10, in->delivery_id);
+	if (sq_done(q, err) < 0)
 		return -1;
-	return sqlite3_changes(store_db(in->st)) > 0;
+	return store_changes(in->st) > 0;
 }
 
 /* Applies to a known message; fills the event's keys. */
@@ -54,27 +41,26 @@ static int
 status_apply(struct ingest *in, const struct status_in *si, jv *ev,
 	     struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(in->st, SQL_STATUS_MSG);
+	struct sq *q = store_q(in->st, Q_INGEST_STATUS_MSG);
 	struct desk_status ds = { 0 };
 	int64_t mid = 0, thread = 0, ticket = 0;
 	char wa_id[32] = "", current[24] = "";
 	jv errs;
 	int rc;
 
-	store_bind_text(s, 1, si->channel);
-	store_bind_text(s, 2, si->wamid);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		mid = sqlite3_column_int64(s, 0);
-		thread = sqlite3_column_int64(s, 1);
-		ticket = sqlite3_column_int64(s, 2);
-		if (sqlite3_column_text(s, 3))
-			snprintf(wa_id, sizeof(wa_id), "%s",
-				 sqlite3_column_text(s, 3));
+	sq_text(q, 1, si->channel);
+	sq_text(q, 2, si->wamid);
+	rc = sq_step(q);
+	if (rc > 0) {
+		mid = sq_col_int(q, 0);
+		thread = sq_col_int(q, 1);
+		ticket = sq_col_int(q, 2);
+		if (sq_col_text(q, 3))
+			snprintf(wa_id, sizeof(wa_id), "%s", sq_col_text(q, 3));
+		sq_reset(q);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(in->st, err, "find message");
+	if (rc < 0)
+		return sq_fail(q, err, "find message");
 	*ev = jv_object_set(*ev, jv_string("applied"), jv_bool(mid > 0));
 	if (!mid)
 		return 0;
@@ -91,10 +77,10 @@ status_apply(struct ingest *in, const struct status_in *si, jv *ev,
 	jv_free(errs);
 	if (rc < 0)
 		return -1;
-	s = store_stmt(in->st, SQL_STATUS_DONE);
-	store_bind_text(s, 1, si->wamid);
-	store_bind_text(s, 2, si->status);
-	if (store_step_done(in->st, s, err) < 0)
+	q = store_q(in->st, Q_INGEST_STATUS_DONE);
+	sq_text(q, 1, si->wamid);
+	sq_text(q, 2, si->status);
+	if (sq_done(q, err) < 0)
 		return -1;
 	*ev = jv_object_set(*ev, jv_string("current"), jv_string(current));
 	*ev = jv_object_set(*ev, jv_string("thread_id"), id_jv(thread));

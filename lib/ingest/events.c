@@ -14,14 +14,6 @@
  * line logged, byte for byte.
  */
 
-static const char SQL_LOG_NEXT[] =
-	"SELECT coalesce(max(seq), 0) + 1 FROM event_log";
-static const char SQL_LOG_INSERT[] =
-	"INSERT INTO event_log (seq, delivery_id, at, line) VALUES (?1, ?2,"
-	" ?3, ?4)";
-static const char SQL_LOG_SINCE[] =
-	"SELECT seq, line FROM event_log WHERE seq > ?1 ORDER BY seq LIMIT 500";
-
 static void
 push(struct ingest *in, struct ingest_ev *ev)
 {
@@ -43,27 +35,23 @@ static int
 log_line(struct ingest *in, struct strbuf *text, struct ingest_ev *ev,
 	 struct wa_err *err)
 {
-	sqlite3_stmt *s;
+	struct sq *q;
 	char buf[48];
-	int rc;
 
 	if (!in->next_seq) {
-		s = store_stmt(in->st, SQL_LOG_NEXT);
-		if (store_step_int(in->st, s, &in->next_seq, "read event log",
-				   err) <= 0)
+		q = store_q(in->st, Q_INGEST_LOG_NEXT);
+		if (sq_int1(q, &in->next_seq, "read event log", err) <= 0)
 			return -1;
 	}
 	ev->seq = in->next_seq;
 	snprintf(buf, sizeof(buf), ",\"seq\":%lld}", (long long)ev->seq);
 	sb_adds(text, buf);
-	s = store_stmt(in->st, SQL_LOG_INSERT);
-	store_bind_int(s, 1, ev->seq);
-	store_bind_int_or_null(s, 2, in->delivery_id, in->delivery_id <= 0);
-	store_bind_int(s, 3, in->now);
-	sqlite3_bind_text(s, 4, text->buf, (int)text->len, SQLITE_STATIC);
-	rc = store_step_done(in->st, s, err);
-	sqlite3_clear_bindings(s);
-	if (rc < 0)
+	q = store_q(in->st, Q_INGEST_LOG_INSERT);
+	sq_int(q, 1, ev->seq);
+	sq_int_or_null(q, 2, in->delivery_id, in->delivery_id <= 0);
+	sq_int(q, 3, in->now);
+	sq_textn(q, 4, text->buf, text->len);
+	if (sq_done(q, err) < 0)
 		return -1;
 	in->next_seq++;
 	ev->len = text->len;
@@ -188,25 +176,26 @@ int
 ingest_log(struct store *st, int64_t since, const struct ingest_sink *sink,
 	   struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_LOG_SINCE);
+	struct sq *q;
 	int rc, n;
 
 	do {
 		n = 0;
-		store_bind_int(s, 1, since);
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-			since = sqlite3_column_int64(s, 0);
+		q = store_q(st, Q_INGEST_LOG_SINCE);
+		sq_int(q, 1, since);
+		while ((rc = sq_step(q)) > 0) {
+			const char *line = sq_col_text(q, 1);
+
+			since = sq_col_int(q, 0);
 			n++;
-			if (sink->line((const char *)sqlite3_column_text(s, 1),
-				       (size_t)sqlite3_column_bytes(s, 1),
+			if (sink->line(line, sq_col_bytes(q, 1),
 				       sink->ctx) < 0) {
-				sqlite3_reset(s);
+				sq_reset(q);
 				return -2;
 			}
 		}
-		sqlite3_reset(s);
-		if (rc != SQLITE_DONE)
-			return store_fail(st, err, "read event log");
+		if (rc < 0)
+			return sq_fail(q, err, "read event log");
 	} while (n > 0);
 	return 0;
 }

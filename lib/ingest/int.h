@@ -174,6 +174,11 @@ int apply_store_field(struct ingest *in, const char *field,
 		      const char *channel, int64_t time, jv value,
 		      const char *dedup_key, struct wa_err *err);
 
+/* Steps q, an "INSERT ... RETURNING id" (bound), for the id of its row.
+ * 0, or -1 with err. */
+int apply_insert(struct ingest *in, struct sq *q, int64_t *id,
+		 struct wa_err *err);
+
 /* Marks message_id for ingest_finish to index (defer_text). */
 void apply_defer(struct ingest *in, int64_t message_id);
 

@@ -26,8 +26,9 @@ evlog_append(struct store *st, jv rec, int64_t at, int64_t *seq,
 		(long long)next);
 	q = store_q(st, Q_EVLOG_INSERT);
 	sq_int(q, 1, next);
-	sq_int(q, 2, at);
-	sq_textn(q, 3, sb.buf, sb.len);
+	sq_null(q, 2);
+	sq_int(q, 3, at);
+	sq_textn(q, 4, sb.buf, sb.len);
 	rc = sq_done(q, err);
 	sb_release(&sb);
 	if (rc == 0 && seq)

@@ -246,6 +246,7 @@ open_thread(struct sender *s, struct job *j, struct wa_err *err)
 		return -1;
 	j->thread_id = t.thread_id;
 	j->ticket_id = t.ticket_id;
+	j->new_ticket = t.created;
 	return 0;
 }
 
@@ -352,12 +353,19 @@ record_read(struct sender *s, struct job *j, struct wa_err *err)
 int
 sender_outcome(struct sender *s, struct job *j, struct wa_err *err)
 {
+	int rc;
+
 	jv_free(j->pending);
 	j->pending = jv_invalid();
 	j->pending_err = 0;
 	if (j->out_rc < 0)
-		return record_unsent(s, j, err);
-	return j->is_read ? record_read(s, j, err) : record_sent(s, j, err);
+		rc = record_unsent(s, j, err);
+	else if (j->is_read)
+		return record_read(s, j, err);
+	else
+		rc = record_sent(s, j, err);
+	/* a read receipt is no message: nothing for watchers */
+	return rc < 0 || j->is_read ? rc : sender_log(s, j, err);
 }
 
 void

@@ -181,6 +181,20 @@ prep_wa_view_1() {
 	inbound_day 15551230007 3600
 	is "$(sql "SELECT count(*) FROM tickets WHERE id = 7")" 1 "$name: the sandbox has ticket 7"
 	printf '{"name":"Ann","phone":"+15551230001"}\n{"name":"Zed","phone":"+15559999999"}\n' >crm.jsonl
+	# watch: ticket 8 changes hands while the notifier runs; the
+	# desktop and the pager keep what they are given
+	inbound_day 15551230008 600
+	for b in notify-send page-oncall; do
+		printf '#!/bin/sh\nprintf "%%s\\n" "$*" >>"%s/%s.calls"\n' "$SB" "$b" >"$SB/bin/$b"
+		chmod +x "$SB/bin/$b"
+	done
+	echo '{"event":"message","seq":3}' >seen.jsonl
+}
+# hands_over: ticket 8 goes to the user and back to bob until $SB/handed exists.
+hands_over() {
+	while [ ! -e "$SB/handed" ]; do
+		wa-view assign 8 "$WA_USER" && wa-view assign 8 bob && sleep 0.2
+	done >/dev/null 2>&1
 }
 expect_wa_view_1() {
 	case $i in
@@ -188,7 +202,16 @@ expect_wa_view_1() {
 	2) about "wa-send" && is "$(jq -c '[.ok, .wa_id]' "$OUT")" '[true,"15551230002"]' "$name: Bob is reminded" ;;
 	3) about "--window closed" && is "$(jq -c '[.ok, .wa_id, .type]' "$OUT")" '[true,"15551230003","template"]' "$name: Cy gets the template" ;;
 	5) about "assign 7" && is "$(sql "SELECT status || ' ' || owner FROM tickets WHERE id = 7")" "closed ann" "$name: taken and closed" ;;
-	6) about "crm.jsonl" && is "$(jq -r .name "$OUT")" Ann "$name: only Ann wrote before" ;;
+	6) about "crm.jsonl" && is "$(jq -r .name "$OUT")" Ann "$name: only Ann wrote before"
+	   hands_over &
+	   bgpids="$bgpids $!" ;;
+	7) about "notify-send" && touch "$SB/handed" &&
+	   is "$(wc -l <"$SB/notify-send.calls" | tr -d ' ')" 2 "$name: two notifications" &&
+	   like "$(head -1 "$SB/notify-send.calls")" 'WhatsApp {"event":"ticket","action":"assign",*' "$name: each an event about the user's ticket" ;;
+	8) about "page-oncall" && is "$(cat "$SB/page-oncall.calls")" "reply to 15551230002" "$name: Bob's window has 175 s left" ;;
+	9) about "seen.jsonl" &&
+	   is "$(jq .seq seen.jsonl | tail -1)" "$(wa-recv events | tail -1 | jq .seq)" "$name: up to the last event" &&
+	   is "$(jq .seq seen.jsonl | sort -n | uniq -d)" "" "$name: none twice" ;;
 	esac
 }
 

@@ -1,0 +1,72 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# wa-view watch while two file ingests, the webhook server, sends and ticket changes write at once: every event once, in commit order, as logged; a watcher stopped midway resumes without loss or duplicates.
+. "$(dirname "$0")/../lib.sh"
+start_fake
+WA_NOW=$((WA_NOW - 86400)) wa-connect add --waba 100200300400500 \
+	--phone-number-id 111111111111111 >/dev/null
+N=400
+gen-deliveries $N --seed 1 --contacts 20 >"$T/a.jsonl"
+gen-deliveries $N --seed 2 --contacts 20 >"$T/b.jsonl"
+gen-deliveries 60 --seed 3 --contacts 20 >"$T/c.jsonl"
+WA_APP_SECRET=watch-writers
+export WA_APP_SECRET
+start_serve
+
+wa-view watch --event all --since 0 >"$T/all" 2>"$T/all.err" & w1=$!
+wa-view watch --event all --since 0 --count 300 >"$T/first" 2>/dev/null & w2=$!
+sleep 0.3
+
+post_all() {
+	while IFS= read -r line; do
+		printf '%s' "$line" >"$T/one"
+		curl -s -o /dev/null -w '%{http_code}\n' \
+			-H "X-Hub-Signature-256: $(sig "$T/one")" \
+			--data-binary @"$T/one" "$SRV/webhook"
+	done <"$T/c.jsonl" >"$T/codes"
+}
+agent() {	# agent NAME: assigns and answers tickets while the others write
+	i=0
+	while [ $i -lt 15 ]; do
+		i=$((i + 1))
+		t=$(sql "SELECT id FROM tickets ORDER BY id LIMIT 1 OFFSET $((i % 5))")
+		[ -n "$t" ] || { sleep 0.05; continue; }
+		WA_USER=$1 wa-view assign "$t" "$1" >/dev/null 2>>"$T/agents.err"
+		WA_USER=$1 wa-send --thread "$t" --text "$1 $i" >/dev/null 2>>"$T/agents.err"
+	done
+}
+wa-recv "$T/a.jsonl" >/dev/null 2>"$T/a.err" & pa=$!
+wa-recv "$T/b.jsonl" >/dev/null 2>"$T/b.err" & pb=$!
+post_all & pc=$!
+agent ann & pd=$!
+agent bob & pe=$!
+wait $pa $pb $pc $pd $pe
+stop_serve
+is "$(cat "$T/a.err" "$T/b.err" "$T/agents.err")" "" "every writer went through"
+
+max=$(wa-recv events | tail -n1 | jq .seq)
+[ "$max" -gt $((2 * N + 60)) ]; ok $? "the log holds every writer's events ($max)"
+# the follower catches up within a bounded time, then is stopped
+n=0
+until [ "$(tail -n1 "$T/all" | jq .seq 2>/dev/null)" = "$max" ] || [ $n -ge 250 ]; do sleep 0.02; n=$((n + 1)); done
+is "$(tail -n1 "$T/all" | jq .seq)" "$max" "the watcher caught up with the last event"
+kill -TERM $w1
+wait $w1
+is "$?" 0 "and ends on SIGTERM"
+wa-recv events >"$T/log"
+is "$(jq .seq "$T/all" | tr '\n' ' ')" "$(seq 1 "$max" | tr '\n' ' ')" "every number once, in order"
+cmp -s "$T/all" "$T/log"; ok $? "each line as logged (wa-recv events)"
+is "$(jq -r .event "$T/all" | sort | uniq -c | awk '{ print $2 "=" $1 }' | tr '\n' ' ')" \
+	"$(jq -r .event "$T/log" | sort | uniq -c | awk '{ print $2 "=" $1 }' | tr '\n' ' ')" "the same kinds"
+like "$(jq -r .event "$T/all" | sort -u | tr '\n' ' ')" "*message*send*ticket*" "messages, sends and ticket changes"
+is "$(jq -r 'select(.event == "send") | .agent' "$T/all" | sort -u | tr '\n' ' ')" "ann bob " "both agents' sends"
+is "$(cat "$T/all.err")" "" "nothing on standard error"
+
+wait $w2
+is "$?" 0 "the second watcher stopped after 300"
+is "$(grep -c . "$T/first")" 300 "300 records"
+last=$(tail -n1 "$T/first" | jq .seq)
+exits 0 "resumed after the last it saw" wa-view watch --event all --since "$last" --once
+cat "$T/first" "$T/out" >"$T/both"
+cmp -s "$T/both" "$T/log"; ok $? "the two runs together are the log: nothing lost, nothing twice"
+done_testing

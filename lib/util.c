@@ -173,6 +173,15 @@ wa_now(void)
 }
 
 int64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t
 wa_now_ms(void)
 {
 	const char *s = getenv("WA_NOW");

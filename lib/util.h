@@ -42,6 +42,8 @@ size_t utf8_len(const char *s);
 int64_t wa_now(void);
 /* The same in milliseconds (WA_NOW's whole seconds when set). */
 int64_t wa_now_ms(void);
+/* The monotonic clock in microseconds (intervals, never dates). */
+int64_t mono_us(void);
 
 /* Parses Unix seconds ("1713290225") or ISO 8601 UTC / with offset
  * ("2024-04-16T17:57:05Z", "2024-04-16T19:57:05+02:00", "2024-04-16",

@@ -93,20 +93,11 @@ bad:
 
 /* ---- the clock -------------------------------------------------------- */
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* WA_NOW sets where it starts; from there it runs. */
 int64_t
 watch_clock_ms(const struct watch *w)
 {
-	return w->base_ms + mono_ms() - w->mono0;
+	return w->base_ms + mono_us() / 1000 - w->mono0;
 }
 
 void
@@ -379,7 +370,7 @@ setup(struct watch *w, const struct views_filter *f, struct wa_err *err)
 	long long n;
 
 	w->base_ms = wa_now_ms();
-	w->mono0 = mono_ms();
+	w->mono0 = mono_us() / 1000;
 	w->next_edge = w->scan_due = -1;
 	w->since = -1;
 	if (since && parse_int(since, 0, INT64_MAX, &n) < 0)

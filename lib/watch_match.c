@@ -152,6 +152,31 @@ contact_is(const struct watch *w, jv rec)
 	       same(rec, "bsuid", w->contact);
 }
 
+/* The first row's text column 0 of q (bound), owned, NULL for none. */
+static int
+lookup(struct sq *q, char **out, const char *what, struct wa_err *err)
+{
+	int rc = sq_step(q);
+
+	*out = NULL;
+	if (rc < 0)
+		return sq_fail(q, err, what);
+	if (rc > 0) {
+		*out = sq_col_dup(q, 0);
+		sq_reset(q);
+	}
+	return 0;
+}
+
+/* rec[key] as an owned string, NULL when absent. */
+static char *
+dup_key(jv rec, const char *key)
+{
+	const char *v = jx_cstr(rec, key);
+
+	return v ? xstrdup(v) : NULL;
+}
+
 /* What the match needs to know about the event's ticket: whether it has
  * one and its owner (owned, NULL nobody). A ticket or window record says
  * it; any other is looked up (the owner now). */
@@ -161,28 +186,18 @@ ticket_owner(struct watch *w, jv rec, const char *kind, int *has,
 {
 	struct sq *q;
 	int64_t id;
-	int rc;
 
 	*owner = NULL;
 	*has = jx_intish(rec, "ticket_id", &id) == 1 && id > 0;
 	if (!*has)
 		return 0;
 	if (strcmp(kind, "ticket") == 0 || strcmp(kind, "window") == 0) {
-		const char *o = jx_cstr(rec, "owner");
-
-		*owner = o ? xstrdup(o) : NULL;
+		*owner = dup_key(rec, "owner");
 		return 0;
 	}
 	q = store_q(w->st, Q_WATCH_TICKET_OWNER);
 	sq_int(q, 1, id);
-	rc = sq_step(q);
-	if (rc < 0)
-		return sq_fail(q, err, "read tickets");
-	if (rc > 0) {
-		*owner = sq_col_dup(q, 0);
-		sq_reset(q);
-	}
-	return 0;
+	return lookup(q, owner, "read tickets", err);
 }
 
 /* Who sent what rec is about: a send's agent, a status's message's. */
@@ -192,27 +207,17 @@ sender_of(struct watch *w, jv rec, const char *kind, char **agent,
 {
 	const char *wamid = jx_cstr(rec, "wamid");
 	struct sq *q;
-	int rc;
 
 	*agent = NULL;
 	if (strcmp(kind, "send") == 0) {
-		const char *a = jx_cstr(rec, "agent");
-
-		*agent = a ? xstrdup(a) : NULL;
+		*agent = dup_key(rec, "agent");
 		return 0;
 	}
 	if (strcmp(kind, "status") != 0 || !wamid)
 		return 0;
 	q = store_q(w->st, Q_WATCH_SENDER);
 	sq_text(q, 1, wamid);
-	rc = sq_step(q);
-	if (rc < 0)
-		return sq_fail(q, err, "read messages");
-	if (rc > 0) {
-		*agent = sq_col_dup(q, 0);
-		sq_reset(q);
-	}
-	return 0;
+	return lookup(q, agent, "read messages", err);
 }
 
 /* Level mine or team: the event is about us. */

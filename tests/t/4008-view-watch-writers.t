@@ -17,14 +17,6 @@ wa-view watch --event all --since 0 >"$T/all" 2>"$T/all.err" & w1=$!
 wa-view watch --event all --since 0 --count 300 >"$T/first" 2>/dev/null & w2=$!
 sleep 0.3
 
-post_all() {
-	while IFS= read -r line; do
-		printf '%s' "$line" >"$T/one"
-		curl -s -o /dev/null -w '%{http_code}\n' \
-			-H "X-Hub-Signature-256: $(sig "$T/one")" \
-			--data-binary @"$T/one" "$SRV/webhook"
-	done <"$T/c.jsonl" >"$T/codes"
-}
 agent() {	# agent NAME: assigns and answers tickets while the others write
 	i=0
 	while [ $i -lt 15 ]; do
@@ -37,12 +29,13 @@ agent() {	# agent NAME: assigns and answers tickets while the others write
 }
 wa-recv "$T/a.jsonl" >/dev/null 2>"$T/a.err" & pa=$!
 wa-recv "$T/b.jsonl" >/dev/null 2>"$T/b.err" & pb=$!
-post_all & pc=$!
+post_each "$T/c.jsonl" >"$T/codes" & pc=$!
 agent ann & pd=$!
 agent bob & pe=$!
 wait $pa $pb $pc $pd $pe
 stop_serve
 is "$(cat "$T/a.err" "$T/b.err" "$T/agents.err")" "" "every writer went through"
+is "$(sort -u "$T/codes")" 200 "every posted delivery answered 200"
 
 max=$(wa-recv events | tail -n1 | jq .seq)
 [ "$max" -gt $((2 * N + 60)) ]; ok $? "the log holds every writer's events ($max)"

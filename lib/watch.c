@@ -349,8 +349,8 @@ loop(struct watch *w, struct wa_err *err)
 			return -1;
 		first = 0;
 		watch_exec_reap(w);
-		if (w->o->once && !pending)
-			w->stop = 1;
+		if (w->o->once && !pending && w->scan_due < 0)
+			w->stop = 1;	/* nothing left, no window put off */
 		if (signalled && !hurried) {
 			watch_exec_hurry(w);
 			watch_exec_reap(w);

@@ -7,9 +7,9 @@
 #include <string.h>
 #include "views.h"
 #include "desk.h"
+#include "jqwhere.h"
 #include "jsonl.h"
 #include "util.h"
-#include "where.h"
 #include "window.h"
 
 #define VIEWS_PREVIEW_MAX 160	/* code points of a preview in a row */
@@ -291,7 +291,8 @@ views_create(struct store *st, const char *name, const char *user,
 		return wa_err_set(err, WA_EX_USAGE, "invalid_input",
 				  "--sharing: bad value '%s'", sharing);
 	if (check_view_name(name, err) < 0 ||
-	    (f->v[VIEWS_WHERE] && where_check(f->v[VIEWS_WHERE], err) < 0) ||
+	    (f->v[VIEWS_WHERE] &&
+	     jqwhere_check(f->v[VIEWS_WHERE], "--where", err) < 0) ||
 	    store_begin(st, err) < 0)
 		return -1;
 	rc = view_exists(st, name, user, err);
@@ -560,7 +561,7 @@ views_list(struct store *st, const struct views_filter *f, int64_t now,
 	   long default_limit, void (*fn)(jv row, void *ctx), void *ctx,
 	   long *where_errors, struct wa_err *err)
 {
-	struct where w = { 0 };
+	struct jqwhere w = { 0 };
 	struct list_q lq;
 	struct sq *q;
 	long n = 0;
@@ -570,7 +571,8 @@ views_list(struct store *st, const struct views_filter *f, int64_t now,
 		*where_errors = 0;
 	if (list_prepare(st, f, &lq, default_limit, err) < 0)
 		goto out;
-	if (f->v[VIEWS_WHERE] && where_compile(&w, f->v[VIEWS_WHERE], err) < 0)
+	if (f->v[VIEWS_WHERE] &&
+	    jqwhere_compile(&w, f->v[VIEWS_WHERE], "--where", err) < 0)
 		goto out;
 	rc = 0;
 	if (lq.none)
@@ -585,7 +587,7 @@ views_list(struct store *st, const struct views_filter *f, int64_t now,
 		if (!window_match(&lq, li, now))
 			continue;
 		row = list_row(q, li, now);
-		pass = where_pass(&w, row);
+		pass = w.jq ? jqwhere_pass(&w, row, NULL) : 1;
 		if (pass < 0 && where_errors)
 			(*where_errors)++;
 		if (pass <= 0) {
@@ -600,7 +602,7 @@ views_list(struct store *st, const struct views_filter *f, int64_t now,
 	else if (step > 0)
 		sq_reset(q);	/* stopped at the limit */
 out:
-	where_free(&w);
+	jqwhere_free(&w);
 	free(lq.contact_key);
 	free(lq.fts);
 	return rc;

@@ -7,7 +7,7 @@
 #include <sys/types.h>
 #include <jv.h>
 #include "watch.h"
-#include "where.h"
+#include "jqwhere.h"
 
 struct watch_seen {
 	char *key;		/* channel, US (0x1f), identity */
@@ -30,7 +30,7 @@ struct watch {
 	const char *me;
 	enum watch_notify level;
 	struct strbuf kinds;	/* ",message,status," or "" for all */
-	struct where where;
+	struct jqwhere where;
 	long where_errors;
 	const char *owner;	/* --owner (me resolved), or NULL */
 	int unassigned;		/* --unassigned */

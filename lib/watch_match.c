@@ -104,7 +104,8 @@ filters_init(struct watch *w, const struct views_filter *f,
 				 sizeof(w->contact_num), &scratch) < 0)
 		w->contact_num[0] = '\0';
 	if (f->v[VIEWS_WHERE])
-		return where_compile(&w->where, f->v[VIEWS_WHERE], err);
+		return jqwhere_compile(&w->where, f->v[VIEWS_WHERE],
+				       "--where", err);
 	return 0;
 }
 
@@ -126,7 +127,7 @@ watch_match_init(struct watch *w, const struct views_filter *f,
 void
 watch_match_release(struct watch *w)
 {
-	where_free(&w->where);
+	jqwhere_free(&w->where);
 	sb_release(&w->kinds);
 }
 
@@ -280,7 +281,7 @@ watch_match(struct watch *w, jv rec, const char *kind, struct wa_err *err)
 	rc = match_fields(w, rec, kind, err);
 	if (rc <= 0)
 		return rc;
-	rc = where_pass(&w->where, rec);
+	rc = w->where.jq ? jqwhere_pass(&w->where, rec, NULL) : 1;
 	if (rc < 0 && w->where_errors++ == 0)
 		watch_say(w, "--where failed on an event (taken as false; "
 			  "said once)");

@@ -300,9 +300,9 @@ ticket_log(struct store *st, const struct ticket *was,
 	   const struct ticket *now_t, enum views_action a,
 	   const char *actor, int64_t now, struct wa_err *err)
 {
-	int assign = a == VIEWS_ASSIGN;
-	const char *from = assign ? was->owner : was->status;
-	const char *to = assign ? now_t->owner : now_t->status;
+	int by_status = a == VIEWS_CLOSE || a == VIEWS_REOPEN;
+	const char *from = by_status ? was->status : was->owner;
+	const char *to = by_status ? now_t->status : now_t->owner;
 	jv rec = views_obj("event", jv_string("ticket"),
 			   "action", jv_string(action_names[a]), NULL);
 

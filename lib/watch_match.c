@@ -13,12 +13,15 @@ int
 watch_notify_setting(struct store *st, const char *user,
 		     enum watch_notify *out, struct wa_err *err)
 {
-	/* No agents table yet: nobody has turned notifications down. */
+	/* No agents table yet: nobody has turned notifications down. With
+	 * agents (branch agents), agents_notify(st, user, v, err) gives the
+	 * setting, and a user who is no agent stays at all. */
 	*out = WATCH_ALL;
 	return 0;
 }
 
-/* 1 when a and b work in one team. No teams yet: nobody does. */
+/* 1 when a and b work in one team. No teams yet: nobody does; with
+ * agents, their teams (agent_tags of kind team) meet. */
 static int
 same_team(struct watch *w, const char *a, const char *b)
 {
@@ -233,9 +236,10 @@ about_us(struct watch *w, jv rec, const char *kind, int has_ticket,
 		return 1;
 	if (has_ticket && !owner && w->level == WATCH_TEAM)
 		return 1;	/* nobody's yet: the team's */
-	if (strcmp(kind, "ticket") == 0)
+	if (strcmp(kind, "ticket") == 0)	/* taken away from us? */
 		return is_us(w, jx_cstr(rec, "from")) &&
-		       same(rec, "action", "assign");
+		       !same(rec, "action", "close") &&
+		       !same(rec, "action", "reopen");
 	if (sender_of(w, rec, kind, &agent, err) < 0)
 		return -1;
 	rc = is_us(w, agent);

@@ -313,7 +313,12 @@ take(struct watch *w, int first, int *pending, struct wa_err *err)
 {
 	int changed, messages = 0, rc;
 
-	changed = first || *pending ? 1 : store_watch_changed(w->st, err);
+	if (*pending && w->nkids >= WATCH_EXEC_MAX)
+		changed = 0;	/* no command could take the next one */
+	else if (first || *pending)
+		changed = 1;
+	else
+		changed = store_watch_changed(w->st, err);
 	if (changed < 0)
 		return -1;
 	if (changed) {

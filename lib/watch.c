@@ -307,20 +307,15 @@ next_wake(struct watch *w, int fd, int pending)
 	return t;
 }
 
-/* Takes what there is: the log, then the windows due. */
+/* Takes what there is: the log when it changed (or events wait in it),
+ * then the windows due. */
 static int
-take(struct watch *w, int first, int *pending, struct wa_err *err)
+take(struct watch *w, int changed, int *pending, struct wa_err *err)
 {
-	int changed, messages = 0, rc;
+	int messages = 0, rc;
 
-	if (*pending && w->nkids >= WATCH_EXEC_MAX)
-		changed = 0;	/* no command could take the next one */
-	else if (first || *pending)
-		changed = 1;
-	else
-		changed = store_watch_changed(w->st, err);
-	if (changed < 0)
-		return -1;
+	if (*pending)
+		changed = w->nkids < WATCH_EXEC_MAX;	/* room for one? */
 	if (changed) {
 		rc = drain(w, &messages, err);
 		if (rc < 0)
@@ -332,27 +327,28 @@ take(struct watch *w, int first, int *pending, struct wa_err *err)
 	if (messages)	/* at most one look a second for those */
 		w->scan_due = earliest(w->scan_due,
 				       w->last_scan + 1000);
-	if (first || (w->scan_due >= 0 &&
-		      watch_clock_ms(w) >= w->scan_due) ||
+	if (w->last_scan == 0 || (w->scan_due >= 0 &&
+				   watch_clock_ms(w) >= w->scan_due) ||
 	    (w->next_edge >= 0 &&
 	     watch_clock_ms(w) / 1000 >= w->next_edge))
 		return watch_windows_scan(w, err);
 	return 0;
 }
 
+/* The store says whether another connection committed; with a socket
+ * to wait on (PostgreSQL), it is asked before sleeping too: a NOTIFY
+ * read along with a query's rows would not wake the sleep. */
 static int
 loop(struct watch *w, struct wa_err *err)
 {
-	int fd = store_watch_fd(w->st), pending = 0, first = 1;
-	int signalled = 0, hurried = 0;
+	int pending = 0, changed = 1, signalled = 0, hurried = 0, fd;
 
 	for (;;) {
 		if (got_stop)
 			w->stop = signalled = 1;
 		got_stop = 0;
-		if (!w->stop && take(w, first, &pending, err) < 0)
+		if (!w->stop && take(w, changed, &pending, err) < 0)
 			return -1;
-		first = 0;
 		watch_exec_reap(w);
 		if (w->o->once && !pending && w->scan_due < 0)
 			w->stop = 1;	/* nothing left, no window put off */
@@ -363,8 +359,15 @@ loop(struct watch *w, struct wa_err *err)
 		}
 		if (w->stop && !w->nkids)
 			return 0;
-		wait_for(w, w->stop ? -1 : fd, w->stop ?
-			 watch_exec_deadline(w) : next_wake(w, fd, pending));
+		fd = w->stop ? -1 : store_watch_fd(w->st);
+		changed = fd >= 0 ? store_watch_changed(w->st, err) : 0;
+		if (changed == 0)
+			wait_for(w, fd, w->stop ? watch_exec_deadline(w) :
+				 next_wake(w, fd, pending));
+		if (changed == 0 && !w->stop)
+			changed = store_watch_changed(w->st, err);
+		if (changed < 0)
+			return -1;
 	}
 }
 

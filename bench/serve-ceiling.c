@@ -18,11 +18,13 @@
 /*
  * What wa-recv serve could reach if storing cost nothing: the listening
  * socket from whserver_listen(), MHD_start_daemon() with the flags and
- * options lib/whserver.c passes (internal thread pool of 4, suspend and
- * resume allowed, 1024 connections, 60 s timeout), the body read into a
- * strbuf, signature_verify() (HMAC-SHA256, constant-time compare), and a
- * 200 with the same empty text/plain answer. No queue, no writer thread,
- * no database: the 200 goes out as soon as the signature is checked.
+ * options lib/whserver.c passes by default (internal thread pool of 4,
+ * suspend and resume allowed, 4096 connections, 256 per client address,
+ * 60 s idle timeout), the body read into a strbuf, signature_verify()
+ * (HMAC-SHA256, constant-time compare), and a 200 with the same empty
+ * text/plain answer. No queue, no writer or sync thread, no read
+ * deadline or byte budget, no database: the 200 goes out as soon as the
+ * signature is checked.
  *
  *   serve-ceiling [--listen ADDR:PORT] [--port-file FILE] [--threads N]
  *
@@ -176,7 +178,10 @@ main(int argc, char **argv)
 			     on_request, NULL,
 			     MHD_OPTION_LISTEN_SOCKET, fd,
 			     MHD_OPTION_THREAD_POOL_SIZE, threads ? threads : 4,
-			     MHD_OPTION_CONNECTION_LIMIT, 1024u,
+			     MHD_OPTION_CONNECTION_LIMIT,
+			     WHSERVER_MAX_CONNS_DEFAULT,
+			     MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+			     WHSERVER_MAX_PER_ADDR_DEFAULT,
 			     MHD_OPTION_CONNECTION_TIMEOUT, 60u,
 			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 			     MHD_OPTION_END);

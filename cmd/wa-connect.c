@@ -97,10 +97,13 @@ struct ctx {
 	int64_t now;
 };
 
+/* Ids whole (they are copied into commands); every other command
+ * prints its one record as key: value lines. */
 static const struct out_col list_cols[] = {
 	{ "channel", "CHANNEL", 0 }, { "phone", "PHONE", 0 },
-	{ "verified_name", "NAME", 24 }, { "status", "STATUS", 0 },
-	{ "waba_id", "WABA", 0 }, { "connected_at", "CONNECTED", 0 },
+	{ "verified_name", "NAME", 24 | OUT_TEXT }, { "status", "STATUS", 0 },
+	{ "waba_id", "WABA", OUT_DROP(2) },
+	{ "connected_at", "CONNECTED", OUT_TIME | OUT_DROP(1) },
 	{ NULL, NULL, 0 }
 };
 
@@ -405,8 +408,9 @@ main(int argc, char **argv)
 	run.now = wa_now();
 	config_load(&run.cfg, cli.db);
 	out_init(&run.out, stdout, cli.out,
-		 cmd->run == cmd_list || cmd->run == cmd_show ? list_cols :
-		 NULL);
+		 cmd->run == cmd_list ? list_cols : NULL);
+	if (cmd->run != cmd_list)
+		run.out.style = OUT_STYLE_RECORD;
 	rc = cmd->run(&run);
 	if (out_finish(&run.out) < 0 || fflush(stdout) == EOF ||
 	    ferror(stdout)) {

@@ -147,6 +147,7 @@ copy(struct out *o, struct wa_err *err)
 		return -1;
 	}
 	o->cols = copy_cols;
+	o->style = OUT_STYLE_TABLE;
 	rc = store_copy(src, dst, emit, o, err);
 	store_close(dst);
 	store_close(src);
@@ -222,6 +223,7 @@ main(int argc, char **argv)
 	check_args(cmd, argc - i);
 	config_load(&cfg, cli.db);
 	out_init(&o, stdout, cli.out, NULL);
+	o.style = OUT_STYLE_RECORD;	/* one record; copy is a table */
 	status = run(cmd, i < argc ? argv[i] : NULL, cfg.db_path, &o, &err);
 	if (status < 0) {
 		wa_warn(&err, 0);

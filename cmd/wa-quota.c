@@ -38,22 +38,9 @@ static int opt_warn_set;
 static int opt_periods = 1;	/* billing: this period and N - 1 before */
 static int opt_periods_set;
 
-static const struct out_col status_cols[] = {
-	{ "period_start", "PERIOD START", 0 },
-	{ "period_end", "PERIOD END", 0 },
-	{ "limit", "LIMIT", 0 },
-	{ "used", "USED", 0 },
-	{ "remaining", "LEFT", 0 },
-	{ "user_initiated", "USER", 0 },
-	{ "business_initiated", "BUSINESS", 0 },
-	{ "daily_business_initiated.used", "24H", 0 },
-	{ "daily_business_initiated.limit", "24H LIMIT", 0 },
-	{ NULL, NULL, 0 }
-};
-
 static const struct out_col history_cols[] = {
-	{ "period_start", "PERIOD START", 0 },
-	{ "period_end", "PERIOD END", 0 },
+	{ "period_start", "PERIOD START", OUT_TIME },
+	{ "period_end", "PERIOD END", OUT_TIME },
 	{ "used", "USED", 0 },
 	{ "user_initiated", "USER", 0 },
 	{ "business_initiated", "BUSINESS", 0 },
@@ -64,19 +51,10 @@ static const struct out_col history_cols[] = {
 static const struct out_col log_cols[] = {
 	{ "conversation_id", "ID", 0 },
 	{ "kind", "KIND", 0 },
-	{ "started_at", "STARTED", 0 },
+	{ "started_at", "STARTED", OUT_TIME },
 	{ "channel", "CHANNEL", 0 },
 	{ "wa_id", "WA_ID", 0 },
 	{ "thread_id", "THREAD", 0 },
-	{ NULL, NULL, 0 }
-};
-
-static const struct out_col forecast_cols[] = {
-	{ "reach_at", "REACH AT", 0 },
-	{ "pace_per_day", "PER DAY", 0 },
-	{ "used", "USED", 0 },
-	{ "limit", "LIMIT", 0 },
-	{ "period_end", "PERIOD END", 0 },
 	{ NULL, NULL, 0 }
 };
 
@@ -88,7 +66,7 @@ static const struct out_col billing_cols[] = {
 	{ "free", "FREE", 0 },
 	{ "free_entry_point", "ENTRY POINT", 0 },
 	{ "free_customer_service", "SERVICE", 0 },
-	{ "period_start", "PERIOD START", 0 },
+	{ "period_start", "PERIOD START", OUT_TIME },
 	{ NULL, NULL, 0 }
 };
 
@@ -195,8 +173,9 @@ run(struct store *st, const char *cmd, struct out *o, struct wa_err *err)
 		o->cols = billing_cols;
 		return billing(st, &u, o, err);
 	}
+	/* one record: key: value lines on a terminal */
+	o->style = OUT_STYLE_RECORD;
 	if (strcmp(cmd, "forecast") == 0) {
-		o->cols = forecast_cols;
 		out_record(o, forecast_json(&u, now));
 		return 0;
 	}
@@ -257,7 +236,7 @@ main(int argc, char **argv)
 		config_release(&cfg);
 		return err.sysexit;
 	}
-	out_init(&o, stdout, cli.out, status_cols);
+	out_init(&o, stdout, cli.out, NULL);
 	status = run(st, cmd, &o, &err);
 	if (status < 0) {
 		wa_warn(&err, 0);

@@ -17,6 +17,9 @@ static const char usage[] =
 	"       wa-recv replay [--since T] [--channel ID] [--db PATH]\n"
 	"       wa-recv events [--since SEQ] [--db PATH]\n"
 	"       wa-recv serve --listen ADDR:PORT [--path P] [--max-body BYTES]\n"
+	"               [--tls-cert F --tls-key F] [--max-connections N]\n"
+	"               [--max-per-address N] [--read-timeout SECS]\n"
+	"               [--max-unverified BYTES] [--log F]\n"
 	"               [--no-verify-signature] [--port-file F] [--backlog N]\n"
 	"               [--db PATH]\n"
 	"       wa-recv media [--thread N | --pending] [--limit N] [--db PATH]\n";
@@ -94,7 +97,9 @@ finish(int status)
 enum {
 	OPT_SINCE = CLI_OPT_FIRST_FREE, OPT_CHANNEL, OPT_LISTEN, OPT_PATH,
 	OPT_MAX_BODY, OPT_NO_VERIFY, OPT_PORT_FILE, OPT_THREAD, OPT_PENDING,
-	OPT_LIMIT, OPT_SEQ, OPT_BACKLOG
+	OPT_LIMIT, OPT_SEQ, OPT_BACKLOG, OPT_TLS_CERT, OPT_TLS_KEY,
+	OPT_MAX_CONNS, OPT_MAX_PER_ADDR, OPT_READ_TIMEOUT, OPT_MAX_UNVERIFIED,
+	OPT_LOG
 };
 
 struct opts {
@@ -104,6 +109,7 @@ struct opts {
 	const char *channel;
 	struct whserver_opts o;		/* serve */
 	const char *port_file;
+	const char *log;		/* serve: stderr appended to this file */
 	long backlog;			/* serve: events held for stdout */
 	int no_verify;
 	int64_t thread;			/* media */
@@ -160,6 +166,31 @@ on_opt(int opt, const char *arg, void *ctx)
 		break;
 	case OPT_PORT_FILE:
 		o->port_file = arg;
+		break;
+	case OPT_TLS_CERT:
+		o->o.tls_cert = arg;
+		break;
+	case OPT_TLS_KEY:
+		o->o.tls_key = arg;
+		break;
+	case OPT_MAX_CONNS:
+		o->o.max_conns = (unsigned)num_arg(&o->cli, "--max-connections",
+						   arg, 1, 1000000);
+		break;
+	case OPT_MAX_PER_ADDR:
+		o->o.max_per_addr = (unsigned)num_arg(&o->cli,
+			"--max-per-address", arg, 0, 1000000);
+		break;
+	case OPT_READ_TIMEOUT:
+		o->o.read_ms = 1000 * (unsigned)num_arg(&o->cli,
+			"--read-timeout", arg, 1, 3600);
+		break;
+	case OPT_MAX_UNVERIFIED:
+		o->o.max_unverified = (size_t)num_arg(&o->cli,
+			"--max-unverified", arg, 1, 1LL << 40);
+		break;
+	case OPT_LOG:
+		o->log = arg;
 		break;
 	case OPT_THREAD:
 		o->thread = num_arg(&o->cli, "--thread", arg, 1, INT64_MAX);
@@ -298,6 +329,33 @@ cmd_events(struct opts *o, int argc, char **argv)
 
 /* ---- serve --------------------------------------------------------- */
 
+/* Waits for SIGTERM or SIGINT; on each SIGHUP reopens the log and
+ * reloads the certificate (a failure keeps the old ones). */
+static void
+serve_wait(struct opts *o, struct recv_serve *rs)
+{
+	struct wa_err err;
+
+	while (recv_serve_wait(rs) == SIGHUP) {
+		wa_err_clear(&err);
+		if (o->log && recv_log_open(o->log, &err) == 0)
+			fprintf(stderr, "wa-recv: SIGHUP: log reopened\n");
+		else if (o->log)
+			wa_warn(&err, 0);
+		wa_err_clear(&err);
+		if (!o->o.tls_cert)
+			continue;
+		if (recv_serve_reload(rs, &err) == 0)
+			fprintf(stderr, "wa-recv: SIGHUP: certificate "
+				"reloaded\n");
+		else {
+			wa_err_prefix(&err, "SIGHUP: the certificate in use "
+				      "stays");
+			wa_warn(&err, 0);
+		}
+	}
+}
+
 static int
 serve_run(struct opts *o, const char *db_path, struct store *st,
 	  struct ingest *in)
@@ -317,12 +375,13 @@ serve_run(struct opts *o, const char *db_path, struct store *st,
 		wa_warn(&err, 0);
 		return err.sysexit;
 	}
-	fprintf(stderr, "wa-recv: listening on %s (port %u), path %s%s\n",
-		o->o.listen, recv_serve_port(rs), o->o.path,
+	fprintf(stderr, "wa-recv: listening on %s (port %u, %s), path %s%s\n",
+		o->o.listen, recv_serve_port(rs), o->o.tls_cert ? "HTTPS" :
+		"HTTP", o->o.path,
 		o->no_verify ? ", signatures NOT checked" : "");
 	if (!o->port_file ||
 	    recv_serve_write_port(rs, o->port_file, &err) == 0)
-		recv_serve_wait(rs);
+		serve_wait(o, rs);
 	else
 		wa_warn(&err, 0);
 	left = recv_serve_stop(rs, &stats);
@@ -348,6 +407,15 @@ cmd_serve(struct opts *o, int argc, char **argv)
 		{ "no-verify-signature", no_argument, NULL, OPT_NO_VERIFY },
 		{ "port-file", required_argument, NULL, OPT_PORT_FILE },
 		{ "backlog", required_argument, NULL, OPT_BACKLOG },
+		{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
+		{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
+		{ "max-connections", required_argument, NULL, OPT_MAX_CONNS },
+		{ "max-per-address", required_argument, NULL,
+		  OPT_MAX_PER_ADDR },
+		{ "read-timeout", required_argument, NULL, OPT_READ_TIMEOUT },
+		{ "max-unverified", required_argument, NULL,
+		  OPT_MAX_UNVERIFIED },
+		{ "log", required_argument, NULL, OPT_LOG },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct store *st;
@@ -360,6 +428,16 @@ cmd_serve(struct opts *o, int argc, char **argv)
 	parse_sub(o, argc, argv, longopts, "serve");
 	if (!o->o.listen)
 		cli_usage_error(&o->cli, "serve needs --listen ADDR:PORT");
+	if (!o->o.tls_cert != !o->o.tls_key)
+		cli_usage_error(&o->cli, "--tls-cert and --tls-key go together");
+	if (o->o.max_unverified < o->o.max_body)
+		cli_usage_error(&o->cli, "--max-unverified must be at least "
+				"--max-body (%zu)", o->o.max_body);
+	wa_err_clear(&err);
+	if (o->log && recv_log_open(o->log, &err) < 0) {
+		wa_warn(&err, 0);
+		return err.sysexit;
+	}
 	config_load(&cfg, o->cli.db);
 	if (!cfg.app_secret && !o->no_verify) {
 		config_release(&cfg);
@@ -402,10 +480,10 @@ cmd_media(struct opts *o, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	static const struct out_col cols[] = {
-		{ "ok", "OK", 5 }, { "thread_id", "THREAD", 8 },
-		{ "wamid", "WAMID", 24 }, { "media_id", "MEDIA", 18 },
-		{ "bytes", "BYTES", 10 }, { "path", "PATH", 0 },
-		{ "error.message", "ERROR", 0 }, { NULL, NULL, 0 }
+		{ "ok", "OK", 0 }, { "thread_id", "THREAD", 0 },
+		{ "wamid", "WAMID", OUT_DROP(1) }, { "media_id", "MEDIA", 0 },
+		{ "bytes", "BYTES", 0 }, { "path", "PATH", 0 },
+		{ "error.message", "ERROR", OUT_TEXT }, { NULL, NULL, 0 }
 	};
 	struct wa_config cfg;
 	struct wa_err err;

@@ -240,12 +240,13 @@ run_files(struct sender *s, struct opts *o, int argc, char **argv)
 	return c.good == 0 && sender_status(s) == 1 ? WA_EX_DATAERR : 0;
 }
 
+/* Ids whole; a dry run shows each request as key: value lines. */
 static const struct out_col cols[] = {
-	{ "ok", "OK", 5 }, { "wamid", "WAMID", 40 },
-	{ "thread_id", "THREAD", 8 }, { "to", "TO", 16 },
-	{ "conversation", "CONVERSATION", 22 },
-	{ "error.code", "ERROR", 16 }, { "error.message", "MESSAGE", 60 },
-	{ NULL, NULL, 0 }
+	{ "ok", "OK", 0 }, { "thread_id", "THREAD", 0 }, { "to", "TO", 0 },
+	{ "conversation", "CONVERSATION", OUT_DROP(1) },
+	{ "error.code", "ERROR", 0 },
+	{ "error.message", "MESSAGE", 60 | OUT_TEXT },
+	{ "wamid", "WAMID", OUT_DROP(2) }, { NULL, NULL, 0 }
 };
 
 int
@@ -286,7 +287,9 @@ main(int argc, char **argv)
 		wa_die(err.sysexit, err.code, "%s", err.message);
 	o.so.channel = o.channel;
 	o.so.agent = cfg.user;
-	out_init(&out, stdout, o.cli.out, cols);
+	out_init(&out, stdout, o.cli.out, o.so.dry_run ? NULL : cols);
+	if (o.so.dry_run)
+		out.style = OUT_STYLE_RECORD;
 	if (sender_new(&s, st, &cfg, &o.so, emit, &out, &err) < 0)
 		wa_die(err.sysexit, err.code, "%s", err.message);
 	if (single) {

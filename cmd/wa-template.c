@@ -74,17 +74,19 @@ static int opt_rate = 80, opt_dry_run, opt_flag_target, opt_prune;
 static int opt_marketing = -1;	/* set --marketing-messages: 1 on, 0 off */
 static jv flags;		/* send defaults, as record keys */
 
+/* A name is what send takes: never cut. */
 static const struct out_col list_cols[] = {
-	{ "name", "NAME", 40 }, { "language", "LANGUAGE", 0 },
+	{ "name", "NAME", 0 }, { "language", "LANGUAGE", 0 },
 	{ "status", "STATUS", 0 }, { "category", "CATEGORY", 0 },
-	{ "params", "PARAMS", 0 }, { "quality", "QUALITY", 0 },
-	{ "waba_id", "WABA", 0 }, { NULL, NULL, 0 }
+	{ "params", "PARAMS", OUT_DROP(2) },
+	{ "quality", "QUALITY", OUT_DROP(1) },
+	{ "waba_id", "WABA", OUT_DROP(3) }, { NULL, NULL, 0 }
 };
 
 static const struct out_col sync_cols[] = {
 	{ "waba_id", "WABA", 0 }, { "synced", "SYNCED", 0 },
 	{ "removed", "REMOVED", 0 }, { "pages", "PAGES", 0 },
-	{ "error.message", "ERROR", 0 }, { NULL, NULL, 0 }
+	{ "error.message", "ERROR", OUT_TEXT }, { NULL, NULL, 0 }
 };
 
 /* --param K=V and --button-param INDEX=V into flags[key][K] = V. */
@@ -303,7 +305,8 @@ static int
 emit_result(jv rec, void *ctx)
 {
 	wa_warn_result(rec);
-	return jsonl_write(stdout, rec) < 0 || fflush(stdout) == EOF ? -1 : 0;
+	out_record(&run.o, rec);
+	return run.o.failed || fflush(stdout) == EOF ? -1 : 0;
 }
 
 static int
@@ -337,28 +340,29 @@ cmd_send(void)
 
 /* ---- create, and templates as files ---- */
 
+/* Files and names whole (they are copied into commands). */
 static const struct out_col lint_cols[] = {
-	{ "file", "FILE", 48 }, { "line", "LINE", 0 },
-	{ "error.message", "ERROR", 0 }, { NULL, NULL, 0 }
+	{ "file", "FILE", 0 }, { "line", "LINE", 0 },
+	{ "error.message", "ERROR", OUT_TEXT }, { NULL, NULL, 0 }
 };
 
 static const struct out_col pull_cols[] = {
-	{ "file", "FILE", 48 }, { "status", "STATUS", 0 },
-	{ "written", "WRITTEN", 0 }, { "error.message", "ERROR", 0 },
+	{ "file", "FILE", 0 }, { "status", "STATUS", 0 },
+	{ "written", "WRITTEN", 0 }, { "error.message", "ERROR", OUT_TEXT },
 	{ NULL, NULL, 0 }
 };
 
 static const struct out_col diff_cols[] = {
-	{ "change", "CHANGE", 0 }, { "file", "FILE", 48 },
-	{ "from", "FROM", 0 }, { "to", "TO", 0 }, { "fields", "FIELDS", 0 },
-	{ "line", "LINE", 0 }, { "error.message", "ERROR", 0 },
-	{ NULL, NULL, 0 }
+	{ "change", "CHANGE", 0 }, { "file", "FILE", 0 },
+	{ "from", "FROM", OUT_TEXT }, { "to", "TO", OUT_TEXT },
+	{ "fields", "FIELDS", OUT_TEXT }, { "line", "LINE", 0 },
+	{ "error.message", "ERROR", OUT_TEXT }, { NULL, NULL, 0 }
 };
 
 static const struct out_col push_cols[] = {
-	{ "op", "OP", 0 }, { "name", "NAME", 32 },
+	{ "op", "OP", 0 }, { "name", "NAME", 0 },
 	{ "language", "LANGUAGE", 0 }, { "request.path", "REQUEST", 0 },
-	{ "line", "LINE", 0 }, { "error.message", "ERROR", 0 },
+	{ "line", "LINE", 0 }, { "error.message", "ERROR", OUT_TEXT },
 	{ NULL, NULL, 0 }
 };
 
@@ -501,8 +505,14 @@ main(int argc, char **argv)
 		die_err(&err);
 	if (c->need & NEED_WABA)
 		run.waba = one_waba();
-	out_init(&run.o, stdout, c->out == OUT_JSON ? OUT_JSON : cli.out,
-		 c->cols);
+	/* a dry run shows each request (method, path, body) on a terminal */
+	out_init(&run.o, stdout, c->out == OUT_JSON && !opt_dry_run ?
+		 OUT_JSON : cli.out, c->cols);
+	if (opt_dry_run || c->fn == cmd_set ||
+	    (c->fn == cmd_list && c->min == 1)) {
+		run.o.style = OUT_STYLE_RECORD;	/* one record each */
+		run.o.cols = NULL;
+	}
 	status = c->fn ? c->fn() : cmd_files(c->files);
 	if (out_finish(&run.o) < 0)
 		status = WA_EX_IOERR;

@@ -16,7 +16,7 @@ static const char usage[] =
 	"           [--channel ID] [--contact ID] [--search TEXT] [--since T]\n"
 	"           [--limit N] [--window open|closed|closing[:DURATION]]\n"
 	"           [--where JQ] [--as USER]\n"
-	"       wa-view show THREAD | --ticket N\n"
+	"       wa-view show THREAD | --ticket N [--peek]\n"
 	"       wa-view search TEXT [--limit N]\n"
 	"       wa-view assign TICKET OWNER | close TICKET | reopen TICKET\n"
 	"       wa-view history TICKET\n"
@@ -34,7 +34,7 @@ static const char usage[] =
 enum {
 	OPT_VIEW = CLI_OPT_FIRST_FREE,
 	OPT_SHARING, OPT_AS, OPT_TICKET, OPT_NAME, OPT_EMAIL, OPT_PHONE,
-	OPT_MOBILE,
+	OPT_MOBILE, OPT_PEEK,
 	OPT_FILTER = CLI_OPT_FIRST_FREE + 0x40,	/* + enum views_key */
 	OPT_WATCH = CLI_OPT_FIRST_FREE + 0x80	/* + enum watch_opt */
 };
@@ -54,6 +54,7 @@ static const struct option longopts[] = {
 	{ "email", required_argument, NULL, OPT_EMAIL },
 	{ "phone", required_argument, NULL, OPT_PHONE },
 	{ "mobile-phone", required_argument, NULL, OPT_MOBILE },
+	{ "peek", no_argument, NULL, OPT_PEEK },
 	FILTER_OPT("status", required_argument, VIEWS_STATUS),
 	FILTER_OPT("source", required_argument, VIEWS_SOURCE),
 	FILTER_OPT("owner", required_argument, VIEWS_OWNER),
@@ -79,49 +80,72 @@ static struct views_filter filter;	/* from the command line */
 static int nfilters;			/* how many were given */
 static const char *opt_view, *opt_sharing, *opt_as;
 static long long opt_ticket;
+static int opt_peek;
 static jv contact_opts;			/* contacts add: the record */
 static struct watch_opts watch_opts;
 
+/* On a terminal: ids and times whole, text shrunk, the optional columns
+ * that fit (OUT_DROP: the lowest goes first); the channel only when the
+ * desk has more than one. */
 static const struct out_col list_cols[] = {
-	{ "ticket_id", "TICKET", 0 }, { "status", "STATUS", 0 },
-	{ "owner", "OWNER", 12 }, { "contact", "CONTACT", 20 },
-	{ "wa_id", "WA_ID", 0 }, { "last_message_at", "LAST MESSAGE", 0 },
-	{ "unread", "NEW", 0 }, { "preview", "PREVIEW", 48 },
+	{ "ticket_id", "TICKET", 0 }, { "status", "STATUS", OUT_DROP(1) },
+	{ "session_expires_at", "WINDOW", OUT_LEFT },
+	{ "owner", "OWNER", 12 | OUT_TEXT | OUT_MIN(5) | OUT_DROP(4) },
+	{ "contact", "CONTACT", 20 | OUT_TEXT },
+	{ "wa_id", "WA_ID", OUT_DROP(2) }, { "channel", "CHANNEL", 0 },
+	{ "last_message_at", "LAST MESSAGE", OUT_TIME | OUT_DROP(3) },
+	{ "unread", "NEW", 0 },
+	{ "preview", "PREVIEW", 48 | OUT_TEXT | OUT_MIN(20) },
+	{ NULL, NULL, 0 }
+};
+#define NLIST_COLS (sizeof(list_cols) / sizeof(list_cols[0]))
+/* show: the thread as key: value lines, then each message's line with
+ * its text wrapped under it */
+static const struct out_col thread_cols[] = {
+	{ "thread_id", "thread", 0 }, { "ticket_id", "ticket", 0 },
+	{ "status", "status", 0 }, { "owner", "owner", 0 },
+	{ "contact", "contact", 0 }, { "wa_id", "wa_id", 0 },
+	{ "username", "username", OUT_DROP(1) },
+	{ "channel", "channel", 0 },
+	{ "session_expires_at", "window", OUT_LEFT },
 	{ NULL, NULL, 0 }
 };
 static const struct out_col show_cols[] = {
-	{ "time", "TIME", 0 }, { "direction", "DIR", 0 },
-	{ "from", "FROM", 0 }, { "to", "TO", 0 }, { "type", "TYPE", 0 },
-	{ "status", "STATUS", 0 }, { "read_at", "READ", 0 },
-	{ "text", "TEXT", 60 }, { NULL, NULL, 0 }
+	{ "time", "TIME", OUT_TIME }, { "direction", "DIR", 0 },
+	{ "from", "FROM", 0 }, { "to", "TO", OUT_DROP(1) },
+	{ "type", "TYPE", 0 }, { "status", "STATUS", 0 },
+	{ "read_at", "READ", OUT_TIME | OUT_DROP(2) },
+	{ "text", "TEXT", OUT_BODY }, { NULL, NULL, 0 }
 };
 static const struct out_col search_cols[] = {
-	{ "time", "TIME", 0 }, { "thread_id", "THREAD", 0 },
-	{ "ticket_id", "TICKET", 0 }, { "contact", "CONTACT", 20 },
-	{ "direction", "DIR", 0 }, { "snippet", "SNIPPET", 60 },
+	{ "time", "TIME", OUT_TIME }, { "thread_id", "THREAD", 0 },
+	{ "ticket_id", "TICKET", 0 }, { "contact", "CONTACT", 20 | OUT_TEXT },
+	{ "direction", "DIR", 0 },
+	{ "snippet", "SNIPPET", 60 | OUT_TEXT | OUT_MIN(20) },
 	{ NULL, NULL, 0 }
 };
 static const struct out_col view_cols[] = {
 	{ "name", "NAME", 0 }, { "owner", "OWNER", 0 },
 	{ "sharing", "SHARING", 0 }, { "builtin", "BUILTIN", 0 },
-	{ "filters", "FILTERS", 60 }, { NULL, NULL, 0 }
+	{ "filters", "FILTERS", 60 | OUT_TEXT }, { NULL, NULL, 0 }
 };
 static const struct out_col ticket_cols[] = {
 	{ "ticket_id", "TICKET", 0 }, { "thread_id", "THREAD", 0 },
 	{ "status", "STATUS", 0 }, { "owner", "OWNER", 0 },
-	{ "changed", "CHANGED", 0 }, { "updated_at", "UPDATED", 0 },
+	{ "changed", "CHANGED", 0 }, { "updated_at", "UPDATED", OUT_TIME },
 	{ NULL, NULL, 0 }
 };
 static const struct out_col event_cols[] = {
-	{ "at", "AT", 0 }, { "action", "ACTION", 0 },
+	{ "at", "AT", OUT_TIME }, { "action", "ACTION", 0 },
 	{ "actor", "BY", 0 }, { "from", "FROM", 0 }, { "to", "TO", 0 },
 	{ NULL, NULL, 0 }
 };
 static const struct out_col contact_cols[] = {
-	{ "contact_id", "ID", 0 }, { "name", "NAME", 24 },
-	{ "email", "EMAIL", 28 }, { "phone", "PHONE", 0 },
-	{ "mobile_phone", "MOBILE", 0 }, { "wa_id", "WA_ID", 0 },
-	{ "threads", "THREADS", 0 }, { NULL, NULL, 0 }
+	{ "contact_id", "ID", 0 }, { "name", "NAME", 24 | OUT_TEXT },
+	{ "email", "EMAIL", 28 | OUT_TEXT | OUT_DROP(2) },
+	{ "phone", "PHONE", 0 }, { "mobile_phone", "MOBILE", OUT_DROP(1) },
+	{ "wa_id", "WA_ID", 0 }, { "threads", "THREADS", 0 },
+	{ NULL, NULL, 0 }
 };
 
 static void
@@ -162,6 +186,7 @@ handle(int opt, const char *arg, void *ctx)
 	case OPT_EMAIL: contact_opt("email", arg); break;
 	case OPT_PHONE: contact_opt("phone", arg); break;
 	case OPT_MOBILE: contact_opt("mobile_phone", arg); break;
+	case OPT_PEEK: opt_peek = 1; break;
 	default: cli_usage_error(&cli, "unexpected option");
 	}
 }
@@ -172,17 +197,22 @@ emit(jv rec, void *ctx)
 	out_record(ctx, rec);
 }
 
-/* A table shows the messages; the thread record is for pipes. */
+/* On a terminal the thread record prints first as key: value lines. */
+struct show_ctx {
+	struct out *o;		/* the messages */
+	struct out head;	/* the thread */
+};
+
 static void
 emit_show(jv rec, void *ctx)
 {
-	struct out *o = ctx;
+	struct show_ctx *c = ctx;
 	const char *kind = jx_cstr(rec, "record");
 
-	if (o->table && kind && strcmp(kind, "thread") == 0)
-		jv_free(rec);
+	if (c->o->table && kind && strcmp(kind, "thread") == 0)
+		out_record(&c->head, rec);
 	else
-		out_record(o, rec);
+		out_record(c->o, rec);
 }
 
 static int64_t
@@ -199,7 +229,8 @@ id_arg(const char *what, const char *s)
 	return v;
 }
 
-/* A rejected operation: the result record on stdout, the line on stderr. */
+/* A rejected operation: the result record on stdout (on a terminal as
+ * key: value lines), the line on stderr. */
 static int
 rejected(struct out *o, const struct wa_err *err, jv input)
 {
@@ -208,6 +239,8 @@ rejected(struct out *o, const struct wa_err *err, jv input)
 		jv_free(input);
 		return err->sysexit;
 	}
+	o->cols = NULL;
+	o->style = OUT_STYLE_RECORD;
 	out_record(o, wa_err_result(err, input, 0));
 	return WA_EX_REJECTED;
 }
@@ -217,7 +250,10 @@ cmd_list(struct store *st, struct out *o, const char *user,
 	 struct wa_err *err)
 {
 	struct views_filter f;
+	static struct out_col one_channel[NLIST_COLS];
 	long where_errors = 0;
+	int64_t channels = 0;
+	size_t i, j;
 	int rc;
 
 	views_filter_init(&f);
@@ -227,7 +263,19 @@ cmd_list(struct store *st, struct out *o, const char *user,
 						  jv_string(opt_view)));
 	}
 	views_filter_merge(&f, &filter);
+	if (o->table && views_channels(st, &channels, err) < 0) {
+		views_filter_release(&f);
+		wa_warn(err, 0);
+		return err->sysexit;
+	}
 	o->cols = list_cols;
+	if (channels <= 1) {
+		for (i = j = 0; i < NLIST_COLS; i++)
+			if (!list_cols[i].key ||
+			    strcmp(list_cols[i].key, "channel") != 0)
+				one_channel[j++] = list_cols[i];
+		o->cols = one_channel;
+	}
 	rc = views_list(st, &f, wa_now(), o->table ? 50 : 0, emit, o,
 			&where_errors, err);
 	views_filter_release(&f);
@@ -369,12 +417,21 @@ cmd_show(struct store *st, struct out *o, int argc, char **argv,
 	 struct wa_err *err)
 {
 	int64_t thread = argc > 0 ? id_arg("THREAD", argv[0]) : 0;
+	struct show_ctx c = { o, { 0 } };
+	int rc;
 
 	if (argc > 1 || (argc == 0 && !opt_ticket))
 		cli_usage_error(&cli, "show takes THREAD or --ticket N");
 	o->cols = show_cols;
-	if (views_show(st, thread, opt_ticket, wa_now(), emit_show, o,
-		       err) == 0)
+	out_init(&c.head, o->fp, o->table ? OUT_TABLE : OUT_JSON,
+		 thread_cols);
+	c.head.style = OUT_STYLE_RECORD;
+	rc = views_show(st, thread, opt_ticket, wa_now(),
+			opt_peek ? VIEWS_SHOW_PEEK : 0, emit_show, &c, err);
+	if (out_finish(&c.head) < 0)
+		o->failed = 1;
+	out_follow(o, &c.head);
+	if (rc == 0)
 		return 0;
 	return rejected(o, err, argc > 0 ?
 			JV_OBJECT(jv_string("thread_id"), jv_string(argv[0])) :
@@ -382,10 +439,25 @@ cmd_show(struct store *st, struct out *o, int argc, char **argv,
 				  jv_string_fmt("%lld", opt_ticket)));
 }
 
-/* watch: one line per record, out at once (a terminal too). */
+/* watch: a record a line as it comes; on a terminal, for people. */
+static const struct out_col watch_cols[] = {
+	{ "at", "AT", OUT_TIME }, { "event", "EVENT", 8 },
+	{ "ticket", "TICKET", 6 }, { "who", "WHO", 16 },
+	{ "what", "WHAT", OUT_TEXT | OUT_MIN(20) }, { NULL, NULL, 0 }
+};
+
 static int
 watch_line(const char *text, size_t len, void *ctx)
 {
+	struct out *o = ctx;
+	jv rec;
+
+	if (o->table) {
+		rec = jv_parse_sized(text, (int)len);
+		out_record(o, watch_show(rec));
+		jv_free(rec);
+		return o->failed ? -1 : 0;
+	}
 	if (fwrite(text, 1, len, stdout) != len || putchar('\n') == EOF ||
 	    fflush(stdout) == EOF)
 		return -1;
@@ -399,14 +471,16 @@ watch_warn(const char *msg, void *ctx)
 }
 
 static int
-cmd_watch(struct store *st, int argc, char **argv, const char *user,
-	  struct wa_err *err)
+cmd_watch(struct store *st, struct out *o, int argc, char **argv,
+	  const char *user, struct wa_err *err)
 {
-	struct watch_cb cb = { watch_line, watch_warn, NULL };
+	struct watch_cb cb = { watch_line, watch_warn, o };
 	int rc;
 
 	if (argc)
 		cli_usage_error(&cli, "unexpected argument '%s'", argv[0]);
+	o->style = OUT_STYLE_LINE;
+	o->cols = watch_cols;
 	rc = watch_run(st, user, &filter, &watch_opts, &cb, err);
 	if (rc >= 0)
 		return rc;
@@ -427,8 +501,6 @@ check_options(const char *cmd)
 		cli_usage_error(&cli, "--notify, --event, --exec, "
 				"--exec-timeout, --count and --once go with "
 				"watch");
-	if (watch && cli.out == OUT_TABLE)
-		cli_usage_error(&cli, "watch prints JSON lines, not a table");
 	if (nfilters && !list && !create && !watch &&
 	    !(strcmp(cmd, "search") == 0 && nfilters == 1 &&
 	      filter.v[VIEWS_LIMIT]))
@@ -438,8 +510,8 @@ check_options(const char *cmd)
 		cli_usage_error(&cli, "--view goes with list");
 	if (opt_sharing && !create)
 		cli_usage_error(&cli, "--sharing goes with create");
-	if (opt_ticket && strcmp(cmd, "show") != 0)
-		cli_usage_error(&cli, "--ticket goes with show");
+	if ((opt_ticket || opt_peek) && strcmp(cmd, "show") != 0)
+		cli_usage_error(&cli, "--ticket and --peek go with show");
 	if (jv_object_length(jv_copy(contact_opts)) && strcmp(cmd, "contacts"))
 		cli_usage_error(&cli, "--name, --email, --phone and "
 				"--mobile-phone go with contacts add");
@@ -493,7 +565,7 @@ run(struct store *st, struct out *o, struct wa_config *cfg, int argc,
 	if (strcmp(cmd, "contacts") == 0)
 		return cmd_contacts(st, o, cfg, argc, argv, err);
 	if (strcmp(cmd, "watch") == 0)
-		return cmd_watch(st, argc, argv, user, err);
+		return cmd_watch(st, o, argc, argv, user, err);
 	cli_usage_error(&cli, "unknown command '%s'", cmd);
 }
 

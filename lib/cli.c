@@ -18,8 +18,7 @@ cli_usage_error(const struct cli *cli, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n%s", cli->usage);
-	fprintf(stderr, "Try '%s --help' for more information.\n",
+	fprintf(stderr, "\nTry '%s --help' for more information.\n",
 		program_invocation_short_name);
 	exit(WA_EX_USAGE);
 }
@@ -45,7 +44,6 @@ cli_common(struct cli *cli, int opt, const char *arg)
 		return 1;
 	case '?':
 		/* getopt_long already named the bad option. */
-		fprintf(stderr, "%s", cli->usage);
 		fprintf(stderr, "Try '%s --help' for more information.\n",
 			program_invocation_short_name);
 		exit(WA_EX_USAGE);

@@ -28,13 +28,14 @@ struct cli {
 	enum out_mode out;	/* from --json / --table */
 };
 
-/* Handles a common option returned by getopt_long: prints usage and exits
- * 0 for -h, prints the version and exits 0 for --version, prints usage and
- * exits 64 for '?' or ':'. Returns 1 when opt was handled, 0 when not. */
+/* Handles a common option returned by getopt_long: prints the synopsis
+ * and exits 0 for -h, prints the version and exits 0 for --version, is a
+ * usage error (exit 64) for '?' or ':'. Returns 1 when opt was handled, 0
+ * when not. */
 int cli_common(struct cli *cli, int opt, const char *arg);
 
-/* Prints "prog: usage-error message", the synopsis and a --help hint to
- * stderr, then exits 64. */
+/* Prints "prog: usage: message" and "Try 'prog --help' ..." to stderr,
+ * then exits 64: the synopsis only with --help. */
 void cli_usage_error(const struct cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
 

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Output: JSON lines when piped, an aligned width-aware table on a terminal. */
+/* Output: JSON lines when piped; on a terminal a table or key: value lines that fit its width. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
-#include "out.h"
+#include "out_int.h"
 #include "jsonl.h"
 #include "util.h"
 
@@ -22,11 +22,34 @@ out_init(struct out *o, FILE *fp, enum out_mode mode,
 	else
 		o->table = isatty(fileno(fp));
 	o->rows = jv_array();
+	if (o->table) {
+		o->width = out_width(fp);
+		o->now = wa_now();
+	}
+}
+
+void
+out_follow(struct out *o, const struct out *prev)
+{
+	if (prev->table && prev->printed)
+		o->gap = 1;
 }
 
 void
 out_record(struct out *o, jv rec)
 {
+	if (o->table && o->style != OUT_STYLE_TABLE) {
+		if (o->style == OUT_STYLE_LINE) {
+			out_line_print(o, rec);
+			fflush(o->fp);
+		} else {
+			out_record_print(o, rec);
+		}
+		jv_free(rec);
+		if (ferror(o->fp))
+			o->failed = 1;
+		return;
+	}
 	if (o->table) {
 		o->rows = jv_array_append(o->rows, rec);
 		return;
@@ -49,60 +72,12 @@ out_width(FILE *fp)
 	return 80;
 }
 
-/* Display width of UTF-8 text: code points (no East Asian widths). */
-static int
-u8_width(const char *s)
-{
-	int w = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			w++;
-	return w;
-}
-
-/* Cell text for a value: owned C string without control characters. */
-static char *
-cell_text(jv v)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char *p;
-
-	switch (jv_get_kind(v)) {
-	case JV_KIND_INVALID:
-	case JV_KIND_NULL:
-		sb_adds(&sb, "-");
-		break;
-	case JV_KIND_STRING:
-		sb_adds(&sb, jv_string_value(v));
-		break;
-	case JV_KIND_TRUE:
-		sb_adds(&sb, "yes");
-		break;
-	case JV_KIND_FALSE:
-		sb_adds(&sb, "no");
-		break;
-	default: {
-		jv d = jv_dump_string(jv_copy(v), 0);
-
-		sb_adds(&sb, jv_string_value(d));
-		jv_free(d);
-	}
-	}
-	jv_free(v);
-	for (p = sb.buf; p && *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = ' ';
-	return sb_detach(&sb);
-}
-
-/* Value at a dotted key path ("window.open"); owned. */
-static jv
-get_path(jv rec, const char *key)
+jv
+out_get(jv rec, const char *key)
 {
 	char part[64];
 	const char *dot;
-	jv cur = jv_copy(rec);
+	jv cur = jv_copy(rec), next;
 
 	while ((dot = strchr(key, '.')) != NULL) {
 		size_t n = (size_t)(dot - key);
@@ -111,157 +86,100 @@ get_path(jv rec, const char *key)
 			break;
 		memcpy(part, key, n);
 		part[n] = '\0';
-		jv next = jx_get(cur, part);
+		next = jx_get(cur, part);
 		jv_free(cur);
 		cur = next;
 		key = dot + 1;
 	}
-	jv v = jx_get(cur, key);
+	next = jx_get(cur, key);
 	jv_free(cur);
-	return v;
+	return next;
 }
 
-/* Cuts s to at most w display columns, ending with "~" when cut. */
+/* "2024-04-16T17:57:05Z" as "2024-04-16 17:57"; else s. */
 static void
-fit(char *s, int w)
+short_time(struct strbuf *sb, const char *s)
 {
-	int n = 0;
-	char *p;
+	if (strlen(s) == 20 && s[10] == 'T' && s[19] == 'Z') {
+		sb_add(sb, s, 10);
+		sb_adds(sb, " ");
+		sb_add(sb, s + 11, 5);
+	} else {
+		sb_adds(sb, s);
+	}
+}
 
-	if (w < 2 || u8_width(s) <= w)
+/* Time left until the end of a window: whole hours, else minutes. */
+static void
+time_left(struct strbuf *sb, const struct out *o, jv v)
+{
+	int64_t end, left;
+	struct wa_err err;
+
+	if (jv_get_kind(v) != JV_KIND_STRING) {
+		sb_adds(sb, "closed");
 		return;
-	for (p = s; *p; p++) {
-		if (((unsigned char)*p & 0xC0) != 0x80) {
-			if (n == w - 1)
-				break;
-			n++;
-		}
 	}
-	p[0] = '~';
-	p[1] = '\0';
-}
-
-static void
-pad(FILE *fp, const char *s, int w, int last)
-{
-	int n = u8_width(s);
-
-	fputs(s, fp);
-	if (!last)
-		for (; n < w + 2; n++)
-			putc(' ', fp);
-}
-
-/* Columns from the first row when none were given. */
-static struct out_col *
-guess_cols(jv rows, int *ncols)
-{
-	struct out_col *cols;
-	jv first = jv_array_get(jv_copy(rows), 0), keys;
-	int i, n;
-
-	if (jv_get_kind(first) != JV_KIND_OBJECT) {
-		jv_free(first);
-		*ncols = 0;
-		return NULL;
+	if (time_parse(jv_string_value(v), &end, &err) < 0) {
+		sb_adds(sb, jv_string_value(v));
+		return;
 	}
-	keys = jv_keys_unsorted(first);
-	n = jv_array_length(jv_copy(keys));
-	cols = xcalloc((size_t)n + 1, sizeof(*cols));
-	for (i = 0; i < n; i++) {
-		jv k = jv_array_get(jv_copy(keys), i);
-
-		cols[i].key = xstrdup(jv_string_value(k));
-		cols[i].title = cols[i].key;
-		jv_free(k);
-	}
-	jv_free(keys);
-	*ncols = n;
-	return cols;
-}
-
-static void
-shrink(int *w, const struct out_col *cols, int ncols, int total)
-{
-	int i, widest;
-
-	while (total > 0) {
-		widest = 0;
-		for (i = 1; i < ncols; i++)
-			if (w[i] > w[widest])
-				widest = i;
-		if (w[widest] <= 8)
-			break;
-		w[widest]--;
-		total--;
-	}
-	(void)cols;
-}
-
-static void
-print_table(struct out *o)
-{
-	const struct out_col *cols = o->cols;
-	struct out_col *guessed = NULL;
-	int ncols = 0, nrows = jv_array_length(jv_copy(o->rows));
-	int i, j, total, *w;
-	char **cell;
-
-	if (!cols)
-		cols = guessed = guess_cols(o->rows, &ncols);
+	left = end - o->now;
+	if (left <= 0)
+		sb_adds(sb, "closed");
+	else if (left >= 3600)
+		sb_addf(sb, "%lldh", (long long)(left / 3600));
+	else if (left >= 60)
+		sb_addf(sb, "%lldm", (long long)(left / 60));
 	else
-		while (cols[ncols].key)
-			ncols++;
-	if (ncols == 0)
-		goto out;
-	w = xcalloc((size_t)ncols, sizeof(*w));
-	cell = xcalloc((size_t)(nrows + 1) * (size_t)ncols, sizeof(*cell));
-	for (j = 0; j < ncols; j++) {
-		cell[j] = xstrdup(cols[j].title);
-		w[j] = u8_width(cell[j]);
-	}
-	for (i = 0; i < nrows; i++) {
-		jv row = jv_array_get(jv_copy(o->rows), i);
+		sb_adds(sb, "<1m");
+}
 
-		for (j = 0; j < ncols; j++) {
-			char *t = cell_text(get_path(row, cols[j].key));
+char *
+out_cell(const struct out *o, jv v, int fmt)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *c;
 
-			if (cols[j].max > 0)
-				fit(t, cols[j].max);
-			cell[(i + 1) * ncols + j] = t;
-			if (u8_width(t) > w[j])
-				w[j] = u8_width(t);
+	if (fmt & OUT_LEFT) {
+		time_left(&sb, o, v);
+	} else {
+		switch (jv_get_kind(v)) {
+		case JV_KIND_INVALID:
+		case JV_KIND_NULL:
+			sb_adds(&sb, "-");
+			break;
+		case JV_KIND_STRING:
+			if (fmt & OUT_TIME)
+				short_time(&sb, jv_string_value(v));
+			else
+				sb_adds(&sb, jv_string_value(v));
+			break;
+		case JV_KIND_TRUE:
+			sb_adds(&sb, "yes");
+			break;
+		case JV_KIND_FALSE:
+			sb_adds(&sb, "no");
+			break;
+		default: {
+			jv d = jv_dump_string(jv_copy(v), 0);
+
+			sb_adds(&sb, jv_string_value(d));
+			jv_free(d);
 		}
-		jv_free(row);
-	}
-	total = 0;
-	for (j = 0; j < ncols; j++)
-		total += w[j] + 2;
-	if (total - 2 > out_width(o->fp))
-		shrink(w, cols, ncols, total - 2 - out_width(o->fp));
-	for (i = 0; i <= nrows; i++)
-		for (j = 0; j < ncols; j++) {
-			fit(cell[i * ncols + j], w[j]);
-			pad(o->fp, cell[i * ncols + j], w[j], j == ncols - 1);
-			if (j == ncols - 1)
-				putc('\n', o->fp);
-			free(cell[i * ncols + j]);
 		}
-	free(cell);
-	free(w);
-out:
-	if (guessed) {
-		for (j = 0; j < ncols; j++)
-			free((char *)guessed[j].key);
-		free(guessed);
 	}
+	jv_free(v);
+	c = out_text_clean(sb_str(&sb), (fmt & OUT_BODY) != 0);
+	sb_release(&sb);
+	return c;
 }
 
 int
 out_finish(struct out *o)
 {
-	if (o->table)
-		print_table(o);
+	if (o->table && o->style == OUT_STYLE_TABLE)
+		out_table_print(o);
 	jv_free(o->rows);
 	o->rows = jv_null();
 	if (fflush(o->fp) == EOF || ferror(o->fp))

@@ -66,11 +66,12 @@ struct recv_serve_cb {
 };
 
 /*
- * Makes commits durable (synchronous=FULL: a 200 tells Meta never to send
- * again), blocks SIGINT and SIGTERM in the calling thread (the threads
- * started here inherit that; recv_serve_wait takes them), starts the WAL
- * checkpoint thread on db_path and the server with o (copied; its batch,
- * after, log and ctx are set here). st and in are borrowed. 0, or -1 with
+ * Answers 200 only once a commit is durable (a 200 tells Meta never to
+ * send again): commits with synchronous=NORMAL, then an fsync of the WAL
+ * on the server's sync thread. Blocks SIGINT, SIGTERM and SIGHUP in the
+ * calling thread (the threads started here inherit that; recv_serve_wait takes
+ * them), starts the WAL checkpoint thread on db_path and the server with
+ * o (copied; its callbacks and ctx are set here). st and in are borrowed. 0, or -1 with
  * err (64 bad address, 69 no libmicrohttpd, 74, 75 address in use, 77,
  * 78).
  */
@@ -85,9 +86,17 @@ unsigned recv_serve_port(const struct recv_serve *rs);
 int recv_serve_write_port(const struct recv_serve *rs, const char *file,
 			  struct wa_err *err);
 
-/* Blocks until SIGINT or SIGTERM (also raised when flush failed);
+/* Blocks until SIGINT, SIGTERM (also raised when flush failed) or SIGHUP;
  * returns the signal. */
 int recv_serve_wait(struct recv_serve *rs);
+
+/* SIGHUP: reads the certificate and key again (HTTPS). 0, or -1 with err
+ * (78), the old ones still in use. */
+int recv_serve_reload(struct recv_serve *rs, struct wa_err *err);
+
+/* Appends standard error to path from now on (--log; again on SIGHUP,
+ * after a rotation). -1 with err (74), standard error unchanged. */
+int recv_log_open(const char *path, struct wa_err *err);
 
 /* Stops the server (requests in flight finish, queued ones are
  * committed), then the checkpointer; frees rs. Fills stats; returns the

@@ -1,38 +1,32 @@
 /* SPDX-License-Identifier: MIT */
 /* wa-recv serve: the ingest pipeline behind the group-commit server; durable commits, a printer that never holds them up. */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "jsonl.h"
 #include "quarantine.h"
 #include "recv.h"
+#include "recv_printer.h"
 #include "util.h"
 
 /*
  * plan   on the HTTP thread that read the body (prepare), with that
  *        thread's own compiled rules;
- * apply  on the server's writer thread, one transaction per group;
- * render on the printer thread, after the commit, from a queue the
- *        writer never waits on.
+ * apply  on the server's writer thread, one transaction per group,
+ *        committed in WAL mode with synchronous=NORMAL (no fsync);
+ * sync   on the server's sync thread: one fsync of the WAL file
+ *        covers every group committed before it, whose 200s go out
+ *        only then, while the writer applies the next group;
+ * render on the printer thread (lib/recv_printer.c), after the sync,
+ *        from a queue the writer never waits on.
  */
 
-struct printer {
-	pthread_t th;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct pq {
-		struct ingest_events *q;
-		struct pq *next;
-	} *head, *tail;
-	size_t waiting;			/* events queued */
-	size_t backlog;			/* most events queued */
-	int64_t missed_from, missed_to;	/* dropped, not yet told */
-	size_t missed;
-	int quit;
-	int failed;
-};
 
 struct recv_serve {
 	struct store *st;		/* borrowed */
@@ -40,9 +34,12 @@ struct recv_serve {
 	struct whserver *srv;
 	struct store_ckpt *ckpt;
 	struct recv_serve_cb cb;
-	struct printer pr;
+	struct recv_printer *pr;
 	pthread_key_t rules;		/* each HTTP thread's compiled rules */
-	sigset_t sigs;			/* SIGINT, SIGTERM */
+	char *wal_path;			/* the database's write-ahead log */
+	int wal_fd;			/* open on it (sync thread), or -1 */
+	struct stat wal_st;		/* which file wal_fd is */
+	sigset_t sigs;			/* SIGINT, SIGTERM, SIGHUP */
 };
 
 /* ---- plan: on the HTTP threads ---- */
@@ -79,6 +76,27 @@ release(void *ctx, void *payload)
 
 /* ---- apply: the writer thread ---- */
 
+/* The events of a group, in commit order (one node unless the group was
+ * retried one delivery at a time). */
+struct evlist {
+	struct ingest_events *q;
+	struct evlist *next;
+};
+
+static struct evlist *
+events_add(struct evlist **tail, struct ingest_events *q)
+{
+	struct evlist *e;
+
+	if (!q)
+		return *tail;
+	e = xcalloc(1, sizeof(*e));
+	e->q = q;
+	if (*tail)
+		(*tail)->next = e;
+	return *tail = e;
+}
+
 static int
 apply_group(struct recv_serve *rs, struct whserver_item *it, size_t n)
 {
@@ -91,15 +109,18 @@ apply_group(struct recv_serve *rs, struct whserver_item *it, size_t n)
 	for (i = 0; i < n; i++)
 		if (ingest_apply(rs->in, it[i].payload, "http",
 				 ingest_plan_signature(it[i].payload),
-				 &err) < 0) {
-			store_rollback(rs->st);
-			goto fail;
-		}
+				 &err) < 0)
+			goto rollback;
+	/* the group's texts into the search index in one statement */
+	if (ingest_finish(rs->in, &err) < 0)
+		goto rollback;
 	if (store_commit(rs->st, &err) < 0)
 		goto fail;
 	for (i = 0; i < n; i++)
 		it[i].stored = 1;
 	return 0;
+rollback:
+	store_rollback(rs->st);
 fail:
 	ingest_rollback(rs->in);
 	if (rs->cb.log)
@@ -107,155 +128,93 @@ fail:
 	return -1;
 }
 
-static void printer_put(struct printer *pr, struct ingest_events *q);
-
 /* One transaction for the group; if it fails, one per delivery, so one
- * delivery the database refuses cannot keep the others out. */
-static void
+ * delivery the database refuses cannot keep the others out. Returns the
+ * committed events, for after. */
+static void *
 batch(void *ctx, struct whserver_item *it, size_t n)
 {
 	struct recv_serve *rs = ctx;
+	struct evlist *head = NULL, *tail = NULL;
 	size_t i;
 
-	if (apply_group(rs, it, n) == 0 || n == 1)
-		return;
-	for (i = 0; i < n; i++)
-		if (apply_group(rs, it + i, 1) == 0)
-			printer_put(&rs->pr, ingest_take_events(rs->in));
+	if (apply_group(rs, it, n) == 0)
+		return events_add(&tail, ingest_take_events(rs->in));
+	for (i = 0; n > 1 && i < n; i++)
+		if (apply_group(rs, it + i, 1) == 0 &&
+		    events_add(&tail, ingest_take_events(rs->in)) && !head)
+			head = tail;
+	return head;
+}
+
+/* ---- sync: the server's sync thread ---- */
+
+/* (Re)opens the WAL file when it is not the one open (SQLite made it
+ * anew): its directory entry is synced once too. */
+static int
+wal_open(struct recv_serve *rs, struct wa_err *err)
+{
+	struct stat now;
+	char *dir, *slash;
+	int fd;
+
+	if (stat(rs->wal_path, &now) == 0 && rs->wal_fd >= 0 &&
+	    now.st_ino == rs->wal_st.st_ino && now.st_dev == rs->wal_st.st_dev)
+		return 0;
+	if (rs->wal_fd >= 0)
+		close(rs->wal_fd);
+	rs->wal_fd = open(rs->wal_path, O_RDONLY | O_CLOEXEC);
+	if (rs->wal_fd < 0 || fstat(rs->wal_fd, &rs->wal_st) < 0)
+		return wa_err_set(err, WA_EX_IOERR, "io", "cannot sync '%s': %s",
+				  rs->wal_path, strerror(errno));
+	dir = xstrdup(rs->wal_path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		(void)fdatasync(fd);
+		close(fd);
+	}
+	free(dir);
+	return 0;
+}
+
+/*
+ * Every group committed so far onto the disk: fsync of the WAL file
+ * writes its frames, as a synchronous=FULL commit would have. fsync(2),
+ * not the fdatasync(2) SQLite itself calls, so that a test can delay or
+ * fail this sync alone (tests/t/1520-recv-serve-durable.t).
+ */
+static int
+sync_wal(void *ctx)
+{
+	struct recv_serve *rs = ctx;
+	struct wa_err err;
+
+	if (wal_open(rs, &err) == 0) {
+		if (fsync(rs->wal_fd) == 0)
+			return 0;
+		wa_err_set(&err, WA_EX_IOERR, "io", "cannot sync '%s': %s",
+			   rs->wal_path, strerror(errno));
+	}
+	if (rs->cb.log)
+		rs->cb.log(rs->cb.ctx, &err);
+	return -1;
 }
 
 /* After a group's answers went out: its events to the printer. */
 static void
-after(void *ctx)
+after(void *ctx, void *done)
 {
 	struct recv_serve *rs = ctx;
+	struct evlist *e = done, *next;
 
-	printer_put(&rs->pr, ingest_take_events(rs->in));
-}
-
-/* ---- render: the printer thread ---- */
-
-static void
-printer_put(struct printer *pr, struct ingest_events *q)
-{
-	struct pq *n;
-	size_t count = ingest_events_count(q);
-
-	if (!count) {
-		ingest_events_free(q);
-		return;
+	for (; e; e = next) {
+		next = e->next;
+		recv_printer_put(rs->pr, e->q);
+		free(e);
 	}
-	pthread_mutex_lock(&pr->mu);
-	if (pr->missed || pr->waiting + count > pr->backlog) {
-		/* The reader is stalled: keep acknowledging Meta, and drop
-		 * until it has caught up with what is queued. */
-		int64_t last = ingest_events_last(q);
-
-		if (!pr->missed)
-			pr->missed_from = last - (int64_t)count + 1;
-		pr->missed_to = last;
-		pr->missed += count;
-		pthread_mutex_unlock(&pr->mu);
-		ingest_events_free(q);
-		return;
-	}
-	n = xcalloc(1, sizeof(*n));
-	n->q = q;
-	if (pr->tail)
-		pr->tail->next = n;
-	else
-		pr->head = n;
-	pr->tail = n;
-	pr->waiting += count;
-	pthread_cond_signal(&pr->cv);
-	pthread_mutex_unlock(&pr->mu);
-}
-
-/* The line that tells a reader what it missed and how to get it. */
-static int
-tell_missed(struct recv_serve *rs, size_t n, int64_t from, int64_t to)
-{
-	char line[256];
-	int len = snprintf(line, sizeof(line),
-			   "{\"event\":\"missed\",\"count\":%zu,"
-			   "\"from_seq\":%lld,\"to_seq\":%lld,\"resume\":"
-			   "\"wa-recv events --since %lld\"}", n,
-			   (long long)from, (long long)to,
-			   (long long)(from - 1));
-
-	return rs->cb.sink.line(line, (size_t)len, rs->cb.sink.ctx);
-}
-
-static void *
-printer_main(void *arg)
-{
-	struct recv_serve *rs = arg;
-	struct printer *pr = &rs->pr;
-
-	for (;;) {
-		struct pq *n;
-		size_t missed;
-		int64_t from = 0, to = 0;
-		int bad = 0;
-
-		pthread_mutex_lock(&pr->mu);
-		while (!pr->head && !pr->missed && !pr->quit)
-			pthread_cond_wait(&pr->cv, &pr->mu);
-		n = pr->head;
-		missed = 0;
-		if (n) {
-			pr->head = n->next;
-			if (!pr->head)
-				pr->tail = NULL;
-			pr->waiting -= ingest_events_count(n->q);
-		} else {	/* what was queued before the gap is out */
-			missed = pr->missed;
-			from = pr->missed_from;
-			to = pr->missed_to;
-			pr->missed = 0;
-		}
-		if (!n && !missed) {
-			pthread_mutex_unlock(&pr->mu);
-			break;
-		}
-		pthread_mutex_unlock(&pr->mu);
-		if (n) {
-			bad = ingest_render(n->q, &rs->cb.sink) < 0;
-			free(n);
-		}
-		if (missed && !bad)
-			bad = tell_missed(rs, missed, from, to) < 0;
-		if (!bad && rs->cb.flush && rs->cb.flush(rs->cb.ctx) < 0)
-			bad = 1;
-		if (bad && !pr->failed) {
-			pr->failed = 1;
-			kill(getpid(), SIGTERM);	/* no reader: stop */
-		}
-	}
-	return NULL;
-}
-
-static int
-printer_start(struct recv_serve *rs, struct wa_err *err)
-{
-	pthread_mutex_init(&rs->pr.mu, NULL);
-	pthread_cond_init(&rs->pr.cv, NULL);
-	if (pthread_create(&rs->pr.th, NULL, printer_main, rs) != 0)
-		return wa_err_set(err, WA_EX_IOERR, "io",
-				  "cannot start the printer thread");
-	return 0;
-}
-
-static void
-printer_stop(struct printer *pr)
-{
-	pthread_mutex_lock(&pr->mu);
-	pr->quit = 1;
-	pthread_cond_signal(&pr->cv);
-	pthread_mutex_unlock(&pr->mu);
-	pthread_join(pr->th, NULL);
-	pthread_mutex_destroy(&pr->mu);
-	pthread_cond_destroy(&pr->cv);
 }
 
 /* ---- the server's life ---- */
@@ -293,10 +252,13 @@ recv_serve_start(struct recv_serve **out, const struct whserver_opts *o,
 	struct whserver_opts so = *o;
 
 	*out = NULL;
-	/* A 200 tells Meta never to send it again: make the commit survive
-	 * a power cut, not only a crash. Checkpoints run in their own
-	 * thread (the large limit is a safety net). */
-	if (store_exec(st, "PRAGMA synchronous=FULL;"
+	/* A 200 tells Meta never to send it again: it must survive a power
+	 * cut, not only a crash. Commits do not wait for the disk
+	 * (synchronous=NORMAL); the sync thread's fsync of the WAL does,
+	 * before any 200 (sync_wal). Checkpoints sync the WAL and the
+	 * database themselves, in their own thread (the large limit is a
+	 * safety net). */
+	if (store_exec(st, "PRAGMA synchronous=NORMAL;"
 		       " PRAGMA wal_autocheckpoint=4000", err) < 0 ||
 	    writable(st, err) < 0) {
 		if (err->sysexit != WA_EX_TEMPFAIL)
@@ -308,29 +270,34 @@ recv_serve_start(struct recv_serve **out, const struct whserver_opts *o,
 		return -1;
 	rs = xcalloc(1, sizeof(*rs));
 	rs->cb = *cb;
-	rs->pr.backlog = cb->backlog ? cb->backlog : RECV_SERVE_BACKLOG;
 	rs->st = st;
 	rs->in = in;
+	rs->wal_fd = -1;
+	rs->wal_path = xstrdup(sqlite3_filename_wal(
+		sqlite3_db_filename(store_db(st), "main")));
 	pthread_key_create(&rs->rules, rules_free);
+	ingest_defer_text(in, 1);	/* one search-index statement a group */
 	/* Every thread inherits the mask; recv_serve_wait takes signals. */
 	sigemptyset(&rs->sigs);
 	sigaddset(&rs->sigs, SIGTERM);
 	sigaddset(&rs->sigs, SIGINT);
+	sigaddset(&rs->sigs, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &rs->sigs, NULL);
 	so.prepare = prepare;
 	so.batch = batch;
+	so.sync = sync_wal;
 	so.release = release;
 	so.after = after;
 	so.log = log_err;
 	so.ctx = rs;
 	if (store_ckpt_start(&rs->ckpt, db_path, 100, err) < 0)
 		goto fail;
-	if (printer_start(rs, err) < 0) {
+	if (recv_printer_start(&rs->pr, cb, err) < 0) {
 		store_ckpt_stop(rs->ckpt);
 		goto fail;
 	}
 	if (whserver_start(&rs->srv, &so, err) < 0) {
-		printer_stop(&rs->pr);
+		recv_printer_stop(rs->pr);
 		store_ckpt_stop(rs->ckpt);
 		goto fail;
 	}
@@ -338,6 +305,7 @@ recv_serve_start(struct recv_serve **out, const struct whserver_opts *o,
 	return 0;
 fail:
 	pthread_key_delete(rs->rules);
+	free(rs->wal_path);
 	free(rs);
 	return -1;
 }
@@ -364,14 +332,43 @@ recv_serve_wait(struct recv_serve *rs)
 	return sig;
 }
 
+int
+recv_serve_reload(struct recv_serve *rs, struct wa_err *err)
+{
+	return whserver_reload(rs->srv, err);
+}
+
+int
+recv_log_open(const char *path, struct wa_err *err)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+
+	if (fd < 0)
+		return wa_err_set(err, WA_EX_IOERR, "io", "cannot open '%s': %s",
+				  path, strerror(errno));
+	/* one dup2: a thread writing at this moment writes to the old file
+	 * or the new one, never to a closed descriptor */
+	if (fd != STDERR_FILENO && dup2(fd, STDERR_FILENO) < 0) {
+		close(fd);
+		return wa_err_set(err, WA_EX_IOERR, "io", "cannot use '%s': %s",
+				  path, strerror(errno));
+	}
+	if (fd != STDERR_FILENO)
+		close(fd);
+	return 0;
+}
+
 unsigned
 recv_serve_stop(struct recv_serve *rs, struct whserver_stats *stats)
 {
 	unsigned left = whserver_stop(rs->srv, stats);
 
-	printer_stop(&rs->pr);
+	recv_printer_stop(rs->pr);
 	store_ckpt_stop(rs->ckpt);
 	pthread_key_delete(rs->rules);
+	if (rs->wal_fd >= 0)
+		close(rs->wal_fd);
+	free(rs->wal_path);
 	free(rs);
 	return left;
 }

@@ -84,12 +84,21 @@ int views_list(struct store *st, const struct views_filter *f, int64_t now,
 	       long default_limit, void (*fn)(jv row, void *ctx), void *ctx,
 	       long *where_errors, struct wa_err *err);
 
+enum views_show_flags {
+	VIEWS_SHOW_PEEK = 1 << 0,	/* leave the unread count as it is */
+};
+
 /* show: a {"record":"thread",...} header then one {"record":"message"}
- * per message in order.  thread_id 0 with ticket_id: that ticket's thread.
- * Unknown: -1 with err unknown_thread (exit 1). */
+ * per message in order; reading it sets the thread's unread count to 0
+ * (committed first) unless flags has VIEWS_SHOW_PEEK.  thread_id 0 with
+ * ticket_id: that ticket's thread.  Unknown: -1 with err unknown_thread
+ * (exit 1). */
 int views_show(struct store *st, int64_t thread_id, int64_t ticket_id,
-	       int64_t now, void (*fn)(jv rec, void *ctx), void *ctx,
-	       struct wa_err *err);
+	       int64_t now, unsigned flags, void (*fn)(jv rec, void *ctx),
+	       void *ctx, struct wa_err *err);
+
+/* How many channels the desk has (connected or not) into *n. */
+int views_channels(struct store *st, int64_t *n, struct wa_err *err);
 
 /* Full-text search, newest first, at most limit (0 = all) hits.  The
  * text is views_fts_query's, so no input is a syntax error; no word to

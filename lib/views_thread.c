@@ -101,8 +101,8 @@ show_mark_read(struct store *st, int64_t thread_id, struct wa_err *err)
 
 int
 views_show(struct store *st, int64_t thread_id, int64_t ticket_id,
-	   int64_t now, void (*fn)(jv rec, void *ctx), void *ctx,
-	   struct wa_err *err)
+	   int64_t now, unsigned flags, void (*fn)(jv rec, void *ctx),
+	   void *ctx, struct wa_err *err)
 {
 	struct sq *q = store_q(st, Q_VIEWS_THREAD_HEAD);
 	jv head = jv_invalid();
@@ -125,7 +125,8 @@ views_show(struct store *st, int64_t thread_id, int64_t ticket_id,
 	if (rc == 0)
 		return wa_err_set(err, WA_EX_REJECTED, "unknown_thread",
 				  "no thread %lld", (long long)thread_id);
-	if (show_mark_read(st, thread_id, err) < 0) {
+	if (!(flags & VIEWS_SHOW_PEEK) &&
+	    show_mark_read(st, thread_id, err) < 0) {
 		jv_free(head);
 		return -1;
 	}
@@ -136,6 +137,14 @@ views_show(struct store *st, int64_t thread_id, int64_t ticket_id,
 		fn(show_message(q, head), ctx);
 	jv_free(head);
 	return rc < 0 ? sq_fail(q, err, "read messages") : 0;
+}
+
+int
+views_channels(struct store *st, int64_t *n, struct wa_err *err)
+{
+	*n = 0;
+	return sq_int1(store_q(st, Q_VIEWS_CHANNELS), n, "count channels",
+		       err) < 0 ? -1 : 0;
 }
 
 /* ---- search --------------------------------------------------------- */

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <jv.h>
 #include "err.h"
 #include "store.h"
 #include "views.h"
@@ -84,6 +85,10 @@ struct watch_cb {
 int watch_run(struct store *st, const char *user, const struct views_filter *f,
 	      const struct watch_opts *o, const struct watch_cb *cb,
 	      struct wa_err *err);
+
+/* A record of the log (borrowed) as a terminal shows it, one line:
+ * {"at","event","ticket","who","what"} (owned). */
+jv watch_show(jv rec);
 
 /* The notification level user chose (wa-view agents set --notify):
  * read here and only here, so that watch follows the agents' setting.

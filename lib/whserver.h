@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The webhook HTTP server (libmicrohttpd): handshake, signature, group commit of whatever the caller makes of a body. */
+/* The webhook HTTP(S) server (libmicrohttpd): handshake, signature, bounded reading, group commit of whatever the caller makes of a body. */
 #ifndef WA_WHSERVER_H
 #define WA_WHSERVER_H
 
@@ -9,6 +9,11 @@
 
 /* Meta's payloads are at most 3 MB; leave room for headers of a batch. */
 #define WHSERVER_MAX_BODY_DEFAULT ((size_t)3 << 20 | (size_t)64 << 10)
+/* What strangers may hold before their signature is checked. */
+#define WHSERVER_MAX_CONNS_DEFAULT 4096u
+#define WHSERVER_MAX_PER_ADDR_DEFAULT 256u
+#define WHSERVER_READ_MS_DEFAULT 30000u
+#define WHSERVER_MAX_UNVERIFIED_DEFAULT ((size_t)64 << 20)
 
 struct whserver;
 
@@ -32,13 +37,22 @@ typedef void (*whserver_release_fn)(void *ctx, void *payload);
  * Called in the single writer thread with every delivery queued since the
  * last call: store them (one transaction for all, ideally) and set
  * stored = 1 on each one whose transaction committed. Those are answered
- * 200; the others 500, so Meta sends them again. Reports its own errors.
+ * 200 once a sync covers the commit; the others 500, so Meta sends them
+ * again. Reports its own errors. Returns what after gets (may be NULL).
  */
-typedef void (*whserver_batch_fn)(void *ctx, struct whserver_item *it,
-				  size_t n);
-/* Called in the writer thread after the batch's answers were released
- * (a good time to print its events). */
-typedef void (*whserver_after_fn)(void *ctx);
+typedef void *(*whserver_batch_fn)(void *ctx, struct whserver_item *it,
+				   size_t n);
+/*
+ * Called in the sync thread: make every transaction the batch callback
+ * committed so far durable (the commits need not be: e.g. SQLite's WAL
+ * with synchronous=NORMAL, then an fsync of the WAL file). 0, or -1
+ * (reported by the callback): the groups it covered are answered 500.
+ */
+typedef int (*whserver_sync_fn)(void *ctx);
+/* Called in the sync thread with what batch returned, after that group's
+ * answers were released (a good time to print its events), in the order
+ * of the groups. */
+typedef void (*whserver_after_fn)(void *ctx, void *done);
 /* Diagnostics about rejected requests, from any HTTP thread (lib never
  * prints). */
 typedef void (*whserver_log_fn)(void *ctx, const struct wa_err *err);
@@ -52,13 +66,26 @@ struct whserver_opts {
 	unsigned threads;	/* HTTP threads (4) */
 	size_t max_batch;	/* deliveries per transaction (1000) */
 	unsigned drain_ms;	/* how long whserver_stop waits for requests */
+	const char *tls_cert;	/* PEM chain and key (borrowed): HTTPS; */
+	const char *tls_key;	/* NULL: plain HTTP */
+	unsigned max_conns;	/* connections open at once */
+	unsigned max_per_addr;	/* of them from one client address (0: any) */
+	unsigned read_ms;	/* a request (headers and body) is read whole
+				   within this from its first byte's turn, or
+				   its connection is closed */
+	size_t max_unverified;	/* bytes of bodies being read, all requests
+				   together: 503 past it */
 	whserver_prepare_fn prepare;
 	whserver_batch_fn batch;
+	whserver_sync_fn sync;		/* NULL: commits are durable */
 	whserver_release_fn release;
 	whserver_after_fn after;	/* may be NULL */
 	whserver_log_fn log;		/* may be NULL */
 	void *ctx;
 };
+
+/* Names the calling thread (as top -H and /proc show it). */
+void whserver_name_thread(const char *name);
 
 /* Defaults for everything but listen and the callbacks. */
 void whserver_opts_default(struct whserver_opts *o);
@@ -69,9 +96,16 @@ void whserver_opts_default(struct whserver_opts *o);
 int whserver_listen(const char *addr, struct wa_err *err);
 
 /* Starts the HTTP threads and the writer. opts is copied; the strings
- * it points at are borrowed and must outlive the server. */
+ * it points at are borrowed and must outlive the server. -1 with err as
+ * whserver_listen, or 78 for a certificate or key that cannot be used,
+ * 69 when libmicrohttpd or its TLS cannot be loaded. */
 int whserver_start(struct whserver **out, const struct whserver_opts *opts,
 		   struct wa_err *err);
+
+/* Reads the certificate and key files again (a renewal): new handshakes
+ * use them, connections open keep theirs. 0 (also without HTTPS), or -1
+ * with err (78), the old pair still in use. */
+int whserver_reload(struct whserver *s, struct wa_err *err);
 
 /* The bound TCP port (useful after listening on port 0). */
 unsigned whserver_port(const struct whserver *s);
@@ -92,10 +126,11 @@ int whserver_write_port(const struct whserver *s, const char *file,
 /* Counters since start (read at any time). */
 struct whserver_stats {
 	unsigned long accepted;		/* answered 200 after commit */
-	unsigned long rejected;		/* 4xx */
+	unsigned long rejected;		/* 4xx, 503 */
 	unsigned long failed;		/* 500: batch did not commit */
 	unsigned long batches;		/* transactions */
 	unsigned long max_batch;	/* largest group committed */
+	unsigned long cut;		/* connections closed by read_ms */
 };
 void whserver_stats(struct whserver *s, struct whserver_stats *out);
 

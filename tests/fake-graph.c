@@ -3902,13 +3902,16 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'h':
 			fputs(usage, stdout);
 			exit(0);
-		default:
-			fprintf(stderr, "%sTry 'fake-graph --help'.\n", usage);
+		default:	/* getopt named the option */
+			fputs("Try 'fake-graph --help' for more information.\n",
+			      stderr);
 			exit(64);
 		}
 	}
 	if (optind < argc || !o->port_file) {
-		fprintf(stderr, "%sTry 'fake-graph --help'.\n", usage);
+		fprintf(stderr, "fake-graph: usage: %s\nTry 'fake-graph --help' "
+			"for more information.\n", optind < argc ?
+			"unexpected argument" : "--port-file is needed");
 		exit(64);
 	}
 }

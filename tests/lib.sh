@@ -50,6 +50,19 @@ exits() {	# exits N DESC cmd...: runs cmd with stdout/stderr to $T/out, $T/err
 jf() { jq -c "$1" "${2:-$T/out}"; }
 # is_json FILTER WANT DESC [FILE]: compares jq -c output with WANT.
 is_json() { is "$(jq -c "$1" "${4:-$T/out}" 2>&1)" "$2" "$3"; }
+# on_tty COLS CMDLINE: CMDLINE on a terminal COLS wide ($COLUMNS, under
+# script); what it printed (stderr too) in $T/out; returns its status.
+on_tty() {
+	COLUMNS=$1 script -qec "$2" /dev/null >"$T/tty" 2>&1
+	set -- $?
+	tr -d '\r' <"$T/tty" >"$T/out"
+	return "$1"
+}
+# on_pty COLS CMD...: CMD on a terminal that is COLS wide itself (its
+# TIOCGWINSZ; COLUMNS unset), output in $T/out.
+on_pty() { cols=$1; shift; pty-run "$cols" "$@" >"$T/out" 2>&1; }
+# widest [FILE]: the length of the longest line.
+widest() { awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }' "${1:-$T/out}"; }
 # sql QUERY: reads the test database.
 sql() { sqlite3 -batch -noheader "$WA_DB" "$1"; }
 

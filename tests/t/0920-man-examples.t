@@ -7,12 +7,14 @@
 # and $TMPDIR; the fake Graph API (tests/fake-graph) with its seed, except for
 # fake-graph(1), whose examples start their own; WA_APP_SECRET and WA_TOKEN
 # set as for any test. The system directories an example names (/tmp, /srv,
-# /var/log, /var/backups) are directories of the sandbox, and 127.0.0.1:8080 a free port.
+# /var/log, /var/tmp, /var/backups) are directories of the sandbox, and
+# 127.0.0.1:8080 a free port.
 # A page's commands run in order in one shell, so that what one sets the
 # next finds; a command ending in & is a server: the next one starts when it
 # listens (and has written the --port-file it names), as a person typing it
 # would. Each command must exit 0 with nothing on standard error, unless
-# its page says otherwise below; what it must have done is checked after it
+# its page says otherwise below (exits_with, stderr_ok: what the page
+# documents); what it must have done is checked after it
 # (expect_PAGE). The PostgreSQL database of the examples
 # (postgresql://wa@db1/wa) is a file of the sandbox. The data a page's examples talk about (threads, files) is
 # made by prep_PAGE with the tools themselves.
@@ -30,6 +32,8 @@ about() {
 	esac
 }
 stderr_ok() { stderr_allowed=1; }
+# exits_with N: the example's documented exit status is N, not 0.
+exits_with() { want_rc=$1; }
 
 prep_fake_graph_1() { :; }
 expect_fake_graph_1() {
@@ -86,7 +90,7 @@ prep_wa_quota_1() {
 }
 expect_wa_quota_1() {
 	case $i in
-	1) about "--table" && like "$(head -1 "$OUT")" "*LIMIT*USED*" "$name: a table" ;;
+	1) about "--table" && like "$(cat "$OUT")" "*limit: *1*used: *remaining: *" "$name: key: value lines" ;;
 	2) about "mail -s quota ops" &&
 	   is "$(cat "$SB/mail.args" 2>&1)" "-s quota ops" "$name: over 90 %, the status is mailed" &&
 	   like "$(cat "$SB/mail.body")" '*"used":*' "$name: the status is the mail" ;;
@@ -161,6 +165,13 @@ prep_wa_template_1() {
 	printf '%s\n' '{"to":"+15551000001","params":["Ann","#1"]}' '{"to":"+15551000002","params":["Bob","#2"]}' \
 		>"$SB/srv/crm/shipped.jsonl"
 	cp "$top/tests/fixtures/templates/spring_sale.json" .
+	# The template files pulled here are the ones the server keeps in git.
+	ln -s "$SB/work/templates" "$SB/srv/templates"
+}
+# meta_text ID: the body text of template ID at Meta.
+meta_text() {
+	curl -s -H "Authorization: Bearer $WA_TOKEN" "$WA_GRAPH_URL/$1" |
+		jq -r '.components[] | select(.type == "BODY") | .text'
 }
 expect_wa_template_1() {
 	case $i in
@@ -172,6 +183,26 @@ expect_wa_template_1() {
 	5) about "closing:1h" && is "$(jq -c '[.ok, .wa_id]' "$OUT")" '[true,"15552000001"]' "$name: only the thread closing within the hour" ;;
 	7) about "--dry-run" && is "$(jq -r .request.path "$OUT")" /111111111111111/messages "$name: through /messages" ;;
 	9) about "PENDING" && like "$(jq -r .name "$OUT" | tr '\n' ' ')" "*spring_sale*" "$name: the new template waits for review" ;;
+	10) about "pull templates" &&
+	    is "$(jq -r 'select(.name == "order_update") | .file' "$OUT" | tr '\n' ' ')" \
+		"templates/order_update.en_US.json templates/order_update.es.json " "$name: a file per language" ;;
+	11) about "s/is on its way/ships today/" &&
+	    is "$(jq -r '.components[0].text' templates/order_update.en_US.json)" \
+		"Hi {{1}}, order {{2}} ships today." "$name: the file edited" ;;
+	12) about "lint templates/*.json && wa-template diff templates" && exits_with 1 &&
+	    is "$(jq -c 'select(.change) | [.change, .name, .language, .fields]' "$OUT")" \
+		'["changed","order_update","en_US",["components[0]"]]' "$name: diff shows the edit, and exits 1" ;;
+	13) about "--dry-run" &&
+	    is "$(meta_text 1000000000000001)" "Hi {{1}}, order {{2}} is on its way." "$name: nothing pushed" ;;
+	14) about "push templates" &&
+	    is "$(jq -c '[.ok, .op, .name]' "$OUT")" '[true,"edit","order_update"]' "$name: pushed" &&
+	    is "$(meta_text 1000000000000001)" "Hi {{1}}, order {{2}} ships today." "$name: Meta has the edit" ;;
+	15) about "lint templates/*.json" &&
+	    is "$(jq -c .ok "$OUT" | sort | uniq -c | tr -s ' ')" " $(ls templates | wc -l) true" "$name: every file passes" ;;
+	16) about "mail -s 'templates changed' ops" &&
+	    is "$(cat "$SB/mail.args" 2>&1)" "-s templates changed ops" "$name: mailed" &&
+	    is "$(jq -c '[.change, .name, .from, .to]' "$SB/mail.body")" '["status","order_update","APPROVED","PENDING"]' \
+		"$name: that Meta reviews the edit" ;;
 	esac
 }
 
@@ -202,14 +233,15 @@ expect_wa_view_1() {
 	2) about "wa-send" && is "$(jq -c '[.ok, .wa_id]' "$OUT")" '[true,"15551230002"]' "$name: Bob is reminded" ;;
 	3) about "--window closed" && is "$(jq -c '[.ok, .wa_id, .type]' "$OUT")" '[true,"15551230003","template"]' "$name: Cy gets the template" ;;
 	5) about "assign 7" && is "$(sql "SELECT status || ' ' || owner FROM tickets WHERE id = 7")" "closed ann" "$name: taken and closed" ;;
-	6) about "crm.jsonl" && is "$(jq -r .name "$OUT")" Ann "$name: only Ann wrote before"
+	6) about "crm.jsonl" && is "$(jq -r .name "$OUT")" Ann "$name: only Ann wrote before" ;;
+	7) about "--peek" && is "$(sql "SELECT unread FROM threads WHERE id = 1")" 2 "$name: thread 1 stays unread"
 	   hands_over &
 	   bgpids="$bgpids $!" ;;
-	7) about "notify-send" && touch "$SB/handed" &&
+	8) about "notify-send" && touch "$SB/handed" &&
 	   is "$(wc -l <"$SB/notify-send.calls" | tr -d ' ')" 2 "$name: two notifications" &&
 	   like "$(head -1 "$SB/notify-send.calls")" 'WhatsApp {"event":"ticket","action":"assign",*' "$name: each an event about the user's ticket" ;;
-	8) about "page-oncall" && is "$(cat "$SB/page-oncall.calls")" "reply to 15551230002" "$name: Bob's window has 175 s left" ;;
-	9) about "seen.jsonl" &&
+	9) about "page-oncall" && is "$(cat "$SB/page-oncall.calls")" "reply to 15551230002" "$name: Bob's window has 175 s left" ;;
+	10) about "seen.jsonl" &&
 	   is "$(jq .seq seen.jsonl | tail -1)" "$(wa-recv events | tail -1 | jq .seq)" "$name: up to the last event" &&
 	   is "$(jq .seq seen.jsonl | sort -n | uniq -d)" "" "$name: none twice" ;;
 	esac
@@ -292,13 +324,13 @@ run_example() {
 	cmd=$(cat "$SB/ex/EXAMPLES.$i")
 	OUT="$SB/out.$i" ERR="$SB/err.$i"
 	printf '%s\n' "$cmd" | sed -E \
-		-e "s#(^|[[:space:]=<>\"'(])/(tmp|srv|var/log|var/backups)/#\\1$SB/\\2/#g" \
+		-e "s#(^|[[:space:]=<>\"'(])/(tmp|srv|var/log|var/tmp|var/backups)/#\\1$SB/\\2/#g" \
 		-e "s#postgresql://wa@db1/wa#$SB/pg.db#g" \
 		-e "s#127\\.0\\.0\\.1:8080#127.0.0.1:$PORT#g" >"$SB/run.$i"
 	before=$!
 	. "$SB/run.$i" <"$SB/empty" >"$OUT" 2>"$ERR"
 	rc=$?
-	stderr_allowed=
+	stderr_allowed= want_rc=0
 	case $cmd in
 	*"&")
 		# A server: what it logs on standard error is its log.
@@ -314,8 +346,8 @@ run_example() {
 		listening "$bg"; ok $? "$name $i: listens" ;;
 	esac
 	"expect_$fn"
-	[ $rc -eq 0 ]; ok $? "$name $i: $(printf '%s' "$cmd" | tr -s '\n ' '  ')"
-	[ $rc -eq 0 ] || { echo "#   exit $rc; stderr:"; sed 's/^/#   /' "$ERR" | head -5; }
+	[ $rc -eq "$want_rc" ]; ok $? "$name $i: $(printf '%s' "$cmd" | tr -s '\n ' '  ')"
+	[ $rc -eq "$want_rc" ] || { echo "#   exit $rc, not $want_rc; stderr:"; sed 's/^/#   /' "$ERR" | head -5; }
 	if [ -z "$stderr_allowed" ]; then
 		[ ! -s "$ERR" ]; ok $? "$name $i: nothing on standard error"
 		[ -s "$ERR" ] && sed 's/^/#   /' "$ERR" | head -5
@@ -330,7 +362,7 @@ run_page() {
 	fn=$(echo "$name" | tr '.-' '__')
 	SB="$T/sb/$name"
 	mkdir -p "$SB/work" "$SB/home" "$SB/tmp" "$SB/srv" "$SB/var/log" \
-		"$SB/var/backups" "$SB/bin"
+		"$SB/var/tmp" "$SB/var/backups" "$SB/bin"
 	: >"$SB/empty"
 	nex=$(man-examples "$1" "$SB/ex")
 	(

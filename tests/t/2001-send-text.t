@@ -60,6 +60,6 @@ is "$(sql "SELECT count(*) FROM messages WHERE text = 'dry'")" "0" "nothing reco
 exits 0 "--json forces records" wa-send --json --to 15551234567 --text "x"
 is_json .ok true "JSON line"
 exits 0 "--table on a pipe still works" wa-send --table --to 15551234567 --text "y"
-like "$(head -1 "$T/out")" "OK*WAMID*" "a table"
+like "$(head -1 "$T/out")" "OK*THREAD*TO*" "a table"
 
 done_testing

@@ -70,7 +70,8 @@ like "$(cat "$T/err")" "wa-send: config: no access token*" "says so"
 
 # usage
 exits 64 "unknown option" wa-send --bogus
-like "$(cat "$T/err")" "*usage: wa-send*--help*" "synopsis and hint"
+is "$(cat "$T/err")" "wa-send: unrecognized option '--bogus'
+Try 'wa-send --help' for more information." "getopt's line and the hint, no synopsis"
 exits 64 "two contents" wa-send --to 1555 --text a --image b.jpg
 exits 64 "a target but no content" wa-send --to 15550000002
 exits 64 "a bad --rate" wa-send --rate 0 --to 15550000002 --text a

@@ -81,7 +81,7 @@ is_json '[.ok,.type,.to,.wa_id,.channel,.conversation,.status,(.wamid|startswith
 	'[true,"template","15551234567","15551234567","111111111111111","new_business_initiated","sent",true]' "result record"
 is "$(body)" '{"messaging_product":"whatsapp","recipient_type":"individual","to":"+15551234567","type":"template","template":{"name":"order_update","language":{"code":"en_US"},"components":[{"type":"body","parameters":[{"type":"text","text":"Ann"},{"type":"text","text":"#123"}]}]}}' "the exact Graph body"
 is "$(sql "SELECT type, text, template_name, template_language, status FROM messages")" \
-	"template|Hi Ann, order #123 shipped|order_update|en_US|sent" "recorded with the rendered text"
+	"template|Hi Ann, order #123 is on its way.|order_update|en_US|sent" "recorded with the rendered text"
 is "$(sql "SELECT kind FROM conversations")" "business_initiated" "counted as business-initiated"
 fake_ctl reset >/dev/null
 exits 0 "send promo_named" wa-template send promo_named --to 15551234568 --param code=SAVE10 --param first_name=Bob

@@ -99,9 +99,9 @@ exits 64 "empty --search" wa-view list --search " "
 COLUMNS=100 script -qec "wa-view list --status all" /dev/null >"$T/tty" 2>&1
 ok $? "list under a pseudo-terminal"
 tr -d '\r' <"$T/tty" >"$T/table"
-like "$(head -1 "$T/table")" "TICKET*STATUS*OWNER*CONTACT*WA_ID*LAST MESSAGE*NEW*PREVIEW*" "a header row"
+like "$(head -1 "$T/table")" "TICKET*WINDOW*OWNER*CONTACT*CHANNEL*LAST MESSAGE*NEW*PREVIEW*" "a header row"
 is "$(grep -c . "$T/table")" "7" "header and six rows"
-like "$(sed -n 2p "$T/table")" "1 *open *- *Ann Lee *15551230001 *2024-04-16T16:57:05Z *2 *hello again*" "aligned columns"
+like "$(sed -n 2p "$T/table")" "1 *23h *- *Ann Lee *111111111111111 *2024-04-16 16:57 *2 *hello again*" "aligned columns"
 is "$(awk '{ if (length($0) > m) m = length($0) } END { print (m <= 100) }' "$T/table")" "1" "fits the terminal width"
 exits 0 "--json on a terminal forces JSON" script -qec "wa-view list --json --limit 1" /dev/null
 like "$(tr -d '\r' <"$T/out")" '{"ticket_id":"1"*' "JSON"
@@ -109,6 +109,6 @@ exits 0 "--table when piped" wa-view list --table --limit 1 --where '.thread_id 
 like "$(head -1 "$T/out")" "TICKET*" "table"
 is "$(grep -c . "$T/out")" "2" "one row"
 COLUMNS=80 script -qec "wa-view list" /dev/null >"$T/tty" 2>&1
-is "$(tr -d '\r' <"$T/tty" | awk '{ if (length($0) > m) m = length($0) } END { print (m <= 80) }')" "1" "an 80-column terminal cuts long cells"
+is "$(tr -d '\r' <"$T/tty" | awk '{ if (length($0) > m) m = length($0) } END { print (m <= 80) }')" "1" "an 80-column terminal cuts long text"
 like "$(tr -d '\r' <"$T/tty" | sed -n 2p)" "*~" "a cut cell ends with ~"
 done_testing

@@ -38,8 +38,10 @@ is_json 'select(.wamid == "wamid.out1") | [.direction, .from, .to, .status, .del
 exits 0 "show --ticket" wa-view show --ticket 5
 is_json 'select(.record == "thread") | [.thread_id, .channel]' '["5","222222222222222"]' "the ticket's thread"
 exits 0 "show in a table" wa-view show 4 --table
-like "$(head -1 "$T/out")" "TIME*DIR*FROM*TO*TYPE*STATUS*READ*TEXT*" "message columns"
-is "$(grep -c . "$T/out")" "4" "header and three messages, no thread row"
+is "$(head -1 "$T/out")" "thread:   4" "the thread first, as key: value lines"
+like "$(grep '^TIME' "$T/out")" "TIME*DIR*FROM*TO*TYPE*STATUS*READ" "then a line per message"
+is "$(grep -c '^2024-' "$T/out")" "3" "three messages"
+is "$(grep -c '^    ' "$T/out")" "3" "each with its text under it"
 exits 1 "an unknown thread" wa-view show 99
 is_json '[.ok, .error.code, .input.thread_id]' '[false,"unknown_thread","99"]' "error record on stdout"
 is "$(cat "$T/err")" "wa-view: unknown_thread: no thread 99" "and on stderr"

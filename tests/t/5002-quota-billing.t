@@ -65,10 +65,10 @@ is "$(jf '[.period_start, .channel, .category, .delivered, .charged] | map(tostr
 is "$(jf '.' | grep -c .)" "9" "then this one"
 
 COLUMNS=132 exits 0 "the man page's example" wa-quota billing --periods 2 --table
-like "$(sed -n 2p "$T/out")" "$A*authentication*1*1*0*0*0*2024-03-01T00:00:00Z" "last period first"
+like "$(sed -n 2p "$T/out")" "$A*authentication*1*1*0*0*0*2024-03-01 00:00" "last period first"
 COLUMNS=132 exits 0 "a table" wa-quota billing --table
 like "$(head -1 "$T/out")" "CHANNEL*CATEGORY*DELIVERED*CHARGED*FREE*ENTRY POINT*SERVICE*PERIOD START" "with its columns"
-like "$(sed -n 3p "$T/out")" "$A*marketing*3*2*1*1*0*2024-04-01T00:00:00Z" "a row"
+like "$(sed -n 3p "$T/out")" "$A*marketing*3*2*1*1*0*2024-04-01 00:00" "a row"
 
 WA_NOW=1719800000 exits 0 "a period with nothing delivered" wa-quota billing
 is "$(cat "$T/out")" "" "no records"

@@ -10,7 +10,7 @@ like "$(cat "$T/out")" "*window_closed*" "refused outside it"
 like "$(cat "$T/out")" '*"conversation":"new_business_initiated"*' "a template instead"
 like "$(cat "$T/out")" "*[quarantined]*" "the quarantined link is hidden"
 like "$(cat "$T/out")" "*close*ann*open*closed*" "assigned and closed, with history"
-like "$(cat "$T/out")" "*PERIOD START*LIMIT*USED*" "wa-quota at the end"
+like "$(cat "$T/out")" "*period_start:*limit:*used:*" "wa-quota at the end, key by key"
 like "$(sed -n '/watcher printed/,$p' "$T/out")" '*"event":"message"*"event":"window"*"event":"send"*"event":"status"*"event":"ticket","action":"assign"*"event":"ticket","action":"close"*' \
 	"the watcher saw the messages so far, the open windows, then sends, statuses and ticket changes as they came"
 like "$(tail -1 "$T/out")" "*Demo finished: every step passed*" "the last line says so"

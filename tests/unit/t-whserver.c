@@ -99,24 +99,24 @@ group(struct sink *k, struct whserver_item *it, size_t n)
 	return 0;
 }
 
-static void
+static void *
 batch(void *ctx, struct whserver_item *it, size_t n)
 {
+	struct sink *k = ctx;
 	size_t i;
 
-	if (group(ctx, it, n) == 0 || n == 1)
-		return;
-	for (i = 0; i < n; i++)
-		(void)group(ctx, it + i, 1);
+	if (group(ctx, it, n) < 0 && n > 1)
+		for (i = 0; i < n; i++)
+			(void)group(ctx, it + i, 1);
+	i = (size_t)k->queued;
+	k->queued = 0;
+	return (void *)i;
 }
 
 static void
-after(void *ctx)
+after(void *ctx, void *done)
 {
-	struct sink *k = ctx;
-
-	emitted += k->queued;
-	k->queued = 0;
+	emitted += (int)(size_t)done;
 }
 
 static void

@@ -179,8 +179,21 @@ exits 64 "--notify with a bad level" wa-view watch --notify some
 exits 64 "--count 0" wa-view watch --count 0
 exits 64 "--event with a bad name" wa-view watch --event 'Message!'
 exits 64 "--exec with list" wa-view list --exec true
-exits 64 "--table" wa-view watch --table
 exits 64 "an operand" wa-view watch 3
 exits 64 "--where that does not compile" wa-view watch --where '.a ==' --once
 exits 74 "output that cannot be written" sh -c 'wa-view watch --once --since 0 >/dev/full'
+
+# ---- on a terminal: a line per event, for people ---------------------------------
+exits 0 "--table: a line per event" wa-view watch --since 0 --once --table --window closing:1h
+wa-view watch --since 0 --once --window closing:1h >"$T/json"
+is "$(grep -c . "$T/out")" "$(grep -c . "$T/json")" "as many lines as the JSON has records"
+like "$(sed -n 1p "$T/out")" "2024-04-16 15:06  message   #1      15551230001       new ticket: Where is my o~" \
+	"time, event, ticket, who, and the text cut to fit 80 columns"
+like "$(grep ' assign ' "$T/out" | head -1)" "2024-04-16 17:57  assign    #5      agent             - -> ann" "a ticket change: its action, from -> to"
+like "$(grep ' send ' "$T/out" | head -1)" "2024-04-16 17:57  send      #1      ann               sent text to 15551230001" "a send: its agent, status and recipient"
+like "$(grep ' message ' "$T/out" | sed -n 7p)" "*#4 *\\[quarantined\\]" "hidden content stays hidden"
+pty-run 100 wa-view watch --since 0 --once >"$T/tty"
+like "$(head -1 "$T/tty")" "2024-04-16 15:06  message   #1*" "the same on a real terminal"
+pty-run 100 wa-view watch --since 0 --once --json >"$T/tty"
+like "$(head -1 "$T/tty")" '{"event":"message",*' "--json prints the log's records there"
 done_testing

@@ -12,10 +12,10 @@ DESTDIR   ?=
 
 CC        ?= cc
 CFLAGS    ?= -O2 -g
-# libcurl and libmicrohttpd are not linked: lib/curl_lazy.c and
-# lib/mhd_lazy.c load them on first use (start-up time).
+# libcurl, libmicrohttpd and libpq are not linked: lib/curl_lazy.c,
+# lib/mhd_lazy.c and lib/pq_lazy.c load them on first use (start-up time).
 PKGS       = sqlite3 libcrypto
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libcurl libmicrohttpd 2>/dev/null)
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libcurl libmicrohttpd libpq 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lcrypto)
 MHD_LIBS   := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 JQ_LIBS    := $(shell pkg-config --libs libjq 2>/dev/null || echo -ljq)
@@ -55,7 +55,7 @@ UNITS_SYSTEMD = contrib/wa-recv.service contrib/wa-checks.service contrib/wa-che
 # Objects are kept: a later make (the tests' make install) must find the
 # tree built as it is, not rebuild deleted intermediates with other flags.
 .SECONDARY:
-.PHONY: all check check-valgrind check-man check-usage bench demo fuzz \
+.PHONY: all check check-pg check-valgrind check-man check-usage bench demo fuzz \
         clean install uninstall
 
 all: $(CMDS) $(TEST_TOOLS) $(UNITS)
@@ -88,6 +88,10 @@ bench/%: bench/%.o lib/libwa.a
 
 check: all
 	tests/run
+
+# The same suite on PostgreSQL: tests/with-pg runs a throwaway server.
+check-pg: all
+	tests/with-pg tests/run
 
 check-valgrind: all
 	WA_WRAP="valgrind -q --leak-check=full --error-exitcode=99 --suppressions=tests/valgrind.supp" tests/run

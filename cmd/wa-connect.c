@@ -161,15 +161,16 @@ fail(struct ctx *c, struct wa_err *err)
 }
 
 /* Opens what a command needs once its arguments are checked: the Graph
- * client first (no token: 78 before the database is touched). */
+ * client first (no token: 78 before the database is touched), then the
+ * store with flags (0 only where the command sets a desk up). */
 static void
-ctx_open(struct ctx *c, int graph)
+ctx_open(struct ctx *c, int graph, unsigned flags)
 {
 	struct wa_err err;
 
 	if (graph && graph_open(&c->g, &c->cfg, NULL, &err) < 0)
 		die_err(&err);
-	if (store_open(&c->st, c->cfg.db_path, &err) < 0)
+	if (store_open_flags(&c->st, c->cfg.db_path, flags, &err) < 0)
 		die_err(&err);
 }
 
@@ -197,7 +198,7 @@ cmd_business(struct ctx *c)
 	}
 	if (business_validate(&u, &err) < 0)
 		die_usage_err(&err);
-	ctx_open(c, 0);
+	ctx_open(c, 0, opt.set ? 0 : STORE_READ);
 	/* no flags: show the business */
 	rc = connect_business(c->st, opt.set ? &u : NULL, c->now, &b, &err);
 	if (rc < 0)
@@ -218,7 +219,7 @@ cmd_add(struct ctx *c)
 	if (connect_ids_check(OPT(O_WABA), OPT(O_PNID), &err) < 0)
 		die_usage_err(&err);
 	c->id = OPT(O_PNID);
-	ctx_open(c, 1);
+	ctx_open(c, 1, 0);
 	if (connect_add(c->st, c->g, OPT(O_WABA), c->id, c->now, &rec,
 			&err) < 0)
 		return fail(c, &err);
@@ -238,7 +239,7 @@ cmd_step(struct ctx *c)
 
 	if (connect_step_check(&a, &err) < 0)
 		die_usage_err(&err);
-	ctx_open(c, 1);
+	ctx_open(c, 1, STORE_MUST_EXIST);
 	if (connect_step(c->st, c->g, c->id, &a, c->now, &err) < 0)
 		return fail(c, &err);
 	if (connect_step_record(c->st, c->id, &a, c->now, &rec, &err) < 0)
@@ -253,7 +254,7 @@ cmd_list(struct ctx *c)
 	struct wa_err err;
 	jv all;
 
-	ctx_open(c, 0);
+	ctx_open(c, 0, STORE_READ);
 	if (channel_list(c->st, OPT(O_WABA), &all, &err) < 0)
 		die_err(&err);
 	jv_array_foreach(all, i, rec)
@@ -288,7 +289,7 @@ cmd_show(struct ctx *c)
 	jv rec;
 	int rc;
 
-	ctx_open(c, 0);
+	ctx_open(c, 0, STORE_READ);
 	rc = known_channel(c, &rec);
 	if (rc == 0)
 		out_record(&c->out, rec);
@@ -300,12 +301,13 @@ cmd_disconnect(struct ctx *c)
 {
 	struct wa_err err;
 	struct channel ch;
-	int left, unsub = 0;
+	int left, unsub = 0, was;
 
-	ctx_open(c, 0);
+	ctx_open(c, 0, STORE_MUST_EXIST);
 	if (store_begin(c->st, &err) < 0)
 		die_err(&err);
-	if (channel_disconnect(c->st, c->id, c->now, &left, &err) < 0 ||
+	/* was: 1 when it was disconnected already (ok, nothing changed) */
+	if ((was = channel_disconnect(c->st, c->id, c->now, &left, &err)) < 0 ||
 	    channel_get(c->st, c->id, &ch, &err) != 0 ||
 	    store_commit(c->st, &err) < 0) {
 		store_rollback(c->st);
@@ -314,7 +316,7 @@ cmd_disconnect(struct ctx *c)
 	/* The WABA's webhooks stay while another number of it is connected;
 	 * unsubscribing is a courtesy: deliveries for a disconnected channel
 	 * are skipped anyway. */
-	if (left == 0 && c->cfg.token) {
+	if (!was && left == 0 && c->cfg.token) {
 		if (!c->g && graph_open(&c->g, &c->cfg, NULL, &err) < 0)
 			die_err(&err);
 		unsub = connect_unsubscribe(c->g, ch.waba_id, &err) == 0;
@@ -322,7 +324,7 @@ cmd_disconnect(struct ctx *c)
 			wa_warnx("webhook subscription of WABA '%s' kept: %s: %s",
 				 ch.waba_id, err.code, err.message);
 	}
-	out_record(&c->out, connect_disconnected(&ch, c->now, unsub));
+	out_record(&c->out, connect_disconnected(&ch, !was, unsub));
 	return 0;
 }
 
@@ -340,7 +342,7 @@ cmd_profile(struct ctx *c)
 
 	if (profile_validate(&p, &err) < 0)
 		die_usage_err(&err);
-	ctx_open(c, 1);
+	ctx_open(c, 1, STORE_MUST_EXIST);
 	rc = known_channel(c, &rec);
 	if (rc != 0)
 		return rc;
@@ -398,25 +400,23 @@ main(int argc, char **argv)
 
 	graph_global_init();
 	atexit(cleanup);
-	signal(SIGPIPE, SIG_IGN);	/* commit before printing; EPIPE is 74 */
+	signal(SIGPIPE, SIG_IGN);	/* commit, then print (and end) */
 	first = cli_parse(&cli, argc, argv, "", longopts, on_option, NULL);
 	run.cmd = cmd = subcmd_find(&cli, longopts, commands,
 				    sizeof(commands) / sizeof(commands[0]),
 				    sizeof(commands[0]), opt.set, argc, argv,
 				    first);
 	run.id = cmd->sc.operands ? argv[first + 1] : NULL;
+	if (config_load(&run.cfg, cli.db, &err) < 0)
+		die_err(&err);
 	run.now = wa_now();
-	config_load(&run.cfg, cli.db);
 	out_init(&run.out, stdout, cli.out,
 		 cmd->run == cmd_list ? list_cols : NULL);
 	if (cmd->run != cmd_list)
 		run.out.style = OUT_STYLE_RECORD;
 	rc = cmd->run(&run);
 	if (out_finish(&run.out) < 0 || fflush(stdout) == EOF ||
-	    ferror(stdout)) {
-		wa_err_set(&err, WA_EX_IOERR, "io", "cannot write output");
-		wa_warn(&err, 0);
-		rc = WA_EX_IOERR;
-	}
+	    ferror(stdout))
+		rc = wa_output_failed(rc, run.out.error);
 	return rc;
 }

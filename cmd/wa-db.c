@@ -134,7 +134,7 @@ copy(struct out *o, struct wa_err *err)
 
 	if (strncmp(from, "sqlite:", 7) == 0)
 		from += 7;
-	if (store_open_flags(&src, from, STORE_MUST_EXIST | STORE_KEEP_SCHEMA,
+	if (store_open_flags(&src, from, STORE_READ | STORE_KEEP_SCHEMA,
 			     err) < 0)
 		return -1;
 	if (store_engine(src) != SQL_SQLITE) {
@@ -191,9 +191,10 @@ run(const char *cmd, const char *arg, const char *db, struct out *o,
 
 	if (strcmp(cmd, "copy") == 0)
 		return copy(o, err);
-	/* Only migrate makes a desk; the others read what is there. */
+	/* Only migrate makes a desk; the others read what is there (a
+	 * read-only snapshot too). */
 	if (strcmp(cmd, "migrate") != 0 || opt_check)
-		flags |= STORE_MUST_EXIST;
+		flags |= STORE_READ;
 	if (store_open_flags(&st, db, flags, err) < 0)
 		return -1;
 	if (strcmp(cmd, "migrate") == 0)
@@ -221,18 +222,19 @@ main(int argc, char **argv)
 		cli_usage_error(&cli, "a command is needed");
 	cmd = argv[i++];
 	check_args(cmd, argc - i);
-	config_load(&cfg, cli.db);
 	out_init(&o, stdout, cli.out, NULL);
 	o.style = OUT_STYLE_RECORD;	/* one record; copy is a table */
-	status = run(cmd, i < argc ? argv[i] : NULL, cfg.db_path, &o, &err);
+	if (config_load(&cfg, cli.db, &err) < 0)
+		status = -1;
+	else
+		status = run(cmd, i < argc ? argv[i] : NULL, cfg.db_path, &o,
+			     &err);
 	if (status < 0) {
 		wa_warn(&err, 0);
 		status = err.sysexit;
 	}
-	if (out_finish(&o) < 0 && status < WA_EX_USAGE) {
-		fprintf(stderr, "wa-db: io: cannot write output\n");
-		status = WA_EX_IOERR;
-	}
+	if (out_finish(&o) < 0)
+		status = wa_output_failed(status, o.error);
 	config_release(&cfg);
 	return status;
 }

@@ -110,11 +110,16 @@ emit(jv rec, void *ctx)
 	out_record(ctx, rec);
 }
 
+/* The pace is of the time the desk has counted in this period: from the
+ * period's start, or from when its first channel connected. */
 static jv
 forecast_json(const struct quotadb_usage *u, int64_t now)
 {
-	int64_t at = quota_forecast(u->used, u->limit, &u->period, now);
-	int64_t elapsed = now - u->period.start;
+	int64_t at = quota_forecast(u->used, u->limit, &u->period,
+				    u->first_connected_at, now);
+	int64_t from = u->first_connected_at > u->period.start ?
+		       u->first_connected_at : u->period.start;
+	int64_t elapsed = now - from;
 	double pace;
 
 	if (elapsed < 1)
@@ -127,7 +132,8 @@ forecast_json(const struct quotadb_usage *u, int64_t now)
 			 jv_string("used"), jv_number(u->used),
 			 jv_string("limit"), jv_number(u->limit),
 			 jv_string("period_start"), time_jv(u->period.start),
-			 jv_string("period_end"), time_jv(u->period.end));
+			 jv_string("period_end"), time_jv(u->period.end),
+			 jv_string("pace_since"), time_jv(from));
 }
 
 /* billing of the current period and the opt_periods - 1 before it,
@@ -140,11 +146,11 @@ billing(struct store *st, const struct quotadb_usage *u, struct out *o,
 	int i;
 
 	for (i = 1; i < opt_periods; i++)
-		quota_period_prev(u->reset_day, &p, &p);
+		quota_period_prev(u->reset_day, u->tz, &p, &p);
 	for (i = 0; i < opt_periods; i++) {
 		if (quotadb_billing(st, &p, emit, o, err) < 0)
 			return -1;
-		quota_period_next(u->reset_day, &p, &p);
+		quota_period_next(u->reset_day, u->tz, &p, &p);
 	}
 	return 0;
 }
@@ -179,7 +185,12 @@ run(struct store *st, const char *cmd, struct out *o, struct wa_err *err)
 		out_record(o, forecast_json(&u, now));
 		return 0;
 	}
-	out_record(o, quotadb_status_json(&u));
+	if (strcmp(cmd, "set") == 0)	/* an action: its result record */
+		out_record(o, jv_object_merge(JV_OBJECT(jv_string("ok"),
+							jv_true()),
+					      quotadb_status_json(&u)));
+	else
+		out_record(o, quotadb_status_json(&u));
 	if (strcmp(cmd, "check") == 0)
 		return quota_check_level(u.used, u.limit, opt_warn);
 	return 0;
@@ -230,8 +241,9 @@ main(int argc, char **argv)
 	if (i < argc)
 		cli_usage_error(&cli, "unexpected argument '%s'", argv[i]);
 	check_args(cmd);
-	config_load(&cfg, cli.db);
-	if (store_open(&st, cfg.db_path, &err) < 0) {
+	if (config_load(&cfg, cli.db, &err) < 0 ||
+	    store_open_flags(&st, cfg.db_path, strcmp(cmd, "set") == 0 ?
+			     STORE_MUST_EXIST : STORE_READ, &err) < 0) {
 		wa_warn(&err, 0);
 		config_release(&cfg);
 		return err.sysexit;
@@ -242,10 +254,8 @@ main(int argc, char **argv)
 		wa_warn(&err, 0);
 		status = err.sysexit;
 	}
-	if (out_finish(&o) < 0 && status < WA_EX_USAGE) {
-		fprintf(stderr, "wa-quota: io: cannot write output\n");
-		status = WA_EX_IOERR;
-	}
+	if (out_finish(&o) < 0)
+		status = wa_output_failed(status, o.error);
 	store_close(st);
 	config_release(&cfg);
 	graph_global_cleanup();

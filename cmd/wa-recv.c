@@ -11,6 +11,10 @@
 #include "jsonl_files.h"
 
 #define RECV_BATCH 2000		/* deliveries per transaction in file mode */
+/* On PostgreSQL each statement is a round trip: smaller transactions, so
+ * that the write lock is never held long enough (~5 s) to make another
+ * writer give up. */
+#define RECV_BATCH_PG 200
 
 static const char usage[] =
 	"usage: wa-recv [--db PATH] [FILE ...]\n"
@@ -22,7 +26,8 @@ static const char usage[] =
 	"               [--max-unverified BYTES] [--log F]\n"
 	"               [--no-verify-signature] [--port-file F] [--backlog N]\n"
 	"               [--db PATH]\n"
-	"       wa-recv media [--thread N | --pending] [--limit N] [--db PATH]\n";
+	"       wa-recv media [--thread N | --pending] [--retry-failed] [--limit N]\n"
+	"               [--db PATH]\n";
 
 static int out_failed;		/* a write to stdout failed (EPIPE...) */
 static int out_errno;		/* why (set on the thread that wrote) */
@@ -84,11 +89,10 @@ finish(int status)
 		out_failed = 1;
 		out_errno = errno;
 	}
-	if (out_failed) {
-		wa_warnx("write error on standard output: %s",
-			 strerror(out_errno ? out_errno : EIO));
-		status = WA_EX_IOERR;
-	}
+	/* the drivers stop with 74 when the output fails */
+	if (out_failed)
+		status = wa_output_failed(status == WA_EX_IOERR ? 0 : status,
+					  out_errno);
 	return status;
 }
 
@@ -99,7 +103,7 @@ enum {
 	OPT_MAX_BODY, OPT_NO_VERIFY, OPT_PORT_FILE, OPT_THREAD, OPT_PENDING,
 	OPT_LIMIT, OPT_SEQ, OPT_BACKLOG, OPT_TLS_CERT, OPT_TLS_KEY,
 	OPT_MAX_CONNS, OPT_MAX_PER_ADDR, OPT_READ_TIMEOUT, OPT_MAX_UNVERIFIED,
-	OPT_LOG
+	OPT_LOG, OPT_RETRY_FAILED
 };
 
 struct opts {
@@ -114,6 +118,7 @@ struct opts {
 	int no_verify;
 	int64_t thread;			/* media */
 	long limit;
+	int retry_failed;		/* media: the failed ones too */
 };
 
 static long long
@@ -198,6 +203,9 @@ on_opt(int opt, const char *arg, void *ctx)
 	case OPT_PENDING:
 		o->thread = 0;
 		break;
+	case OPT_RETRY_FAILED:
+		o->retry_failed = 1;
+		break;
 	case OPT_LIMIT:
 		o->limit = (long)num_arg(&o->cli, "--limit", arg, 1, LONG_MAX);
 		break;
@@ -215,13 +223,16 @@ parse_sub(struct opts *o, int argc, char **argv,
 		cli_usage_error(&o->cli, "%s takes no operands", name);
 }
 
+/* flags: 0 where the command sets a desk up (ingest), else
+ * STORE_MUST_EXIST or STORE_READ. */
 static int
-open_store(struct opts *o, struct store **st, struct ingest **in)
+open_store(struct opts *o, unsigned flags, struct store **st,
+	   struct ingest **in)
 {
 	struct wa_err err;
 
 	wa_err_clear(&err);
-	if (recv_open(o->cli.db, st, in, &err) < 0) {
+	if (recv_open(o->cli.db, flags, st, in, &err) < 0) {
 		wa_warn(&err, 0);
 		return err.sysexit;
 	}
@@ -265,11 +276,11 @@ cmd_files(struct opts *o, int argc, char **argv)
 		wa_warn(&err, 0);
 		return err.sysexit;
 	}
-	if ((rc = open_store(o, &b.st, &b.in)))
+	if ((rc = open_store(o, 0, &b.st, &b.in)))
 		return rc;
-	config_load(&cfg, o->cli.db);
+	config_load(&cfg, o->cli.db, &err);	/* open_store checked it */
 	b.db_path = cfg.db_path;
-	b.limit = RECV_BATCH;
+	b.limit = store_engine(b.st) == SQL_PG ? RECV_BATCH_PG : RECV_BATCH;
 	b.sink = sink;
 	b.flush = flush_out;
 	b.warn = warn_line;
@@ -291,16 +302,17 @@ cmd_replay(struct opts *o, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct store *st;
+	struct ingest_replay_stats stats;
 	struct ingest *in;
 	struct wa_err err;
 	int rc;
 
 	o->since = -1;
 	parse_sub(o, argc, argv, longopts, "replay");
-	if ((rc = open_store(o, &st, &in)))
+	if ((rc = open_store(o, STORE_MUST_EXIST, &st, &in)))
 		return rc;
 	wa_err_clear(&err);
-	rc = ingest_replay(in, o->since, o->channel, &sink, &err);
+	rc = ingest_replay(in, o->since, o->channel, &sink, &stats, &err);
 	return close_store(st, in, rc, &err);
 }
 
@@ -320,7 +332,7 @@ cmd_events(struct opts *o, int argc, char **argv)
 	int rc;
 
 	parse_sub(o, argc, argv, longopts, "events");
-	if ((rc = open_store(o, &st, &in)))
+	if ((rc = open_store(o, STORE_READ, &st, &in)))
 		return rc;
 	wa_err_clear(&err);
 	rc = ingest_log(st, o->seq, &sink, &err);
@@ -438,19 +450,15 @@ cmd_serve(struct opts *o, int argc, char **argv)
 		wa_warn(&err, 0);
 		return err.sysexit;
 	}
-	config_load(&cfg, o->cli.db);
-	if (!cfg.app_secret && !o->no_verify) {
+	if (config_load(&cfg, o->cli.db, &err) < 0 ||
+	    config_serve_check(&cfg, !o->no_verify, &err) < 0) {
 		config_release(&cfg);
-		wa_err_set(&err, WA_EX_CONFIG, "config", "WA_APP_SECRET is not "
-			   "set: cannot check X-Hub-Signature-256 (use "
-			   "--no-verify-signature to accept unsigned "
-			   "deliveries)");
 		wa_warn(&err, 0);
 		return err.sysexit;
 	}
 	o->o.app_secret = o->no_verify ? NULL : cfg.app_secret;
 	o->o.verify_token = cfg.verify_token;
-	if ((rc = open_store(o, &st, &in)) == 0) {
+	if ((rc = open_store(o, 0, &st, &in)) == 0) {
 		rc = serve_run(o, cfg.db_path, st, in);
 		ingest_free(in);
 		store_close(st);
@@ -476,6 +484,7 @@ cmd_media(struct opts *o, int argc, char **argv)
 		CLI_COMMON_OPTIONS,
 		{ "thread", required_argument, NULL, OPT_THREAD },
 		{ "pending", no_argument, NULL, OPT_PENDING },
+		{ "retry-failed", no_argument, NULL, OPT_RETRY_FAILED },
 		{ "limit", required_argument, NULL, OPT_LIMIT },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -483,6 +492,8 @@ cmd_media(struct opts *o, int argc, char **argv)
 		{ "ok", "OK", 0 }, { "thread_id", "THREAD", 0 },
 		{ "wamid", "WAMID", OUT_DROP(1) }, { "media_id", "MEDIA", 0 },
 		{ "bytes", "BYTES", 0 }, { "path", "PATH", 0 },
+		{ "media_state", "STATE", OUT_DROP(3) },
+		{ "retry_at", "RETRY AT", OUT_TIME | OUT_DROP(2) },
 		{ "error.message", "ERROR", OUT_TEXT }, { NULL, NULL, 0 }
 	};
 	struct wa_config cfg;
@@ -493,10 +504,9 @@ cmd_media(struct opts *o, int argc, char **argv)
 	int rc;
 
 	parse_sub(o, argc, argv, longopts, "media");
-	config_load(&cfg, o->cli.db);
-	wa_err_clear(&err);
-	if (config_need_token(&cfg, &err) < 0 ||
-	    store_open(&st, cfg.db_path, &err) < 0) {
+	if (config_load(&cfg, o->cli.db, &err) < 0 ||
+	    config_need_token(&cfg, &err) < 0 ||
+	    store_open_flags(&st, cfg.db_path, STORE_MUST_EXIST, &err) < 0) {
 		wa_warn(&err, 0);
 		config_release(&cfg);
 		return err.sysexit;
@@ -504,12 +514,15 @@ cmd_media(struct opts *o, int argc, char **argv)
 	out_init(&out, stdout, o->cli.out, cols);
 	if (graph_open(&g, &cfg, NULL, &err) < 0 ||
 	    recv_media(st, g, cfg.media_dir, o->thread, o->limit,
-		       media_record, &out, &rc, &err) < 0) {
+		       o->retry_failed, wa_now(), media_record, &out, &rc,
+		       &err) < 0) {
 		wa_warn(&err, 0);
 		rc = err.sysexit;
 	}
-	if (out_finish(&out) < 0)
+	if (out_finish(&out) < 0 && !out_failed) {
 		out_failed = 1;
+		out_errno = out.error;
+	}
 	graph_close(g);
 	store_close(st);
 	config_release(&cfg);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* wa-send: free-form WhatsApp messages from records or flags, inside the 24-hour window. */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,6 +87,11 @@ struct opts {
 	const char *channel;
 };
 
+/* The flags that name a media file (or a URL). */
+static const char *const media_keys[] = {
+	"image", "document", "audio", "voice", "video", "sticker", NULL
+};
+
 static jv
 read_contacts(struct opts *o, const char *file)
 {
@@ -96,7 +102,8 @@ read_contacts(struct opts *o, const char *file)
 	jv v;
 
 	if (!fp)
-		cli_usage_error(&o->cli, "--contacts: cannot read '%s'", file);
+		wa_die(WA_EX_NOINPUT, "invalid_input", "--contacts: cannot "
+		       "open '%s': %s", file, strerror(errno));
 	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0 &&
 	       sb.len < JSONL_MAX_RECORD)
 		sb_add(&sb, buf, n);
@@ -105,7 +112,8 @@ read_contacts(struct opts *o, const char *file)
 	sb_release(&sb);
 	if (!jv_is_valid(v)) {
 		jv_free(v);
-		cli_usage_error(&o->cli, "--contacts: '%s' is not JSON", file);
+		wa_die(WA_EX_DATAERR, "invalid_input", "--contacts: '%s' is "
+		       "not JSON", file);
 	}
 	return v;
 }
@@ -279,11 +287,14 @@ main(int argc, char **argv)
 		cli_usage_error(&o.cli, "nothing to send: give a content "
 				"option");
 	/* a missing input is refused before any effect, not after the
-	 * records of the files before it were sent */
-	if (!single && jsonl_files_check(argc - first, argv + first, &err) < 0)
+	 * records of the files before it were sent; so is a media file
+	 * named by a flag (66 in every tool) */
+	if ((!single && jsonl_files_check(argc - first, argv + first,
+					  &err) < 0) ||
+	    jsonl_paths_check(o.flags, media_keys, &err) < 0)
 		wa_die(err.sysexit, err.code, "%s", err.message);
-	config_load(&cfg, o.cli.db);
-	if (store_open(&st, cfg.db_path, &err) < 0)
+	if (config_load(&cfg, o.cli.db, &err) < 0 ||
+	    store_open_flags(&st, cfg.db_path, STORE_MUST_EXIST, &err) < 0)
 		wa_die(err.sysexit, err.code, "%s", err.message);
 	o.so.channel = o.channel;
 	o.so.agent = cfg.user;
@@ -309,8 +320,11 @@ main(int argc, char **argv)
 	status = wa_exit_merge(sender_status(s), rc);
 	sender_free(s);
 	store_close(st);
+	/* a failed output stopped the sender with 74 after the record of
+	 * what was sent */
 	if (out_finish(&out) < 0 || fflush(stdout) == EOF || ferror(stdout))
-		status = WA_EX_IOERR;
+		status = wa_output_failed(status == WA_EX_IOERR ? 0 : status,
+					  out.error);
 	jv_free(o.flags);
 	config_release(&cfg);
 	graph_global_cleanup();

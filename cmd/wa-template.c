@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* wa-template: sync, list, show, create and delete templates; templates as files; send template messages. */
+#include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "wa.h"
+#include "jsonl_files.h"
 #include "sender.h"
 #include "subcmd.h"
 #include "template.h"
@@ -296,8 +298,10 @@ cmd_set(void)
 		die_err(&err);
 	if (template_marketing_get(run.st, &on, &err) < 0)
 		die_err(&err);
-	out_record(&run.o, JV_OBJECT(jv_string("marketing_messages"),
-				     jv_bool(on)));
+	out_record(&run.o, opt_marketing >= 0 ?
+		   JV_OBJECT(jv_string("ok"), jv_true(),
+			     jv_string("marketing_messages"), jv_bool(on)) :
+		   JV_OBJECT(jv_string("marketing_messages"), jv_bool(on)));
 	return 0;
 }
 
@@ -312,6 +316,7 @@ emit_result(jv rec, void *ctx)
 static int
 cmd_send(void)
 {
+	static const char *const header_keys[] = { "header_image", NULL };
 	struct sender_opts so;
 	struct wa_err err;
 	int status, nops = run.n;
@@ -326,6 +331,9 @@ cmd_send(void)
 	if (opt_flag_target && nops != 1)
 		cli_usage_error(&cli, nops ? "--to/--thread send one message: "
 				"no FILE" : "send: NAME is needed");
+	/* a header image named here is an input file: 66 when missing */
+	if (jsonl_paths_check(flags, header_keys, &err) < 0)
+		die_err(&err);
 	sender_opts_default(&so);
 	so.rate = opt_rate;
 	so.dry_run = opt_dry_run;
@@ -408,8 +416,9 @@ cmd_files(int (*fn)(const struct template_files_run *, int *,
 	return status;
 }
 
-/* What each command takes. */
-enum { NEED_STORE = 1, NEED_GRAPH = 2, NEED_WABA = 4 };
+/* What each command takes. NEED_READ: it only reads the store (which
+ * may then be a read-only snapshot); the store is never made here. */
+enum { NEED_STORE = 1, NEED_GRAPH = 2, NEED_WABA = 4, NEED_READ = 8 };
 static const struct command {
 	const char *name;
 	int min, max;		/* operands; max -1: any number */
@@ -428,9 +437,9 @@ static const struct command {
 	  OUT_AUTO, S | NEED_GRAPH },
 	{ "list", 0, 0, NULL, BIT(OPT_WABA) | BIT(OPT_STATUS) |
 	  BIT(OPT_CATEGORY) | BIT(OPT_LANGUAGE), cmd_list, NULL, list_cols,
-	  OUT_AUTO, S },
+	  OUT_AUTO, S | NEED_READ },
 	{ "show", 1, 1, "NAME", BIT(OPT_WABA) | BIT(OPT_LANGUAGE), cmd_list,
-	  NULL, NULL, OUT_AUTO, S },
+	  NULL, NULL, OUT_AUTO, S | NEED_READ },
 	{ "create", 0, -1, NULL, BIT(OPT_WABA), NULL, template_create_files,
 	  NULL, OUT_JSON, SGW },
 	{ "delete", 1, 1, "NAME", BIT(OPT_WABA) | BIT(OPT_LANGUAGE),
@@ -496,9 +505,11 @@ main(int argc, char **argv)
 	if (c->fn != cmd_list)
 		signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	config_load(&run.cfg, cli.db);
+	if (config_load(&run.cfg, cli.db, &err) < 0)
+		die_err(&err);
 	if ((c->need & NEED_STORE) &&
-	    store_open(&run.st, run.cfg.db_path, &err) < 0)
+	    store_open_flags(&run.st, run.cfg.db_path, c->need & NEED_READ ?
+			     STORE_READ : STORE_MUST_EXIST, &err) < 0)
 		die_err(&err);
 	if ((c->need & NEED_GRAPH) &&
 	    graph_open(&run.g, &run.cfg, NULL, &err) < 0)
@@ -515,17 +526,14 @@ main(int argc, char **argv)
 	}
 	status = c->fn ? c->fn() : cmd_files(c->files);
 	if (out_finish(&run.o) < 0)
-		status = WA_EX_IOERR;
+		status = wa_output_failed(status, run.o.error);
 	free(run.waba);
 	graph_close(run.g);
 	store_close(run.st);
 	config_release(&run.cfg);
 	jv_free(flags);
 	graph_global_cleanup();
-	if (fflush(stdout) == EOF || ferror(stdout) || status == WA_EX_IOERR) {
-		fprintf(stderr, "%s: io: cannot write output\n",
-			program_invocation_short_name);
-		return WA_EX_IOERR;
-	}
+	if (fflush(stdout) == EOF || ferror(stdout))
+		status = wa_output_failed(status, errno);
 	return status;
 }

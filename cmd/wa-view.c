@@ -576,7 +576,7 @@ main(int argc, char **argv)
 	struct wa_err err;
 	struct store *st;
 	struct out o;
-	int i, status;
+	int i, status, reads;
 
 	graph_global_init();
 	wa_err_clear(&err);
@@ -587,12 +587,16 @@ main(int argc, char **argv)
 	if (i >= argc)
 		cli_usage_error(&cli, "missing command");
 	check_options(argv[i]);
-	if (strcmp(argv[i], "list") && strcmp(argv[i], "show") &&
-	    strcmp(argv[i], "search") && strcmp(argv[i], "views") &&
-	    strcmp(argv[i], "history") && strcmp(argv[i], "watch"))
+	reads = !strcmp(argv[i], "list") || !strcmp(argv[i], "show") ||
+		!strcmp(argv[i], "search") || !strcmp(argv[i], "views") ||
+		!strcmp(argv[i], "history") || !strcmp(argv[i], "watch") ||
+		(!strcmp(argv[i], "contacts") &&
+		(i + 1 == argc || !strcmp(argv[i + 1], "list")));
+	if (!reads)
 		signal(SIGPIPE, SIG_IGN);	/* changes: commit, then print */
-	config_load(&cfg, cli.db);
-	if (store_open(&st, cfg.db_path, &err) < 0) {
+	if (config_load(&cfg, cli.db, &err) < 0 ||
+	    store_open_flags(&st, cfg.db_path, reads ? STORE_READ :
+			     STORE_MUST_EXIST, &err) < 0) {
 		wa_warn(&err, 0);
 		config_release(&cfg);
 		views_filter_release(&filter);
@@ -602,10 +606,8 @@ main(int argc, char **argv)
 	}
 	out_init(&o, stdout, cli.out, NULL);
 	status = run(st, &o, &cfg, argc - i, argv + i, &err);
-	if (out_finish(&o) < 0 && status < WA_EX_USAGE) {
-		fprintf(stderr, "wa-view: io: cannot write output\n");
-		status = WA_EX_IOERR;
-	}
+	if (out_finish(&o) < 0)
+		status = wa_output_failed(status, o.error);
 	store_close(st);
 	views_filter_release(&filter);
 	jv_free(contact_opts);

@@ -58,7 +58,8 @@ _wa_values() {
 }
 
 # _wa_db WORDS...: the database the command line names (--db, WA_DB, the
-# default), printed only when the file exists.
+# default), printed only when the file exists, or when it is a PostgreSQL
+# URI or conninfo string (a server's database is there to ask).
 _wa_db() {
 	local db= i
 	for ((i = 1; i < $#; i++)); do
@@ -68,7 +69,11 @@ _wa_db() {
 		[[ $i == --db=* ]] && db=${i#--db=}
 	done
 	[[ -n $db ]] || db=${WA_DB:-${XDG_DATA_HOME:-$HOME/.local/share}/wa/wa.db}
-	[[ -f $db ]] && printf '%s\n' "$db"
+	case $db in
+	postgres://* | postgresql://* | host=* | dbname=* | service=*)
+		printf '%s\n' "$db" ;;
+	*) [[ -f $db ]] && printf '%s\n' "$db" ;;
+	esac
 }
 
 # _wa_field DB KEY CMD...: the string values of KEY in CMD's JSON lines.

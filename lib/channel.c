@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 #include "channel.h"
+#include "tz.h"
 #include "jsonl.h"
 #include "util.h"
 
@@ -296,6 +297,9 @@ channel_disconnect(struct store *st, const char *id, int64_t now, int *left,
 	int64_t n;
 
 	*left = 0;
+	if (channel_get(st, id, &c, err) == 0 && !c.connected)
+		return count_connected(st, c.waba_id, &n, err) < 0 ? -1 :
+		       (*left = (int)n, 1);
 	if (channel_resolve(st, id, rid, err) < 0 ||
 	    channel_get(st, id, &c, err) != 0)
 		return -1;
@@ -542,16 +546,15 @@ country_valid(const char *s)
 	       isalpha((unsigned char)s[1]);
 }
 
-/* IANA names: "Europe/Berlin", "America/Argentina/Buenos_Aires", "UTC". */
+/* IANA names the system's tz database has: "Europe/Berlin", "UTC". */
 static int
-timezone_valid(const char *s)
+timezone_check(const char *s, struct wa_err *err)
 {
-	size_t n = strlen(s);
-
-	return n > 0 && n <= 64 && isalpha((unsigned char)s[0]) &&
-	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		      "0123456789/_+-") == n &&
-	       s[n - 1] != '/' && !strstr(s, "//");
+	if (tz_cached(s, err))
+		return 0;
+	if (err->sysexit == WA_EX_USAGE)
+		wa_err_prefix(err, "timezone");
+	return -1;
 }
 
 int
@@ -570,10 +573,8 @@ business_validate(const struct business_update *u, struct wa_err *err)
 		return wa_err_set(err, WA_EX_USAGE, "invalid_input",
 				  "email: '%s' is not an e-mail address",
 				  u->email);
-	if (u->timezone && !timezone_valid(u->timezone))
-		return wa_err_set(err, WA_EX_USAGE, "invalid_input",
-				  "timezone: '%s' is not a time zone name like "
-				  "Europe/Berlin", u->timezone);
+	if (u->timezone && timezone_check(u->timezone, err) < 0)
+		return -1;
 	if (u->country && !country_valid(u->country))
 		return wa_err_set(err, WA_EX_USAGE, "invalid_input",
 				  "country: '%s' is not a two-letter country "

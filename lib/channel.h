@@ -68,9 +68,11 @@ int channel_check_connect(struct store *st, const char *waba_id,
 int channel_connect(struct store *st, const struct channel_number *n,
 		    int64_t now, struct wa_err *err);
 
-/* Inside the caller's transaction: marks id disconnected at now; *left
- * is how many other channels of its WABA stay connected. Unknown:
- * not_connected exit 78; already disconnected: not_connected exit 1. */
+/* Inside the caller's transaction: marks id disconnected at now and
+ * returns 0; a channel already disconnected is left as it was and
+ * returns 1 (nothing to do, like closing a closed ticket). *left is how
+ * many other channels of its WABA stay connected. Unknown: -1 with err
+ * not_connected, exit 78. */
 int channel_disconnect(struct store *st, const char *id, int64_t now,
 		       int *left, struct wa_err *err);
 

@@ -320,15 +320,18 @@ connect_business(struct store *st, const struct business_update *u,
 }
 
 jv
-connect_disconnected(const struct channel *ch, int64_t now, int unsub)
+connect_disconnected(const struct channel *ch, int changed, int unsub)
 {
-	return JV_OBJECT(jv_string("ok"), jv_true(),
+	jv r = JV_OBJECT(jv_string("ok"), jv_true(),
 			 jv_string("channel"), jv_string(ch->id),
 			 jv_string("waba_id"), jv_string(ch->waba_id),
 			 jv_string("phone"), jv_string(ch->phone),
 			 jv_string("status"), jv_string("disconnected"),
-			 jv_string("disconnected_at"), time_jv(now),
+			 jv_string("disconnected_at"),
+			 time_jv(ch->disconnected_at),
 			 jv_string("unsubscribed"), jv_bool(unsub));
+
+	return jv_object_set(r, jv_string("changed"), jv_bool(changed));
 }
 
 int

@@ -59,8 +59,9 @@ int connect_step_record(struct store *st, const char *id,
 int connect_business(struct store *st, const struct business_update *u,
 		     int64_t now, jv *rec, struct wa_err *err);
 
-/* The result record (owned) of disconnecting ch at now. */
-jv connect_disconnected(const struct channel *ch, int64_t now, int unsub);
+/* The result record (owned) of disconnecting ch (as it is now, after);
+ * changed 0 when it was disconnected before. */
+jv connect_disconnected(const struct channel *ch, int changed, int unsub);
 
 /* DELETE /{waba}/subscribed_apps. */
 int connect_unsubscribe(struct graph *g, const char *waba_id,

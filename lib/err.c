@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* struct wa_err, stderr diagnostics in the SPEC's format, result records. */
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "err.h"
 
 extern char *program_invocation_short_name;
@@ -112,6 +116,35 @@ wa_die(int sysexit, const char *code, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	exit(sysexit);
+}
+
+/* 1 when fd is a pipe or socket whose reader has gone. */
+static int
+reader_gone(int fd)
+{
+	struct pollfd p = { fd, POLLOUT, 0 };
+	struct stat sb;
+
+	if (fstat(fd, &sb) < 0 || !(S_ISFIFO(sb.st_mode) ||
+				     S_ISSOCK(sb.st_mode)))
+		return 0;
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
+int
+wa_output_failed(int status, int errnum)
+{
+	if (status >= WA_EX_USAGE)
+		return status;
+	if (reader_gone(STDOUT_FILENO)) {
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+		_exit(128 + SIGPIPE);
+	}
+	fprintf(stderr, "%s: io: cannot write output%s%s\n",
+		program_invocation_short_name, errnum ? ": " : "",
+		errnum ? strerror(errnum) : "");
+	return WA_EX_IOERR;
 }
 
 void

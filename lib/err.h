@@ -57,6 +57,15 @@ void wa_warn_result(jv rec);
 void wa_die(int sysexit, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4), noreturn));
 
+/* The exit status of a run whose standard output failed (errnum the
+ * write's errno, 0 when not known), status being the run's own. A fatal
+ * status (64 and up, already reported) stays. A closed pipe (`| head`)
+ * ends the process quietly, as SIGPIPE would (the tools that ignore
+ * SIGPIPE to commit first raise it now: 141 in the shell), never as an
+ * I/O error; any other failure prints "prog: io: cannot write output:
+ * reason" and gives 74. */
+int wa_output_failed(int status, int errnum);
+
 /* Prints "prog: warning: message". */
 void wa_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

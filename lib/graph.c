@@ -37,37 +37,14 @@ graph_global_cleanup(void)
 		curl_global_cleanup();
 }
 
-static long
-env_long(const char *name, long dflt, long min, long max)
-{
-	const char *s = getenv(name);
-	long long v;
-
-	if (s && parse_int(s, min, max, &v) == 0)
-		return (long)v;
-	return dflt;
-}
-
 void
-graph_opts_default(struct graph_opts *o)
+graph_opts_default(struct graph_opts *o, const struct wa_config *cfg)
 {
-	o->max_attempts = (int)env_long("WA_GRAPH_RETRIES", 4, 1, 20);
-	o->backoff_ms = env_long("WA_GRAPH_BACKOFF_MS", 500, 0, 600000);
+	o->max_attempts = (int)cfg->graph_retries;
+	o->backoff_ms = cfg->graph_backoff_ms;
 	o->max_backoff_ms = 30000;
 	o->connect_timeout_ms = 10000;
-	o->timeout_ms = env_long("WA_GRAPH_TIMEOUT_MS", 30000, 10, 3600000);
-}
-
-static int
-is_loopback_url(const char *url)
-{
-	const char *h = strstr(url, "://");
-
-	if (!h)
-		return 0;
-	h += 3;
-	return strncmp(h, "127.", 4) == 0 || strncmp(h, "localhost", 9) == 0 ||
-	       strncmp(h, "[::1]", 5) == 0;
+	o->timeout_ms = cfg->graph_timeout_ms;
 }
 
 int
@@ -84,8 +61,8 @@ graph_open(struct graph **out, const struct wa_config *cfg,
 	if (opts)
 		g->o = *opts;
 	else
-		graph_opts_default(&g->o);
-	g->loopback = is_loopback_url(cfg->graph_url);
+		graph_opts_default(&g->o, cfg);
+	g->loopback = cfg->graph_loopback;
 	g->h = curl_easy_init();
 	if (!g->h) {
 		free(g);
@@ -643,7 +620,7 @@ graph_download(struct graph *g, const char *url, FILE *fp, long max_bytes,
 		curl_easy_setopt(g->h, CURLOPT_WRITEFUNCTION, on_file);
 		curl_easy_setopt(g->h, CURLOPT_WRITEDATA, &d);
 		/* the CDN may answer from another host: only https there */
-		if (!is_loopback_url(url))
+		if (!config_url_loopback(url))
 			curl_easy_setopt(g->h, CURLOPT_PROTOCOLS_STR, "https");
 		d.got = 0;
 		d.over = 0;

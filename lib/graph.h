@@ -25,8 +25,8 @@ void graph_global_init(void);
 void graph_global_cleanup(void);
 
 /* Defaults, overridable by WA_GRAPH_RETRIES / WA_GRAPH_BACKOFF_MS /
- * WA_GRAPH_TIMEOUT_MS (read in config). */
-void graph_opts_default(struct graph_opts *o);
+ * WA_GRAPH_TIMEOUT_MS (read and checked by config_load). */
+void graph_opts_default(struct graph_opts *o, const struct wa_config *cfg);
 
 /* A client with one reused easy handle. Needs cfg->token (else exit 78,
  * code "auth"). cfg is borrowed and must outlive the client. */

@@ -108,10 +108,21 @@ size_t ingest_events_count(const struct ingest_events *q);
 /* ---- drivers inside lib/ingest ---- */
 
 /* Derives again from stored deliveries (wa-recv replay), idempotently,
- * rendering to sink after each commit. 0, 1 when some were not wholly
- * understood, -1 with err, -2 when the sink failed. */
+ * rendering to sink after each commit. A delivery stored as not
+ * understood that is still not understood is no news: its error events
+ * are not made again (known_errors counts it), and one event
+ * {"event":"skipped","reason":"known_errors","deliveries":N} at the end
+ * says how many there were. 0, 1 when some were newly not wholly
+ * understood, -1 with err, -2 when the sink failed; stats filled either
+ * way. */
+struct ingest_replay_stats {
+	long deliveries;	/* derived again */
+	long errors;		/* not wholly understood, newly */
+	long known_errors;	/* not understood, as stored before */
+};
 int ingest_replay(struct ingest *in, int64_t since, const char *channel,
-		  const struct ingest_sink *sink, struct wa_err *err);
+		  const struct ingest_sink *sink,
+		  struct ingest_replay_stats *stats, struct wa_err *err);
 
 /* The logged events after since (wa-recv events), to sink.line. 0, -1
  * with err, -2 when the sink failed. */

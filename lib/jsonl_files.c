@@ -34,6 +34,24 @@ jsonl_files_check(int n, char **files, struct wa_err *err)
 	return 0;
 }
 
+int
+jsonl_paths_check(jv rec, const char *const *keys, struct wa_err *err)
+{
+	const char *v;
+	char *one[1];
+
+	for (; *keys; keys++) {
+		v = jx_cstr(rec, *keys);
+		if (!v || !strncmp(v, "http://", 7) ||
+		    !strncmp(v, "https://", 8))
+			continue;
+		one[0] = (char *)v;
+		if (jsonl_files_check(1, one, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* One file to its end: 0, or -1 when fn stopped or a read error (given
  * to fn) ended it. */
 static int

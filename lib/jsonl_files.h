@@ -12,6 +12,11 @@
  * readable. Tools call it before any effect. */
 int jsonl_files_check(int n, char **files, struct wa_err *err);
 
+/* The same for the local files a one-message command line names: the
+ * values of rec (borrowed) at keys (NULL-terminated) that are strings
+ * and no http(s) URL. */
+int jsonl_paths_check(jv rec, const char *const *keys, struct wa_err *err);
+
 /* Reads files[0..n) in turn (n 0: stdin) and calls fn for each record
  * (rec taken, bad NULL) or bad line (rec invalid, bad says which, see
  * jsonl_next) with its line; fn returns 0 to go on, -1 to stop.

@@ -14,7 +14,8 @@
 
 int
 media_due(struct store *st, int64_t thread_id, long limit,
-	  struct media_job **jobs, size_t *n, struct wa_err *err)
+	  int retry_failed, int64_t now, struct media_job **jobs,
+	  size_t *n, struct wa_err *err)
 {
 	struct sq *q = store_q(st, Q_MEDIA_DUE);
 	struct media_job *j;
@@ -25,6 +26,8 @@ media_due(struct store *st, int64_t thread_id, long limit,
 	*n = 0;
 	sq_int(q, 1, thread_id);
 	sq_int(q, 2, limit > 0 ? limit : INT64_MAX);
+	sq_int(q, 3, retry_failed != 0);
+	sq_int(q, 4, now);
 	while ((rc = sq_step(q)) > 0) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -41,6 +44,8 @@ media_due(struct store *st, int64_t thread_id, long limit,
 		j->mime = sq_col_dup(q, 7);
 		j->sha256 = sq_col_dup(q, 8);
 		j->state = sq_col_dup(q, 9);
+		j->timestamp = sq_col_int(q, 10);
+		j->attempts = (long)sq_col_int(q, 11);
 	}
 	if (rc < 0) {
 		media_jobs_free(*jobs, *n);
@@ -89,7 +94,7 @@ media_job_json(const struct media_job *j)
 
 static int
 record_fail(struct store *st, const struct media_job *j, const char *state,
-	    struct wa_err *err)
+	    int counts, int64_t retry_at, struct wa_err *err)
 {
 	struct wa_err dberr;
 	struct sq *q;
@@ -101,6 +106,8 @@ record_fail(struct store *st, const struct media_job *j, const char *state,
 	sq_int(q, 1, j->msg_id);
 	sq_text(q, 2, state);
 	sq_text(q, 3, err->message);
+	sq_int(q, 4, counts);
+	sq_int_or_null(q, 5, retry_at, retry_at < 0);
 	if (sq_done(q, &dberr) < 0) {
 		store_rollback(st);
 		goto fail;
@@ -358,40 +365,115 @@ done_record(const struct media_job *j, const char *path, const char *hex,
 	return jv_object_set(r, jv_string("bytes"), jv_number((double)bytes));
 }
 
+/* What a failed try means for the media. */
+enum media_outcome {
+	MEDIA_AGAIN,	/* the run failed, not the media: as it was */
+	MEDIA_LATER,	/* transient: after a backoff */
+	MEDIA_GONE	/* it will never be had: failed */
+};
+
+/* Meta's codes for media that cannot be had (API.md): download error,
+ * upload error, the legacy "request for media URL failed". */
+static int
+meta_media_gone(long code)
+{
+	return code == 131052 || code == 131053 || code == 131014;
+}
+
+/* The outcome of err: lookup 1 when GET /{media-id} failed (an unknown
+ * or expired id: code 100 or 404); gone 1 when the bytes were wrong or
+ * too large. */
+static enum media_outcome
+media_outcome(const struct wa_err *err, int lookup, int gone)
+{
+	switch (err->sysexit) {
+	case WA_EX_CANTCREAT:
+	case WA_EX_IOERR:
+	case WA_EX_TEMPFAIL:
+	case WA_EX_NOPERM:
+	case WA_EX_CONFIG:
+		return MEDIA_AGAIN;
+	}
+	if (gone || meta_media_gone(err->graph_code) ||
+	    (lookup && (err->graph_code == 100 || err->http_status == 404 ||
+			err->http_status == 410)))
+		return MEDIA_GONE;
+	return MEDIA_LATER;
+}
+
+/* The next try after attempts failed ones (this one counted). */
+static int64_t
+media_backoff(long attempts)
+{
+	int64_t wait = MEDIA_BACKOFF;
+
+	while (--attempts > 0 && wait < MEDIA_BACKOFF_MAX)
+		wait *= 2;
+	return wait < MEDIA_BACKOFF_MAX ? wait : MEDIA_BACKOFF_MAX;
+}
+
+/* Records a failed try by its outcome; *state and *retry_at as
+ * media_fetch says. */
+static void
+media_failed(struct store *st, const struct media_job *j, int64_t now,
+	     enum media_outcome o, const char **state, int64_t *retry_at,
+	     struct wa_err *err)
+{
+	*state = "pending";
+	*retry_at = -1;
+	if (o == MEDIA_LATER && now - j->timestamp >= MEDIA_KEPT) {
+		wa_err_prefix(err, "expired (Meta keeps a message's media %d "
+			      "days)", MEDIA_KEPT / 86400);
+		o = MEDIA_GONE;
+	} else if (o == MEDIA_GONE && err->graph_code == 100) {
+		wa_err_prefix(err, "unknown or expired media id");
+	}
+	if (o == MEDIA_GONE) {
+		*state = "failed";
+		err->action = "never";
+	} else if (o == MEDIA_LATER) {
+		*retry_at = now + media_backoff(j->attempts + 1);
+		err->action = "retry";
+	}
+	record_fail(st, j, *state, o != MEDIA_AGAIN, *retry_at, err);
+}
+
 int
 media_fetch(struct store *st, struct graph *g, const char *dir,
-	    const struct media_job *j, jv *rec, struct wa_err *err)
+	    const struct media_job *j, int64_t now, jv *rec,
+	    const char **state, int64_t *retry_at, struct wa_err *err)
 {
 	char *url = NULL, *gsha = NULL, *gmime = NULL, *tmp = NULL;
 	char *path = NULL, hex[65];
 	unsigned char md[32];
-	const char *state = "pending", *mime;
+	const char *mime;
 	int64_t size = -1;
 	long bytes = 0;
-	int rc = -1, dbfail = 0;
+	int rc = -1, dbfail = 0, lookup = 1, gone = 0;
 
 	*rec = jv_invalid();
+	*state = "done";
+	*retry_at = -1;
 	if (media_lookup(g, j->media_id, &url, &gsha, &gmime, &size,
 			 err) < 0)
 		goto out;
+	lookup = 0;
 	mime = j->mime ? j->mime : gmime;
 	if (size > MEDIA_MAX_BYTES) {
 		wa_err_set(err, WA_EX_REJECTED, "media_too_large", "media is "
 			   "%lld bytes, more than %ld", (long long)size,
 			   MEDIA_MAX_BYTES);
-		state = "failed";
+		gone = 1;
 		goto out;
 	}
 	if (download(g, dir, url, &tmp, md, &bytes, err) < 0) {
-		if (!strcmp(err->code, "media_too_large"))
-			state = "failed";
+		gone = !strcmp(err->code, "media_too_large");
 		goto out;
 	}
 	hex_encode(md, 32, hex);
 	if (sha_check(j->sha256, md, hex, "the webhook", err) < 0 ||
 	    sha_check(gsha, md, hex, "Graph", err) < 0) {
-		err->action = "retry";
-		state = "failed";
+		gone = 1;
 		goto out;
 	}
 	if (store_file(dir, tmp, hex, mime_ext(mime), &path, err) < 0)
@@ -408,7 +490,8 @@ out:
 	if (tmp)
 		unlink(tmp);
 	if (rc < 0 && !dbfail)
-		record_fail(st, j, state, err);
+		media_failed(st, j, now, media_outcome(err, lookup, gone),
+			     state, retry_at, err);
 	free(tmp);
 	free(path);
 	free(url);

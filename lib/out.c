@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Output: JSON lines when piped; on a terminal a table or key: value lines that fit its width. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -39,6 +40,7 @@ void
 out_record(struct out *o, jv rec)
 {
 	if (o->table && o->style != OUT_STYLE_TABLE) {
+		errno = 0;
 		if (o->style == OUT_STYLE_LINE) {
 			out_line_print(o, rec);
 			fflush(o->fp);
@@ -46,16 +48,20 @@ out_record(struct out *o, jv rec)
 			out_record_print(o, rec);
 		}
 		jv_free(rec);
-		if (ferror(o->fp))
+		if (ferror(o->fp) && !o->failed) {
 			o->failed = 1;
+			o->error = errno;
+		}
 		return;
 	}
 	if (o->table) {
 		o->rows = jv_array_append(o->rows, rec);
 		return;
 	}
-	if (jsonl_write(o->fp, rec) < 0)
+	if (jsonl_write(o->fp, rec) < 0 && !o->failed) {
 		o->failed = 1;
+		o->error = errno;
+	}
 }
 
 int
@@ -182,7 +188,10 @@ out_finish(struct out *o)
 		out_table_print(o);
 	jv_free(o->rows);
 	o->rows = jv_null();
-	if (fflush(o->fp) == EOF || ferror(o->fp))
+	errno = 0;
+	if ((fflush(o->fp) == EOF || ferror(o->fp)) && !o->failed) {
 		o->failed = 1;
+		o->error = errno;
+	}
 	return o->failed ? -1 : 0;
 }

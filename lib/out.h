@@ -44,6 +44,7 @@ struct out {
 	int width;			/* terminal columns */
 	int64_t now;			/* for OUT_LEFT */
 	int failed;			/* a write failed */
+	int error;			/* its errno (0: not known) */
 };
 
 /* Decides once from mode and isatty(fileno(fp)). cols is borrowed. */

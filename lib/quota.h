@@ -4,20 +4,25 @@
 #define WA_QUOTA_H
 
 #include <stdint.h>
+#include "tz.h"
 #include "window.h"
 
 /*
- * Pure policy: Unix seconds (UTC) and counts in, no clock, store or
- * environment.  Calendar arithmetic is proleptic Gregorian, UTC.  None of
+ * Pure policy: Unix seconds and counts in, no clock, store or
+ * environment.  Calendar arithmetic is proleptic Gregorian, in the
+ * business's time zone z (a loaded zone, lib/tz.h; NULL: UTC).  None of
  * these set a wa_err; cmd/ maps verdicts to the SPEC's codes.
  *
- * A period resets at 00:00:00 UTC on reset day D (1..31) of each month, or
- * on the month's last day when the month is shorter than D.
+ * A period resets at the start of reset day D (1..31) of each month in
+ * z, local midnight (or the day's first instant when a change of clocks
+ * skips it), or on the month's last day when the month is shorter than
+ * D.  The daily business-initiated limit counts a business day of z,
+ * from one local midnight to the next (23 or 25 hours on the days the
+ * clocks change).
  */
 
 #define QUOTA_DEFAULT_LIMIT 1000	/* conversations per period */
-#define QUOTA_DAILY_UNVERIFIED 50	/* business-initiated per window */
-#define QUOTA_DAILY_WINDOW 86400	/* that window is a rolling 24 h */
+#define QUOTA_DAILY_UNVERIFIED 50	/* business-initiated per day */
 
 struct quota_period {
 	int64_t start;	/* reset instant, inclusive */
@@ -30,23 +35,30 @@ struct quota_period {
 int quota_reset_day_in(int year, int month, int day);
 
 /* Fills p with the period containing now for reset day `day` (clamped to
- * 1..31).  A now at the reset second belongs to the new period.  Nothing
- * here knows when the subscription began: a subscription starting after
- * now still gets the period of its reset day that contains now. */
-void quota_period_at(int day, int64_t now, struct quota_period *p);
-
-/* quota_period_at() with D = the UTC day of month of subscription_start.
- * Returns D, or -1 (p untouched) when subscription_start < 0 (never set). */
-int quota_period_for(int64_t subscription_start, int64_t now,
+ * 1..31) in z.  A now at the reset second belongs to the new period.
+ * Nothing here knows when the subscription began: a subscription starting
+ * after now still gets the period of its reset day that contains now. */
+void quota_period_at(int day, const struct tz *z, int64_t now,
 		     struct quota_period *p);
 
-/* The period just before / after cur for the same reset day (borrows cur;
- * the result may alias it).  prev->end == cur->start and next->start ==
- * cur->end whenever cur came from quota_period_at() with that day. */
-void quota_period_prev(int day, const struct quota_period *cur,
+/* quota_period_at() with D = the day of month of subscription_start in z.
+ * Returns D, or -1 (p untouched) when subscription_start < 0 (never set). */
+int quota_period_for(int64_t subscription_start, const struct tz *z,
+		     int64_t now, struct quota_period *p);
+
+/* The period just before / after cur for the same reset day and zone
+ * (borrows cur; the result may alias it).  prev->end == cur->start and
+ * next->start == cur->end whenever cur came from quota_period_at() with
+ * that day and zone. */
+void quota_period_prev(int day, const struct tz *z,
+		       const struct quota_period *cur,
 		       struct quota_period *prev);
-void quota_period_next(int day, const struct quota_period *cur,
+void quota_period_next(int day, const struct tz *z,
+		       const struct quota_period *cur,
 		       struct quota_period *next);
+
+/* The business day of z containing now, [local midnight, the next). */
+void quota_day_at(const struct tz *z, int64_t now, struct quota_period *d);
 
 enum quota_verdict {
 	QUOTA_OK,
@@ -57,11 +69,12 @@ enum quota_verdict {
 /* May this send go?  Only sends that start a conversation (NEW_USER,
  * NEW_BUSINESS) are refused: the monthly limit is checked first
  * (used_in_period >= limit), then, for an unverified business and a
- * NEW_BUSINESS send only, business_initiated_last_24h >= 50.  EXISTING is
- * never refused; REFUSED is the window's verdict, not ours, and gets OK. */
+ * NEW_BUSINESS send only, business_initiated_today >= 50 (today: the
+ * business day, quota_day_at).  EXISTING is never refused; REFUSED is the
+ * window's verdict, not ours, and gets OK. */
 enum quota_verdict quota_check(enum window_conv conv, long used_in_period,
 			       long limit, int verified,
-			       long business_initiated_last_24h);
+			       long business_initiated_today);
 
 /* The SPEC error code of a verdict: NULL for QUOTA_OK, else a static
  * string ("quota_exhausted", "daily_limit"). */
@@ -73,7 +86,9 @@ int quota_check_level(long used, long limit, int warn_pct);
 
 /*
  * When the limit will be reached at this period's pace: used conversations
- * in elapsed = now - p->start seconds (at least 1).  The exact instant is
+ * in elapsed = now - from seconds (at least 1), from being p->start or,
+ * when the desk began counting later (its first channel connected at
+ * since, inside the period), since.  The exact instant is
  * rounded up to a whole second: now + ceil((limit - used) * elapsed / used),
  * the first second at which the projected count has reached the limit.
  * Returns now when used >= limit already, and -1 when used <= 0, when now
@@ -82,6 +97,6 @@ int quota_check_level(long used, long limit, int warn_pct);
  * saturate (giving -1), never overflow.
  */
 int64_t quota_forecast(long used, long limit, const struct quota_period *p,
-		       int64_t now);
+		       int64_t since, int64_t now);
 
 #endif

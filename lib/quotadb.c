@@ -52,46 +52,78 @@ read_limit(struct store *st, long *limit, struct wa_err *err)
 	return 0;
 }
 
+/* The business: verified, and its zone (u->tz; NULL for UTC). */
 static int
-read_start(struct store *st, int64_t now, struct quotadb_usage *u,
-	   struct wa_err *err)
+read_business(struct store *st, struct quotadb_usage *u, struct wa_err *err)
 {
-	char *v = store_setting_get(st, QUOTADB_KEY_START);
-	struct sq *q;
-	int y, m, d, rc;
+	struct sq *q = store_q(st, Q_QUOTA_BUSINESS);
+	const char *name;
+	int rc = sq_step(q);
 
-	u->start_is_default = v == NULL;
-	if (v) {
-		rc = parse_date(v, &u->subscription_start);
-		if (rc < 0)
-			wa_err_set(err, WA_EX_CONFIG, "invalid_input",
-				   "setting '%s' is not a date (YYYY-MM-DD): "
-				   "'%s'", QUOTADB_KEY_START, v);
-		free(v);
-		return rc;
-	}
-	q = store_q(st, Q_QUOTA_FIRST_CONNECT);
-	if (sq_step(q) <= 0)	/* an aggregate has a row */
-		return sq_fail(q, err, "read channels");
-	if (!sq_col_null(q, 0)) {
-		time_to_ymd(sq_col_int(q, 0), &y, &m, &d);
-	} else {
-		time_to_ymd(now, &y, &m, &d);
-		d = 1;
+	if (rc < 0)
+		return sq_fail(q, err, "read business");
+	if (rc == 0)
+		return 0;
+	u->verified = sq_col_int(q, 0) != 0;
+	name = sq_col_text(q, 1);
+	if (name && *name && !(u->tz = tz_cached(name, err))) {
+		wa_err_prefix(err, "the business's time zone");
+		err->sysexit = WA_EX_CONFIG;
+		sq_reset(q);
+		return -1;
 	}
 	sq_reset(q);
-	u->subscription_start = time_from_ymd(y, m, d);
 	return 0;
 }
 
-/* Business-initiated conversations of the day before now. */
+/* The reset day: of the setting's date, else of the first connection's
+ * local date, else 1. */
 static int
-count_daily(struct store *st, int64_t now, long *out, struct wa_err *err)
+read_start(struct store *st, struct quotadb_usage *u, struct wa_err *err)
+{
+	char *v = store_setting_get(st, QUOTADB_KEY_START);
+	struct sq *q;
+	int64_t t;
+	int y, m, d;
+
+	u->start_is_default = v == NULL;
+	u->first_connected_at = -1;
+	q = store_q(st, Q_QUOTA_FIRST_CONNECT);
+	if (sq_step(q) <= 0) {	/* an aggregate has a row */
+		free(v);
+		return sq_fail(q, err, "read channels");
+	}
+	if (!sq_col_null(q, 0))
+		u->first_connected_at = sq_col_int(q, 0);
+	sq_reset(q);
+	if (v) {
+		if (parse_date(v, &t) < 0) {
+			wa_err_set(err, WA_EX_CONFIG, "invalid_input",
+				   "setting '%s' is not a date (YYYY-MM-DD): "
+				   "'%s'", QUOTADB_KEY_START, v);
+			free(v);
+			return -1;
+		}
+		free(v);
+		time_to_ymd(t, &y, &m, &d);
+	} else if (u->first_connected_at >= 0) {
+		tz_date(u->tz, u->first_connected_at, &y, &m, &d);
+	} else {
+		d = 1;
+	}
+	u->reset_day = d;
+	return 0;
+}
+
+/* Business-initiated conversations of the business day, up to now. */
+static int
+count_daily(struct store *st, const struct quota_period *day, int64_t now,
+	    long *out, struct wa_err *err)
 {
 	struct sq *q = store_q(st, Q_QUOTA_DAILY);
 	int64_t n = 0;
 
-	sq_int(q, 1, now - 86400);
+	sq_int(q, 1, day->start);
 	sq_int(q, 2, now);
 	if (sq_int1(q, &n, "count conversations", err) < 0)
 		return -1;
@@ -120,22 +152,17 @@ int
 quotadb_usage(struct store *st, int64_t now, struct quotadb_usage *out,
 	      struct wa_err *err)
 {
-	struct sq *q;
-
 	memset(out, 0, sizeof(*out));
 	if (read_limit(st, &out->limit, err) < 0 ||
-	    read_start(st, now, out, err) < 0)
+	    read_business(st, out, err) < 0 ||
+	    read_start(st, out, err) < 0)
 		return -1;
-	out->reset_day = quota_period_for(out->subscription_start, now,
-					  &out->period);
+	quota_period_at(out->reset_day, out->tz, now, &out->period);
+	quota_day_at(out->tz, now, &out->day);
 	if (quotadb_count(st, &out->period, out, err) < 0 ||
-	    count_daily(st, now, &out->daily_business_initiated, err) < 0)
+	    count_daily(st, &out->day, now, &out->daily_business_initiated,
+			err) < 0)
 		return -1;
-	q = store_q(st, Q_QUOTA_VERIFIED);
-	if (sq_step(q) > 0) {
-		out->verified = sq_col_int(q, 0) != 0;
-		sq_reset(q);
-	}
 	return 0;
 }
 
@@ -147,7 +174,8 @@ quotadb_status_json(const struct quotadb_usage *u)
 			     u->verified ? jv_null() :
 			     jv_number(QUOTA_DAILY_UNVERIFIED),
 			     jv_string("used"),
-			     jv_number(u->daily_business_initiated));
+			     jv_number(u->daily_business_initiated),
+			     jv_string("resets_at"), time_jv(u->day.end));
 
 	return JV_OBJECT(jv_string("period_start"), time_jv(u->period.start),
 			 jv_string("period_end"), time_jv(u->period.end),
@@ -158,7 +186,8 @@ quotadb_status_json(const struct quotadb_usage *u)
 			 jv_number(u->user_initiated),
 			 jv_string("business_initiated"),
 			 jv_number(u->business_initiated),
-			 jv_string("daily_business_initiated"), daily);
+			 jv_string("daily_business_initiated"), daily,
+			 jv_string("timezone"), jv_string(tz_name(u->tz)));
 }
 
 int
@@ -317,9 +346,9 @@ quotadb_history(struct store *st, const struct quotadb_usage *u,
 	/* Back to the period holding the first conversation; a bound keeps
 	 * a stray timestamp from walking back for ever. */
 	while (first < p.start && n++ < QUOTADB_HISTORY_MAX)
-		quota_period_prev(u->reset_day, &p, &p);
+		quota_period_prev(u->reset_day, u->tz, &p, &p);
 	for (; p.start <= u->period.start;
-	     quota_period_next(u->reset_day, &p, &p)) {
+	     quota_period_next(u->reset_day, u->tz, &p, &p)) {
 		if (quotadb_count(st, &p, &c, err) < 0)
 			return -1;
 		fn(JV_OBJECT(jv_string("period_start"), time_jv(p.start),

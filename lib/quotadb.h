@@ -14,16 +14,19 @@
  *
  *   quota.limit               conversations per period, decimal, >= 0;
  *                             absent: QUOTA_DEFAULT_LIMIT (1000).
- *   quota.subscription_start  "YYYY-MM-DD" (UTC); its day of month is the
- *                             reset day.  Absent: the UTC date of the
- *                             earliest channels.connected_at (connected or
- *                             not), else the 1st of the month containing
- *                             now (reset day 1).
+ *   quota.subscription_start  "YYYY-MM-DD"; its day of month is the
+ *                             reset day.  Absent: the business's local
+ *                             date of the earliest channels.connected_at
+ *                             (connected or not), else reset day 1.
+ *
+ * Time zone: business.timezone (an IANA name; none: UTC).  Periods reset
+ * at the start of the reset day there, and the daily business-initiated
+ * count is over the business day there that contains now (from its
+ * start to now); it matters only while the business is not verified
+ * (business.verified = 0, or no business row).
  *
  * Counting: a conversation is a row of `conversations`; it belongs to the
- * period that contains its started_at.  The daily business-initiated count
- * is over the rolling 24 h (now - 86400, now] and matters only while the
- * business is not verified (business.verified = 0, or no business row).
+ * period that contains its started_at.
  *
  * Functions here only read, so they need no transaction; a caller that
  * is about to count a new conversation calls quotadb_usage inside its
@@ -36,8 +39,10 @@
 struct quotadb_usage {
 	struct quota_period period;	/* the period containing now */
 	int reset_day;			/* 1..31 */
-	int64_t subscription_start;	/* midnight UTC of the start date */
 	int start_is_default;		/* 1 when not set explicitly */
+	const struct tz *tz;		/* the business's zone; NULL: UTC */
+	struct quota_period day;	/* the business day containing now */
+	int64_t first_connected_at;	/* the first channel's, -1: none */
 	long limit;			/* quota.limit */
 	long used;			/* conversations in the period */
 	long user_initiated;		/* of used */
@@ -47,7 +52,8 @@ struct quotadb_usage {
 };
 
 /* Fills out for the period containing now.  Store errors: -1 with err
- * (74/75); a malformed setting: -1 with err "invalid_input", exit 78. */
+ * (74/75); a malformed setting or a business time zone the tz database
+ * has not: -1 with err "invalid_input", exit 78. */
 int quotadb_usage(struct store *st, int64_t now, struct quotadb_usage *out,
 		  struct wa_err *err);
 
@@ -56,7 +62,8 @@ int quotadb_usage(struct store *st, int64_t now, struct quotadb_usage *out,
 int quotadb_count(struct store *st, const struct quota_period *p,
 		  struct quotadb_usage *out, struct wa_err *err);
 
-/* The status record of SPEC §4 (owned). */
+/* The status record of SPEC §4 (owned), with "timezone" and the daily
+ * count's "resets_at". */
 jv quotadb_status_json(const struct quotadb_usage *u);
 
 /* Stores the settings after validating them; limit < 0 or start NULL

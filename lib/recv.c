@@ -12,8 +12,8 @@
 #include "util.h"
 
 int
-recv_open(const char *db, struct store **st, struct ingest **in,
-	  struct wa_err *err)
+recv_open(const char *db, unsigned flags, struct store **st,
+	  struct ingest **in, struct wa_err *err)
 {
 	struct wa_config cfg;
 	const char *rules;
@@ -21,8 +21,9 @@ recv_open(const char *db, struct store **st, struct ingest **in,
 
 	*st = NULL;
 	*in = NULL;
-	config_load(&cfg, db);
-	rc = store_open(st, cfg.db_path, err);
+	rc = config_load(&cfg, db, err);
+	if (rc == 0)
+		rc = store_open_flags(st, cfg.db_path, flags, err);
 	config_release(&cfg);
 	if (rc < 0)
 		return -1;
@@ -61,12 +62,28 @@ thread_known(struct store *st, int64_t thread, recv_record_fn fn, void *ctx,
 	return 1;
 }
 
+/* The error record of a failed job: what became of its media. */
+static jv
+media_error_record(const struct media_job *j, const struct wa_err *e,
+		   const char *state, int64_t retry_at)
+{
+	jv rec = wa_err_result(e, media_job_json(j), 0);
+
+	rec = jv_object_set(rec, jv_string("media_state"), jv_string(state));
+	if (retry_at >= 0)
+		rec = jv_object_set(rec, jv_string("retry_at"),
+				    time_jv(retry_at));
+	return rec;
+}
+
 int
 recv_media(struct store *st, struct graph *g, const char *dir,
-	   int64_t thread_id, long limit, recv_record_fn fn, void *ctx,
-	   int *status, struct wa_err *err)
+	   int64_t thread_id, long limit, int retry_failed, int64_t now,
+	   recv_record_fn fn, void *ctx, int *status, struct wa_err *err)
 {
 	struct media_job *jobs = NULL;
+	const char *state;
+	int64_t retry_at;
 	struct wa_err e;
 	size_t n = 0, i;
 	jv rec;
@@ -81,15 +98,17 @@ recv_media(struct store *st, struct graph *g, const char *dir,
 			return 0;
 		}
 	}
-	if (media_due(st, thread_id, limit, &jobs, &n, err) < 0)
+	if (media_due(st, thread_id, limit, retry_failed, now, &jobs, &n,
+		      err) < 0)
 		return -1;
 	for (i = 0; i < n && *status <= WA_EX_REJECTED; i++) {
 		wa_err_clear(&e);
-		if (media_fetch(st, g, dir, &jobs[i], &rec, &e) == 0) {
+		if (media_fetch(st, g, dir, &jobs[i], now, &rec, &state,
+				&retry_at, &e) == 0) {
 			fn(rec, ctx);
 			continue;
 		}
-		fn(wa_err_result(&e, media_job_json(&jobs[i]), 0), ctx);
+		fn(media_error_record(&jobs[i], &e, state, retry_at), ctx);
 		*status = wa_exit_merge(*status, e.sysexit ? e.sysexit :
 					WA_EX_REJECTED);
 	}

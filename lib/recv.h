@@ -12,10 +12,11 @@
 #include "store.h"
 #include "whserver.h"
 
-/* Opens the store at db (NULL: WA_DB, the default) and an ingest on it
- * with WA_QUARANTINE_RULES when set. 0, or -1 with err (nothing open). */
-int recv_open(const char *db, struct store **st, struct ingest **in,
-	      struct wa_err *err);
+/* Opens the store at db (NULL: WA_DB, the default) with store_open_flags'
+ * flags and an ingest on it with WA_QUARANTINE_RULES when set. 0, or -1
+ * with err (nothing open). */
+int recv_open(const char *db, unsigned flags, struct store **st,
+	      struct ingest **in, struct wa_err *err);
 
 /* ---- file mode: many deliveries per transaction ---- */
 
@@ -107,14 +108,17 @@ unsigned recv_serve_stop(struct recv_serve *rs, struct whserver_stats *stats);
 
 typedef void (*recv_record_fn)(jv rec, void *ctx);
 
-/* Fetches the media that are due (thread_id 0: every thread, limit <= 0:
- * all) into dir, handing one result record per message to fn: ok true,
- * or a SPEC error record. An unknown thread gives one unknown_thread
- * record. *status: 0, 1 when some failed, or the fatal exit status
- * (74, 75, 77, 78, ...) of the failure that stopped the run. -1 with err
- * when the due list cannot be read. */
+/* Fetches the media that are due at now (media_due: thread_id 0 every
+ * thread, limit <= 0 all, retry_failed the failed ones too) into dir,
+ * handing one result record per message to fn: ok true, or a SPEC error
+ * record with "media_state" ("failed": for good; "pending": tried again,
+ * from "retry_at" when that is set). An unknown thread gives one
+ * unknown_thread record. *status: 0, 1 when some failed, or the fatal
+ * exit status (74, 75, 77, 78, ...) of the failure that stopped the run.
+ * -1 with err when the due list cannot be read. */
 int recv_media(struct store *st, struct graph *g, const char *dir,
-	       int64_t thread_id, long limit, recv_record_fn fn, void *ctx,
-	       int *status, struct wa_err *err);
+	       int64_t thread_id, long limit, int retry_failed, int64_t now,
+	       recv_record_fn fn, void *ctx, int *status,
+	       struct wa_err *err);
 
 #endif

@@ -235,7 +235,8 @@ writable(struct store *st, struct wa_err *err)
 {
 	if (store_begin(st, err) < 0)
 		return -1;
-	if (store_exec(st, "UPDATE settings SET value = value WHERE 0", err) < 0
+	if (store_exec(st, "UPDATE settings SET value = value WHERE 1 = 0",
+		       err) < 0
 	    || store_commit(st, err) < 0) {
 		store_rollback(st);
 		return -1;
@@ -257,9 +258,11 @@ recv_serve_start(struct recv_serve **out, const struct whserver_opts *o,
 	 * (synchronous=NORMAL); the sync thread's fsync of the WAL does,
 	 * before any 200 (sync_wal). Checkpoints sync the WAL and the
 	 * database themselves, in their own thread (the large limit is a
-	 * safety net). */
-	if (store_exec(st, "PRAGMA synchronous=NORMAL;"
-		       " PRAGMA wal_autocheckpoint=4000", err) < 0 ||
+	 * safety net). PostgreSQL's commit is durable as the server is
+	 * set (synchronous_commit). */
+	if ((store_engine(st) == SQL_SQLITE &&
+	     store_exec(st, "PRAGMA synchronous=NORMAL;"
+			" PRAGMA wal_autocheckpoint=4000", err) < 0) ||
 	    writable(st, err) < 0) {
 		if (err->sysexit != WA_EX_TEMPFAIL)
 			err->sysexit = WA_EX_IOERR;
@@ -273,8 +276,9 @@ recv_serve_start(struct recv_serve **out, const struct whserver_opts *o,
 	rs->st = st;
 	rs->in = in;
 	rs->wal_fd = -1;
-	rs->wal_path = xstrdup(sqlite3_filename_wal(
-		sqlite3_db_filename(store_db(st), "main")));
+	if (store_engine(st) == SQL_SQLITE)	/* no WAL file otherwise */
+		rs->wal_path = xstrdup(sqlite3_filename_wal(
+			sqlite3_db_filename(store_db(st), "main")));
 	pthread_key_create(&rs->rules, rules_free);
 	ingest_defer_text(in, 1);	/* one search-index statement a group */
 	/* Every thread inherits the mask; recv_serve_wait takes signals. */
@@ -285,12 +289,13 @@ recv_serve_start(struct recv_serve **out, const struct whserver_opts *o,
 	pthread_sigmask(SIG_BLOCK, &rs->sigs, NULL);
 	so.prepare = prepare;
 	so.batch = batch;
-	so.sync = sync_wal;
+	so.sync = rs->wal_path ? sync_wal : NULL;
 	so.release = release;
 	so.after = after;
 	so.log = log_err;
 	so.ctx = rs;
-	if (store_ckpt_start(&rs->ckpt, db_path, 100, err) < 0)
+	if (store_engine(st) == SQL_SQLITE &&
+	    store_ckpt_start(&rs->ckpt, db_path, 100, err) < 0)
 		goto fail;
 	if (recv_printer_start(&rs->pr, cb, err) < 0) {
 		store_ckpt_stop(rs->ckpt);

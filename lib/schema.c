@@ -398,15 +398,23 @@ static const char STEP5[] =
 "CREATE INDEX messages_send_pending ON messages (send_owner)\n"
 "  WHERE status = 'pending';\n";
 
+/* Media that settle (schema 6): failed tries of a pending download and
+ * when the next may come (a backoff); 'failed' is now final. */
+static const char STEP_MEDIA_RETRY[] =
+"ALTER TABLE messages ADD COLUMN media_attempts INTEGER NOT NULL DEFAULT 0;\n"
+"ALTER TABLE messages ADD COLUMN media_retry_at INTEGER;\n";
+
 static const char *const steps[] = {
 	STEP1,
 	STEP2,
 	STEP3,
 	STEP4,
 	STEP5,
+	STEP_MEDIA_RETRY,
 };
 
 #define NSTEPS ((int)(sizeof(steps) / sizeof(steps[0])))
+_Static_assert(NSTEPS == SCHEMA_STEPS, "SCHEMA_STEPS is the number of steps");
 
 int
 schema_version(void)

@@ -6,6 +6,10 @@
 #include <sqlite3.h>
 #include "err.h"
 
+/* Migration steps of this binary, the same on both engines (schema.c
+ * for SQLite, schema_pg.c for PostgreSQL). */
+#define SCHEMA_STEPS 6
+
 /* Number of migration steps this binary knows (= newest user_version). */
 int schema_version(void);
 
@@ -19,5 +23,13 @@ int schema_user_version(sqlite3 *db, int *out);
 
 /* -1 with err (exit 78) when db's user_version is newer than we know. */
 int schema_check_newer(sqlite3 *db, struct wa_err *err);
+
+/* The same on PostgreSQL (struct pg_conn is libpq's PGconn): each step in
+ * a transaction of its own, the version in the table wa_schema. Newer
+ * than we know: exit 78, nothing written; errors 74, or 75 when retryable. */
+struct pg_conn;
+int schema_pg_migrate(struct pg_conn *c, struct wa_err *err);
+/* The version of c's schema: 0 for a new database; -1 with err. */
+int schema_pg_version(struct pg_conn *c, int *out, struct wa_err *err);
 
 #endif

@@ -85,7 +85,6 @@ sender_refuse_window(const struct job *j, int64_t last, struct wa_err *err)
 			   "wa-template", j->wa_id, j->channel,
 			   time_fmt(window_expires_at(last), when,
 				    sizeof(when)));
-	err->graph_code = 131047;
 	return -1;
 }
 
@@ -104,10 +103,11 @@ refuse_quota(enum quota_verdict v, const struct quotadb_usage *u,
 				  time_fmt(u->period.end, to, sizeof(to)));
 	return wa_err_set(err, WA_EX_REJECTED, "daily_limit",
 			  "the business is not verified: %ld "
-			  "business-initiated conversations in the last 24 "
-			  "hours (at most %d); nothing sent",
+			  "business-initiated conversations today (at most "
+			  "%d a day, %s, until %s); nothing sent",
 			  u->daily_business_initiated,
-			  QUOTA_DAILY_UNVERIFIED);
+			  QUOTA_DAILY_UNVERIFIED, tz_name(u->tz),
+			  time_fmt(u->day.end, to, sizeof(to)));
 }
 
 /* The usage counts, read once per transaction: inside BEGIN IMMEDIATE

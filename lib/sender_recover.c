@@ -79,6 +79,48 @@ byte_lock(struct flock *fl, int64_t at)
 	fl->l_len = 1;
 }
 
+/*
+ * PostgreSQL: no file for the hosts to share, but the server's advisory
+ * locks of the database, held by the run's connection, which the server
+ * drops however the run ends (its socket closes). Owners there are below
+ * 2^31: the lock's key is two 32-bit numbers (a key space apart from the
+ * store's own locks), the second one the owner.
+ */
+static int
+pg_owner_lock(struct sender *s, enum sql_id id, int64_t owner,
+	      struct wa_err *err)
+{
+	struct sq *q = store_q(s->st, id);
+	int64_t got = 0;
+	int rc;
+
+	sq_int(q, 1, owner);
+	rc = sq_int1(q, &got, "lock the run's owner key", err);
+	return rc < 0 ? -1 : got == 1;
+}
+
+static int
+pg_owner_take(struct sender *s, struct wa_err *err)
+{
+	int i, rc;
+
+	for (i = 0; i < 8; i++) {
+		int64_t at = random_owner() & 0x7fffffff;
+
+		if (!at)
+			continue;
+		rc = pg_owner_lock(s, Q_SENDER_OWNER_LOCK, at, err);
+		if (rc < 0)
+			return -1;
+		if (rc) {
+			s->owner = at;
+			return 0;
+		}
+	}
+	return wa_err_set(err, WA_EX_TEMPFAIL, "busy",
+			  "no free owner key for this run: retry later");
+}
+
 int
 sender_owner_take(struct sender *s, struct wa_err *err)
 {
@@ -91,14 +133,8 @@ sender_owner_take(struct sender *s, struct wa_err *err)
 
 	s->lockfd = -1;
 	s->owner = 0;
-	if (store_engine(s->st) != SQL_SQLITE) {
-		/* No file to lock (a lock of the server's is to come): the
-		 * rows name this run, and no run can tell a dead one from a
-		 * live one, so none is ever taken (sender_owner_alive). */
-		if (!s->o.dry_run)
-			s->owner = random_owner();
-		return 0;
-	}
+	if (store_engine(s->st) != SQL_SQLITE)
+		return s->o.dry_run ? 0 : pg_owner_take(s, err);
 	if (!db || !*db)	/* a private database: nobody else sends */
 		return 0;
 	/* next to the file itself, however it was named (as SQLite does) */
@@ -132,6 +168,10 @@ sender_owner_take(struct sender *s, struct wa_err *err)
 void
 sender_owner_release(struct sender *s)
 {
+	struct wa_err err;
+
+	if (store_engine(s->st) != SQL_SQLITE && s->owner)
+		(void)pg_owner_lock(s, Q_SENDER_OWNER_UNLOCK, s->owner, &err);
 	if (s->lockfd >= 0)
 		close(s->lockfd);	/* drops the lock */
 	s->lockfd = -1;
@@ -147,6 +187,16 @@ sender_owner_alive(struct sender *s, int64_t owner, int isnull)
 		return 0;
 	if (s->owner && owner == s->owner)
 		return 1;
+	if (store_engine(s->st) != SQL_SQLITE) {
+		struct wa_err err;
+
+		if (owner <= 0 || owner > 0x7fffffff)
+			return 0;	/* no run here holds such a key */
+		if (pg_owner_lock(s, Q_SENDER_OWNER_LOCK, owner, &err) != 1)
+			return 1;	/* held: alive (or cannot tell) */
+		(void)pg_owner_lock(s, Q_SENDER_OWNER_UNLOCK, owner, &err);
+		return 0;
+	}
 	if (s->lockfd < 0 || owner <= 0)
 		return 1;	/* cannot tell: never take it */
 	byte_lock(&fl, owner);

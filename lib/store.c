@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "store_int.h"
 #include "desk_cache.h"
 #include "jsonl.h"
@@ -166,13 +167,115 @@ store_open(struct store **out, const char *path, struct wa_err *err)
 	return store_open_flags(out, path, 0, err);
 }
 
+/* "file:" URI of path for sqlite3_open_v2 with query (percent-encoded
+ * where a URI needs it); owned. */
+static char *
+file_uri(const char *path, const char *query)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const unsigned char *p;
+
+	sb_adds(&sb, "file:");
+	for (p = (const unsigned char *)path; *p; p++)
+		if (*p == '%' || *p == '?' || *p == '#' || *p <= ' ' ||
+		    *p >= 0x7f)
+			sb_addf(&sb, "%%%02X", *p);
+		else
+			sb_add(&sb, p, 1);
+	sb_addf(&sb, "?%s", query);
+	return sb_detach(&sb);
+}
+
+/* 1 when path or its directory cannot be written (a read-only file,
+ * directory or filesystem): SQLite could not make the -wal and -shm
+ * files a WAL database is read through. */
+static int
+unwritable(const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	int rc;
+
+	if (slash)
+		slash[slash == dir] = '\0';
+	rc = access(path, W_OK) < 0 ||
+	     access(slash ? dir : ".", W_OK) < 0;
+	free(dir);
+	return rc;
+}
+
+/*
+ * A desk that cannot be written (STORE_READ): read-only through its WAL
+ * when one is there (SQLite reads it with the -shm beside it); without a
+ * WAL nothing is waiting to be checkpointed and the file is read as
+ * immutable, the only way SQLite reads a WAL database where it cannot
+ * make a -shm. Nothing is changed: no WAL pragma, no migration.
+ */
+static int
+open_readonly(struct store *st, const char *path, struct wa_err *err)
+{
+	char *wal = NULL, *uri;
+	struct strbuf sb = STRBUF_INIT;
+	int rc, have;
+
+	sb_addf(&sb, "%s-wal", path);
+	wal = sb_detach(&sb);
+	uri = file_uri(path, access(wal, F_OK) == 0 ? "mode=ro" :
+		       "immutable=1");
+	free(wal);
+	rc = sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY |
+			     SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+	free(uri);
+	if (rc != SQLITE_OK)
+		return -1;
+	st->readonly = 1;
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, 5000);
+	if (schema_check_newer(st->db, err) < 0 ||
+	    store_schema_version(st, &have, err) < 0)
+		return -1;
+	if (have < schema_version() && !(st->open_flags & STORE_KEEP_SCHEMA))
+		return wa_err_set(err, WA_EX_CONFIG, "config",
+				  "cannot be written and its schema (%d) is "
+				  "older than this wa's (%d): migrate a "
+				  "writable copy", have, schema_version());
+	return store_exec(st, "PRAGMA foreign_keys=ON", err);
+}
+
+/* A SQLite desk made or opened read-write (0600), in WAL, migrated. */
+static int
+open_readwrite(struct store *st, const char *path, struct wa_err *err)
+{
+	mode_t old;
+	int rc;
+
+	if (parent_dir(path) < 0)
+		return wa_err_set(err, WA_EX_IOERR, "io",
+				  "cannot create the directory: %s",
+				  strerror(errno));
+	old = umask(077);
+	rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
+			     SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	umask(old);
+	if (rc != SQLITE_OK)
+		return -1;
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, 5000);
+	/* A newer schema is refused before anything (even WAL) is written. */
+	if (schema_check_newer(st->db, err) < 0 || pragma_wal(st, err) < 0 ||
+	    store_exec(st, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-4096; "
+		       "PRAGMA foreign_keys=ON", err) < 0 ||
+	    (!(st->open_flags & STORE_KEEP_SCHEMA) &&
+	     schema_migrate(st->db, err) < 0))
+		return -1;
+	return 0;
+}
+
 int
 store_open_flags(struct store **out, const char *path, unsigned flags,
 		 struct wa_err *err)
 {
 	struct store *st = xcalloc(1, sizeof(*st));
 	struct stat sb;
-	mode_t old;
 	int rc;
 
 	*out = NULL;
@@ -187,37 +290,24 @@ store_open_flags(struct store **out, const char *path, unsigned flags,
 		*out = st;
 		return 0;
 	}
-	if ((flags & STORE_MUST_EXIST) && stat(path, &sb) < 0) {
+	if ((flags & (STORE_MUST_EXIST | STORE_READ)) && stat(path, &sb) < 0) {
 		free(st);
-		return wa_err_set(err, WA_EX_NOINPUT, "no_input",
-				  "no database at '%s': %s", path,
+		return wa_err_set(err, WA_EX_CONFIG, "config",
+				  "no database at '%s': %s (a desk is made by "
+				  "wa-connect business, wa-connect add, "
+				  "wa-recv or wa-db migrate)", path,
 				  strerror(errno));
 	}
-	if (parent_dir(path) < 0) {
-		free(st);
-		return wa_err_set(err, WA_EX_IOERR, "io",
-				  "cannot create the directory of '%s': %s",
-				  path, strerror(errno));
-	}
-	old = umask(077);
-	rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
-			     SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-	umask(old);
-	if (rc != SQLITE_OK) {
-		wa_err_set(err, WA_EX_IOERR, "io", "cannot open '%s': %s",
-			   path, st->db ? sqlite3_errmsg(st->db) :
-			   "out of memory");
-		sqlite3_close(st->db);
-		free(st);
-		return -1;
-	}
-	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_busy_timeout(st->db, 5000);
-	/* A newer schema is refused before anything (even WAL) is written. */
-	if (schema_check_newer(st->db, err) < 0 || pragma_wal(st, err) < 0 ||
-	    store_exec(st, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-4096; "
-		       "PRAGMA foreign_keys=ON", err) < 0 ||
-	    (!(flags & STORE_KEEP_SCHEMA) && schema_migrate(st->db, err) < 0)) {
+	wa_err_clear(err);
+	if ((flags & STORE_READ) && unwritable(path))
+		rc = open_readonly(st, path, err);
+	else
+		rc = open_readwrite(st, path, err);
+	if (rc < 0) {
+		if (!err->code[0])
+			wa_err_set(err, WA_EX_IOERR, "io", "cannot open: %s",
+				   st->db ? sqlite3_errmsg(st->db) :
+				   "out of memory");
 		wa_err_prefix(err, "%s", path);
 		store_close(st);
 		return -1;
@@ -226,6 +316,12 @@ store_open_flags(struct store **out, const char *path, unsigned flags,
 	sqlite3_rollback_hook(st->db, on_rollback, st);
 	*out = st;
 	return 0;
+}
+
+int
+store_readonly(struct store *st)
+{
+	return st->readonly;
 }
 
 int

@@ -18,10 +18,18 @@ struct desk_cache;
 int store_open(struct store **out, const char *path, struct wa_err *err);
 /* store_open with flags: STORE_KEEP_SCHEMA opens without migrating (the
  * caller reads store_schema_version); STORE_MUST_EXIST refuses a SQLite
- * file that is not there (exit 66) instead of creating it. */
-enum { STORE_KEEP_SCHEMA = 1, STORE_MUST_EXIST = 2 };
+ * file that is not there (exit 78, naming the path) instead of creating
+ * it: only the commands that set a desk up create one, so a mistyped
+ * --db is not taken for an empty desk. STORE_READ (implies MUST_EXIST):
+ * the command only reads, so a desk that cannot be written (a read-only
+ * file, directory or filesystem: a backup snapshot) is opened read-only
+ * (store_readonly) instead of failing; its schema must be current. */
+enum { STORE_KEEP_SCHEMA = 1, STORE_MUST_EXIST = 2, STORE_READ = 4 };
 int store_open_flags(struct store **out, const char *path, unsigned flags,
 		     struct wa_err *err);
+/* 1 when the store was opened read-only (STORE_READ on a desk that
+ * cannot be written): writes fail, so readers skip their bookkeeping. */
+int store_readonly(struct store *st);
 /* The schema version of the database; this binary's is schema_version(). */
 int store_schema_version(struct store *st, int *out, struct wa_err *err);
 /* Brings the schema up to date (store_open does it unless told not to). */
@@ -137,6 +145,10 @@ struct sq;
 enum sq_type { SQ_NULL, SQ_INT, SQ_REAL, SQ_TEXT, SQ_BLOB };
 
 struct sq *store_q(struct store *st, enum sql_id id);
+/* Prepares query id now, as the engine would at its first step: -1 with
+ * err when the engine refuses the text (the tests prepare the whole
+ * catalogue on each engine). */
+int store_q_check(struct store *st, enum sql_id id, struct wa_err *err);
 /* A query that is not in the catalogue because its text is made at run
  * time from the schema (wa-db's copy and checks only): prepared now,
  * NULL with err on a bad text; the caller frees it with sq_free. */

@@ -467,32 +467,53 @@ copy_table(struct store *from, struct store *to, const struct table *tb,
 	return rc < 0 ? -1 : 0;
 }
 
-/* PostgreSQL's identities carry on after the copied ids. */
+/* PostgreSQL's identities carry on after the copied ids: the identity
+ * column of the table (id, event_log's seq), if it has one. */
 static int
 reset_identity(struct store *to, const struct table *tb, struct wa_err *err)
 {
 	struct strbuf sb = STRBUF_INIT;
+	char *col = NULL, *seq = NULL;
 	struct sq *q;
-	int i, rc;
+	int rc;
 
 	if (to->engine != SQL_PG)
 		return 0;
-	for (i = 0; i < tb->ncols && strcmp(tb->cols[i], "id") != 0; i++)
-		;
-	if (i == tb->ncols)
-		return 0;
-	sb_adds(&sb, "SELECT setval(s, (SELECT coalesce(max(id), 0) + 1 FROM ");
-	add_ident(&sb, tb->name);
-	sb_adds(&sb, "), false) FROM (SELECT pg_get_serial_sequence(?1, 'id')"
-		" AS s) x WHERE s IS NOT NULL");
-	q = store_sql(to, sb.buf, err);
-	sb_release(&sb);
+	q = store_sql(to, "SELECT a.attname, pg_get_serial_sequence("
+		      "quote_ident(?1), a.attname) FROM pg_attribute a"
+		      " WHERE a.attrelid = to_regclass(quote_ident(?1))"
+		      " AND a.attidentity <> '' AND NOT a.attisdropped", err);
 	if (!q)
 		return -1;
 	sq_text(q, 1, tb->name);
-	rc = sq_done(q, err);
+	rc = sq_step(q);
+	if (rc > 0) {
+		col = sq_col_dup(q, 0);
+		seq = sq_col_dup(q, 1);
+	} else if (rc < 0) {
+		sq_fail(q, err, "read identity");
+	}
 	sq_free(q);
-	return rc;
+	if (rc <= 0 || !col || !seq) {
+		free(col);
+		free(seq);
+		return rc < 0 ? -1 : 0;
+	}
+	sb_adds(&sb, "SELECT setval(?1, (SELECT coalesce(max(");
+	add_ident(&sb, col);
+	sb_adds(&sb, "), 0) + 1 FROM ");
+	add_ident(&sb, tb->name);
+	sb_adds(&sb, "), false)");
+	q = store_sql(to, sb.buf, err);
+	sb_release(&sb);
+	if (q) {
+		sq_text(q, 1, seq);
+		rc = sq_done(q, err);
+		sq_free(q);
+	}
+	free(col);
+	free(seq);
+	return q ? rc : -1;
 }
 
 int

@@ -36,6 +36,7 @@ struct store {
 	sqlite3 *db;			/* SQLite */
 	struct store_pg *pg;		/* PostgreSQL */
 	unsigned open_flags;		/* STORE_KEEP_SCHEMA, ... */
+	int readonly;			/* opened read-only (STORE_READ) */
 	int in_tx;			/* in a store_begin transaction */
 	struct desk_cache *cache;	/* made by the first store_begin */
 	int cache_mute;			/* the desk writes through */
@@ -75,6 +76,8 @@ struct sq_pg *sq_pg_prepare(struct store *st, enum sql_id id);
 struct sq_pg *sq_pg_prepare_text(struct store *st, const char *text,
 				 struct wa_err *err);
 void sq_pg_free(struct sq_pg *p);
+/* Prepared on the connection now (else at the first step). */
+int sq_pg_ready(struct store *st, struct sq_pg *p, struct wa_err *err);
 void sq_pg_reset(struct sq_pg *p);	/* results and bindings */
 /* Parameter idx as text (binary 1: bytes, e.g. a raw delivery); v NULL
  * binds NULL. The driver copies the bytes. */

@@ -1,50 +1,336 @@
 /* SPDX-License-Identifier: MIT */
-/* The PostgreSQL driver (libpq): not built yet; a PostgreSQL target is refused. */
+/* The PostgreSQL driver (libpq): connection, transactions, errors. */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include "store_int.h"
+#include <unistd.h>
+#include "pq_lazy.h"
+#include "store_pg.h"
+#include "schema.h"
+#include "util.h"
+
+/*
+ * Every write transaction takes this advisory lock of its database
+ * first. On SQLite, BEGIN IMMEDIATE lets one writer in at a time, and the
+ * desk relies on it: a read then a write in one transaction (a contact
+ * looked up, then created), event_log numbered in commit order. Several
+ * hosts writing one PostgreSQL database keep that order this way; readers
+ * never wait. lock_timeout bounds the wait like SQLite's busy timeout.
+ */
+#define PG_WRITE_LOCK "7752626425"
+
+static const char PG_SESSION[] =
+	"SET client_encoding = 'UTF8'; SET bytea_output = 'hex';"
+	" SET lock_timeout = '5s'; SET client_min_messages = 'warning'";
+
+/* libpq's connection keywords (libpq 15): a conninfo string starts with
+ * one of them and '='. */
+static const char *const conninfo_keys[] = {
+	"host", "hostaddr", "port", "dbname", "user", "password", "passfile",
+	"channel_binding", "connect_timeout", "client_encoding", "options",
+	"application_name", "fallback_application_name", "keepalives",
+	"keepalives_idle", "keepalives_interval", "keepalives_count",
+	"tcp_user_timeout", "replication", "gssencmode", "sslmode",
+	"requiressl", "sslcompression", "sslcert", "sslkey", "sslpassword",
+	"sslrootcert", "sslcrl", "sslcrldir", "sslsni", "requirepeer",
+	"ssl_min_protocol_version", "ssl_max_protocol_version", "krbsrvname",
+	"gsslib", "service", "target_session_attrs", "load_balance_hosts",
+};
 
 int
 store_pg_target(const char *target)
 {
-	return strncmp(target, "postgresql://", 13) == 0 ||
-	       strncmp(target, "postgres://", 11) == 0;
+	size_t n, i;
+
+	if (strncmp(target, "postgresql://", 13) == 0 ||
+	    strncmp(target, "postgres://", 11) == 0)
+		return 1;
+	while (isspace((unsigned char)*target))
+		target++;
+	for (n = 0; isalnum((unsigned char)target[n]) || target[n] == '_'; n++)
+		;
+	for (i = 0; i < sizeof(conninfo_keys) / sizeof(*conninfo_keys); i++)
+		if (strlen(conninfo_keys[i]) == n &&
+		    strncmp(target, conninfo_keys[i], n) == 0)
+			break;
+	if (i == sizeof(conninfo_keys) / sizeof(*conninfo_keys))
+		return 0;
+	target += n;
+	while (isspace((unsigned char)*target))
+		target++;
+	return *target == '=';
+}
+
+/*
+ * libpq's socket takes the lowest free descriptor: with standard output
+ * closed (wa-recv serve >&-) it would be 1, and the events printed would
+ * go to the server. While connecting, /dev/null holds each of 0, 1 and 2
+ * that is closed; they are closed again after, so a write to them still
+ * fails as it should. (SQLite never opens a file on them either.)
+ */
+static void
+std_hold(int held[3])
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		held[i] = fcntl(i, F_GETFD) < 0 && errno == EBADF ?
+			open("/dev/null", O_RDWR | O_CLOEXEC) : -1;
+}
+
+static void
+std_release(const int held[3])
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (held[i] >= 0)
+			close(held[i]);
+}
+
+/* libpq prints notices on stderr by default: nothing of ours to show. */
+static void
+quiet(void *arg, const char *message)
+{
+}
+
+/* Runs sql on the connection; the error noted on failure. */
+static int
+pg_run(struct store_pg *pg, const char *sql)
+{
+	PGresult *r = PQexec(pg->conn, sql);
+	ExecStatusType s = PQresultStatus(r);
+
+	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) {
+		PQclear(r);
+		return 0;
+	}
+	pgerr_note(&pg->e, pg->conn, r, NULL);
+	PQclear(r);
+	return -1;
+}
+
+/* The connection is usable, reconnected when it was lost (a failover:
+ * libpq tries the hosts again, target_session_attrs holds). Statements
+ * are prepared again on the new one. Never inside a transaction: its
+ * first part is gone with the old connection. */
+int
+store_pg_alive(struct store *st)
+{
+	struct store_pg *pg = st->pg;
+	int held[3];
+
+	if (PQstatus(pg->conn) == CONNECTION_OK)
+		return 0;
+	if (st->in_tx) {
+		pgerr_note(&pg->e, pg->conn, NULL, NULL);
+		return -1;
+	}
+	std_hold(held);
+	PQreset(pg->conn);
+	std_release(held);
+	if (PQstatus(pg->conn) != CONNECTION_OK) {
+		pgerr_note(&pg->e, pg->conn, NULL, NULL);
+		return -1;
+	}
+	if (pg_run(pg, PG_SESSION) < 0)
+		return -1;
+	pg->gen++;
+	return 0;
+}
+
+/* A parse error of libpq quotes the part it did not understand, which
+ * may be the password: the quoted parts are left out. */
+static void
+unquote(char *s)
+{
+	char *o = s;
+	int in = 0;
+
+	for (; *s; s++) {
+		if (*s == '"') {
+			if (!in) {
+				memcpy(o, "\"...", 4);
+				o += 4;
+			}
+			in = !in;
+			if (in)
+				continue;
+		}
+		if (!in)
+			*o++ = *s;
+	}
+	*o = '\0';
 }
 
 int
 store_pg_open(struct store *st, const char *target, struct wa_err *err)
 {
-	return wa_err_set(err, WA_EX_CONFIG, "config",
-			  "PostgreSQL is not supported by this build");
+	static const char *const keys[] = {
+		"dbname", "fallback_application_name", NULL
+	};
+	const char *const vals[] = { target, "wa", NULL };
+	struct store_pg *pg = xcalloc(1, sizeof(*pg));
+	PQconninfoOption *opts;
+	char *perr = NULL;
+	int have, held[3];
+
+	st->pg = pg;
+	if (pq_lazy_load(err) < 0)
+		return -1;
+	opts = PQconninfoParse(target, &perr);
+	if (!opts) {
+		char msg[300];
+
+		pgerr_clean(msg, sizeof(msg), perr ? perr : "out of memory",
+			    NULL);
+		PQfreemem(perr);
+		unquote(msg);
+		return wa_err_set(err, WA_EX_CONFIG, "config",
+				  "invalid PostgreSQL connection string: %s",
+				  msg);
+	}
+	PQconninfoFree(opts);
+	std_hold(held);
+	pg->conn = PQconnectdbParams(keys, vals, 1);
+	std_release(held);
+	if (!pg->conn)
+		return wa_err_set(err, WA_EX_IOERR, "io",
+				  "cannot connect to PostgreSQL: out of memory");
+	PQsetNoticeProcessor(pg->conn, quiet, NULL);
+	if (PQstatus(pg->conn) != CONNECTION_OK) {
+		pgerr_note(&pg->e, pg->conn, NULL, NULL);
+		return wa_err_set(err, WA_EX_TEMPFAIL, "busy",
+				  "cannot connect to PostgreSQL: %s: retry "
+				  "later", pg->e.msg);
+	}
+	pg->gen = 1;
+	if (pg_run(pg, PG_SESSION) < 0)
+		return pgerr_fill(&pg->e, err, "set up the session");
+	/* a newer schema is refused before anything is written */
+	if (store_pg_schema_version(st, &have, err) < 0)
+		return -1;
+	if (have > schema_version())
+		return wa_err_set(err, WA_EX_CONFIG, "config",
+				  "database schema version %d is newer than "
+				  "this wa knows (%d); upgrade wa", have,
+				  schema_version());
+	if (st->open_flags & STORE_KEEP_SCHEMA)
+		return 0;
+	return store_pg_migrate(st, err);
 }
 
-void store_pg_close(struct store *st) {}
-int store_pg_schema_version(struct store *st, int *out, struct wa_err *err)
-{ return store_pg_fail(st, err, "read schema version"); }
-int store_pg_migrate(struct store *st, struct wa_err *err)
-{ return store_pg_fail(st, err, "migrate"); }
-int store_pg_exec(struct store *st, const char *sql, struct wa_err *err)
-{ return store_pg_fail(st, err, "exec"); }
-int store_pg_begin(struct store *st, struct wa_err *err)
-{ return store_pg_fail(st, err, "begin"); }
-int store_pg_commit(struct store *st, struct wa_err *err)
-{ return store_pg_fail(st, err, "commit"); }
-void store_pg_rollback(struct store *st) {}
-int store_pg_in_tx(struct store *st) { return 0; }
-int store_pg_fail(struct store *st, struct wa_err *err, const char *what)
+int
+store_pg_schema_version(struct store *st, int *out, struct wa_err *err)
 {
-	return wa_err_set(err, WA_EX_IOERR, "io", "%s: no PostgreSQL", what);
+	if (store_pg_alive(st) < 0)
+		return store_pg_fail(st, err, "read schema version");
+	return schema_pg_version(st->pg->conn, out, err);
 }
-int64_t store_pg_changes(struct store *st) { return 0; }
-int64_t store_pg_total_changes(struct store *st) { return 0; }
-struct sq_pg *sq_pg_prepare(struct store *st, enum sql_id id) { return NULL; }
-struct sq_pg *sq_pg_prepare_text(struct store *st, const char *text,
-				 struct wa_err *err)
-{ store_pg_fail(st, err, "prepare"); return NULL; }
-void sq_pg_free(struct sq_pg *p) {}
-void sq_pg_reset(struct sq_pg *p) {}
-void sq_pg_bind(struct sq_pg *p, int idx, const char *v, size_t len,
-		int binary) {}
-int sq_pg_step(struct sq *q) { return -1; }
-enum sq_type sq_pg_col_type(struct sq_pg *p, int col) { return SQ_NULL; }
-const char *sq_pg_col_text(struct sq_pg *p, int col) { return NULL; }
-size_t sq_pg_col_bytes(struct sq_pg *p, int col) { return 0; }
+
+int
+store_pg_migrate(struct store *st, struct wa_err *err)
+{
+	if (store_pg_alive(st) < 0)
+		return store_pg_fail(st, err, "migrate");
+	return schema_pg_migrate(st->pg->conn, err);
+}
+
+void
+store_pg_close(struct store *st)
+{
+	if (!st->pg)
+		return;
+	if (st->pg->conn)
+		PQfinish(st->pg->conn);
+	free(st->pg);
+	st->pg = NULL;
+}
+
+int
+store_pg_exec(struct store *st, const char *sql, struct wa_err *err)
+{
+	if (store_pg_alive(st) < 0 || pg_run(st->pg, sql) < 0)
+		return store_pg_fail(st, err, "exec");
+	return 0;
+}
+
+int
+store_pg_begin(struct store *st, struct wa_err *err)
+{
+	struct store_pg *pg = st->pg;
+
+	if (store_pg_alive(st) < 0 ||
+	    pg_run(pg, "BEGIN; SELECT pg_advisory_xact_lock("
+		   PG_WRITE_LOCK ")") < 0) {
+		store_pg_fail(st, err, "begin transaction");
+		store_pg_rollback(st);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_pg_commit(struct store *st, struct wa_err *err)
+{
+	struct store_pg *pg = st->pg;
+	PGresult *r = PQexec(pg->conn, "COMMIT");
+	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+
+	/* COMMIT of a transaction that failed earlier answers ROLLBACK */
+	if (ok && strcmp(PQcmdStatus(r), "COMMIT") != 0) {
+		PQclear(r);
+		store_pg_rollback(st);
+		return wa_err_set(err, WA_EX_IOERR, "io",
+				  "commit: the transaction failed earlier "
+				  "and was rolled back");
+	}
+	if (!ok) {
+		pgerr_note(&pg->e, pg->conn, r, NULL);
+		PQclear(r);
+		store_pg_fail(st, err, "commit");
+		store_pg_rollback(st);
+		return -1;
+	}
+	PQclear(r);
+	return 0;
+}
+
+void
+store_pg_rollback(struct store *st)
+{
+	PGTransactionStatusType t = PQtransactionStatus(st->pg->conn);
+
+	if (t == PQTRANS_INTRANS || t == PQTRANS_INERROR)
+		PQclear(PQexec(st->pg->conn, "ROLLBACK"));
+}
+
+int
+store_pg_in_tx(struct store *st)
+{
+	PGTransactionStatusType t = PQtransactionStatus(st->pg->conn);
+
+	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR ||
+	       t == PQTRANS_ACTIVE;
+}
+
+int
+store_pg_fail(struct store *st, struct wa_err *err, const char *what)
+{
+	return pgerr_fill(&st->pg->e, err, what);
+}
+
+int64_t
+store_pg_changes(struct store *st)
+{
+	return st->pg->changes;
+}
+
+int64_t
+store_pg_total_changes(struct store *st)
+{
+	return st->pg->total;
+}

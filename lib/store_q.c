@@ -101,6 +101,14 @@ sq_free(struct sq *q)
 	free(q);
 }
 
+int
+store_q_check(struct store *st, enum sql_id id, struct wa_err *err)
+{
+	struct sq *q = store_q(st, id);	/* SQLite prepares it here */
+
+	return q->pg ? sq_pg_ready(st, q->pg, err) : 0;
+}
+
 /* Every prepared query of the connection (store_close). */
 void
 store_q_free_all(struct store *st)

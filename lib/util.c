@@ -167,7 +167,7 @@ wa_now(void)
 	const char *s = getenv("WA_NOW");
 	long long v;
 
-	if (s && *s && parse_int(s, 0, 253402300799LL, &v) == 0)
+	if (s && *s && parse_int(s, 0, WA_NOW_MAX, &v) == 0)
 		return v;
 	return (int64_t)time(NULL);
 }
@@ -449,35 +449,6 @@ phone_normalize(const char *in, const char *default_cc, char *out,
 bad:
 	return wa_err_set(err, 1, "invalid_phone",
 			  "'%s' is not a phone number", in);
-}
-
-char *
-env_secret(const char *name)
-{
-	char fname[128];
-	const char *v = getenv(name), *path;
-	struct strbuf sb = STRBUF_INIT;
-	char buf[4096];
-	size_t n;
-	FILE *fp;
-
-	if (v && *v)
-		return xstrdup(v);
-	snprintf(fname, sizeof(fname), "%s_FILE", name);
-	path = getenv(fname);
-	if (!path || !*path || !(fp = fopen(path, "r")))
-		return NULL;
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		sb_add(&sb, buf, n);
-	fclose(fp);
-	while (sb.len > 0 && (sb.buf[sb.len - 1] == '\n' ||
-			      sb.buf[sb.len - 1] == '\r'))
-		sb.buf[--sb.len] = '\0';
-	if (sb.len == 0) {
-		sb_release(&sb);
-		return NULL;
-	}
-	return sb_detach(&sb);
 }
 
 void

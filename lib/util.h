@@ -38,7 +38,9 @@ int parse_int(const char *s, long long min, long long max, long long *out);
 /* Characters of UTF-8 text: code points, not bytes. */
 size_t utf8_len(const char *s);
 
-/* Now in Unix seconds: WA_NOW when set (and valid), else the clock. */
+/* Now in Unix seconds: WA_NOW when set (and valid: config_load refuses
+ * a malformed one), else the clock. */
+#define WA_NOW_MAX 253402300799LL	/* 9999-12-31T23:59:59Z */
 int64_t wa_now(void);
 /* The same in milliseconds (WA_NOW's whole seconds when set). */
 int64_t wa_now_ms(void);
@@ -75,10 +77,6 @@ int duration_parse(const char *s, int64_t *out);
  * Writes into out (>= 32 bytes). 0 on success, -1 with err invalid_phone. */
 int phone_normalize(const char *in, const char *default_cc, char *out,
 		    size_t outlen, struct wa_err *err);
-
-/* Reads a secret from NAME or the file named by NAME_FILE (trailing
- * newline stripped). Returns owned string or NULL when neither is set. */
-char *env_secret(const char *name);
 
 /* Hex encoding and decoding helpers. */
 void hex_encode(const unsigned char *in, size_t n, char *out);

@@ -313,7 +313,9 @@ views_create(struct store *st, const char *name, const char *user,
 		jv_free(filters);
 		return -1;
 	}
-	*out = view_record(name, user, sharing, filters, now, 0);
+	*out = jv_object_merge(JV_OBJECT(jv_string("ok"), jv_true()),
+			       view_record(name, user, sharing, filters, now,
+					   0));
 	return 0;
 }
 

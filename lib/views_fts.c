@@ -25,7 +25,7 @@
  * prefix; terms joined by AND, an or-group in parentheses with OR, then
  * NOT for each term to leave out: "a" AND ("b" OR "c") NOT "d".
  *
- * PostgreSQL (to_tsquery with the wa_search configuration, which folds
+ * PostgreSQL (to_tsquery with the wa_simple configuration, which folds
  * case and diacritics): each token a quoted lexeme, a phrase's tokens
  * joined by <->, 'x':* a prefix, & | and !: 'a' & ('b' | 'c') & !'d'.
  * A word that the cut splits is also looked for whole, because

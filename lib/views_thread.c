@@ -82,12 +82,15 @@ show_message(struct sq *q, jv head)
 	return jv_object_set(m, jv_string("reply_to"), sq_col_str(q, 30));
 }
 
-/* Opening a conversation reads it: unread goes to 0 (committed first). */
+/* Opening a conversation reads it: unread goes to 0 (committed first);
+ * a desk opened read-only (a snapshot) keeps its counts. */
 static int
 show_mark_read(struct store *st, int64_t thread_id, struct wa_err *err)
 {
 	struct sq *q;
 
+	if (store_readonly(st))
+		return 0;
 	if (store_begin(st, err) < 0)
 		return -1;
 	q = store_q(st, Q_VIEWS_THREAD_READ);
@@ -351,7 +354,9 @@ views_ticket_change(struct store *st, int64_t ticket_id,
 		ticket_release(&t);
 		return -1;
 	}
-	*out = jv_object_set(jv_copy(t.rec), jv_string("action"),
+	*out = jv_object_merge(JV_OBJECT(jv_string("ok"), jv_true()),
+			       jv_copy(t.rec));
+	*out = jv_object_set(*out, jv_string("action"),
 			     jv_string(action_names[a]));
 	*out = jv_object_set(*out, jv_string("changed"), jv_bool(changed));
 	*out = jv_object_set(*out, jv_string("actor"),

@@ -9,7 +9,8 @@ static const char usage[] =
 	"usage: helper graph METHOD PATH [BODY]\n"
 	"       helper upload PATH FILE MIME\n"
 	"       helper download URL OUTFILE MAXBYTES\n"
-	"       helper canon [FILE]\n";
+	"       helper canon [FILE]\n"
+	"       helper catalogue\n";
 
 static int
 report(int rc, jv resp, const struct wa_err *err)
@@ -85,14 +86,48 @@ do_canon(const char *file)
 	return 0;
 }
 
+/* Prepares every query of the catalogue on WA_DB's engine: one line per
+ * text it refuses; exit 1 when there is one. */
+static int
+do_catalogue(void)
+{
+	struct wa_config cfg;
+	struct store *st;
+	struct wa_err err;
+	int i, bad = 0;
+
+	if (config_load(&cfg, NULL, &err) < 0) {
+		wa_warn(&err, 0);
+		return err.sysexit;
+	}
+	if (store_open(&st, cfg.db_path, &err) < 0) {
+		wa_warn(&err, 0);
+		config_release(&cfg);
+		return err.sysexit;
+	}
+	for (i = 0; i < SQL_QUERIES; i++)
+		if (store_q_check(st, (enum sql_id)i, &err) < 0) {
+			printf("%s: %s\n", sql_name((enum sql_id)i),
+			       err.message);
+			bad = 1;
+		}
+	printf("%d queries\n", i);
+	store_close(st);
+	config_release(&cfg);
+	return bad;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct wa_config cfg;
+	struct wa_err err;
 	int rc;
 
 	if (argc >= 2 && strcmp(argv[1], "canon") == 0)
 		return do_canon(argc > 2 ? argv[2] : NULL);
+	if (argc == 2 && strcmp(argv[1], "catalogue") == 0)
+		return do_catalogue();
 	if (argc < 4 || (strcmp(argv[1], "graph") && strcmp(argv[1], "upload") &&
 			 strcmp(argv[1], "download")) ||
 	    (strcmp(argv[1], "graph") != 0 && argc < 5)) {
@@ -100,7 +135,11 @@ main(int argc, char **argv)
 		return 64;
 	}
 	graph_global_init();
-	config_load(&cfg, NULL);
+	if (config_load(&cfg, NULL, &err) < 0) {
+		fprintf(stderr, "helper: %s\n", err.message);
+		config_release(&cfg);
+		return err.sysexit;
+	}
 	rc = do_graph(&cfg, argc - 1, argv + 1);
 	config_release(&cfg);
 	graph_global_cleanup();

@@ -12,6 +12,16 @@ WA_TOKEN=test-token
 WA_GRAPH_URL="http://127.0.0.1:9/v25.0"	# nothing listens until start_fake
 WA_GRAPH_BACKOFF_MS=20
 WA_USER=agent
+# WA_TEST_STORE=pg (tests/with-pg started a server): a new database of
+# this test's own on it instead of the file.
+if [ "${WA_TEST_STORE:-}" = pg ]; then
+	pg_db=t$(basename "$0" .t | tr -c 'a-z0-9\n' _)_$$
+	if ! "$WA_TEST_PG_BIN/createdb" -h "$WA_TEST_PG_HOST" -U postgres "$pg_db"; then
+		echo "Bail out! cannot create the test database $pg_db"
+		exit 1
+	fi
+	WA_DB="postgresql:///$pg_db?host=$WA_TEST_PG_HOST&user=postgres"
+fi
 export PATH WA_DB WA_MEDIA_DIR WA_NOW WA_TOKEN WA_GRAPH_URL WA_GRAPH_BACKOFF_MS WA_USER
 unset WA_TOKEN_FILE WA_APP_SECRET WA_APP_SECRET_FILE WA_VERIFY_TOKEN WA_DEFAULT_CC XDG_DATA_HOME
 test_n=0
@@ -22,6 +32,8 @@ cleanup() {
 	[ -n "$srv_pid" ] && kill "$srv_pid" 2>/dev/null
 	[ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
 	rm -rf "$T"
+	[ -n "${pg_db:-}" ] && "$WA_TEST_PG_BIN/dropdb" -h "$WA_TEST_PG_HOST" \
+		-U postgres --force "$pg_db" 2>/dev/null
 }
 trap cleanup EXIT
 
@@ -50,6 +62,87 @@ exits() {	# exits N DESC cmd...: runs cmd with stdout/stderr to $T/out, $T/err
 jf() { jq -c "$1" "${2:-$T/out}"; }
 # is_json FILTER WANT DESC [FILE]: compares jq -c output with WANT.
 is_json() { is "$(jq -c "$1" "${4:-$T/out}" 2>&1)" "$2" "$3"; }
+# on_pg: true when the tests run on PostgreSQL (make check-pg).
+on_pg() { [ "${WA_TEST_STORE:-}" = pg ]; }
+# db_pg: true when WA_DB (the test's, or one a test set) is PostgreSQL's.
+db_pg() { case $WA_DB in postgresql://* | postgres://*) ;; *) false ;; esac; }
+# sql QUERY: runs SQL on WA_DB (sqlite3, or psql on PostgreSQL), one row
+# a line, columns joined by '|', NULL empty. A boolean prints as SQLite
+# prints a comparison, 1 or 0 (so a text that is exactly t or f would).
+sql() {
+	if ! db_pg; then
+		# a reader can meet SQLITE_BUSY while a writer checkpoints
+		sqlite3 -batch -noheader -cmd '.timeout 5000' "$WA_DB" "$1"
+		return
+	fi
+	sql_out=$("$WA_TEST_PG_BIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 \
+		-d "$WA_DB" -c "$1")
+	sql_rc=$?
+	[ -z "$sql_out" ] || printf '%s\n' "$sql_out" |
+		awk -F'|' -v OFS='|' '{ for (i = 1; i <= NF; i++)
+			if ($i == "t") $i = 1; else if ($i == "f") $i = 0
+			print }'
+	return $sql_rc
+}
+# $BODY_TEXT: a delivery's raw body as text in SQL on either store.
+if on_pg; then BODY_TEXT="convert_from(body, 'UTF8')"
+else BODY_TEXT="CAST(body AS TEXT)"; fi
+# skip N REASON: N tests that do not apply here, passed as skipped.
+skip() {
+	i=0
+	while [ "$i" -lt "$1" ]; do
+		i=$((i + 1)); test_n=$((test_n + 1))
+		echo "ok $test_n # SKIP $2"
+	done
+}
+# dump_store: the whole test database as SQL text (schema and rows).
+dump_store() {
+	if db_pg; then "$WA_TEST_PG_BIN/pg_dump" -d "$WA_DB"
+	else sqlite3 "$WA_DB" .dump; fi
+}
+# fts_ids WORDS: ids of the messages the search index finds for WORDS
+# (FTS5 MATCH, or the tsvector column on PostgreSQL), one a line.
+fts_ids() {
+	if db_pg; then sql "SELECT id FROM messages WHERE search @@ plainto_tsquery('wa_simple', '$1') ORDER BY id"
+	else sql "SELECT rowid FROM messages_fts WHERE messages_fts MATCH '$1' ORDER BY rowid"; fi
+}
+# fts_indexed: how many messages the search index holds.
+fts_indexed() {
+	if db_pg; then sql "SELECT count(*) FROM messages WHERE search IS NOT NULL"
+	else sql "SELECT count(*) FROM messages_fts_docsize"; fi
+}
+# store_remove: the test database gone, as if never made: the file
+# with its WAL and send lock, or on PostgreSQL a new empty database of
+# the same name.
+store_remove() {
+	if db_pg; then
+		"$WA_TEST_PG_BIN/dropdb" -h "$WA_TEST_PG_HOST" -U postgres --force "$pg_db" &&
+		"$WA_TEST_PG_BIN/createdb" -h "$WA_TEST_PG_HOST" -U postgres "$pg_db"
+	else
+		rm -f "$WA_DB" "$WA_DB"-*
+	fi
+}
+# hold_store SECONDS FILE: holds the test database's write lock for
+# SECONDS, like another writer would (SQLite's BEGIN IMMEDIATE, the
+# advisory lock of lib/store_pg.c on PostgreSQL); makes FILE once it
+# holds it. Run it in the background.
+hold_store() {
+	if db_pg; then
+		printf 'BEGIN;\nSELECT pg_advisory_xact_lock(7752626425);\n\\! touch %s\nSELECT pg_sleep(%s);\nCOMMIT;\n' \
+			"$2" "$1" | "$WA_TEST_PG_BIN/psql" -X -q -d "$WA_DB" >/dev/null
+	else
+		python3 -c 'import sqlite3,sys,time; c=sqlite3.connect(sys.argv[1], isolation_level=None); c.execute("BEGIN IMMEDIATE"); open(sys.argv[2], "w").close(); time.sleep(float(sys.argv[3]))' \
+			"$WA_DB" "$2" "$1"
+	fi
+}
+# schema_version [N]: the test database's schema version; sets it to N.
+schema_version() {
+	if db_pg; then
+		if [ $# -gt 0 ]; then sql "UPDATE wa_schema SET version = $1"
+		else sql 'SELECT version FROM wa_schema'; fi
+	elif [ $# -gt 0 ]; then sql "PRAGMA user_version = $1"
+	else sql 'PRAGMA user_version'; fi
+}
 # on_tty COLS CMDLINE: CMDLINE on a terminal COLS wide ($COLUMNS, under
 # script); what it printed (stderr too) in $T/out; returns its status.
 on_tty() {
@@ -63,8 +156,6 @@ on_tty() {
 on_pty() { cols=$1; shift; pty-run "$cols" "$@" >"$T/out" 2>&1; }
 # widest [FILE]: the length of the longest line.
 widest() { awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }' "${1:-$T/out}"; }
-# sql QUERY: reads the test database.
-sql() { sqlite3 -batch -noheader "$WA_DB" "$1"; }
 
 # start_fake [SEED] [ARGS...]: runs tests/fake-graph on a free loopback
 # port; sets WA_GRAPH_URL and FAKE (base URL without the version).

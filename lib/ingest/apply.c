@@ -118,8 +118,15 @@ apply_problem(struct ingest *in, jv where, struct wa_err *err,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (!in->problem[0])
+	if (!in->problem[0]) {
 		snprintf(in->problem, sizeof(in->problem), "%s", msg);
+		in->problem_known = in->was_unread;
+	}
+	/* a replay finding what it found before reports nothing new */
+	if (in->problem_known) {
+		jv_free(where);
+		return 0;
+	}
 	ev = JV_OBJECT(jv_string("event"), jv_string("error"),
 		       jv_string("code"), jv_string("invalid_input"),
 		       jv_string("message"), jv_string(msg));
@@ -293,6 +300,7 @@ ingest_apply(struct ingest *in, struct ingest_plan *p, const char *source,
 
 	in->now = wa_now();
 	in->problem[0] = '\0';
+	in->problem_known = 0;
 	in->line = p->line;
 	if (in->replay)
 		in->fresh = 0;
@@ -302,8 +310,9 @@ ingest_apply(struct ingest *in, struct ingest_plan *p, const char *source,
 		rc = apply_problem(in, jv_null(), err, "%s", p->problem);
 	if (rc == 0)
 		rc = apply_elements(in, p, err);
-	/* a row inserted just now already says 'ok' and this version */
-	if (rc == 0 && (!in->fresh || in->problem[0]))
+	/* a row inserted just now already says 'ok' and this version; a
+	 * replay of one channel cannot tell that the rest is understood */
+	if (rc == 0 && (in->problem[0] || (!in->fresh && !in->only_channel)))
 		rc = store_state(in, err);
 	in->line = 0;
 	if (rc < 0)
@@ -313,15 +322,25 @@ ingest_apply(struct ingest *in, struct ingest_plan *p, const char *source,
 
 /* ---- replay --------------------------------------------------------- */
 
+/* A page of stored deliveries: their ids, plans and stored errors. */
+#define REPLAY_PAGE 200
+struct replay_page {
+	int n;
+	int64_t ids[REPLAY_PAGE];
+	struct ingest_plan *plans[REPLAY_PAGE];
+	int unread[REPLAY_PAGE];	/* stored as not understood */
+};
+
 /* One page of stored deliveries, planned (bodies copied out, so the read
  * ends before the writes). Returns how many, -1 on error. */
 static int
-replay_page(struct ingest *in, int64_t after, int64_t since, int64_t *ids,
-	    struct ingest_plan **plans, struct wa_err *err)
+replay_page(struct ingest *in, int64_t after, int64_t since,
+	    struct replay_page *pg, struct wa_err *err)
 {
 	struct sq *q = store_q(in->st, Q_INGEST_REPLAY_PAGE);
-	int n = 0, rc;
+	int rc;
 
+	pg->n = 0;
 	sq_int(q, 1, after);
 	sq_int(q, 2, since < 0 ? 0 : since);
 	while ((rc = sq_step(q)) > 0) {
@@ -332,45 +351,92 @@ replay_page(struct ingest *in, int64_t after, int64_t since, int64_t *ids,
 		if (len)	/* an empty body is a NULL blob */
 			memcpy(body, blob, len);
 		body[len] = '\0';
-		ids[n] = sq_col_int(q, 0);
-		plans[n++] = ingest_plan(in->q, body, len, 0);
+		pg->ids[pg->n] = sq_col_int(q, 0);
+		pg->unread[pg->n] = sq_col_int(q, 2) != 0;
+		pg->plans[pg->n++] = ingest_plan(in->q, body, len, 0);
 	}
 	if (rc < 0) {
-		while (n > 0)
-			ingest_plan_free(plans[--n]);
+		while (pg->n > 0)
+			ingest_plan_free(pg->plans[--pg->n]);
 		return sq_fail(q, err, "read deliveries");
 	}
-	return n;
+	return pg->n;
+}
+
+/* Applies delivery i of pg (then frees it) unless rc says the page has
+ * failed; counts it in stats. Returns rc: 0, or -1 with err. */
+static int
+replay_one(struct ingest *in, struct replay_page *pg, int i, int rc,
+	   struct ingest_replay_stats *stats, struct wa_err *err)
+{
+	in->delivery_id = pg->ids[i];
+	in->was_unread = pg->unread[i];
+	if (rc == 0) {
+		rc = ingest_apply(in, pg->plans[i], NULL, NULL, err);
+		stats->deliveries++;
+		if (rc == 1 && in->problem_known)
+			stats->known_errors++;
+		else if (rc == 1)
+			stats->errors++;
+		rc = rc < 0 ? -1 : 0;
+	}
+	in->was_unread = 0;
+	ingest_plan_free(pg->plans[i]);
+	return rc;
+}
+
+/* The deliveries that were not understood again, as before: one event
+ * after the rest (its own transaction), so a replay that found nothing
+ * new says so without an error. 0, -1 with err, -2 when the sink failed. */
+static int
+replay_known(struct ingest *in, const struct ingest_replay_stats *stats,
+	     const struct ingest_sink *sink, struct wa_err *err)
+{
+	jv ev = JV_OBJECT(jv_string("event"), jv_string("skipped"),
+			  jv_string("reason"), jv_string("known_errors"),
+			  jv_string("deliveries"),
+			  jv_number((double)stats->known_errors),
+			  jv_string("message"),
+			  jv_string("deliveries stored as not understood were "
+				    "not understood again; reported when they "
+				    "came"));
+
+	in->delivery_id = 0;
+	in->now = wa_now();
+	if (store_begin(in->st, err) < 0) {
+		jv_free(ev);
+		return -1;
+	}
+	if (events_add(in, ev, err) < 0 || store_commit(in->st, err) < 0) {
+		store_rollback(in->st);
+		ingest_rollback(in);
+		return -1;
+	}
+	return ingest_render(ingest_take_events(in), sink) < 0 ? -2 : 0;
 }
 
 int
 ingest_replay(struct ingest *in, int64_t since, const char *channel,
-	      const struct ingest_sink *sink, struct wa_err *err)
+	      const struct ingest_sink *sink,
+	      struct ingest_replay_stats *stats, struct wa_err *err)
 {
-	struct ingest_plan *plans[200];
-	int64_t ids[200], after = 0;
-	int n = 0, i, rc = 0, status = 0;
+	struct replay_page *pg = xmalloc(sizeof(*pg));
+	int64_t after = 0;
+	int n = 0, i, rc = 0;
 
-	if (!ingest_rules(in, err))
+	memset(stats, 0, sizeof(*stats));
+	if (!ingest_rules(in, err)) {
+		free(pg);
 		return -1;
+	}
 	in->replay = 1;
 	in->only_channel = channel;
 	in->defer_text = 1;
-	while (rc == 0 && (n = replay_page(in, after, since, ids, plans,
-					   err)) > 0) {
+	while (rc == 0 && (n = replay_page(in, after, since, pg, err)) > 0) {
 		rc = store_begin(in->st, err);
-		for (i = 0; i < n; i++) {
-			in->delivery_id = ids[i];
-			after = ids[i];
-			if (rc == 0) {
-				rc = ingest_apply(in, plans[i], NULL, NULL,
-						  err);
-				if (rc == 1)
-					status = 1;
-				rc = rc < 0 ? -1 : 0;
-			}
-			ingest_plan_free(plans[i]);
-		}
+		for (i = 0; i < n; i++)
+			rc = replay_one(in, pg, i, rc, stats, err);
+		after = pg->ids[n - 1];
 		if (rc == 0 && ingest_finish(in, err) == 0 &&
 		    store_commit(in->st, err) == 0) {
 			if (ingest_render(ingest_take_events(in), sink) < 0)
@@ -382,12 +448,15 @@ ingest_replay(struct ingest *in, int64_t since, const char *channel,
 			ingest_rollback(in);
 		}
 	}
+	free(pg);
+	if (n < 0)
+		rc = -1;
+	if (rc == 0 && stats->known_errors > 0)
+		rc = replay_known(in, stats, sink, err);
 	in->replay = 0;
 	in->only_channel = NULL;
 	in->defer_text = 0;
-	if (n < 0)
-		rc = -1;
 	if (rc == -2)
 		return -2;
-	return rc < 0 ? -1 : status;
+	return rc < 0 ? -1 : stats->errors > 0;
 }

@@ -245,16 +245,28 @@ apply_value_error(struct ingest *in, struct plan_el *e, struct wa_err *err)
 	jv code = jx_get(e->obj, "code"), title = jx_get(e->obj, "title");
 	jv details = jx_path(e->obj, "error_data", "details", NULL);
 	char key[192], path[WHERE_PATH_MAX];
+	int rc;
 
 	snprintf(key, sizeof(key), "errors:%lld:%s",
 		 (long long)in->delivery_id, where_path(&e->w, path));
-	if (apply_store_field(in, "errors", NULL, e->w.waba, e->w.channel,
-			      -1, e->obj, key, err) < 0) {
-		jv_free(code);
+	rc = apply_store_field(in, "errors", NULL, e->w.waba, e->w.channel,
+			       -1, e->obj, key, err);
+	if (rc <= 0) {
 		jv_free(title);
 		jv_free(details);
+	}
+	if (rc < 0) {
+		jv_free(code);
 		return -1;
 	}
+	/* reported when it came (a replay, the same bytes again) */
+	if (rc == 0)
+		return events_add(in, JV_OBJECT(jv_string("event"),
+			jv_string("skipped"), jv_string("reason"),
+			jv_string("duplicate"), jv_string("of"),
+			jv_string("error"), jv_string("graph_code"),
+			jv_is_valid(code) ? code : jv_null(),
+			jv_string("channel"), str_or_null(e->w.channel)), err);
 	return events_add(in, JV_OBJECT(jv_string("event"),
 		jv_string("error"), jv_string("code"),
 		jv_string("graph_error"), jv_string("graph_code"),

@@ -116,6 +116,10 @@ struct ingest {
 	int64_t pending_from;		/* the first of their message ids */
 	long line;			/* input line of the delivery, 0 none */
 	char problem[256];		/* first thing not understood */
+	int was_unread;			/* replay: the delivery is stored as
+					   not understood */
+	int problem_known;		/* ... and still is: its problems
+					   are no news */
 	struct strbuf sb;		/* scratch for event text */
 	struct {			/* the last channel read in this
 					   transaction */

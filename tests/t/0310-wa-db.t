@@ -3,7 +3,10 @@
 # wa-db: migrate (--check), check, backup and copy keep a desk whole and never make one by mistake.
 . "$(dirname "$0")/../lib.sh"
 
-plan 28
+plan 31
+# backup, check and the copy's checks here are about SQLite files: on
+# PostgreSQL too (0330 copies this desk to PostgreSQL)
+on_pg && WA_DB="$T/wa.db"
 
 . "$top/tests/fixtures/view/seed.sh"
 # the view tests' desk (channels, contacts, threads, tickets, messages,
@@ -15,9 +18,12 @@ wa-quota set --limit 1000 >/dev/null 2>&1
 n=$(sql 'SELECT count(*) FROM messages')
 [ "$n" -gt 5 ]; ok $? "the desk has messages to copy ($n)"
 
-exits 66 "migrate --check on a missing file exits 66" wa-db migrate --check --db "$T/none.db"
+exits 78 "migrate --check on a missing file exits 78" wa-db migrate --check --db "$T/none.db"
+like "$(cat "$T/err")" "wa-db: config: no database at '$T/none.db'*" "naming the path"
 [ ! -e "$T/none.db" ]; ok $? "and does not make it"
-exits 66 "check on a missing file exits 66" wa-db check --db "$T/none.db"
+exits 78 "check on a missing file exits 78" wa-db check --db "$T/none.db"
+exits 78 "backup of a missing file exits 78" wa-db backup "$T/b.db" --db "$T/none.db"
+[ ! -e "$T/b.db" ]; ok $? "no backup made"
 exits 0 "migrate makes a new desk" wa-db migrate --db "$T/new.db"
 is_json '[.ok, .migrated > 0]' '[true,true]' "it says it migrated"
 exits 0 "migrate --check on a current desk" wa-db migrate --check

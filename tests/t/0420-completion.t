@@ -80,7 +80,11 @@ is "$(comp "wa-send --thread ")" "" "--thread N: nothing to guess"
 
 # The desk: nothing before the database exists, and no database made by a TAB.
 is "$(comp "wa-connect show ")" "" "no channels without a database"
-is "$(comp "wa-view list --view ")" "" "no views without a database"
+if on_pg; then	# the server's database is there, empty
+	skip 1 "a PostgreSQL database always exists"
+else
+	is "$(comp "wa-view list --view ")" "" "no views without a database"
+fi
 [ ! -e "$WA_DB" ]; ok $? "a TAB does not create the database"
 start_fake
 wa-connect add --waba 100200300400500 --phone-number-id 111111111111111 >/dev/null
@@ -97,6 +101,10 @@ like " $(comp "wa-template send ") " "* order_update * welcome *" "template name
 is "$(comp "wa-template send order_update --language en_US --channel 1")" "111111111111111" "a channel after other options"
 is "$(comp "wa-connect show --db $T/other.db ")" "" "--db names another database (none there)"
 [ ! -e "$T/other.db" ]; ok $? "and it is not created"
-cp "$WA_DB" "$T/copy.db"
-is "$(WA_DB=/nonexistent comp "wa-connect show --db $T/copy.db 1")" "111111111111111" "--db wins over WA_DB"
+if on_pg; then	# a URI's ':' and '&' split a command line's words
+	skip 1 "--db with a file, on PostgreSQL"
+else
+	cp "$WA_DB" "$T/copy.db"
+	is "$(WA_DB=/nonexistent comp "wa-connect show --db $T/copy.db 1")" "111111111111111" "--db wins over WA_DB"
+fi
 done_testing

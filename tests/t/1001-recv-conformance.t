@@ -6,7 +6,7 @@ dir="$top/tests/fixtures/conformance/webhooks"
 # Channels for the real-looking phone-number ids; placeholder ids stay unknown.
 chans="106540352242922 109999999999999 1111111111111 1122334455667 16315551234 27681414235104944 409552778964973"
 fresh() {
-	rm -f "$WA_DB" "$WA_DB-wal" "$WA_DB-shm"
+	store_remove
 	wa-recv /dev/null >/dev/null
 	for id in $chans; do
 		sql "INSERT INTO channels (id, waba_id, phone, connected_at) VALUES ('$id', 'w', '9$id', 0)"
@@ -128,7 +128,7 @@ is_json '[.text, (.contacts | length)]' '["Chandler Bing, Monica, Rachel Green",
 look message-text-reply-context
 is "$(sql "SELECT context_wamid FROM messages")" "wamid.xyzxyz==" "reply context"
 look message-text-referral-ctwa
-is "$(sql "SELECT json_extract(referral, '$.ctwa_clid') FROM messages")" "CTWA_CLID" "referral kept"
+is "$(sql "SELECT referral FROM messages" | jq -r .ctwa_clid)" "CTWA_CLID" "referral kept"
 look message-interactive-list-reply-with-description
 is_json '[.text, .interactive.list_reply.description]' '["title","description"]' "list reply"
 look message-button-template-quick-reply
@@ -136,7 +136,7 @@ is_json '[.type, .button.payload != null]' '["button",true]' "template button re
 look message-reaction
 is_json '[.unsupported, .text, .reaction]' '["reaction",null,null]' "reaction: unsupported, content hidden"
 is "$(sql "SELECT unsupported, raw IS NOT NULL, text IS NULL FROM messages")" "reaction|1|1" "raw object kept"
-is "$(sql "SELECT count(*) FROM messages_fts_docsize")" "0" "nothing of it indexed for search"
+is "$(fts_indexed)" "0" "nothing of it indexed for search"
 look smb-message-echo-text
 is "$(sql "SELECT direction, echo, text, to_addr FROM messages")" "out|1|Test message|972987654321" \
 	"echo stored as outgoing in the contact's thread"

@@ -18,7 +18,7 @@ is_json '[.timestamp, .session_expires_at]' '["2024-04-16T17:58:20Z","2024-04-17
 is "$(sql "SELECT name, phone, wa_id FROM contacts")" "Ann|15551230001|15551230001" "contact from profile name and number"
 is "$(sql "SELECT status, owner IS NULL FROM tickets")" "open|1" "open ticket, no owner"
 is "$(sql "SELECT last_message_at, last_inbound_at, unread, message_count FROM threads")" "$T0|$T0|1|1" "thread counters"
-is "$(sql "SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'hello'")" "1" "searchable"
+is "$(fts_ids hello)" "1" "searchable"
 
 msg 15551230001 wamid.A2 $((T0 + 60)) "again" >"$T/d"
 exits 0 "second message" wa-recv "$T/d"
@@ -123,7 +123,8 @@ status wamid.OUT2 failed $((T0 + 22)) '"errors":[{"code":131047,"title":"Re-enga
 exits 0 "sent then failed" wa-recv "$T/d"
 is "$(jf 'select(.event == "status") | [.status, .current, .error.graph_code]' | tr '\n' ' ')" '["sent","sent",null] ["failed","failed",131047] ' \
 	"failed after sent applies, with Meta's error"
-is "$(sql "SELECT status, json_extract(error, '$[0].code') FROM messages WHERE wamid = 'wamid.OUT2'")" "failed|131047" "error recorded"
+is "$(sql "SELECT status FROM messages WHERE wamid = 'wamid.OUT2'")|$(sql "SELECT error FROM messages WHERE wamid = 'wamid.OUT2'" | jq -r '.[0].code')" \
+	"failed|131047" "error recorded"
 status wamid.IN1 read $T0 "" 999999999999 >"$T/d"
 exits 0 "a status for an unknown channel" wa-recv "$T/d"
 is_json '.reason' '"unknown_channel"' "statuses follow rule 2 too"

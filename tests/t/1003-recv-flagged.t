@@ -20,7 +20,7 @@ is "$(jf "$flags" | tr '\n' ' ')" \
 is_json 'select(.type == "reaction") | [.thread_id, .reaction]' '["1",null]' "in the thread, reaction object not shown"
 is "$(sql "SELECT count(*) FROM messages WHERE unsupported IS NOT NULL AND raw IS NOT NULL AND text IS NULL")" "5" \
 	"stored with the raw object"
-is "$(sql "SELECT json_extract(raw, '$.reaction.message_id') FROM messages WHERE wamid = 'wamid.R1'")" "wamid.X" "raw keeps everything"
+is "$(sql "SELECT raw FROM messages WHERE wamid = 'wamid.R1'" | jq -r .reaction.message_id)" "wamid.X" "raw keeps everything"
 
 # Rule 10: the default rules.
 msg 15551230001 wamid.Q1 $T0 "click http://192.168.10.7/login now" >"$T/d"
@@ -33,7 +33,7 @@ is "$(jf "$flags" | tr '\n' ' ')" \
 	"bare-IP link and executables quarantined, an IP in a path is not"
 is "$(sql "SELECT quarantined, quarantine_rule, text FROM messages WHERE wamid = 'wamid.Q1'")" \
 	"1|ip_link|click http://192.168.10.7/login now" "flagged; raw text kept for an admin"
-is "$(sql "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'login'")" "0" "hidden from search"
+is "$(fts_ids login | wc -l)" "0" "hidden from search"
 is "$(sql "SELECT media_state IS NULL FROM messages WHERE wamid = 'wamid.Q2'")" "1" "quarantined media is not queued for download"
 
 # Rule 10: the user's rules, from a file and from the table.

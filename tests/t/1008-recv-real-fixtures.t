@@ -21,7 +21,7 @@ status-sent-cbp-placeholders-restfb.json timestamp
 multi-change-eighteen-fields-kapso.json cannot be attributed
 '
 fresh() {	# fresh FILE: an empty desk with every channel FILE names
-	rm -f "$WA_DB" "$WA_DB-wal" "$WA_DB-shm"
+	store_remove
 	wa-recv /dev/null >/dev/null
 	for id in $(grep -o '"phone_number_id": *"[^"]*"' "$1" | sed 's/.*"\([^"]*\)"$/\1/' | sort -u); do
 		sql "INSERT INTO channels (id, waba_id, phone, connected_at) VALUES ('$id', 'w', '9$id', 0)"

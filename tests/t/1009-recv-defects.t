@@ -147,7 +147,7 @@ while [ $i -lt 5001 ]; do
 done >"$T/bulk"
 exits 1 "5001 deliveries, one poison in the middle, from a file" wa-recv "$T/bulk"
 is "$(sql "SELECT count(*) FROM messages WHERE wamid LIKE 'wamid.bulk%'")" 5000 "every other one stored"
-rm -f "$WA_DB"*; wa-recv /dev/null >/dev/null
+store_remove; wa-recv /dev/null >/dev/null
 sql "INSERT INTO channels (id, waba_id, phone, connected_at) VALUES ('$CH', '100200300400500', '15550001111', 0)"
 cat "$T/bulk" | wa-recv >"$T/out" 2>"$T/err"
 is "$?" 1 "the same from a pipe (exit 1)"

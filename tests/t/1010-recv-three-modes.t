@@ -34,7 +34,10 @@ done
 n=$(ls "$T"/in/*.json | wc -l)
 
 WA_DB="$T/file.db" wa-recv "$T"/in/*.json >"$T/file.ev" 2>/dev/null
-WA_DB="$T/replay.db" sql "ATTACH '$T/file.db' AS a; INSERT INTO deliveries SELECT * FROM a.deliveries"
+# the raw deliveries alone, as received (a delivery stored as not
+# understood would be no news to a replay)
+WA_DB="$T/replay.db" sql "ATTACH '$T/file.db' AS a; INSERT INTO deliveries SELECT * FROM a.deliveries;
+	UPDATE deliveries SET state = 'ok', error = NULL"
 WA_DB="$T/replay.db" wa-recv replay >"$T/replay.ev" 2>/dev/null
 WA_DB="$T/serve.db" start_serve
 for f in "$T"/in/*.json; do

@@ -8,7 +8,7 @@ CH=111111111111111
 rnd() { od -An -N2 -tu2 /dev/urandom | tr -d ' '; }	# 0..65535
 pause() { sleep "0.$(printf '%03d' $(($(rnd) % ${1:-600} + 50)))"; }
 fresh() {
-	rm -f "$WA_DB"*
+	store_remove
 	wa-recv /dev/null >/dev/null
 	sql "INSERT INTO channels (id, waba_id, phone, connected_at) VALUES ('$CH', '100200300400500', '15550001111', 0)"
 }

@@ -5,7 +5,7 @@
 
 exits 1 "a number that never wrote" wa-send --to 15551234567 --text hi
 is_json '[.ok, .error.code, .error.graph_code, .action, .wa_id, .channel]' \
-	'[false,"window_closed",131047,"use_template","15551234567","111111111111111"]' "window_closed"
+	'[false,"window_closed",null,"use_template","15551234567","111111111111111"]' "window_closed, refused here: no Meta graph_code"
 like "$(jf .error.message)" '"no message from 15551234567 on channel 111111111111111 yet*wa-template"' "says never, points to wa-template"
 like "$(cat "$T/err")" "wa-send: window_closed: no message from*" "diagnostic"
 
@@ -76,7 +76,7 @@ exits 64 "two contents" wa-send --to 1555 --text a --image b.jpg
 exits 64 "a target but no content" wa-send --to 15550000002
 exits 64 "a bad --rate" wa-send --rate 0 --to 15550000002 --text a
 exits 64 "a missing argument" wa-send --to
-exits 64 "an unreadable --contacts file" wa-send --to 15550000002 --contacts "$T/none.json"
+exits 66 "an unreadable --contacts file (an input)" wa-send --to 15550000002 --contacts "$T/none.json"
 exits 66 "an unreadable input file" wa-send "$T/none.json"
 exits 0 "--help" wa-send --help
 like "$(head -1 "$T/out")" "usage: wa-send*" "prints the synopsis"

@@ -29,7 +29,7 @@ exits 1 "a key whose first send failed" wa-send --to 15551234567 --text z --idem
 exits 0 "is sent again" wa-send --to 15551234567 --text z --idempotency-key k3
 is_json '[.ok, .duplicate]' '[true,null]' "a real send"
 is "$(sent_count)" "2" "two requests"
-is "$(sql "SELECT group_concat(status) FROM messages WHERE text = 'z'")" "failed,sent" "both attempts kept"
+is "$(sql "SELECT status FROM messages WHERE text = 'z' ORDER BY id" | paste -sd, -)" "failed,sent" "both attempts kept"
 
 fake_ctl reset >/dev/null
 fake_ctl fault '{"method":"POST","path_suffix":"/messages","delay_ms":1500,"times":1}' >/dev/null

@@ -15,6 +15,10 @@ exits 0 "--help" wa-template --help
 like "$(head -1 "$T/out")" "usage: wa-template sync*" "--help prints the synopsis"
 exits 0 "--version" wa-template --version
 
+exits 78 "sync where there is no database" wa-template sync
+like "$(cat "$T/err")" "wa-template: config: no database at '$WA_DB'*" "names the path"
+test ! -e "$WA_DB"; ok $? "makes no empty desk"
+wa-db migrate >/dev/null
 exits 78 "sync without any connected channel" wa-template sync
 like "$(cat "$T/err")" "wa-template: not_connected: no connected channel*" "says what is missing"
 start_fake

@@ -32,20 +32,22 @@ inbound 15553330003 86400
 exits 0 "the session closed exactly 24 h ago" wa-template send welcome --to 15553330003
 is_json '.conversation' '"new_business_initiated"' "at 24 h it is business-initiated"
 
-# unverified business: 50 business-initiated per rolling 24 h
+# unverified business: 50 business-initiated a business day (no time
+# zone set: the UTC day; tests/t/5003 has a zone and its DST days)
 sql "UPDATE sessions SET conversation_id = NULL; UPDATE messages SET conversation_id = NULL; DELETE FROM conversations"
-T0=$((WA_NOW - 86399))
+T0=1713225600	# 2024-04-16T00:00:00Z, today's first second
 bulk 50 2000000 >"$T/fifty.jsonl"
 WA_NOW=$T0 exits 0 "50 business-initiated sends" wa-template send welcome "$T/fifty.jsonl"
 is "$(jf 'select(.ok) | .conversation' | sort | uniq -c | tr -s ' ')" ' 50 "new_business_initiated"' "50 counted"
 fake_ctl reset >/dev/null
-exits 1 "the 51st within 24 h" wa-template send welcome --to 15552999999
+exits 1 "the 51st the same day" wa-template send welcome --to 15552999999
 is_json '[.ok,.error.code,.action]' '[false,"daily_limit","retry"]' "daily_limit"
-like "$(cat "$T/err")" "wa-template: daily_limit: *" "diagnostic"
+like "$(cat "$T/err")" "wa-template: daily_limit: *today (at most 50 a day, UTC, until 2024-04-17T00:00:00Z)*" "diagnostic: until when"
 is "$(nrequests)" "0" "refused before any request"
 exits 0 "inside a session the daily limit does not apply" wa-template send welcome --to 15553330001
 is_json '.conversation' '"new_user_initiated"' "the session's conversation"
-WA_NOW=$((T0 + 86400)) exits 0 "one second after the first 50 are 24 h old" wa-template send welcome --to 15552999999
+WA_NOW=$((T0 + 86399)) exits 1 "the day's last second: still refused" wa-template send welcome --to 15552999999
+WA_NOW=$((T0 + 86400)) exits 0 "the next day" wa-template send welcome --to 15552999999
 is_json '.conversation' '"new_business_initiated"' "sent"
 wa-connect business --legal-name "Acme Inc." --display-name Acme --website https://acme.example \
 	--email help@acme.example --verified true >/dev/null

@@ -3,6 +3,7 @@
 # wa-view contacts add/import/list: normalised numbers, import linked to existing threads, rule 4.
 . "$(dirname "$0")/../lib.sh"
 . "$top/tests/fixtures/view/seed.sh"
+wa-db migrate >/dev/null
 
 exits 0 "add a contact before any message" wa-view contacts add --name "Gil Ray" --email gil@example.com --phone "+1 (555) 123-0009" --mobile-phone "+44 7700 900123"
 is_json '[.ok, .contact_id, .name, .email, .phone, .mobile_phone, .created, .threads]' \

@@ -14,8 +14,10 @@ exits 64 "unknown command" wa-view frobnicate
 exits 64 "unknown option" wa-view list --colour
 exits 64 "--ticket outside show" wa-view list --ticket 3
 exits 74 "output that cannot be written" sh -c 'wa-view list >/dev/full'
-exits 74 "a database that cannot be opened" wa-view list --db "$T/seed.out/wa.db"
-sql "PRAGMA user_version = 99"
+mkdir "$T/dir.db"
+exits 74 "a database that cannot be opened" wa-view list --db "$T/dir.db"
+exits 78 "no database at the path" wa-view list --db "$T/seed.out/wa.db"
+schema_version 99
 exits 78 "a database newer than the binary" wa-view list
 like "$(cat "$T/err")" "*newer*" "says so"
 done_testing

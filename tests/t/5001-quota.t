@@ -7,8 +7,13 @@ conv() {	# conv KIND STARTED_AT [CONTACT]: a counted conversation (edge data)
 	sql "INSERT INTO conversations (channel_id, contact_id, kind, started_at) VALUES ('111111111111111', ${3:-1}, '$1', $2)"
 }
 
+exits 78 "check on a mistyped --db" wa-quota check --db "$T/typo.db"
+like "$(cat "$T/err")" "wa-quota: config: no database at '$T/typo.db'*" "names the path"
+grep -q . "$T/out"; ok $(( ! $? )) "says nothing like 'below warning'"
+test ! -e "$T/typo.db"; ok $? "makes no empty desk"
+wa-db migrate >/dev/null
 exits 0 "status on an empty database" wa-quota
-is_json '.' '{"period_start":"2024-04-01T00:00:00Z","period_end":"2024-05-01T00:00:00Z","limit":1000,"used":0,"remaining":1000,"user_initiated":0,"business_initiated":0,"daily_business_initiated":{"limit":50,"used":0}}' \
+is_json '.' '{"period_start":"2024-04-01T00:00:00Z","period_end":"2024-05-01T00:00:00Z","limit":1000,"used":0,"remaining":1000,"user_initiated":0,"business_initiated":0,"daily_business_initiated":{"limit":50,"used":0,"resets_at":"2024-04-17T00:00:00Z"},"timezone":"UTC"}' \
 	"the SPEC's record; no channel: the period starts on the 1st"
 exits 0 "status is also a sub-command" wa-quota status
 is_json '.limit' '1000' "same record"
@@ -22,10 +27,10 @@ is_json '[.period_start, .period_end]' '["2024-04-15T00:00:00Z","2024-05-15T00:0
 conv user_initiated 1713139199		# one second before the period
 conv user_initiated 1713139200		# the reset second: counts
 conv business_initiated 1713280000
-conv business_initiated 1713203825	# exactly 24 h before now: not in the rolling day
+conv business_initiated 1713203825	# yesterday (UTC, no zone set): not today's
 exits 0 "counts" wa-quota
 is_json '[.used, .remaining, .user_initiated, .business_initiated, .daily_business_initiated]' \
-	'[3,997,1,2,{"limit":50,"used":1}]' "the period's conversations; the rolling 24 h"
+	'[3,997,1,2,{"limit":50,"used":1,"resets_at":"2024-04-17T00:00:00Z"}]' "the period's conversations; the business day's"
 
 exits 0 "set both" wa-quota set --limit 3 --subscription-start 2024-01-31
 is_json '[.limit, .period_start, .period_end]' '[3,"2024-03-31T00:00:00Z","2024-04-30T00:00:00Z"]' "prints the new status"
@@ -70,10 +75,11 @@ business_initiated 2024-04-15T17:57:05Z 111111111111111 15551230001
 business_initiated 2024-04-16T15:06:40Z 111111111111111 15551230001" "this period's conversations, oldest first"
 
 exits 0 "forecast" wa-quota forecast
-is_json '[.reach_at, .pace_per_day, .used, .limit]' '[null,1.72,3,1000]' "not reached this period"
+is_json '[.reach_at, .pace_per_day, .used, .limit, .pace_since]' '[null,2.87,3,1000,"2024-04-15T16:53:20Z"]' \
+	"not reached this period; the pace of the time since the first channel connected, not since the period began"
 wa-quota set --limit 4 >/dev/null
 exits 0 "forecast near the limit" wa-quota forecast
-is_json '.reach_at' '"2024-04-17T07:56:07Z"' "at this pace, the limit is reached tomorrow"
+is_json '.reach_at' '"2024-04-17T02:18:20Z"' "at this pace, the limit is reached tomorrow"
 
 # billing: Meta's pricing from status webhooks, delivered messages only,
 # each wamid once (tests/t/5002-quota-billing.t has the edges)
@@ -99,7 +105,7 @@ is "$(jf '[.channel, .category, .delivered, .charged, .free] | map(tostring) | j
 # verified business: no daily limit
 wa-connect business --legal-name "Acme Inc" --display-name Acme --website https://acme.example --email ops@acme.example --verified true >/dev/null 2>&1
 exits 0 "a verified business" wa-quota
-is_json '.daily_business_initiated' '{"limit":null,"used":1}' "no daily limit, still counted"
+is_json '.daily_business_initiated' '{"limit":null,"used":1,"resets_at":"2024-04-17T00:00:00Z"}' "no daily limit, still counted"
 
 # errors
 exits 64 "set with nothing" wa-quota set
@@ -118,7 +124,7 @@ exits 78 "a broken setting" wa-quota
 like "$(cat "$T/err")" "wa-quota: invalid_input: setting 'quota.limit'*" "names the setting"
 sql "UPDATE settings SET value = '1000' WHERE key = 'quota.limit'"
 exits 74 "output that cannot be written" sh -c 'wa-quota >/dev/full'
-sql "PRAGMA user_version = 99"
+schema_version 99
 exits 78 "a database newer than the binary" wa-quota
 exits 0 "--help prints the synopsis" wa-quota --help
 like "$(head -1 "$T/out")" "usage: wa-quota*" "synopsis"

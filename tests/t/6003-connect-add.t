@@ -66,8 +66,8 @@ WA_NOW=1713300000 exits 0 "disconnect one of two" wa-connect disconnect 11111111
 is_json '[.ok, .channel, .status, .disconnected_at, .unsubscribed]' \
 	'[true,"111111111111111","disconnected","2024-04-16T20:40:00Z",false]' "disconnected, subscription kept"
 is "$(nrequests)" "0" "no Graph call while 222222222222222 is connected"
-exits 1 "disconnect twice" wa-connect disconnect 111111111111111
-is_json .error.code '"not_connected"' "not_connected"
+exits 0 "disconnect twice: nothing to do, ok" wa-connect disconnect 111111111111111
+is_json '[.ok, .changed, .disconnected_at]' '[true,false,"2024-04-16T20:40:00Z"]' "ok, changed false, the first time kept"
 exits 0 "show a disconnected channel" wa-connect show 111111111111111
 is_json '[.status, .disconnected_at]' '["disconnected","2024-04-16T20:40:00Z"]' "kept with its history"
 exits 0 "disconnect the last of the WABA" wa-connect disconnect 222222222222222
@@ -85,7 +85,7 @@ exits 0 "disconnect one of the 25" wa-connect disconnect 9000000000000001
 exits 0 "then the 26th fits" wa-connect add --waba $W2 --phone-number-id 9000000000000026
 
 # the database enforces one connection per phone number too
-sqlite3 "$WA_DB" "INSERT INTO channels (id, waba_id, phone, connected_at) VALUES ('5', '$W1', '15550001111', 1)" 2>/dev/null
+sql "INSERT INTO channels (id, waba_id, phone, connected_at) VALUES ('5', '$W1', '15550001111', 1)" >/dev/null 2>&1
 ok $(( ! $? )) "a second connected row for the same phone is refused by the schema"
 
 done_testing

@@ -3,6 +3,7 @@
 . "$(dirname "$0")/../lib.sh"
 start_fake
 ID=111111111111111
+wa-db migrate >/dev/null
 
 exits 78 "request-code before add: unknown channel" wa-connect request-code $ID --method sms
 is_json '[.ok, .error.code, .channel]' "[false,\"not_connected\",\"$ID\"]" "not_connected result"
@@ -38,7 +39,7 @@ is_json '[.ok, .channel, .registered_at]' "[true,\"$ID\",\"2024-04-16T17:57:05Z\
 is "$(requests '[.path, .body]')" "[\"/$ID/register\",{\"messaging_product\":\"whatsapp\",\"pin\":\"654321\"}]" "POST register with the PIN"
 grep -q 654321 "$T/out" "$T/err"; ok $(( ! $? )) "the PIN is not printed"
 is "$(sql "SELECT registered_at FROM channels WHERE id = '$ID'")" "1713290225" "recorded"
-sqlite3 "$WA_DB" .dump | grep -q 654321; ok $(( ! $? )) "the PIN is not stored"
+dump_store | grep -q 654321; ok $(( ! $? )) "the PIN is not stored"
 
 exits 0 "disconnect" wa-connect disconnect $ID
 exits 1 "register a disconnected channel" wa-connect register $ID --pin 654321

@@ -12,6 +12,7 @@ for c in "add --waba $W --phone-number-id $ID" "request-code $ID --method sms" \
 done
 test ! -e "$WA_DB"; ok $? "nothing created without a token"
 grep -q . "$T/out"; ok $(( ! $? )) "no output"
+wa-db migrate >/dev/null
 exits 0 "local commands need no token" env -u WA_TOKEN wa-connect list
 
 # network down: nothing listens on WA_GRAPH_URL

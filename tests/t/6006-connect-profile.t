@@ -3,6 +3,7 @@
 . "$(dirname "$0")/../lib.sh"
 start_fake
 ID=111111111111111
+wa-db migrate >/dev/null
 
 exits 78 "profile of an unknown channel" wa-connect profile $ID
 is_json '[.error.code, .channel]' "[\"not_connected\",\"$ID\"]" "not_connected"

@@ -8,11 +8,12 @@ exits 0 "create the database" wa-connect business --legal-name Acme --display-na
 WA_DB=$T exits 74 "a directory as the database" wa-connect list
 like "$(cat "$T/err")" "wa-connect: io: *" "io diagnostic"
 
-cp "$WA_DB" "$T/new.db"
-sqlite3 "$T/new.db" 'PRAGMA user_version = 99'
-exits 78 "a newer schema is refused" wa-connect --db "$T/new.db" list
+v=$(schema_version)
+schema_version 99
+exits 78 "a newer schema is refused" wa-connect list
 like "$(cat "$T/err")" "*newer than*" "says why"
-is "$(sqlite3 "$T/new.db" 'PRAGMA user_version')" "99" "and left alone"
+is "$(schema_version)" "99" "and left alone"
+schema_version "$v"
 
 # output fails: the change is committed first, then exit 74
 exits 74 "output to a full device" sh -c 'exec wa-connect business --email b@acme.example >/dev/full'
@@ -20,15 +21,11 @@ like "$(cat "$T/err")" "*cannot write output*" "io diagnostic"
 is "$(sql 'SELECT email FROM business')" "b@acme.example" "committed before printing"
 
 # another writer holds the database past the busy timeout
-mkfifo "$T/fifo"
-sqlite3 "$WA_DB" <"$T/fifo" >/dev/null &
+hold_store 6 "$T/locked" &
 locker=$!
-exec 3>"$T/fifo"
-echo 'BEGIN IMMEDIATE; UPDATE business SET country = NULL;' >&3
-sleep 0.5
+while [ ! -e "$T/locked" ]; do sleep 0.05; done
 exits 75 "database busy" wa-connect business --email c@acme.example
 like "$(cat "$T/err")" "wa-connect: busy: *retry later*" "busy diagnostic"
-exec 3>&-	# end of input: sqlite3 rolls back and exits
 wait $locker
 exits 0 "free again" wa-connect business --email c@acme.example
 

@@ -61,6 +61,8 @@ test_resolve(void)
 	store_begin(st, &err);
 	ok(channel_disconnect(st, "222", 2000, &left, &err) == 0 && left == 1,
 	   "disconnect: one left in the WABA");
+	ok(channel_disconnect(st, "222", 3000, &left, &err) == 1 && left == 1,
+	   "disconnect again: nothing to do (1)");
 	store_commit(st, &err);
 	ok(channel_resolve(st, "222", id, &err) < 0 && err.sysexit == 1 &&
 	   strstr(err.message, "disconnected") != NULL,

@@ -5,6 +5,17 @@
 #include <time.h>
 #include "tap.h"
 #include "quota.h"
+#include "util.h"
+
+/* 1 when t is not where its own local day starts. */
+static int
+tz_date_start_differs(const struct tz *z, int64_t t)
+{
+	int y, m, d;
+
+	tz_date(z, t, &y, &m, &d);
+	return tz_day_start(z, y, m, d) != t;
+}
 
 /*
  * "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS" (UTC) in Unix seconds.  timegm(3)
@@ -245,7 +256,7 @@ test_period_at(void)
 	for (i = 0; i < sizeof(period_cases) / sizeof(period_cases[0]); i++) {
 		const struct period_case *c = &period_cases[i];
 
-		quota_period_at(c->day, ts(c->now), &p);
+		quota_period_at(c->day, NULL, ts(c->now), &p);
 		is_int(p.start, ts(c->start), "D=%d at %s starts %s", c->day,
 		       c->now, c->start);
 		is_int(p.end, ts(c->end), "D=%d at %s ends %s", c->day,
@@ -258,16 +269,16 @@ test_period_for(void)
 {
 	struct quota_period p = { -7, -7 };
 
-	is_int(quota_period_for(ts("2024-01-31T15:30:00"),
+	is_int(quota_period_for(ts("2024-01-31T15:30:00"), NULL,
 	       ts("2025-02-28T10:00:00"), &p), 31, "for: D from start's day");
 	is_int(p.start, ts("2025-02-28"), "for: Feb 28 start");
 	is_int(p.end, ts("2025-03-31"), "for: Mar 31 end");
-	is_int(quota_period_for(ts("2026-05-28T23:59:59"),
+	is_int(quota_period_for(ts("2026-05-28T23:59:59"), NULL,
 	       ts("2025-03-01T00:00:00"), &p), 28, "for: start after now");
 	is_int(p.start, ts("2025-02-28"), "for: future start still uses D");
 	is_int(p.end, ts("2025-03-28"), "for: future start end");
 	p.start = p.end = -7;
-	is_int(quota_period_for(-1, ts("2025-03-01"), &p), -1,
+	is_int(quota_period_for(-1, NULL, ts("2025-03-01"), &p), -1,
 	       "for: never set");
 	ok(p.start == -7 && p.end == -7, "for: never set leaves p alone");
 }
@@ -278,13 +289,13 @@ test_chain(void)
 	size_t n = sizeof(chain31) / sizeof(chain31[0]), i;
 	struct quota_period cur, step;
 
-	quota_period_at(31, ts("2025-03-15T00:00:00"), &cur);
+	quota_period_at(31, NULL, ts("2025-03-15T00:00:00"), &cur);
 	is_int(cur.start, ts(chain31[0]), "mid-March is in the Feb 28 period");
-	quota_period_prev(31, &cur, &step);
+	quota_period_prev(31, NULL, &cur, &step);
 	is_int(step.start, ts("2025-01-31"), "its prev starts Jan 31");
 	is_int(step.end, cur.start, "prev ends where cur starts");
 	for (i = 1; i + 1 < n; i++) {
-		quota_period_next(31, &cur, &step);
+		quota_period_next(31, NULL, &cur, &step);
 		is_int(step.start, ts(chain31[i]), "next starts %s",
 		       chain31[i]);
 		is_int(step.end, ts(chain31[i + 1]), "next ends %s",
@@ -292,17 +303,17 @@ test_chain(void)
 		cur = step;
 	}
 	for (i = n - 2; i > 0; i--) {
-		quota_period_prev(31, &cur, &step);
+		quota_period_prev(31, NULL, &cur, &step);
 		ok(step.start == ts(chain31[i - 1]) && step.end == cur.start,
 		   "prev back to %s", chain31[i - 1]);
 		cur = step;
 	}
 
-	quota_period_at(30, ts("2024-04-01"), &cur);
-	quota_period_prev(30, &cur, &step);
+	quota_period_at(30, NULL, ts("2024-04-01"), &cur);
+	quota_period_prev(30, NULL, &cur, &step);
 	ok(step.start == ts("2024-02-29") && step.end == ts("2024-03-30"),
 	   "D=30 prev into leap Feb");
-	quota_period_prev(30, &step, &cur);
+	quota_period_prev(30, NULL, &step, &cur);
 	ok(cur.start == ts("2024-01-30") && cur.end == ts("2024-02-29"),
 	   "D=30 prev out of leap Feb");
 }
@@ -325,7 +336,7 @@ test_sweep(void)
 			time_t start;
 			int want;
 
-			quota_period_at(day, t, &p);
+			quota_period_at(day, NULL, t, &p);
 			start = (time_t)p.start;
 			gmtime_r(&start, &tm);
 			want = quota_reset_day_in(tm.tm_year + 1900,
@@ -333,8 +344,8 @@ test_sweep(void)
 			bad_in += !(p.start <= t && t < p.end);
 			bad_day += tm.tm_mday != want || tm.tm_hour != 0 ||
 				   tm.tm_min != 0 || tm.tm_sec != 0;
-			quota_period_prev(day, &p, &prev);
-			quota_period_next(day, &prev, &back);
+			quota_period_prev(day, NULL, &p, &prev);
+			quota_period_next(day, NULL, &prev, &back);
 			bad_chain += prev.end != p.start ||
 				     back.start != p.start || back.end != p.end;
 			n++;
@@ -363,7 +374,6 @@ test_check(void)
 	       "code daily");
 	is_int(QUOTA_DEFAULT_LIMIT, 1000, "default limit");
 	is_int(QUOTA_DAILY_UNVERIFIED, 50, "daily unverified");
-	is_int(QUOTA_DAILY_WINDOW, 86400, "daily window");
 }
 
 static void
@@ -385,16 +395,99 @@ test_forecast(void)
 	struct quota_period p;
 	size_t i;
 
-	quota_period_at(1, ts("2025-03-15"), &p);
+	quota_period_at(1, NULL, ts("2025-03-15"), &p);
 	for (i = 0; i < sizeof(forecast_cases) / sizeof(forecast_cases[0]);
 	     i++) {
 		const struct forecast_case *c = &forecast_cases[i];
 		int64_t now = ts(c->now);
 		int64_t want = c->expect < 0 ? -1 : now + c->expect;
 
-		is_int(quota_forecast(c->used, c->limit, &p, now), want,
+		is_int(quota_forecast(c->used, c->limit, &p, -1, now), want,
 		       "forecast: %s", c->what);
 	}
+	/* 50 of 100 in the 5 days since the first channel connected, on
+	 * 10 March: the other 50 in 5 more days, not in the 14 since the
+	 * period began */
+	is_int(quota_forecast(50, 100, &p, ts("2025-03-10"), ts("2025-03-15")),
+	       ts("2025-03-20"), "forecast: the pace from the first "
+	       "connection");
+	is_int(quota_forecast(50, 100, &p, -1, ts("2025-03-15")),
+	       ts("2025-03-29"), "forecast: from the period's start without "
+	       "one");
+	is_int(quota_forecast(50, 100, &p, ts("2025-01-10"), ts("2025-03-15")),
+	       ts("2025-03-29"), "forecast: a connection before the period "
+	       "counts from its start");
+}
+
+/* The business's zone: periods and days from local midnight, across the
+ * changes of clocks. */
+static void
+test_zone(void)
+{
+	struct quota_period p, prev, back;
+	struct wa_err err;
+	struct tz *ber, *scl;
+	int64_t t;
+	int bad = 0, n = 0, day, y, m, d;
+
+	if (tz_load(&ber, "Europe/Berlin", NULL, &err) < 0 ||
+	    tz_load(&scl, "America/Santiago", NULL, &err) < 0) {
+		ok(0, "zones load: %s", err.message);
+		return;
+	}
+	quota_period_at(31, ber, ts("2024-03-31T12:00:00"), &p);
+	is_time(p.start, "2024-03-30T23:00:00Z", "Berlin D=31: from 31 March "
+	       "00:00 CET");
+	is_time(p.end, "2024-04-29T22:00:00Z", "... to 30 April 00:00 CEST");
+	quota_period_at(31, ber, ts("2024-04-29T22:30:00"), &p);
+	is_time(p.start, "2024-04-29T22:00:00Z", "22:30Z on 29 April is 30 "
+	       "April in Berlin: the new period");
+	quota_period_at(31, NULL, ts("2024-04-29T22:30:00"), &p);
+	is_time(p.start, "2024-03-31T00:00:00Z", "... and still the old one "
+	       "in UTC");
+	quota_period_at(27, ber, ts("2024-11-01"), &p);
+	is_time(p.start, "2024-10-26T22:00:00Z", "D=27: 27 October begins in "
+	       "CEST");
+	is_time(p.end, "2024-11-26T23:00:00Z", "and the period ends in CET");
+	quota_day_at(ber, ts("2024-03-31T12:00:00"), &p);
+	ok(p.start == ts("2024-03-30T23:00:00") &&
+	   p.end - p.start == 23 * 3600, "Berlin's 31 March has 23 hours");
+	quota_day_at(ber, ts("2024-10-27T12:00:00"), &p);
+	ok(p.start == ts("2024-10-26T22:00:00") &&
+	   p.end - p.start == 25 * 3600, "Berlin's 27 October has 25 hours");
+	quota_day_at(ber, ts("2024-10-26T22:00:00"), &p);
+	is_time(p.start, "2024-10-26T22:00:00Z", "its first second is in it");
+	quota_day_at(ber, ts("2024-10-26T21:59:59"), &p);
+	is_time(p.end, "2024-10-26T22:00:00Z", "the second before is not");
+	quota_day_at(scl, ts("2024-09-08T12:00:00"), &p);
+	ok(p.start == ts("2024-09-08T04:00:00") &&
+	   p.end - p.start == 23 * 3600,
+	   "Santiago's 8 September starts at 01:00 (no midnight), 23 hours");
+	quota_day_at(NULL, ts("2024-10-27T12:00:00"), &p);
+	ok(p.start == ts("2024-10-27") && p.end == ts("2024-10-28"),
+	   "no zone: the UTC day");
+	quota_period_for(ts("2024-01-31T23:30:00"), ber, ts("2024-03-01"), &p);
+	is_time(p.start, "2024-02-29T23:00:00Z", "a start at 23:30Z on 31 "
+	       "January is 1 February in Berlin: D=1");
+	/* every 5 hours 2023..2029, every D, in Berlin */
+	for (day = 1; day <= 31; day++)
+		for (t = ts("2023-01-01"); t < ts("2029-01-01"); t += 5 * 3600) {
+			quota_period_at(day, ber, t, &p);
+			quota_period_prev(day, ber, &p, &prev);
+			quota_period_next(day, ber, &prev, &back);
+			tz_date(ber, p.start, &y, &m, &d);
+			bad += !(p.start <= t && t < p.end) ||
+			       d != quota_reset_day_in(y, m, day) ||
+			       tz_date_start_differs(ber, p.start) ||
+			       prev.end != p.start || back.start != p.start ||
+			       back.end != p.end;
+			n++;
+		}
+	is_int(bad, 0, "Berlin sweep: now in its period, which starts at "
+	       "local midnight of the reset day; next(prev(p)) == p (%d "
+	       "cases)", n);
+	tz_free(ber);
+	tz_free(scl);
 }
 
 int
@@ -408,5 +501,6 @@ main(void)
 	test_check();
 	test_level();
 	test_forecast();
+	test_zone();
 	return done_testing();
 }

@@ -23,6 +23,12 @@ static int tap_n, tap_failed;
 		printf("#   got '%s', want '%s'\n", g_ ? g_ : "(null)", \
 		       w_ ? w_ : "(null)"); \
 } while (0)
+/* Unix seconds against an ISO time ("2024-03-30T23:00:00Z"); the test
+ * includes util.h for time_fmt. */
+#define is_time(got, want, ...) do { \
+	char t_[32]; \
+	is_str(time_fmt((got), t_, sizeof(t_)), (want), __VA_ARGS__); \
+} while (0)
 
 __attribute__((format(printf, 4, 5))) static int
 tap_ok(int pass, const char *file, int line, const char *fmt, ...)

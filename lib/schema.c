@@ -404,6 +404,12 @@ static const char STEP_MEDIA_RETRY[] =
 "ALTER TABLE messages ADD COLUMN media_attempts INTEGER NOT NULL DEFAULT 0;\n"
 "ALTER TABLE messages ADD COLUMN media_retry_at INTEGER;\n";
 
+/* Readers of the event log are told of new events (schema 7): on
+ * PostgreSQL a trigger NOTIFYs them (lib/schema_pg.c); a SQLite reader
+ * asks its open connection's data_version, which needs nothing here. */
+static const char STEP_EVENT_NOTIFY[] =
+"-- nothing to change in a SQLite file\n";
+
 static const char *const steps[] = {
 	STEP1,
 	STEP2,
@@ -411,6 +417,7 @@ static const char *const steps[] = {
 	STEP4,
 	STEP5,
 	STEP_MEDIA_RETRY,
+	STEP_EVENT_NOTIFY,
 };
 
 #define NSTEPS ((int)(sizeof(steps) / sizeof(steps[0])))

@@ -365,6 +365,17 @@ static const char STEP_MEDIA_RETRY[] =
 "ALTER TABLE messages ADD COLUMN media_attempts BIGINT NOT NULL DEFAULT 0;\n"
 "ALTER TABLE messages ADD COLUMN media_retry_at BIGINT;\n";
 
+/* Readers of the event log are told of new events (schema 7): a
+ * statement that appends to event_log NOTIFYs wa_event_log, delivered
+ * at its commit (one per transaction: PostgreSQL folds equal ones), so
+ * that wa-view watch sleeps on LISTEN (lib/store_pg_watch.c). */
+static const char STEP_EVENT_NOTIFY[] =
+"CREATE FUNCTION wa_event_log_notify() RETURNS trigger\n"
+"  LANGUAGE plpgsql AS\n"
+"  $$BEGIN PERFORM pg_notify('wa_event_log', ''); RETURN NULL; END$$;\n"
+"CREATE TRIGGER event_log_notify AFTER INSERT ON event_log\n"
+"  FOR EACH STATEMENT EXECUTE FUNCTION wa_event_log_notify();\n";
+
 static const char *const steps[] = {
 	STEP1,
 	STEP2,
@@ -372,6 +383,7 @@ static const char *const steps[] = {
 	STEP4,
 	STEP5,
 	STEP_MEDIA_RETRY,
+	STEP_EVENT_NOTIFY,
 };
 
 _Static_assert(sizeof(steps) / sizeof(steps[0]) == SCHEMA_STEPS,

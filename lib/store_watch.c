@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The store: telling a reader that another connection committed (SQLite's data_version). */
+/* The store: telling a reader that another connection committed (SQLite's data_version, PostgreSQL's LISTEN). */
 #include "store_int.h"
 
 /*
@@ -7,7 +7,9 @@
  * has committed since the connection last asked; it reads a counter the
  * connection keeps (its wal-index header), so asking costs no query of
  * a table and takes no lock, and a connection kept open can ask as
- * often as it likes. The engine that cannot tell says "changed".
+ * often as it likes. PostgreSQL tells: the connection LISTENs for the
+ * event log's NOTIFY (lib/store_pg_watch.c) and its socket becomes
+ * readable when one comes.
  */
 
 static const char SQL_DATA_VERSION[] = "PRAGMA data_version";
@@ -28,14 +30,14 @@ int
 store_watch_start(struct store *st, struct wa_err *err)
 {
 	if (st->engine == SQL_PG)
-		return 0;
+		return store_pg_listen(st, err);
 	return data_version(st, &st->watch_version, err);
 }
 
 int
 store_watch_fd(struct store *st)
 {
-	return -1;
+	return st->engine == SQL_PG ? store_pg_socket(st) : -1;
 }
 
 int
@@ -44,7 +46,7 @@ store_watch_changed(struct store *st, struct wa_err *err)
 	int64_t v;
 
 	if (st->engine == SQL_PG)
-		return 1;
+		return store_pg_notified(st, err);
 	if (data_version(st, &v, err) < 0)
 		return -1;
 	if (v == st->watch_version)
@@ -56,4 +58,6 @@ store_watch_changed(struct store *st, struct wa_err *err)
 void
 store_watch_stop(struct store *st)
 {
+	if (st->engine == SQL_PG)
+		store_pg_unlisten(st);
 }

@@ -43,11 +43,22 @@ wa-template sync >/dev/null
 S=$(last_seq)
 wa-view watch --event all --count 5 >"$T/live" 2>"$T/live.err" &
 wp=$!
+# the watcher's queries on PostgreSQL: how many backends of ours, the last start
+pg_queries() {
+	sql "SELECT count(*) || ' ' || max(query_start) FROM pg_stat_activity
+		WHERE application_name = 'wa' AND datname = current_database()"
+}
 sleep 0.5
 c0=$(cpu_ticks $wp)
+on_pg && q0=$(pg_queries)
 sleep 1
 c1=$(cpu_ticks $wp)
 [ $((c1 - c0)) -le 5 ]; ok $? "idle for a second, the watcher used $((c1 - c0)) ticks of CPU (no busy polling)"
+if on_pg; then
+	is "$(pg_queries)" "$q0" "PostgreSQL: not one query while idle (it LISTENs)"
+else
+	skip 1 "PostgreSQL only"
+fi
 t0=$(ms)
 wa-view assign 5 ann >/dev/null
 while [ ! -s "$T/live" ] && [ $(($(ms) - t0)) -lt 5000 ]; do sleep 0.01; done
@@ -67,6 +78,22 @@ is "$(kinds "$T/live")" "ticket message send message send " "a ticket change, a 
 is "$(seqs "$T/live")" "$((S + 1)) $((S + 2)) $((S + 3)) $((S + 4)) $((S + 5)) " "numbered in commit order, no gap"
 is "$(jq -r 'select(.event == "send") | .agent' "$T/live" | tr '\n' ' ')" "ann bob " "each send says who sent it"
 is "$(cat "$T/live.err")" "" "nothing on standard error"
+
+# PostgreSQL: a watcher whose connection is cut makes a new one and LISTENs again
+if on_pg; then
+	wa-view watch --event ticket --count 1 >"$T/re" 2>"$T/re.err" &
+	wp=$!
+	sleep 0.5
+	sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'wa'
+		AND datname = current_database() AND pid <> pg_backend_pid()" >/dev/null
+	sleep 0.5
+	wa-view assign 6 carl >/dev/null
+	finish $wp 5000
+	is "$wrc" 0 "PostgreSQL: a watcher whose connection was cut connects again"
+	is "$(jq -r .to "$T/re")" carl "and reports what came after"
+else
+	skip 2 "PostgreSQL only"
+fi
 
 # ---- --exec -------------------------------------------------------------------
 S=$(last_seq)

@@ -18,11 +18,14 @@ wa-view watch --event all --since 0 --count 300 >"$T/first" 2>/dev/null & w2=$!
 sleep 0.3
 
 agent() {	# agent NAME: assigns and answers tickets while the others write
+	w=0	# once the ingests have made some
+	until [ "$(sql 'SELECT count(*) FROM tickets' 2>/dev/null)" -ge 5 ] || [ $w -ge 1000 ]; do
+		sleep 0.02; w=$((w + 1))
+	done
 	i=0
 	while [ $i -lt 15 ]; do
 		i=$((i + 1))
 		t=$(sql "SELECT id FROM tickets ORDER BY id LIMIT 1 OFFSET $((i % 5))")
-		[ -n "$t" ] || { sleep 0.05; continue; }
 		WA_USER=$1 wa-view assign "$t" "$1" >/dev/null 2>>"$T/agents.err"
 		WA_USER=$1 wa-send --thread "$t" --text "$1 $i" >/dev/null 2>>"$T/agents.err"
 	done

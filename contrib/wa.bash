@@ -13,7 +13,7 @@ _wa_subcommands() {
 	wa-recv) echo replay events serve media ;;
 	wa-template) echo sync list show create delete send set pull diff \
 		push lint ;;
-	wa-view) echo list show search assign close reopen history create \
+	wa-view) echo list show search assign close reopen history create watch \
 		views delete contacts ;;
 	wa-quota) echo status set check history log forecast billing ;;
 	wa-webhook) echo batch ;;	# besides its TYPEs

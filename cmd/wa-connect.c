@@ -11,7 +11,9 @@
 
 static const char usage[] =
 "usage: wa-connect business [--legal-name N] [--display-name N] [--website URL]\n"
-"           [--email E] [--timezone TZ] [--country CC] [--verified true|false]\n"
+"           [--email E] [--timezone TZ] [--country CC] [--phone NUMBER]\n"
+"           [--verified true|false]\n"
+"       wa-connect add-number --waba ID --cc CC --number N --display-name NAME\n"
 "       wa-connect add --waba ID --phone-number-id ID\n"
 "       wa-connect request-code ID --method sms|voice [--language LANG]\n"
 "       wa-connect verify ID --code CODE\n"
@@ -27,7 +29,7 @@ enum {
 	O_LEGAL = CLI_OPT_FIRST_FREE, O_DISPLAY, O_WEBSITE, O_EMAIL,
 	O_TIMEZONE, O_COUNTRY, O_VERIFIED, O_WABA, O_PNID, O_METHOD,
 	O_LANGUAGE, O_CODE, O_PIN, O_ABOUT, O_ADDRESS, O_DESCRIPTION,
-	O_VERTICAL, O_END
+	O_VERTICAL, O_PHONE, O_CC, O_NUMBER, O_END
 };
 #define BIT(o) SUBCMD_BIT(o)
 
@@ -50,6 +52,9 @@ static const struct option longopts[] = {
 	{ "address", required_argument, NULL, O_ADDRESS },
 	{ "description", required_argument, NULL, O_DESCRIPTION },
 	{ "vertical", required_argument, NULL, O_VERTICAL },
+	{ "phone", required_argument, NULL, O_PHONE },
+	{ "cc", required_argument, NULL, O_CC },
+	{ "number", required_argument, NULL, O_NUMBER },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -179,12 +184,19 @@ cmd_business(struct ctx *c)
 {
 	struct business_update u = {
 		OPT(O_LEGAL), OPT(O_DISPLAY), opt.websites[0], OPT(O_EMAIL),
-		OPT(O_TIMEZONE), OPT(O_COUNTRY), -1
+		OPT(O_TIMEZONE), OPT(O_COUNTRY), -1, NULL
 	};
 	struct wa_err err;
+	char phone[32];
 	int rc;
 	jv b;
 
+	if (OPT(O_PHONE)) {
+		if (business_phone(OPT(O_PHONE), c->cfg.default_cc, phone,
+				   &err) < 0)
+			die_usage_err(&err);
+		u.phone = phone;
+	}
 	if (opt.nwebsites > 1)
 		cli_usage_error(&cli, "--website: one website for the business");
 	if (OPT(O_VERIFIED)) {
@@ -207,6 +219,23 @@ cmd_business(struct ctx *c)
 		cli_usage_error(&cli, "no business yet: give --legal-name, "
 				"--display-name, --website and --email");
 	out_record(&c->out, b);
+	return 0;
+}
+
+static int
+cmd_add_number(struct ctx *c)
+{
+	struct connect_number n = { OPT(O_WABA), OPT(O_CC), OPT(O_NUMBER),
+				    OPT(O_DISPLAY), "", "" };
+	struct wa_err err;
+	jv rec;
+
+	if (connect_number_check(&n, &err) < 0)
+		die_usage_err(&err);
+	ctx_open(c, 1, 0);	/* sets the desk up */
+	if (connect_add_number(c->g, &n, &rec, &err) < 0)
+		return fail(c, &err);
+	out_record(&c->out, rec);
 	return 0;
 }
 
@@ -357,7 +386,13 @@ cmd_profile(struct ctx *c)
 static const struct command commands[] = {
 	{ { "business", 0, NULL, BIT(O_LEGAL) | BIT(O_DISPLAY) |
 	    BIT(O_WEBSITE) | BIT(O_EMAIL) | BIT(O_TIMEZONE) |
-	    BIT(O_COUNTRY) | BIT(O_VERIFIED), 0, NULL }, cmd_business, 0 },
+	    BIT(O_COUNTRY) | BIT(O_VERIFIED) | BIT(O_PHONE), 0, NULL },
+	  cmd_business, 0 },
+	{ { "add-number", 0, NULL,
+	    BIT(O_WABA) | BIT(O_CC) | BIT(O_NUMBER) | BIT(O_DISPLAY),
+	    BIT(O_WABA) | BIT(O_CC) | BIT(O_NUMBER) | BIT(O_DISPLAY),
+	    "--waba, --cc, --number and --display-name" },
+	  cmd_add_number, 0 },
 	{ { "add", 0, NULL, BIT(O_WABA) | BIT(O_PNID),
 	    BIT(O_WABA) | BIT(O_PNID), "--waba and --phone-number-id" },
 	  cmd_add, 0 },

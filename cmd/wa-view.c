@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "wa.h"
+#include "audit_cli.h"
 #include "contacts.h"
+#include "quarantine_admin.h"
 #include "jsonl_files.h"
 #include "views.h"
 #include "watch.h"
@@ -29,6 +31,12 @@ static const char usage[] =
 	"       wa-view contacts add [--name N] [--email E] [--phone P]\n"
 	"           [--mobile-phone P]\n"
 	"       wa-view contacts import [FILE ...] | contacts list\n"
+	"       wa-view audit [--actor USER] [--action NAME] [--subject S]\n"
+	"           [--limit N] | audit --anchor | audit --verify [--anchor H]\n"
+	"       wa-view contacts show ID | contacts merge ID OTHER\n"
+	"       wa-view quarantine show MSG | quarantine release MSG\n"
+	"       wa-view contacts edit ID [--name N] [--email E] [--phone P]\n"
+	"           [--mobile-phone P]\n"
 	"       common: [--as USER] [--db PATH] [--json | --table]\n";
 
 enum {
@@ -142,10 +150,10 @@ static const struct out_col event_cols[] = {
 };
 static const struct out_col contact_cols[] = {
 	{ "contact_id", "ID", 0 }, { "name", "NAME", 24 | OUT_TEXT },
-	{ "email", "EMAIL", 28 | OUT_TEXT | OUT_DROP(2) },
-	{ "phone", "PHONE", 0 }, { "mobile_phone", "MOBILE", OUT_DROP(1) },
-	{ "wa_id", "WA_ID", 0 }, { "threads", "THREADS", 0 },
-	{ NULL, NULL, 0 }
+	{ "email", "EMAIL", 28 | OUT_TEXT | OUT_DROP(3) },
+	{ "phone", "PHONE", 0 }, { "mobile_phone", "MOBILE", OUT_DROP(2) },
+	{ "wa_id", "WA_ID", 0 }, { "username", "USERNAME", OUT_DROP(1) },
+	{ "threads", "THREADS", 0 }, { NULL, NULL, 0 }
 };
 
 static void
@@ -333,6 +341,37 @@ cmd_import(struct store *st, struct out *o, struct wa_config *cfg,
 	return err->sysexit;
 }
 
+/* contacts show, edit and merge: one contact by id. */
+static int
+cmd_contact(struct store *st, struct out *o, struct wa_config *cfg,
+	    int argc, char **argv, struct wa_err *err)
+{
+	const char *sub = argv[0], *user = opt_as ? opt_as : cfg->user;
+	int merge = strcmp(sub, "merge") == 0;
+	int64_t id;
+	jv res;
+	int rc;
+
+	if (argc != 2 + merge)
+		cli_usage_error(&cli, "contacts %s takes %s", sub,
+				merge ? "ID OTHER" : "ID");
+	id = id_arg("ID", argv[1]);
+	if (strcmp(sub, "show") == 0)
+		rc = contacts_show(st, id, &res, err);
+	else if (merge)
+		rc = contacts_merge(st, id, id_arg("OTHER", argv[2]), user,
+				    wa_now(), &res, err);
+	else
+		rc = contacts_edit(st, id, contact_opts, cfg->default_cc, user,
+				   wa_now(), &res, err);
+	if (rc < 0)
+		return rejected(o, err, JV_OBJECT(jv_string("contact_id"),
+						  jv_string(argv[1])));
+	o->style = OUT_STYLE_RECORD;
+	out_record(o, res);
+	return 0;
+}
+
 static int
 cmd_contacts(struct store *st, struct out *o, struct wa_config *cfg,
 	     int argc, char **argv, struct wa_err *err)
@@ -343,6 +382,9 @@ cmd_contacts(struct store *st, struct out *o, struct wa_config *cfg,
 	o->cols = contact_cols;
 	if (strcmp(sub, "import") == 0)
 		return cmd_import(st, o, cfg, argc - 1, argv + 1, err);
+	if (!strcmp(sub, "show") || !strcmp(sub, "edit") ||
+	    !strcmp(sub, "merge"))
+		return cmd_contact(st, o, cfg, argc, argv, err);
 	if (argc > 1)
 		cli_usage_error(&cli, "unexpected argument '%s'", argv[1]);
 	if (strcmp(sub, "list") == 0) {
@@ -356,6 +398,28 @@ cmd_contacts(struct store *st, struct out *o, struct wa_config *cfg,
 	if (contacts_upsert(st, contact_opts, cfg->default_cc, wa_now(), &res,
 			    err) < 0)
 		return rejected(o, err, jv_copy(contact_opts));
+	out_record(o, res);
+	return 0;
+}
+
+/* quarantine show|release MSG: admins only (WA_ADMINS), recorded. */
+static int
+cmd_quarantine(struct store *st, struct out *o, const char *user, int argc,
+	       char **argv, struct wa_err *err)
+{
+	int show = argc > 0 && strcmp(argv[0], "show") == 0;
+	int64_t id;
+	jv res;
+
+	if (argc != 2 || (!show && strcmp(argv[0], "release")))
+		cli_usage_error(&cli, "quarantine show|release takes MSG");
+	id = id_arg("MSG", argv[1]);
+	if ((show ? quarantine_reveal : quarantine_release)(st, id, user,
+							    wa_now(), &res,
+							    err) < 0)
+		return rejected(o, err, JV_OBJECT(jv_string("message_id"),
+						  jv_string(argv[1])));
+	o->style = OUT_STYLE_RECORD;
 	out_record(o, res);
 	return 0;
 }
@@ -514,7 +578,7 @@ check_options(const char *cmd)
 		cli_usage_error(&cli, "--ticket and --peek go with show");
 	if (jv_object_length(jv_copy(contact_opts)) && strcmp(cmd, "contacts"))
 		cli_usage_error(&cli, "--name, --email, --phone and "
-				"--mobile-phone go with contacts add");
+				"--mobile-phone go with contacts add and edit");
 }
 
 static int
@@ -564,6 +628,8 @@ run(struct store *st, struct out *o, struct wa_config *cfg, int argc,
 		return cmd_views(st, o, cmd, argc, argv, user, err);
 	if (strcmp(cmd, "contacts") == 0)
 		return cmd_contacts(st, o, cfg, argc, argv, err);
+	if (strcmp(cmd, "quarantine") == 0)
+		return cmd_quarantine(st, o, user, argc, argv, err);
 	if (strcmp(cmd, "watch") == 0)
 		return cmd_watch(st, o, argc, argv, user, err);
 	cli_usage_error(&cli, "unknown command '%s'", cmd);
@@ -578,6 +644,8 @@ main(int argc, char **argv)
 	struct out o;
 	int i, status, reads;
 
+	if (audit_cli_wants(argc, argv))
+		return audit_cli_main(argc, argv);	/* its own options */
 	graph_global_init();
 	wa_err_clear(&err);
 	views_filter_init(&filter);

@@ -8,13 +8,14 @@
 # The subcommands of each tool; second-level ones as "word sub".
 _wa_subcommands() {
 	case $1 in
-	wa-connect) echo business add request-code verify register list show \
+	wa-connect) echo business add-number add request-code verify register \
+		list show \
 		disconnect profile ;;
 	wa-recv) echo replay events serve media ;;
 	wa-template) echo sync list show create delete send set pull diff \
 		push lint ;;
 	wa-view) echo list show search assign close reopen history create watch \
-		views delete contacts ;;
+		views delete contacts audit quarantine ;;
 	wa-quota) echo status set check history log forecast billing ;;
 	wa-webhook) echo batch ;;	# besides its TYPEs
 	wa-db) echo migrate check backup copy ;;
@@ -152,7 +153,8 @@ _wa() {
 		COMPREPLY=($(compgen -W "$(_wa_desk channel "${words[@]}")" -- "$cur")) ;;
 	wa-view:delete:0)
 		COMPREPLY=($(compgen -W "$(_wa_desk view "${words[@]}")" -- "$cur")) ;;
-	wa-view:contacts:0) COMPREPLY=($(compgen -W "add import list" -- "$cur")) ;;
+	wa-view:contacts:0) COMPREPLY=($(compgen -W "add edit import list merge show" -- "$cur")) ;;
+	wa-view:quarantine:0) COMPREPLY=($(compgen -W "release show" -- "$cur")) ;;
 	wa-template:show:0|wa-template:delete:0|wa-template:send:0)
 		COMPREPLY=($(compgen -W "$(_wa_desk template "${words[@]}")" -- "$cur")) ;;
 	wa-webhook::0)

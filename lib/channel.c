@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
+#include "audit.h"
 #include "channel.h"
 #include "tz.h"
 #include "jsonl.h"
@@ -293,7 +294,7 @@ channel_disconnect(struct store *st, const char *id, int64_t now, int *left,
 {
 	struct sq *q;
 	struct channel c;
-	char rid[CHANNEL_ID_MAX];
+	char rid[CHANNEL_ID_MAX], subject[CHANNEL_ID_MAX + 16];
 	int64_t n;
 
 	*left = 0;
@@ -306,7 +307,11 @@ channel_disconnect(struct store *st, const char *id, int64_t now, int *left,
 	q = store_q(st, Q_CHANNEL_DISCONNECT);
 	sq_text(q, 1, id);
 	sq_int(q, 2, now);
+	snprintf(subject, sizeof(subject), "channel:%s", id);
 	if (sq_done(q, err) < 0 ||
+	    audit_append(st, NULL, "channel.disconnect", subject,
+			 JV_OBJECT(jv_string("waba_id"), jv_string(c.waba_id)),
+			 err) < 0 ||
 	    count_connected(st, c.waba_id, &n, err) < 0)
 		return -1;
 	*left = (int)n;
@@ -603,6 +608,7 @@ business_get(struct store *st, jv *out, struct wa_err *err)
 			 jv_string("verified"), jv_bool(sq_col_int(q, 6) != 0),
 			 jv_string("created_at"), sq_col_time(q, 7),
 			 jv_string("updated_at"), sq_col_time(q, 8));
+	*out = jv_object_set(*out, jv_string("phone"), sq_col_str(q, 9));
 	sq_reset(q);
 	return 0;
 }
@@ -674,7 +680,19 @@ business_save(struct store *st, const struct business_update *u, int64_t now,
 	sq_text(q, 6, u->country ? cc : NULL);
 	sq_int_or_null(q, 7, u->verified, u->verified < 0);
 	sq_int(q, 8, now);
+	sq_text(q, 9, u->phone);
 	return sq_done(q, err);
+}
+
+int
+business_phone(const char *in, const char *default_cc, char *out,
+	       struct wa_err *err)
+{
+	if (phone_normalize(in, default_cc, out, 32, err) == 0)
+		return 0;
+	err->sysexit = WA_EX_USAGE;
+	wa_err_prefix(err, "phone");
+	return -1;
 }
 
 /* ---- the WhatsApp business profile ---- */

@@ -107,7 +107,14 @@ struct business_update {
 	const char *timezone;
 	const char *country;
 	int verified;			/* -1 unchanged, 0, 1 */
+	const char *phone;		/* normalised digits (business_phone) */
 };
+
+/* Normalises the business's number like every number (default_cc for
+ * national forms) into out (>= 32 bytes); invalid_input exit 64
+ * "phone: ..." when it is not a number. */
+int business_phone(const char *in, const char *default_cc, char *out,
+		   struct wa_err *err);
 
 /* Checks the shapes: http(s) URL with a host, e-mail, country (two
  * letters), timezone, names (no control characters). invalid_input

@@ -54,6 +54,12 @@ login_name(void)
 	return xstrdup(pw && pw->pw_name ? pw->pw_name : "unknown");
 }
 
+char *
+config_user(void)
+{
+	return login_name();
+}
+
 /* The secret in NAME, else in the file NAME_FILE names (trailing newline
  * stripped); owned, NULL when neither is set or the file is of no use,
  * then *why (owned) says why, naming the file (never its content). */

@@ -34,6 +34,8 @@ struct wa_config {
 int config_load(struct wa_config *cfg, const char *db_override,
 		struct wa_err *err);
 void config_release(struct wa_config *cfg);
+/* Who runs this: WA_USER, LOGNAME, USER or the account (malloc'd). */
+char *config_user(void);
 
 /* 0 when a token is set; else -1 with err "config", exit 78: none set,
  * or WA_TOKEN_FILE names a file that cannot be read or is empty (named). */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "audit.h"
 #include "connect.h"
 #include "jsonl.h"
 #include "util.h"
@@ -122,10 +123,17 @@ static int
 record_connect(struct store *st, const struct channel_number *n, int64_t now,
 	       struct wa_err *err)
 {
+	char subject[CHANNEL_ID_MAX + 16];
+
+	snprintf(subject, sizeof(subject), "channel:%s", n->id);
 	if (store_begin(st, err) < 0)
 		return -1;
 	if (channel_connect(st, n, now, err) < 0 ||
 	    channel_mark(st, n->id, CHANNEL_SUBSCRIBED, NULL, now, err) < 0 ||
+	    audit_append(st, NULL, "channel.connect", subject,
+			 JV_OBJECT(jv_string("waba_id"), jv_string(n->waba_id),
+				   jv_string("phone"), jv_string(n->phone)),
+			 err) < 0 ||
 	    store_commit(st, err) < 0) {
 		store_rollback(st);
 		return -1;

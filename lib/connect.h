@@ -74,4 +74,25 @@ int connect_profile(struct graph *g, const char *id,
 		    const struct profile_update *p, jv *out,
 		    struct wa_err *err);
 
+/* wa-connect add-number: a number new to a WABA. */
+struct connect_number {
+	const char *waba_id, *cc, *number, *name;	/* borrowed */
+	char national[24];	/* set by connect_number_check: digits */
+	char phone[32];		/* cc + national */
+};
+
+/* Checks the WABA id, the country calling code (1-3 digits), that cc and
+ * number make a phone number (normalised into national and phone) and
+ * the display name: invalid_input (exit 64) naming the field. */
+int connect_number_check(struct connect_number *n, struct wa_err *err);
+
+/* Counts the WABA's numbers (GET /{waba}/phone_numbers, every page):
+ * limit_reached (exit 1) at 25, exists when the number is there already;
+ * then POST /{waba}/phone_numbers with cc, phone_number and
+ * verified_name. *rec (owned): ok, phone_number_id (Meta's new id),
+ * waba_id, phone, verified_name, numbers_in_waba. Nothing is stored: the
+ * number becomes a channel with wa-connect add. Graph's codes. */
+int connect_add_number(struct graph *g, const struct connect_number *n,
+		       jv *rec, struct wa_err *err);
+
 #endif

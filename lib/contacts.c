@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "audit.h"
 #include "contacts.h"
+#include "contacts_int.h"
 #include "identity.h"
 #include "jsonl.h"
 #include "util.h"
@@ -111,7 +113,8 @@ write_contact(struct store *st, const struct fields *f, int64_t now,
 static jv
 contact_row(struct sq *q)
 {
-	return views_obj("contact_id", sq_col_str(q, 0),
+	return views_obj("to", sq_col_str(q, 13),
+			 "contact_id", sq_col_str(q, 0),
 			 "name", sq_col_str(q, 1),
 			 "profile_name", sq_col_str(q, 2),
 			 "email", sq_col_str(q, 3),
@@ -126,8 +129,8 @@ contact_row(struct sq *q)
 			 "group_id", sq_col_str(q, 12), NULL);
 }
 
-static int
-each(struct store *st, int64_t id, void (*fn)(jv rec, void *ctx),
+int
+contacts_each(struct store *st, int64_t id, void (*fn)(jv rec, void *ctx),
      void *ctx, struct wa_err *err)
 {
 	struct sq *q = store_q(st, Q_CONTACTS_ONE);
@@ -139,8 +142,8 @@ each(struct store *st, int64_t id, void (*fn)(jv rec, void *ctx),
 	return rc < 0 ? sq_fail(q, err, "read contacts") : 0;
 }
 
-static void
-keep(jv rec, void *ctx)
+void
+contacts_keep(jv rec, void *ctx)
 {
 	jv *out = ctx;
 
@@ -164,7 +167,8 @@ contacts_upsert(struct store *st, jv rec, const char *default_cc,
 		goto fail;
 	created = id == 0;
 	if (write_contact(st, &f, now, &id, err) < 0 ||
-	    each(st, id, keep, &row, err) < 0 || store_commit(st, err) < 0)
+	    contacts_each(st, id, contacts_keep, &row, err) < 0 ||
+	    store_commit(st, err) < 0)
 		goto fail;
 	row = jv_object_set(row, jv_string("created"), jv_bool(created));
 	*out = jv_object_merge(JV_OBJECT(jv_string("ok"), jv_true()), row);
@@ -179,5 +183,111 @@ int
 contacts_list(struct store *st, void (*fn)(jv rec, void *ctx), void *ctx,
 	      struct wa_err *err)
 {
-	return each(st, 0, fn, ctx, err);
+	return contacts_each(st, 0, fn, ctx, err);
+}
+
+int
+contacts_check(struct store *st, int64_t id, struct wa_err *err)
+{
+	struct sq *q = store_q(st, Q_CONTACTS_EXISTS);
+	int64_t found = 0;
+
+	sq_int(q, 1, id);
+	if (sq_int1(q, &found, "find contact", err) < 0)
+		return -1;
+	if (!found)
+		return wa_err_set(err, WA_EX_REJECTED, "unknown_contact",
+				  "no contact %lld", (long long)id);
+	return 0;
+}
+
+static jv
+thread_row(struct sq *q)
+{
+	return views_obj("thread_id", sq_col_str(q, 0),
+			 "channel", sq_col_str(q, 1),
+			 "messages", sq_col_jint(q, 2),
+			 "unread", sq_col_jint(q, 3),
+			 "last_message_at", sq_col_time(q, 4), NULL);
+}
+
+int
+contacts_show(struct store *st, int64_t id, jv *out, struct wa_err *err)
+{
+	struct sq *q;
+	jv threads = jv_array();
+	int rc;
+
+	*out = jv_invalid();
+	if (contacts_check(st, id, err) < 0 ||
+	    contacts_each(st, id, contacts_keep, out, err) < 0)
+		goto fail;
+	q = store_q(st, Q_CONTACTS_THREADS);
+	sq_int(q, 1, id);
+	while ((rc = sq_step(q)) > 0)
+		threads = jv_array_append(threads, thread_row(q));
+	if (rc < 0) {
+		sq_fail(q, err, "read the contact's threads");
+		goto fail;
+	}
+	*out = jv_object_set(*out, jv_string("thread_list"), threads);
+	return 0;
+fail:
+	jv_free(threads);
+	jv_free(*out);
+	*out = jv_invalid();
+	return -1;
+}
+
+/* A number of the edit that rule 4 finds on another contact. */
+static int
+number_free(struct store *st, int64_t id, const char *key, const char *n,
+	    struct wa_err *err)
+{
+	int64_t other;
+	int rc;
+
+	if (!*n)
+		return 0;
+	rc = identity_contact_id(st, NULL, n, &other, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 1 && other != id)
+		return wa_err_set(err, WA_EX_REJECTED, "conflict",
+				  "%s: %s is contact %lld's number; to make "
+				  "them one contact: wa-view contacts merge "
+				  "%lld %lld", key, n, (long long)other,
+				  (long long)id, (long long)other);
+	return 0;
+}
+
+int
+contacts_edit(struct store *st, int64_t id, jv rec, const char *default_cc,
+	      const char *actor, int64_t now, jv *out, struct wa_err *err)
+{
+	struct fields f;
+	char subject[32];
+	jv row = jv_invalid();
+
+	if (read_fields(rec, default_cc, &f, err) < 0 ||
+	    store_begin(st, err) < 0)
+		return -1;
+	snprintf(subject, sizeof(subject), "contact:%lld", (long long)id);
+	if (contacts_check(st, id, err) < 0 ||
+	    number_free(st, id, "phone", f.phone, err) < 0 ||
+	    number_free(st, id, "mobile_phone", f.mobile, err) < 0)
+		goto fail;
+	if (write_contact(st, &f, now, &id, err) < 0 ||
+	    audit_append(st, actor, "contact_edit", subject, jv_copy(rec), err) < 0 ||
+	    contacts_each(st, id, contacts_keep, &row, err) < 0 ||
+	    store_commit(st, err) < 0)
+		goto fail;
+	*out = jv_object_merge(JV_OBJECT(jv_string("ok"), jv_true(),
+					 jv_string("actor"),
+					 jv_string(actor)), row);
+	return 0;
+fail:
+	jv_free(row);
+	store_rollback(st);
+	return -1;
 }

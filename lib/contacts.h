@@ -29,4 +29,31 @@ int contacts_upsert(struct store *st, jv rec, const char *default_cc,
 int contacts_list(struct store *st, void (*fn)(jv rec, void *ctx), void *ctx,
 		  struct wa_err *err);
 
+/* The contact record with "thread_list": its threads (thread_id,
+ * channel, messages, unread, last_message_at), latest first. Errors:
+ * unknown_contact (exit 65); store's codes. */
+int contacts_show(struct store *st, int64_t id, jv *out,
+		  struct wa_err *err);
+
+/* Changes the given fields (rec as for contacts_upsert) of contact id,
+ * recorded in the audit log with actor. A number rule 4 finds on
+ * another contact is refused (conflict, exit 65): merging is explicit.
+ * *out: {"ok":true,"actor",...the record}. */
+int contacts_edit(struct store *st, int64_t id, jv rec,
+		  const char *default_cc, const char *actor, int64_t now,
+		  jv *out, struct wa_err *err);
+
+/* Makes b part of a, explicitly (never done automatically, not even
+ * for variants of one number): b's threads, messages, conversations
+ * and sessions move to a, b's numbers fill a's empty wa_id, phone and
+ * mobile_phone (so rule 4 finds a by every number either had), its ids
+ * and names fill a's empty ones, and b is removed; recorded in the
+ * audit log with actor. Refused (exit 65, nothing changed): unknown
+ * ids (unknown_contact); a group; two different BSUIDs or more numbers
+ * than a has room for (conflict). *out: {"ok":true,"merged":B,
+ * "actor",...a's record}. */
+int contacts_merge(struct store *st, int64_t a, int64_t b,
+		   const char *actor, int64_t now, jv *out,
+		   struct wa_err *err);
+
 #endif

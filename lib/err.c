@@ -31,12 +31,14 @@ static const struct {
 	{ "config", "admin" },
 	{ "io", "admin" },
 	{ "not_connected", "admin" },
+	{ "not_admin", "admin" },
 	{ "limit_reached", "admin" },
 	{ "quota_exhausted", "admin" },
 	{ "daily_limit", "retry" },
 	{ "ambiguous", "never" },
 	{ "duplicate", "never" },
 	{ "already_connected", "never" },
+	{ "audit_broken", "admin" },
 };
 
 const char *

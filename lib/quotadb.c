@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "audit.h"
 #include "quotadb.h"
 #include "jsonl.h"
 #include "util.h"
@@ -208,6 +209,12 @@ quotadb_set(struct store *st, long limit, const char *start,
 			goto fail;
 	}
 	if (start && store_setting_set(st, QUOTADB_KEY_START, start, err) < 0)
+		goto fail;
+	if (audit_append(st, NULL, "quota.set", "quota",
+			 JV_OBJECT(jv_string("limit"), limit >= 0 ?
+				   jv_number((double)limit) : jv_null(),
+				   jv_string("start"), start ?
+				   jv_string(start) : jv_null()), err) < 0)
 		goto fail;
 	return store_commit(st, err);
 fail:

@@ -404,7 +404,27 @@ static const char STEP_MEDIA_RETRY[] =
 "ALTER TABLE messages ADD COLUMN media_attempts INTEGER NOT NULL DEFAULT 0;\n"
 "ALTER TABLE messages ADD COLUMN media_retry_at INTEGER;\n";
 
-/* Readers of the event log are told of new events (schema 7): on
+/* The audit log (schema 7): who changed the desk or reached a customer,
+ * each entry hash-chained to the one before (lib/audit.c). prev_hash is
+ * unique: two writers cannot both extend the same head (no fork). */
+static const char STEP_AUDIT[] =
+"CREATE TABLE audit_log (\n"
+"  id INTEGER PRIMARY KEY,\n"
+"  at INTEGER NOT NULL,\n"
+"  actor TEXT NOT NULL,\n"
+"  action TEXT NOT NULL,\n"
+"  subject TEXT NOT NULL,\n"
+"  detail TEXT NOT NULL,\n"
+"  prev_hash TEXT NOT NULL UNIQUE,\n"
+"  hash TEXT NOT NULL\n"
+") STRICT;\n"
+"CREATE INDEX audit_log_subject ON audit_log (subject, id);\n";
+
+/* The business's own phone number, international digits (schema 8). */
+static const char STEP_BUSINESS_PHONE[] =
+"ALTER TABLE business ADD COLUMN phone TEXT;\n";
+
+/* Readers of the event log are told of new events (schema 9): on
  * PostgreSQL a trigger NOTIFYs them (lib/schema_pg.c); a SQLite reader
  * asks its open connection's data_version, which needs nothing here. */
 static const char STEP_EVENT_NOTIFY[] =
@@ -417,6 +437,8 @@ static const char *const steps[] = {
 	STEP4,
 	STEP5,
 	STEP_MEDIA_RETRY,
+	STEP_AUDIT,
+	STEP_BUSINESS_PHONE,
 	STEP_EVENT_NOTIFY,
 };
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sender_int.h"
+#include "audit.h"
 #include "desk.h"
 #include "jsonl.h"
 #include "util.h"
@@ -350,6 +351,34 @@ record_read(struct sender *s, struct job *j, struct wa_err *err)
 	return 0;
 }
 
+/* The send and its outcome in the audit log, in the outcome's
+ * transaction: who, to whom, the idempotency key, sent or why not. */
+static int
+audit_send(struct sender *s, struct job *j, struct wa_err *err)
+{
+	char subject[40];
+	jv wamid = first_of(j->resp, "messages", "id");
+	jv d = JV_OBJECT(jv_string("key"), j->key ? jv_string(j->key) :
+			 jv_null(),
+			 jv_string("channel"), jv_string(j->channel),
+			 jv_string("to"), jv_string(j->group[0] ? j->group :
+				j->wa_id[0] ? j->wa_id : j->bsuid),
+			 jv_string("type"), jv_string(j->type),
+			 jv_string("outcome"), jv_string(j->out_rc < 0 ?
+				"failed" : "sent"));
+
+	if (j->out_rc < 0)
+		d = jv_object_set(d, jv_string("error"),
+				  jv_string(j->why.code));
+	else if (jv_get_kind(wamid) == JV_KIND_STRING)
+		d = jv_object_set(d, jv_string("wamid"), jv_copy(wamid));
+	jv_free(wamid);
+	snprintf(subject, sizeof(subject), "message:%lld",
+		 (long long)j->message_id);
+	return audit_append(s->st, s->cfg->user, j->is_template ?
+			    "template.send" : "send", subject, d, err);
+}
+
 int
 sender_outcome(struct sender *s, struct job *j, struct wa_err *err)
 {
@@ -358,14 +387,16 @@ sender_outcome(struct sender *s, struct job *j, struct wa_err *err)
 	jv_free(j->pending);
 	j->pending = jv_invalid();
 	j->pending_err = 0;
-	if (j->out_rc < 0)
-		rc = record_unsent(s, j, err);
-	else if (j->is_read)
+	if (j->out_rc < 0) {
+		if (record_unsent(s, j, err) < 0)
+			return -1;
+	} else if (j->is_read) {
 		return record_read(s, j, err);
-	else
-		rc = record_sent(s, j, err);
-	/* a read receipt is no message: nothing for watchers */
-	return rc < 0 || j->is_read ? rc : sender_log(s, j, err);
+	} else if (record_sent(s, j, err) < 0) {
+		return -1;
+	}
+	/* the audit log for auditors, the event log for watchers */
+	return audit_send(s, j, err) < 0 ? -1 : sender_log(s, j, err);
 }
 
 void

@@ -342,7 +342,10 @@ sender_recover(struct sender *s, struct wa_err *err)
 	jv *recs;
 	int rc = 0;
 
-	if (s->o.dry_run || s->lockfd < 0)
+	/* who is alive is known from the send lock file, or on PostgreSQL
+	 * from the server's locks once this run holds its own */
+	if (s->o.dry_run || (s->lockfd < 0 &&
+			     (store_engine(s->st) == SQL_SQLITE || !s->owner)))
 		return 0;
 	/* a look first: most runs find nothing, and take no write lock */
 	if (dead_rows(s, &ids, &n, err) < 0)

@@ -25,6 +25,7 @@ struct sq_pg {
 	char **val;		/* bound values, owned, NUL-ended; NULL: NULL */
 	int *len;
 	int *fmt;		/* 1: bytes (sq_blob), 0: text */
+	int nul;		/* a text bound holds U+0000: refused */
 	PGresult *res;		/* the rows, read in one go */
 	int row;		/* the current row */
 	int nrows, ncols;
@@ -140,6 +141,7 @@ sq_pg_reset(struct sq_pg *p)
 	int i;
 
 	results_drop(p);
+	p->nul = 0;
 	for (i = 0; i < p->nparams; i++) {
 		free(p->val[i]);
 		p->val[i] = NULL;
@@ -175,6 +177,10 @@ sq_pg_bind(struct sq_pg *p, int idx, const char *v, size_t len, int binary)
 
 	if (idx < 1 || idx > p->nparams)
 		return;		/* SQLite too ignores an index out of range */
+	/* PostgreSQL's text cannot hold U+0000, and libpq would cut the
+	 * value there without a word: the step refuses it instead */
+	if (v && !binary && memchr(v, '\0', len))
+		p->nul = 1;
 	if (v) {
 		c = xmalloc(len + 1);
 		memcpy(c, v, len);
@@ -242,6 +248,14 @@ sq_pg_step(struct sq *q)
 		return -1;
 	if (p->gen != pg->gen && prepare(p) < 0)
 		return -1;
+	if (p->nul) {
+		snprintf(pg->e.state, sizeof(pg->e.state), "22021");
+		snprintf(pg->e.msg, sizeof(pg->e.msg), "a text holds U+0000, "
+			 "which PostgreSQL cannot store");
+		snprintf(pg->e.query, sizeof(pg->e.query), "%s", p->label);
+		pg->e.lost = 0;
+		return -1;
+	}
 	r = PQexecPrepared(pg->conn, p->name, p->nparams,
 			   (const char *const *)p->val, p->len, p->fmt, 0);
 	switch (PQresultStatus(r)) {

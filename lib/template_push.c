@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "audit.h"
 #include "template_files.h"
 #include "template_files_int.h"
 #include "template.h"
@@ -96,11 +97,33 @@ edit(struct push *p, const struct action *a, jv *res, struct wa_err *err)
 	return 0;
 }
 
+/* The action and its outcome (why: the error code of a failure, else
+ * NULL) in the audit log. */
+static int
+audit_push(struct push *p, const struct action *a, const char *why,
+	   struct wa_err *err)
+{
+	char subject[512];
+	jv d = JV_OBJECT(jv_string("op"), jv_string(a->what),
+			 jv_string("waba_id"), jv_string(p->r->waba),
+			 jv_string("file"), a->file ? jv_string(a->file) :
+			 jv_null(),
+			 jv_string("outcome"), jv_string(why ? "failed" : "ok"));
+
+	if (why)
+		d = jv_object_set(d, jv_string("error"), jv_string(why));
+	snprintf(subject, sizeof(subject), "template:%s/%s", a->name,
+		 a->language ? a->language : "*");
+	return audit_append(p->r->st, NULL, "template.push", subject, d, err);
+}
+
 /* Runs (or, dry, prints) one action; -1 when its error ends the run. */
 static int
 run(struct push *p, struct action *a, struct wa_err *err)
 {
 	jv res = jv_invalid();
+	struct wa_err e;
+	char why[sizeof(err->code)];
 	int rc;
 
 	if (p->r->dry_run) {
@@ -121,6 +144,15 @@ run(struct push *p, struct action *a, struct wa_err *err)
 	else
 		rc = template_remove(p->r->st, p->r->g, p->r->waba, a->name,
 				     a->language, &res, err);
+	if (rc < 0)
+		snprintf(why, sizeof(why), "%s", err->code);
+	if (audit_push(p, a, rc < 0 ? why : NULL, rc < 0 ? &e : err) < 0) {
+		if (rc < 0)
+			*err = e;
+		jv_free(res);
+		p->status = err->sysexit;
+		return -1;
+	}
 	if (rc == 0) {
 		p->wrote = 1;
 		p->r->emit(action_record(p, a, res), p->r->ctx);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "audit.h"
 #include "views.h"
 #include "desk.h"
 #include "evlog.h"
@@ -327,6 +328,21 @@ ticket_log(struct store *st, const struct ticket *was,
 	return evlog_append(st, rec, now, NULL, err);
 }
 
+/* The change in the audit log, in its transaction. */
+static int
+ticket_audit(struct store *st, const struct ticket *t, enum views_action a,
+	     const char *actor, struct wa_err *err)
+{
+	char subject[32], action[32];
+
+	snprintf(subject, sizeof(subject), "ticket:%lld", (long long)t->id);
+	snprintf(action, sizeof(action), "ticket.%s", action_names[a]);
+	return audit_append(st, actor, action, subject,
+			    JV_OBJECT(jv_string("status"), jv_string(t->status),
+				      jv_string("owner"), t->owner ?
+				      jv_string(t->owner) : jv_null()), err);
+}
+
 int
 views_ticket_change(struct store *st, int64_t ticket_id,
 		    enum views_action a, const char *owner,
@@ -348,6 +364,8 @@ views_ticket_change(struct store *st, int64_t ticket_id,
 	changed = ticket_apply(st, &was, a, owner, actor, now, err);
 	if (changed < 0 || ticket_get(st, ticket_id, &t, err) < 0 ||
 	    (changed && ticket_log(st, &was, &t, a, actor, now, err) < 0))
+		goto fail;
+	if (changed && ticket_audit(st, &t, a, actor, err) < 0)
 		goto fail;
 	ticket_release(&was);
 	if (store_commit(st, err) < 0) {

@@ -2640,12 +2640,59 @@ h_waba_node(struct ctx *x, struct waba *w)
 	    jv_string(w->id)), jstr(x->query, "fields"), NULL));
 }
 
+/* POST /{waba-id}/phone_numbers {cc, phone_number, verified_name}:
+ * creates a number still to be verified and registered; {"id":...}. */
+static void
+h_phone_number_create(struct ctx *x, struct waba *w)
+{
+	static const char *const req[] = { "cc", "phone_number",
+					   "verified_name" };
+	char id[32], msg[128], *disp;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(req) / sizeof(req[0]); i++)
+		if (!param(x, req[i]) || !*param(x, req[i])) {
+			snprintf(msg, sizeof(msg), "(#100) The parameter %s "
+				 "is required", req[i]);
+			err_param(x, msg);
+			return;
+		}
+	if (jv_array_length(jv_copy(w->numbers)) >= 25) {
+		err_param(x, "(#100) This WhatsApp Business Account has "
+			  "reached its limit of phone numbers");
+		return;
+	}
+	new_id(id, sizeof(id));
+	n = strlen(param(x, "cc")) + strlen(param(x, "phone_number")) + 3;
+	disp = malloc(n);
+	if (!disp)
+		abort();
+	snprintf(disp, n, "+%s %s", param(x, "cc"), param(x, "phone_number"));
+	w->numbers = jv_array_append(w->numbers, jset(JV_OBJECT(
+	    jv_string("id"), jv_string(id),
+	    jv_string("display_phone_number"), jv_string(disp),
+	    jv_string("verified_name"), jv_string(param(x, "verified_name")),
+	    jv_string("code_verification_status"), jv_string("NOT_VERIFIED"),
+	    jv_string("quality_rating"), jv_string("UNKNOWN"),
+	    jv_string("platform_type"), jv_string("NOT_APPLICABLE"),
+	    jv_string("status"), jv_string("PENDING"),
+	    jv_string("name_status"), jv_string("PENDING_REVIEW"),
+	    jv_string("account_mode"), jv_string("LIVE")), "throughput",
+	    JV_OBJECT(jv_string("level"), jv_string("STANDARD"))));
+	free(disp);
+	reply_json(&x->rp, 200, JV_OBJECT(jv_string("id"), jv_string(id)));
+}
+
 static void
 h_phone_numbers(struct ctx *x, struct waba *w)
 {
 	const char *fields = jstr(x->query, "fields");
 	jv items = jv_array();
 
+	if (is_post(x)) {
+		h_phone_number_create(x, w);
+		return;
+	}
 	if (!is_get(x)) {
 		err_unsupported(x, w->id);
 		return;

@@ -9,7 +9,7 @@ fi
 psql() { "$WA_TEST_PG_BIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 "$@"; }
 
 exits 0 "a tool opens a new PostgreSQL database and migrates it" wa-view contacts
-exits 0 "and a new SQLite file" wa-view contacts --db "$T/lite.db"
+exits 0 "and a new SQLite file" wa-db migrate --db "$T/lite.db"
 is "$(sql 'SELECT version FROM wa_schema')" \
    "$(sqlite3 "$T/lite.db" 'PRAGMA user_version')" "the same schema version"
 
@@ -109,7 +109,7 @@ conninfo="host=$WA_TEST_PG_HOST user=postgres dbname=$pg_db"
 exits 0 "a conninfo string is a PostgreSQL target" wa-view contacts --db "$conninfo"
 [ ! -e "host=$WA_TEST_PG_HOST user=postgres dbname=$pg_db" ]; ok $? "and no file of that name was made"
 exits 0 "a file named like 'wa=1.db' is a SQLite file" \
-	sh -c 'cd "$1" && exec wa-view contacts --db wa=1.db' sh "$T"
+	sh -c 'cd "$1" && exec wa-db migrate --db wa=1.db' sh "$T"
 [ -f "$T/wa=1.db" ]; ok $? "and it was made"
 exits 0 "postgres:// is one too" wa-view contacts --db "postgres:///$pg_db?host=$WA_TEST_PG_HOST&user=postgres"
 

@@ -43,7 +43,8 @@ for t in wa-connect wa-recv wa-template wa-view wa-quota wa-db wa-webhook; do
 	[ $t = wa-webhook ] && got=$(comp "$t " | tr ' ' '\n' | grep -vx "$(wa-webhook --help | sed -n '/^TYPE:/,$p' | sed 's/^TYPE://' | tr ' ' '\n' | grep .)" | tr '\n' ' ' | sed 's/ $//')
 	is "$got" "$want" "$t: the subcommands of its SYNOPSIS"
 done
-is "$(comp "wa-view contacts ")" "add import list" "wa-view contacts: its second word"
+is "$(comp "wa-view contacts ")" "add edit import list merge show" "wa-view contacts: its second word"
+is "$(comp "wa-view quarantine ")" "release show" "wa-view quarantine: its second word"
 is "$(comp "wa-quota h")" "history" "a prefix"
 is "$(comp "wa-webhook ")" "$({ wa-webhook --help | sed -n '/^TYPE:/,$p' | sed 's/^TYPE://'
 	wa-webhook --help | sed -n 's/^ *wa-webhook \([a-z]*\) .*/\1/p'; } | tr ' ' '\n' | grep . | sort | tr '\n' ' ' | sed 's/ $//')" \

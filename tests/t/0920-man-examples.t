@@ -73,11 +73,21 @@ prep_wa_connect_1() {
 }
 expect_wa_connect_1() {
 	case $i in
-	6) about "profile" &&
+	1) about "--phone" &&
+	   is "$(jq -r .phone "$OUT")" 15550100000 "$name: the business's number, normalised" ;;
+	2) about "add-number" &&
+	   like "$id" "1[0-9]*" "$name: the new phone-number id is kept" ;;
+	3) about "--phone-number-id \"\$id\"" &&
+	   is "$(jq -c '[.channel, .phone, .code_verification_status]' "$OUT")" \
+		"[\"$id\",\"15550104444\",\"NOT_VERIFIED\"]" "$name: the new number is a channel" ;;
+	6) about "register" &&
+	   is "$(wa-connect show "$id" | jq -c '[.status, .code_verification_status, (.registered_at != null)]')" \
+		'["connected","VERIFIED",true]' "$name: connected, verified and registered" ;;
+	7) about "profile" &&
 	   is "$(jq -c '[.about, .websites]' "$OUT")" '["Support, 9-5",["https://acme.example"]]' "$name: profile set" ;;
-	7) about "group_by(.waba_id)" &&
+	8) about "group_by(.waba_id)" &&
 	   is "$(jq -c . "$OUT")" '[{"waba_id":"100200300400500","connected":2}]' "$name: connected numbers per WABA" ;;
-	8) about "registered_at == null" &&
+	9) about "registered_at == null" &&
 	   is "$(cat "$OUT")" 222222222222222 "$name: the number never registered" ;;
 	esac
 }
@@ -234,14 +244,17 @@ expect_wa_view_1() {
 	3) about "--window closed" && is "$(jq -c '[.ok, .wa_id, .type]' "$OUT")" '[true,"15551230003","template"]' "$name: Cy gets the template" ;;
 	5) about "assign 7" && is "$(sql "SELECT status || ' ' || owner FROM tickets WHERE id = 7")" "closed ann" "$name: taken and closed" ;;
 	6) about "crm.jsonl" && is "$(jq -r .name "$OUT")" Ann "$name: only Ann wrote before" ;;
-	7) about "--peek" && is "$(sql "SELECT unread FROM threads WHERE id = 1")" 2 "$name: thread 1 stays unread"
+	7) about "--peek" && is "$(sql "SELECT unread FROM threads WHERE id = 1")" 2 "$name: thread 1 stays unread" ;;
+	8) about "audit --subject ticket:7" && is "$(jq -c '[.action, .subject]' "$OUT")" '["ticket.close","ticket:7"]' "$name: the close is logged" ;;
+	9) about "audit --anchor" && is "$(cat "$SB/var/backups/wa-audit.head")" "$(sql "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")" "$name: the head is kept" ;;
+	10) about "--verify --anchor" && is "$(jq -c '[.ok, .anchor_id == .entries]' "$OUT")" '[true,true]' "$name: the chain holds up to the head"
 	   hands_over &
 	   bgpids="$bgpids $!" ;;
-	8) about "notify-send" && touch "$SB/handed" &&
+	11) about "notify-send" && touch "$SB/handed" &&
 	   is "$(wc -l <"$SB/notify-send.calls" | tr -d ' ')" 2 "$name: two notifications" &&
 	   like "$(head -1 "$SB/notify-send.calls")" 'WhatsApp {"event":"ticket","action":"assign",*' "$name: each an event about the user's ticket" ;;
-	9) about "page-oncall" && is "$(cat "$SB/page-oncall.calls")" "reply to 15551230002" "$name: Bob's window has 175 s left" ;;
-	10) about "seen.jsonl" &&
+	12) about "page-oncall" && is "$(cat "$SB/page-oncall.calls")" "reply to 15551230002" "$name: Bob's window has 175 s left" ;;
+	13) about "seen.jsonl" &&
 	   is "$(jq .seq seen.jsonl | tail -1)" "$(wa-recv events | tail -1 | jq .seq)" "$name: up to the last event" &&
 	   is "$(jq .seq seen.jsonl | sort -n | uniq -d)" "" "$name: none twice" ;;
 	esac

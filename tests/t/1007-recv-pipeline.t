@@ -79,7 +79,13 @@ is "$(jq -c '[.wamid, .event, .reason]' "$T/live2.out" | tr '\n' ' ')" \
 
 # A database error stops the run at once, even while standard input
 # stays open; nothing of the failed transaction is kept.
-sql "CREATE TRIGGER boom BEFORE INSERT ON messages WHEN new.wamid = 'wamid.BOOM' BEGIN SELECT RAISE(ABORT, 'boom'); END"
+if on_pg; then
+	sql "CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS
+	  \$\$BEGIN IF new.wamid = 'wamid.BOOM' THEN RAISE 'boom'; END IF; RETURN new; END\$\$;
+	  CREATE TRIGGER boom BEFORE INSERT ON messages FOR EACH ROW EXECUTE FUNCTION boom()"
+else
+	sql "CREATE TRIGGER boom BEFORE INSERT ON messages WHEN new.wamid = 'wamid.BOOM' BEGIN SELECT RAISE(ABORT, 'boom'); END"
+fi
 # one delivery, two messages: the second one fails
 { msg 15551230003 wamid.B1 $T0 "before"; msg 15551230003 wamid.BOOM $T0 "boom"; } |
 	jq -c -s '.[0].entry[0].changes[0].value.messages += .[1].entry[0].changes[0].value.messages | .[0]' >"$T/f"
@@ -92,7 +98,7 @@ kill $feeder 2>/dev/null
 [ $rc -ne 0 ] && [ $rc -ne 124 ]; ok $? "stops without waiting for the end of input (exit $rc)"
 like "$(cat "$T/err")" "*boom*" "says why"
 is "$(sql "SELECT count(*) FROM messages WHERE wamid IN ('wamid.B1', 'wamid.BOOM')")" 0 "the delivery's transaction rolled back: nothing half-written"
-sql "DROP TRIGGER boom"
+if on_pg; then sql "DROP TRIGGER boom ON messages"; else sql "DROP TRIGGER boom"; fi
 
 # Output that cannot be written: 74, with the reason.
 exits 74 "standard output full" sh -c 'wa-recv "$1" >/dev/full' sh "$T/f"

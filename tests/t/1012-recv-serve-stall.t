@@ -39,7 +39,13 @@ is "$(head -1 "$T/rest" | jq .seq)" "$from" "resuming gives the first missed"
 is "$(cat "$T/out" "$T/rest" | jq -s '[.[] | .seq // empty] | unique | length')" $N "with what was printed: every event"
 
 # A database it cannot write: refuses to start (74), instead of 500s.
-if chattr +i "$WA_DB" 2>/dev/null; then
+# On PostgreSQL a read-only one is a standby, maybe for a moment: 75.
+if on_pg; then
+	sql "ALTER DATABASE $pg_db SET default_transaction_read_only = on"
+	exits 75 "a read-only database (a standby): retry later" wa-recv serve --listen 127.0.0.1:0
+	like "$(cat "$T/err")" "*read-only*" "says why"
+	sql "ALTER DATABASE $pg_db RESET default_transaction_read_only"
+elif chattr +i "$WA_DB" 2>/dev/null; then
 	exits 74 "an immutable database" wa-recv serve --listen 127.0.0.1:0
 	like "$(cat "$T/err")" "*readonly*" "says why"
 	chattr -i "$WA_DB"

@@ -17,7 +17,8 @@ is "$(jf '[.idempotency_key, .duplicate]')" '["42",null]
 ["42",true]
 ["42",true]' "taken as \"42\": 42 and \"42\" are one key"
 is "$(sent_count)" 1 "sent once"
-is "$(sql "SELECT typeof(idempotency_key) || ' ' || idempotency_key FROM messages WHERE text = 'n1'")" "text 42" "stored as the string"
+if on_pg; then typeof=pg_typeof; else typeof=typeof; fi
+is "$(sql "SELECT $typeof(idempotency_key) || ' ' || idempotency_key FROM messages WHERE text = 'n1'")" "text 42" "stored as the string"
 exits 0 "the number again in a later run" sh -c 'echo "{\"to\":\"15551234567\",\"text\":\"n1\",\"idempotency_key\":42}" | wa-send'
 is_json '[.duplicate, .wamid != null]' '[true,true]' "a duplicate of the first"
 is "$(sent_count)" 1 "still sent once"

@@ -85,7 +85,8 @@ requests 'select(.path | endswith("/messages")) | .body.text.body' | tr -d '"' |
 is "$(uniq -d "$T/bodies" | head -3)" "" "no key reached Meta twice"
 sql "SELECT text FROM messages WHERE text LIKE 'crash-k%' AND status = 'sent'" | sort >"$T/sent"
 is "$(comm -23 "$T/sent" "$T/bodies" | head -3)" "" "every key recorded sent reached Meta"
-is "$(comm -13 "$T/sent" "$T/bodies" | sed "s/.*/'&'/" | paste -sd, - | sed 's/^/SELECT count(*) FROM messages WHERE status != '"'ambiguous'"' AND text IN (/; s/$/)/' | sqlite3 "$WA_DB")" 0 \
+unrec=$(comm -13 "$T/sent" "$T/bodies" | sed "s/.*/'&'/" | paste -sd, -)
+is "$(sql "SELECT count(*) FROM messages WHERE status != 'ambiguous' AND text IN (${unrec:-NULL})")" 0 \
 	"one that reached Meta unrecorded is ambiguous"
 is "$(sql "SELECT count(DISTINCT idempotency_key) FROM messages WHERE text LIKE 'crash-k%' AND status IN ('sent', 'failed', 'ambiguous')")" "$N" "every key ends sent, failed or ambiguous"
 is "$(sql "SELECT count(*) FROM messages WHERE status = 'pending'")" 0 "none pending"

@@ -78,6 +78,13 @@ like "$(requests 'select(.method == "DELETE") | .query | tostring')" "*hsm_id=10
 is "$(requests 'select(.method == "POST") | .path' | wc -l | tr -d ' ')" "4" "nothing sent for the refused ones"
 is "$(sql "SELECT status FROM templates WHERE name = 'order_update' AND language = 'en_US'")" "PENDING" "the store synced after the push"
 is "$(sql "SELECT count(*) FROM templates WHERE name = 'new_tpl'")" "1" "the new one stored"
+exits 0 "the audit log" wa-view audit --action template.push
+is "$(jf '[.subject, .detail.op, .detail.outcome, .detail.error // "-"] | join(" ")' | tr -d '"')" \
+"template:new_tpl/es create ok -
+template:order_update/en_US edit ok -
+template:paused_tpl/en_US edit ok -
+template:rejected_tpl/en_US edit ok -
+template:order_update/es delete ok -" "every push sent to Meta with its outcome; refused before sending: not logged"
 
 # Meta's limit: an approved template changes once in 24 hours
 approve order_update en_US
@@ -88,6 +95,8 @@ edit "$D/pending_tpl.en_US.json" '.components[0].text = "Your ticket is open."'
 fake_ctl state "{\"now\":$((T0 + DAY - 60))}" >/dev/null
 exits 1 "push a second edit within 24 hours" wa-template push "$D"
 is_json '[.ok,.op,.name,.error.code,.error.graph_code]' '[false,"edit","order_update","graph_error",100]' "Meta refuses it"
+is "$(wa-view audit --action template.push --limit 1 | jq -c '[.subject, .detail.outcome, .detail.error]')" \
+	'["template:order_update/en_US","failed","graph_error"]' "the refusal Meta gave is in the audit log"
 like "$(jq -r .error.message "$T/out")" "*order_update.en_US.json: *An approved template can be edited once in 24 hours and 10 times in 30 days*" \
 	"naming the rule and the file"
 fake_ctl state "{\"now\":$((T0 + DAY + 60))}" >/dev/null

@@ -44,4 +44,16 @@ for e in a.b+tag@sub.acme.example "o'brien@acme.example" x@acme.museum; do
 	exits 0 "email '$e' accepted" wa-connect business --email "$e"
 done
 
+exits 0 "--phone: normalised" wa-connect business --phone "+49 (30) 123-4567"
+is_json .phone '"49301234567"' "stored as international digits"
+is "$(sql 'SELECT phone FROM business')" "49301234567" "in the business row"
+exits 64 "--phone: national form without WA_DEFAULT_CC" wa-connect business --phone "030 1234567"
+like "$(head -1 "$T/err")" "*phone*" "names the field"
+exits 64 "--phone: not a number" wa-connect business --phone "call us"
+is "$(sql 'SELECT phone FROM business')" "49301234567" "a refused number changes nothing"
+WA_DEFAULT_CC=49 exits 0 "--phone: national form with WA_DEFAULT_CC" wa-connect business --phone "030 7654321"
+is_json .phone '"49307654321"' "the default country code applies"
+exits 0 "other updates keep the number" wa-connect business --email help@acme.example
+is_json .phone '"49307654321"' "unchanged"
+
 done_testing

@@ -382,8 +382,6 @@ audit_send(struct sender *s, struct job *j, struct wa_err *err)
 int
 sender_outcome(struct sender *s, struct job *j, struct wa_err *err)
 {
-	int rc;
-
 	jv_free(j->pending);
 	j->pending = jv_invalid();
 	j->pending_err = 0;

@@ -11,6 +11,7 @@
 #include "jsonl_files.h"
 #include "people.h"
 #include "views.h"
+#include "watch.h"
 
 static const char usage[] =
 	"usage: wa-view list [--view NAME] [--status open|closed|sent|all]\n"
@@ -25,6 +26,10 @@ static const char usage[] =
 	"       wa-view history TICKET\n"
 	"       wa-view create NAME [filters] [--sharing private|team|everyone]\n"
 	"       wa-view views | delete NAME\n"
+	"       wa-view watch [--owner USER | --unassigned] [--channel ID]\n"
+	"           [--contact ID] [--where JQ] [--window closing[:DURATION]]\n"
+	"           [--since SEQ] [--event KIND,...] [--notify none|mine|team|all]\n"
+	"           [--exec CMD] [--exec-timeout SECONDS] [--count N] [--once]\n"
 	"       wa-view contacts add [--name N] [--email E] [--phone P]\n"
 	"           [--mobile-phone P]\n"
 	"       wa-view contacts import [FILE ...] | contacts list\n"
@@ -51,11 +56,14 @@ enum {
 	OPT_SHARING, OPT_AS, OPT_TICKET, OPT_NAME, OPT_EMAIL, OPT_PHONE,
 	OPT_MOBILE, OPT_PEEK,
 	OPT_PEOPLE = CLI_OPT_FIRST_FREE + 0x20,	/* + enum people_opt */
-	OPT_FILTER = CLI_OPT_FIRST_FREE + 0x40	/* + enum views_key */
+	OPT_FILTER = CLI_OPT_FIRST_FREE + 0x40,	/* + enum views_key */
+	OPT_WATCH = CLI_OPT_FIRST_FREE + 0x80	/* + enum watch_opt */
 };
 
 #define FILTER_OPT(name, has, key) \
 	{ name, has, NULL, OPT_FILTER + (key) }
+#define WATCH_OPT(name, has, key) \
+	{ name, has, NULL, OPT_WATCH + (key) }
 
 static const struct option longopts[] = {
 	CLI_COMMON_OPTIONS,
@@ -86,6 +94,11 @@ static const struct option longopts[] = {
 	FILTER_OPT("limit", required_argument, VIEWS_LIMIT),
 	FILTER_OPT("window", required_argument, VIEWS_WINDOW),
 	FILTER_OPT("where", required_argument, VIEWS_WHERE),
+	WATCH_OPT("event", required_argument, WATCH_OPT_EVENT),
+	WATCH_OPT("exec", required_argument, WATCH_OPT_EXEC),
+	WATCH_OPT("exec-timeout", required_argument, WATCH_OPT_EXEC_TIMEOUT),
+	WATCH_OPT("count", required_argument, WATCH_OPT_COUNT),
+	WATCH_OPT("once", no_argument, WATCH_OPT_ONCE),
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -98,6 +111,7 @@ static const char *opt_view, *opt_sharing, *opt_as;
 static long long opt_ticket;
 static int opt_peek;
 static jv contact_opts;			/* contacts add: the record */
+static struct watch_opts watch_opts;
 
 /* On a terminal: ids and times whole, text shrunk, the optional columns
  * that fit (OUT_DROP: the lowest goes first); the channel only when the
@@ -190,6 +204,12 @@ handle(int opt, const char *arg, void *ctx)
 	if (opt >= OPT_PEOPLE && opt < OPT_PEOPLE + PEOPLE_NOPTS) {
 		if (people_option(&people, (enum people_opt)(opt - OPT_PEOPLE),
 				  arg, &err) < 0)
+			cli_usage_error(&cli, "%s", err.message);
+		return;
+	}
+	if (opt >= OPT_WATCH && opt < OPT_WATCH + WATCH_NOPTS) {
+		if (watch_opt_set(&watch_opts, (enum watch_opt)(opt - OPT_WATCH),
+				  arg ? arg : "", &err) < 0)
 			cli_usage_error(&cli, "%s", err.message);
 		return;
 	}
@@ -508,18 +528,86 @@ cmd_people(struct store *st, struct out *o, int argc, char **argv,
 	return rejected(o, err, jv_is_valid(input) ? input : jv_object());
 }
 
+/* watch: a record a line as it comes; on a terminal, for people. */
+static const struct out_col watch_cols[] = {
+	{ "at", "AT", OUT_TIME }, { "event", "EVENT", 8 },
+	{ "ticket", "TICKET", 6 }, { "who", "WHO", 16 },
+	{ "what", "WHAT", OUT_TEXT | OUT_MIN(20) }, { NULL, NULL, 0 }
+};
+
+static int
+watch_line(const char *text, size_t len, void *ctx)
+{
+	struct out *o = ctx;
+	jv rec;
+
+	if (o->table) {
+		rec = jv_parse_sized(text, (int)len);
+		out_record(o, watch_show(rec));
+		jv_free(rec);
+		return o->failed ? -1 : 0;
+	}
+	if (fwrite(text, 1, len, stdout) != len || putchar('\n') == EOF ||
+	    fflush(stdout) == EOF)
+		return -1;
+	return 0;
+}
+
+static void
+watch_warn(const char *msg, void *ctx)
+{
+	wa_warnx("%s", msg);
+}
+
+static int
+cmd_watch(struct store *st, struct out *o, int argc, char **argv,
+	  const char *user, struct wa_err *err)
+{
+	struct watch_cb cb = { watch_line, watch_warn, o };
+	int rc;
+
+	if (argc)
+		cli_usage_error(&cli, "unexpected argument '%s'", argv[0]);
+	o->style = OUT_STYLE_LINE;
+	o->cols = watch_cols;
+	rc = watch_run(st, user, &filter, &watch_opts, &cb, err);
+	if (rc >= 0)
+		return rc;
+	if (err->sysexit == WA_EX_USAGE)
+		cli_usage_error(&cli, "%s", err->message);
+	wa_warn(err, 0);
+	return err->sysexit;
+}
+
 /* Options each command takes beyond the common ones. */
 static void
 check_options(const char *cmd)
 {
 	int list = strcmp(cmd, "list") == 0, create = !strcmp(cmd, "create");
 	int route = strcmp(cmd, "route") == 0;
+	int watch = strcmp(cmd, "watch") == 0;
+	struct wa_err err;
 
-	if (nfilters && !list && !create &&
+	if (watch && (people.given & 1u << PEOPLE_NOTIFY)) {
+		/* one --notify: the agent's setting, or watch's level */
+		if (watch_opt_set(&watch_opts, WATCH_OPT_NOTIFY,
+				  people.notify, &err) < 0)
+			cli_usage_error(&cli, "%s", err.message);
+		people.given &= ~(1u << PEOPLE_NOTIFY);
+	}
+	if (people.given == 1u << PEOPLE_NOTIFY && !route &&
+	    strcmp(cmd, "agents") != 0)
+		cli_usage_error(&cli, "--notify goes with agents and watch");
+	if (watch_opts.given && !watch)
+		cli_usage_error(&cli, "--event, --exec, "
+				"--exec-timeout, --count and --once go with "
+				"watch");
+	if (nfilters && !list && !create && !watch &&
 	    !(strcmp(cmd, "search") == 0 && nfilters == 1 &&
 	      filter.v[VIEWS_LIMIT]) &&
 	    !(route && nfilters == 1 && filter.v[VIEWS_WHERE]))
-		cli_usage_error(&cli, "filters go with list and create");
+		cli_usage_error(&cli, "filters go with list, create and "
+				"watch");
 	if (people.given && !route && strcmp(cmd, "agents") != 0)
 		cli_usage_error(&cli, "--%s goes with agents and route",
 				people_opt_name((enum people_opt)
@@ -591,6 +679,8 @@ run(struct store *st, struct out *o, struct wa_config *cfg, int argc,
 		return cmd_contacts(st, o, cfg, argc, argv, err);
 	if (strcmp(cmd, "quarantine") == 0)
 		return cmd_quarantine(st, o, user, argc, argv, err);
+	if (strcmp(cmd, "watch") == 0)
+		return cmd_watch(st, o, argc, argv, user, err);
 	cli_usage_error(&cli, "unknown command '%s'", cmd);
 }
 
@@ -610,13 +700,15 @@ main(int argc, char **argv)
 	views_filter_init(&filter);
 	people_init(&people);
 	contact_opts = jv_object();
+	watch_opts_init(&watch_opts);
 	i = cli_parse(&cli, argc, argv, "", longopts, handle, NULL);
 	if (i >= argc)
 		cli_usage_error(&cli, "missing command");
 	check_options(argv[i]);
 	reads = !strcmp(argv[i], "list") || !strcmp(argv[i], "show") ||
 		!strcmp(argv[i], "search") || !strcmp(argv[i], "views") ||
-		!strcmp(argv[i], "history") || (!strcmp(argv[i], "contacts") &&
+		!strcmp(argv[i], "history") || !strcmp(argv[i], "watch") ||
+		(!strcmp(argv[i], "contacts") &&
 		(i + 1 == argc || !strcmp(argv[i + 1], "list")));
 	if (!reads)
 		signal(SIGPIPE, SIG_IGN);	/* changes: commit, then print */
@@ -628,6 +720,7 @@ main(int argc, char **argv)
 		views_filter_release(&filter);
 		people_release(&people);
 		jv_free(contact_opts);
+		watch_opts_release(&watch_opts);
 		return err.sysexit;
 	}
 	out_init(&o, stdout, cli.out, NULL);
@@ -638,6 +731,7 @@ main(int argc, char **argv)
 	views_filter_release(&filter);
 	people_release(&people);
 	jv_free(contact_opts);
+	watch_opts_release(&watch_opts);
 	config_release(&cfg);
 	graph_global_cleanup();
 	return status;

@@ -15,7 +15,7 @@ _wa_subcommands() {
 	wa-template) echo sync list show create delete send set pull diff \
 		push lint ;;
 	wa-view) echo list show search assign unassign close reopen history \
-		create views delete contacts audit quarantine agents route ;;
+		create watch views delete contacts audit quarantine agents route ;;
 	wa-quota) echo status set check history log forecast billing ;;
 	wa-webhook) echo batch ;;	# besides its TYPEs
 	wa-db) echo migrate check backup copy ;;

@@ -7,6 +7,7 @@
 #include "agents_int.h"
 #include "audit.h"
 #include "desk.h"
+#include "desk_ticket.h"
 #include "jsonl.h"
 #include "util.h"
 
@@ -197,7 +198,8 @@ agents_away(struct store *st, const char *name, int away, const char *actor,
 	return finish(st, name, away ? "away" : "back", actor, out, err);
 }
 
-/* The agent's open tickets lose their owner, each with its event. */
+/* The agent's open tickets lose their owner, each with its history
+ * event and its line in the event log (for watchers). */
 static int
 unassign_all(struct store *st, const char *name, const char *actor,
 	     int64_t now, jv *ids, struct wa_err *err)
@@ -223,7 +225,9 @@ unassign_all(struct store *st, const char *name, const char *actor,
 		sq_int(q, 2, now);
 		if (sq_done(q, err) < 0 ||
 		    desk_ticket_event(st, v[i], "unassign", actor, name, NULL,
-				      now, err) < 0)
+				      now, err) < 0 ||
+		    desk_ticket_log(st, v[i], "unassign", name, NULL, actor,
+				    now, err) < 0)
 			rc = -1;
 		*ids = jv_array_append(*ids, id_jv(v[i]));
 	}

@@ -77,15 +77,6 @@ struct graph_multi {
 	int64_t last_round;		/* us, start of the last waiting run */
 };
 
-static int64_t
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 int
 graph_multi_new(struct graph_multi **out, struct graph *g,
 		const struct graph_multi_opts *opts, struct wa_err *err)
@@ -117,7 +108,7 @@ graph_multi_new(struct graph_multi **out, struct graph *g,
 	/* A steady 1.5% under the cap: timer jitter then never pushes a
 	 * 1-second window over it, and the ring still enforces it. */
 	m->interval = (int64_t)(1000000.0 / (m->o.rate * 0.985));
-	m->seed = (unsigned long)now_us() ^ ((unsigned long)getpid() << 16);
+	m->seed = (unsigned long)mono_us() ^ ((unsigned long)getpid() << 16);
 	*out = m;
 	return 0;
 }
@@ -224,7 +215,7 @@ pair_get(struct graph_multi *m, const char *key)
 	p = xcalloc(1, sizeof(*p));
 	p->key = xstrdup(key);
 	p->tokens = m->o.pair_burst;
-	p->last = now_us();
+	p->last = mono_us();
 	p->next = m->pairs[hsh];
 	m->pairs[hsh] = p;
 	return p;
@@ -375,7 +366,7 @@ static void
 mark_sent(struct graph_multi *m, struct gm_req *r)
 {
 	if (r->slot >= 0 && m->ring[r->slot] == GM_PENDING)
-		m->ring[r->slot] = now_us();
+		m->ring[r->slot] = mono_us();
 }
 
 static int
@@ -473,7 +464,7 @@ rate_slot(struct graph_multi *m, int64_t now, int64_t *wait)
 static int64_t
 start_ready(struct graph_multi *m)
 {
-	int64_t now = now_us(), wait = -1, w;
+	int64_t now = mono_us(), wait = -1, w;
 	int64_t catchup = m->interval < GM_CATCHUP ? GM_CATCHUP : m->interval;
 	struct gm_req *r, *next;
 	int slot;
@@ -503,7 +494,7 @@ start_ready(struct graph_multi *m)
 		m->next_slot += m->interval;
 		list_del(&m->wait, r);
 		start(m, r, slot);
-		now = now_us();
+		now = mono_us();
 	}
 	return wait;
 }
@@ -572,7 +563,7 @@ completed(struct graph_multi *m, CURL *h, CURLcode rc)
 		graph_once_check(&err, r->retry_after);
 	if (err.retry && r->attempts < graph_options(m->g)->max_attempts) {
 		jv_free(body);
-		r->not_before = now_us() + backoff_us(m, r->attempts - 1,
+		r->not_before = mono_us() + backoff_us(m, r->attempts - 1,
 						      r->retry_after);
 		list_add(&m->wait, r);
 		return;
@@ -585,7 +576,7 @@ completed(struct graph_multi *m, CURL *h, CURLcode rc)
 int
 graph_multi_run(struct graph_multi *m, int timeout_ms)
 {
-	int64_t wait, gap = m->last_round + GM_TICK - now_us();
+	int64_t wait, gap = m->last_round + GM_TICK - mono_us();
 	int still, left, ms, started = m->run.n;
 	CURLMsg *msg;
 
@@ -599,7 +590,7 @@ graph_multi_run(struct graph_multi *m, int timeout_ms)
 		ts.tv_nsec = (long)gap * 1000;
 		nanosleep(&ts, NULL);
 	}
-	m->last_round = now_us();
+	m->last_round = mono_us();
 	wait = start_ready(m);
 	if (m->run.n != started)
 		curl_multi_perform(m->multi, &still);

@@ -39,9 +39,14 @@ out_follow(struct out *o, const struct out *prev)
 void
 out_record(struct out *o, jv rec)
 {
-	if (o->table && o->style == OUT_STYLE_RECORD) {
+	if (o->table && o->style != OUT_STYLE_TABLE) {
 		errno = 0;
-		out_record_print(o, rec);
+		if (o->style == OUT_STYLE_LINE) {
+			out_line_print(o, rec);
+			fflush(o->fp);
+		} else {
+			out_record_print(o, rec);
+		}
 		jv_free(rec);
 		if (ferror(o->fp) && !o->failed) {
 			o->failed = 1;

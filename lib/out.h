@@ -30,6 +30,7 @@ struct out_col {
 enum out_style {
 	OUT_STYLE_TABLE = 0,	/* rows under a header line */
 	OUT_STYLE_RECORD,	/* each record as aligned key: value lines */
+	OUT_STYLE_LINE,		/* each record one line of o->cols, at once */
 };
 
 struct out {

@@ -32,5 +32,7 @@ char *out_cell(const struct out *o, jv v, int fmt);
 void out_table_print(struct out *o);
 /* Prints rec (borrowed) as key: value lines. */
 void out_record_print(struct out *o, jv rec);
+/* Prints rec (borrowed) as one line of o->cols (lib/out_line.c). */
+void out_line_print(struct out *o, jv rec);
 
 #endif

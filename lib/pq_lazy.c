@@ -54,6 +54,9 @@ load(void)
 	LOAD(getvalue, PQgetvalue);
 	LOAD(getlength, PQgetlength);
 	LOAD(clear, PQclear);
+	LOAD(socket, PQsocket);
+	LOAD(consume_input, PQconsumeInput);
+	LOAD(notifies, PQnotifies);
 	ok = 1;
 	return;
 missing:

@@ -46,6 +46,9 @@ struct pq_lazy {
 	char *(*getvalue)(const PGresult *, int, int);
 	int (*getlength)(const PGresult *, int, int);
 	void (*clear)(PGresult *);
+	int (*socket)(const PGconn *);
+	int (*consume_input)(PGconn *);
+	PGnotify *(*notifies)(PGconn *);
 };
 
 /* The table; valid after pq_lazy_load() returned 0. */
@@ -81,5 +84,8 @@ int pq_lazy_load(struct wa_err *err);
 #define PQgetvalue (pq_lazy_fn.getvalue)
 #define PQgetlength (pq_lazy_fn.getlength)
 #define PQclear (pq_lazy_fn.clear)
+#define PQsocket (pq_lazy_fn.socket)
+#define PQconsumeInput (pq_lazy_fn.consume_input)
+#define PQnotifies (pq_lazy_fn.notifies)
 
 #endif

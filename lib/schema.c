@@ -459,6 +459,11 @@ static const char STEP_AGENTS[] =
 "  last_owner TEXT,\n"
 "  created_at INTEGER NOT NULL\n"
 ") STRICT;\n";
+/* Readers of the event log are told of new events (schema 10): on
+ * PostgreSQL a trigger NOTIFYs them (lib/schema_pg.c); a SQLite reader
+ * asks its open connection's data_version, which needs nothing here. */
+static const char STEP_EVENT_NOTIFY[] =
+"-- nothing to change in a SQLite file\n";
 
 static const char *const steps[] = {
 	STEP1,
@@ -470,6 +475,7 @@ static const char *const steps[] = {
 	STEP_AUDIT,
 	STEP_BUSINESS_PHONE,
 	STEP_AGENTS,
+	STEP_EVENT_NOTIFY,
 };
 
 #define NSTEPS ((int)(sizeof(steps) / sizeof(steps[0])))

@@ -415,6 +415,16 @@ static const char STEP_AGENTS[] =
 "  last_owner TEXT COLLATE \"C\",\n"
 "  created_at BIGINT NOT NULL\n"
 ");\n";
+/* Readers of the event log are told of new events (schema 10): a
+ * statement that appends to event_log NOTIFYs wa_event_log, delivered
+ * at its commit (one per transaction: PostgreSQL folds equal ones), so
+ * that wa-view watch sleeps on LISTEN (lib/store_pg_watch.c). */
+static const char STEP_EVENT_NOTIFY[] =
+"CREATE FUNCTION wa_event_log_notify() RETURNS trigger\n"
+"  LANGUAGE plpgsql AS\n"
+"  $$BEGIN PERFORM pg_notify('wa_event_log', ''); RETURN NULL; END$$;\n"
+"CREATE TRIGGER event_log_notify AFTER INSERT ON event_log\n"
+"  FOR EACH STATEMENT EXECUTE FUNCTION wa_event_log_notify();\n";
 
 static const char *const steps[] = {
 	STEP1,
@@ -426,6 +436,7 @@ static const char *const steps[] = {
 	STEP_AUDIT,
 	STEP_BUSINESS_PHONE,
 	STEP_AGENTS,
+	STEP_EVENT_NOTIFY,
 };
 
 _Static_assert(sizeof(steps) / sizeof(steps[0]) == SCHEMA_STEPS,

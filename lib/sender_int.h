@@ -42,6 +42,7 @@ struct job {
 	char *key;			/* idempotency key or NULL */
 	int64_t contact_id, thread_id, ticket_id, message_id;
 	int64_t conversation_id;	/* counted in; 0 none */
+	int new_ticket;			/* its thread and ticket made for it */
 	enum window_conv conv;
 	jv upload_at;			/* path in body of the media object */
 	char *file;			/* local media to upload first */
@@ -142,6 +143,10 @@ int sender_answer_orphan(struct sender *s, struct job *j, int64_t row,
  * and the idempotency key (a string, or an integer as its decimal form)
  * into j->key; -1 with invalid_input naming the field. */
 int sender_check_input(struct job *j, struct wa_err *err);
+
+/* sender_log.c: the outcome of j, once recorded, into the event log
+ * (lib/evlog.h) in the same transaction, for watchers; -1 with err. */
+int sender_log(struct sender *s, struct job *j, struct wa_err *err);
 
 /* sender_record.c: rows and result records; callers own the transaction.
  * intent: 1 when answered meanwhile (a duplicate), -1 refused or error. */

@@ -251,6 +251,7 @@ open_thread(struct sender *s, struct job *j, int *created,
 		return -1;
 	j->thread_id = t.thread_id;
 	j->ticket_id = t.ticket_id;
+	j->new_ticket = t.created;
 	if (created)
 		*created = t.created;
 	return 0;
@@ -414,7 +415,8 @@ sender_outcome(struct sender *s, struct job *j, struct wa_err *err)
 	} else if (record_sent(s, j, err) < 0) {
 		return -1;
 	}
-	return audit_send(s, j, err);
+	/* the audit log for auditors, the event log for watchers */
+	return audit_send(s, j, err) < 0 ? -1 : sender_log(s, j, err);
 }
 
 void

@@ -125,6 +125,20 @@ int store_ckpt_start(struct store_ckpt **out, const char *db_path,
 		     unsigned ms, struct wa_err *err);
 void store_ckpt_stop(struct store_ckpt *c);
 
+/* Following other connections' commits (wa-view watch): start begins
+ * (PostgreSQL: LISTEN); fd is a descriptor that becomes readable when
+ * another connection may have committed, or -1 when the caller looks
+ * every so often (SQLite); changed says 1 when another connection
+ * committed since start or the last call (PostgreSQL: when a NOTIFY
+ * came, or the connection was made again), 0 when none did, -1 with err
+ * (io 74, busy 75); stop ends it.
+ * On SQLite, changed is PRAGMA data_version on this connection: no
+ * query, no lock. */
+int store_watch_start(struct store *st, struct wa_err *err);
+int store_watch_fd(struct store *st);
+int store_watch_changed(struct store *st, struct wa_err *err);
+void store_watch_stop(struct store *st);
+
 /* ---- the catalogue's queries (lib/sql.h), on either engine ---------- */
 
 /*

@@ -42,6 +42,7 @@ struct store {
 	int cache_mute;			/* the desk writes through */
 	int64_t data_version;		/* at the last store_begin, -1 none */
 	uint64_t generation;		/* store_generation */
+	int64_t watch_version;		/* at the last store_watch_changed */
 	struct sq *q[SQL_QUERIES];	/* prepared on first use */
 	struct {			/* store_aux */
 		void *p;
@@ -73,6 +74,13 @@ void store_pg_rollback(struct store *st);
 int store_pg_in_tx(struct store *st);
 int store_pg_fail(struct store *st, struct wa_err *err, const char *what);
 int64_t store_pg_changes(struct store *st);
+/* wa-view watch (lib/store_pg_watch.c): LISTEN for the event log's
+ * NOTIFY; the socket to wait on; 1 when told of a commit (or
+ * reconnected, when some may have been missed), 0 not, -1; UNLISTEN. */
+int store_pg_listen(struct store *st, struct wa_err *err);
+int store_pg_socket(struct store *st);
+int store_pg_notified(struct store *st, struct wa_err *err);
+void store_pg_unlisten(struct store *st);
 int64_t store_pg_total_changes(struct store *st);
 
 struct sq_pg *sq_pg_prepare(struct store *st, enum sql_id id);

@@ -14,6 +14,7 @@ struct store_pg {
 	int64_t total;		/* rows written since the connection opened */
 	struct pgerr e;		/* the last error */
 	unsigned adhoc;		/* store_sql's statements named so far */
+	unsigned listening;	/* gen of the LISTEN for watchers, 0 none */
 };
 
 /* The connection is usable: reconnected when it was lost, outside a

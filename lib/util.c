@@ -172,6 +172,28 @@ wa_now(void)
 	return (int64_t)time(NULL);
 }
 
+int64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t
+wa_now_ms(void)
+{
+	const char *s = getenv("WA_NOW");
+	struct timespec ts;
+	long long v;
+
+	if (s && *s && parse_int(s, 0, 253402300799LL, &v) == 0)
+		return v * 1000;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 jv
 id_jv(int64_t id)
 {

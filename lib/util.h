@@ -45,6 +45,10 @@ int str_one_of(const char *s, const char *const *set);
  * a malformed one), else the clock. */
 #define WA_NOW_MAX 253402300799LL	/* 9999-12-31T23:59:59Z */
 int64_t wa_now(void);
+/* The same in milliseconds (WA_NOW's whole seconds when set). */
+int64_t wa_now_ms(void);
+/* The monotonic clock in microseconds (intervals, never dates). */
+int64_t mono_us(void);
 
 /* Parses Unix seconds ("1713290225") or ISO 8601 UTC / with offset
  * ("2024-04-16T17:57:05Z", "2024-04-16T19:57:05+02:00", "2024-04-16",

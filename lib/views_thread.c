@@ -7,6 +7,7 @@
 #include "views.h"
 #include "agents.h"
 #include "desk.h"
+#include "desk_ticket.h"
 #include "jsonl.h"
 #include "util.h"
 #include "window.h"
@@ -187,65 +188,9 @@ views_search(struct store *st, const char *text, long limit,
 
 /* ---- tickets -------------------------------------------------------- */
 
-struct ticket {
-	int64_t id, thread_id, contact_id;
-	char status[8];
-	char *owner, *channel;
-	jv rec;
-};
-
-static int
-ticket_get(struct store *st, int64_t id, struct ticket *t,
-	   struct wa_err *err)
-{
-	struct sq *q = store_q(st, Q_VIEWS_TICKET_GET);
-	int rc;
-
-	memset(t, 0, sizeof(*t));
-	t->rec = jv_invalid();
-	sq_int(q, 1, id);
-	rc = sq_step(q);
-	if (rc < 0)
-		return sq_fail(q, err, "read ticket");
-	if (rc > 0) {
-		t->id = id;
-		t->thread_id = sq_col_int(q, 1);
-		snprintf(t->status, sizeof(t->status), "%s",
-			 sq_col_text(q, 2));
-		t->owner = sq_col_dup(q, 3);
-		t->channel = xstrdup(sq_col_text(q, 4));
-		t->contact_id = sq_col_int(q, 5);
-		t->rec = views_obj("ticket_id", sq_col_str(q, 0),
-			"thread_id", sq_col_str(q, 1),
-			"status", sq_col_str(q, 2),
-			"owner", sq_col_str(q, 3),
-			"channel", sq_col_str(q, 4),
-			"contact_id", sq_col_str(q, 5),
-			"wa_id", sq_col_str(q, 6),
-			"created_at", sq_col_time(q, 7),
-			"updated_at", sq_col_time(q, 8),
-			"closed_at", sq_col_time(q, 9), NULL);
-	}
-	if (rc == 0)
-		return wa_err_set(err, WA_EX_REJECTED, "unknown_thread",
-				  "no ticket %lld", (long long)id);
-	sq_reset(q);
-	return 0;
-}
-
-static void
-ticket_release(struct ticket *t)
-{
-	free(t->owner);
-	free(t->channel);
-	jv_free(t->rec);
-	t->rec = jv_invalid();
-	t->owner = t->channel = NULL;
-}
-
 /* Rule 3 keeps one open thread per contact and channel. */
 static int
-ticket_may_reopen(struct store *st, const struct ticket *t,
+ticket_may_reopen(struct store *st, const struct desk_ticket *t,
 		  struct wa_err *err)
 {
 	struct sq *q = store_q(st, Q_VIEWS_TICKET_OTHER_OPEN);
@@ -270,7 +215,7 @@ static const char *const action_names[] = {
 
 /* Applies a to t; 1 changed, 0 already so, -1 error. */
 static int
-ticket_apply(struct store *st, struct ticket *t, enum views_action a,
+ticket_apply(struct store *st, struct desk_ticket *t, enum views_action a,
 	     const char *owner, const char *actor, int64_t now,
 	     struct wa_err *err)
 {
@@ -312,9 +257,23 @@ ticket_apply(struct store *st, struct ticket *t, enum views_action a,
 	return 1;
 }
 
+/* The change in the event log, for watchers (lib/desk_ticket.h). */
+static int
+ticket_log(struct store *st, const struct desk_ticket *was,
+	   const struct desk_ticket *now_t, enum views_action a,
+	   const char *actor, int64_t now, struct wa_err *err)
+{
+	int by_status = a == VIEWS_CLOSE || a == VIEWS_REOPEN;
+
+	return desk_ticket_log(st, was->id, action_names[a],
+			       by_status ? was->status : was->owner,
+			       by_status ? now_t->status : now_t->owner,
+			       actor, now, err);
+}
+
 /* The change in the audit log, in its transaction. */
 static int
-ticket_audit(struct store *st, const struct ticket *t, enum views_action a,
+ticket_audit(struct store *st, const struct desk_ticket *t, enum views_action a,
 	     const char *actor, struct wa_err *err)
 {
 	char subject[32], action[32];
@@ -333,24 +292,27 @@ views_ticket_change(struct store *st, int64_t ticket_id,
 		    const char *actor, int64_t now, jv *out,
 		    struct wa_err *err)
 {
-	struct ticket t;
+	struct desk_ticket was, t;
 	int changed;
 
 	if (a == VIEWS_ASSIGN && (!owner || !*owner))
 		return wa_err_set(err, WA_EX_USAGE, "invalid_input",
 				  "assign needs an owner");
+	memset(&t, 0, sizeof(t));
+	t.rec = jv_invalid();
 	if (store_begin(st, err) < 0)
 		return -1;
-	if (ticket_get(st, ticket_id, &t, err) < 0)
+	if (desk_ticket_get(st, ticket_id, &was, err) < 0)
 		goto fail;
-	changed = ticket_apply(st, &t, a, owner, actor, now, err);
-	ticket_release(&t);
-	if (changed < 0 || ticket_get(st, ticket_id, &t, err) < 0)
+	changed = ticket_apply(st, &was, a, owner, actor, now, err);
+	if (changed < 0 || desk_ticket_get(st, ticket_id, &t, err) < 0 ||
+	    (changed && ticket_log(st, &was, &t, a, actor, now, err) < 0))
 		goto fail;
 	if (changed && ticket_audit(st, &t, a, actor, err) < 0)
 		goto fail;
+	desk_ticket_release(&was);
 	if (store_commit(st, err) < 0) {
-		ticket_release(&t);
+		desk_ticket_release(&t);
 		return -1;
 	}
 	*out = jv_object_merge(JV_OBJECT(jv_string("ok"), jv_true()),
@@ -360,10 +322,11 @@ views_ticket_change(struct store *st, int64_t ticket_id,
 	*out = jv_object_set(*out, jv_string("changed"), jv_bool(changed));
 	*out = jv_object_set(*out, jv_string("actor"),
 			     actor ? jv_string(actor) : jv_null());
-	ticket_release(&t);
+	desk_ticket_release(&t);
 	return 0;
 fail:
-	ticket_release(&t);
+	desk_ticket_release(&was);
+	desk_ticket_release(&t);
 	store_rollback(st);
 	return -1;
 }

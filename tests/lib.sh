@@ -197,6 +197,14 @@ stop_serve() {
 }
 # sig FILE: the X-Hub-Signature-256 value of FILE under WA_APP_SECRET.
 sig() { echo "sha256=$(openssl dgst -sha256 -hmac "$WA_APP_SECRET" <"$1" | sed 's/.*= //')"; }
+# post_each FILE: POSTs each line of FILE signed to the server; prints the codes.
+post_each() {
+	while IFS= read -r line; do
+		printf '%s' "$line" >"$T/one"
+		curl -s -o /dev/null -w '%{http_code}\n' -H "X-Hub-Signature-256: $(sig "$T/one")" \
+			--data-binary @"$T/one" "$SRV/webhook"
+	done <"$1"
+}
 
 done_testing() {
 	echo "1..$test_n"

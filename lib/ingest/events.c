@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "int.h"
+#include "evlog.h"
 #include "jsonl.h"
 
 /*
@@ -39,14 +40,14 @@ log_line(struct ingest *in, struct strbuf *text, struct ingest_ev *ev,
 	char buf[48];
 
 	if (!in->next_seq) {
-		q = store_q(in->st, Q_INGEST_LOG_NEXT);
+		q = store_q(in->st, Q_EVLOG_NEXT);
 		if (sq_int1(q, &in->next_seq, "read event log", err) <= 0)
 			return -1;
 	}
 	ev->seq = in->next_seq;
 	snprintf(buf, sizeof(buf), ",\"seq\":%lld}", (long long)ev->seq);
 	sb_adds(text, buf);
-	q = store_q(in->st, Q_INGEST_LOG_INSERT);
+	q = store_q(in->st, Q_EVLOG_INSERT);
 	sq_int(q, 1, ev->seq);
 	sq_int_or_null(q, 2, in->delivery_id, in->delivery_id <= 0);
 	sq_int(q, 3, in->now);
@@ -172,30 +173,38 @@ ingest_render(struct ingest_events *q, const struct ingest_sink *sink)
 	return rc;
 }
 
+struct log_sink {
+	const struct ingest_sink *sink;
+	int64_t since;		/* the last one written */
+	int failed;
+};
+
+static int
+log_line_out(int64_t seq, const char *line, size_t len, void *ctx)
+{
+	struct log_sink *ls = ctx;
+
+	if (ls->sink->line(line, len, ls->sink->ctx) < 0) {
+		ls->failed = 1;
+		return -1;
+	}
+	ls->since = seq;
+	return 0;
+}
+
 int
 ingest_log(struct store *st, int64_t since, const struct ingest_sink *sink,
 	   struct wa_err *err)
 {
-	struct sq *q;
-	int rc, n;
+	struct log_sink ls = { sink, since, 0 };
+	long n;
 
 	do {
-		n = 0;
-		q = store_q(st, Q_INGEST_LOG_SINCE);
-		sq_int(q, 1, since);
-		while ((rc = sq_step(q)) > 0) {
-			const char *line = sq_col_text(q, 1);
-
-			since = sq_col_int(q, 0);
-			n++;
-			if (sink->line(line, sq_col_bytes(q, 1),
-				       sink->ctx) < 0) {
-				sq_reset(q);
-				return -2;
-			}
-		}
-		if (rc < 0)
-			return sq_fail(q, err, "read event log");
+		n = evlog_each(st, ls.since, 500, log_line_out, &ls, err);
+		if (n < 0)
+			return -1;
+		if (ls.failed)
+			return -2;
 	} while (n > 0);
 	return 0;
 }

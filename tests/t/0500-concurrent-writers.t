@@ -14,18 +14,10 @@ gen-deliveries 200 --seed 3 --contacts 50 >"$T/c.jsonl"
 WA_APP_SECRET=concurrency-secret
 export WA_APP_SECRET
 start_serve
-# the server's deliveries, signed, posted while the files are ingested
-post_all() {
-	while IFS= read -r line; do
-		printf '%s' "$line" >"$T/one"
-		curl -s -o /dev/null -w '%{http_code}\n' \
-			-H "X-Hub-Signature-256: $(sig "$T/one")" \
-			--data-binary @"$T/one" "$SRV/webhook"
-	done <"$T/c.jsonl" >"$T/codes"
-}
+# two file ingests, and the server's deliveries posted signed meanwhile
 wa-recv "$T/a.jsonl" >"$T/a.out" 2>"$T/a.err" & pa=$!
 wa-recv "$T/b.jsonl" >"$T/b.out" 2>"$T/b.err" & pb=$!
-post_all & pc=$!
+post_each "$T/c.jsonl" >"$T/codes" & pc=$!
 # an agent works tickets meanwhile, once the ingests have made some
 w=0
 while [ "$(sql 'SELECT count(*) FROM tickets' 2>/dev/null)" -lt 5 ] && [ $w -lt 400 ]; do

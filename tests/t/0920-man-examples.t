@@ -227,6 +227,19 @@ prep_wa_view_1() {
 	wa-view assign 8 bob >/dev/null
 	WA_USER=ann
 	export WA_USER
+	# watch: ticket 8 changes hands (ann's, then bob's) while the
+	# notifier runs; the desktop and the pager keep what they are given
+	for b in notify-send page-oncall; do
+		printf '#!/bin/sh\nprintf "%%s\\n" "$*" >>"%s/%s.calls"\n' "$SB" "$b" >"$SB/bin/$b"
+		chmod +x "$SB/bin/$b"
+	done
+	echo '{"event":"message","seq":3}' >seen.jsonl
+}
+# hands_over: ticket 8 goes to the user and back to bob until $SB/handed exists.
+hands_over() {
+	while [ ! -e "$SB/handed" ]; do
+		wa-view assign 8 "$WA_USER" && wa-view assign 8 bob && sleep 0.2
+	done >/dev/null 2>&1
 }
 expect_wa_view_1() {
 	case $i in
@@ -244,7 +257,16 @@ expect_wa_view_1() {
 		"refunds rest" "$name: two rules, in the order they are tried" ;;
 	15) about "route test 8" && like "$(tail -1 "$OUT")" "*routed*ann*" "$name: ann would get ticket 8 (bob has one open)" ;;
 	17) about "xargs -n1 wa-view unassign" &&
-	    is "$(sql "SELECT coalesce(owner, 'none') FROM tickets WHERE id = 8")" none "$name: bob's ticket is back in the queue" ;;
+	    is "$(sql "SELECT coalesce(owner, 'none') FROM tickets WHERE id = 8")" none "$name: bob's ticket is back in the queue"
+	   hands_over &
+	   bgpids="$bgpids $!" ;;
+	18) about "notify-send" && touch "$SB/handed" &&
+	   is "$(wc -l <"$SB/notify-send.calls" | tr -d ' ')" 2 "$name: two notifications" &&
+	   like "$(head -1 "$SB/notify-send.calls")" 'WhatsApp {"event":"ticket","action":"assign",*' "$name: each an event about the user's ticket" ;;
+	19) about "page-oncall" && is "$(cat "$SB/page-oncall.calls")" "reply to 15551230002" "$name: Bob's window has 175 s left" ;;
+	20) about "seen.jsonl" &&
+	   is "$(jq .seq seen.jsonl | tail -1)" "$(wa-recv events | tail -1 | jq .seq)" "$name: up to the last event" &&
+	   is "$(jq .seq seen.jsonl | sort -n | uniq -d)" "" "$name: none twice" ;;
 	esac
 }
 

@@ -14,6 +14,8 @@ like "$(cat "$T/out")" '*"conversation":"new_business_initiated"*' "a template i
 like "$(cat "$T/out")" "*[quarantined]*" "the quarantined link is hidden"
 like "$(cat "$T/out")" "*route*orders*ann*assign*ann*bob*close*ann*open*closed*" "routed, taken over, closed, with history"
 like "$(cat "$T/out")" "*period_start:*limit:*used:*" "wa-quota at the end, key by key"
+like "$(sed -n '/watcher printed/,$p' "$T/out")" '*"event":"message"*"event":"window"*"event":"send"*"event":"status"*"event":"ticket","action":"assign"*"event":"ticket","action":"close"*' \
+	"the watcher saw the messages so far, the open windows, then sends, statuses and ticket changes as they came"
 like "$(tail -1 "$T/out")" "*Demo finished: every step passed*" "the last line says so"
 exits 64 "a bad option" "$top/scripts/demo" --fast
 done_testing

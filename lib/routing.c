@@ -5,6 +5,7 @@
 #include <string.h>
 #include "routing.h"
 #include "routing_int.h"
+#include "audit.h"
 #include "desk.h"
 #include "jsonl.h"
 #include "views.h"
@@ -370,8 +371,8 @@ assign(struct store *st, int64_t ticket_id, const struct routing_rule_row *r,
 	return rc;
 }
 
-int
-routing_ticket(struct store *st, int64_t ticket_id, int64_t now,
+static int
+decide(struct store *st, int64_t ticket_id, int64_t now,
 	       struct routing_outcome *out, struct wa_err *err)
 {
 	struct routing_cache *c;
@@ -423,6 +424,36 @@ routing_ticket(struct store *st, int64_t ticket_id, int64_t now,
 		rule->last = xstrdup(out->owner);
 	}
 	return 0;
+}
+
+/* The decision in the audit log, in the caller's transaction: by the
+ * deciding rule (none: the user running the writer), whom it chose or
+ * why nobody. */
+static int
+decision_audit(struct store *st, int64_t ticket_id,
+	       const struct routing_outcome *o, struct wa_err *err)
+{
+	char subject[32];
+	jv d = JV_OBJECT(jv_string("owner"),
+			 o->routed ? jv_string(o->owner) : jv_null(),
+			 jv_string("reason"),
+			 o->reason ? jv_string(o->reason) : jv_null());
+
+	if (o->error[0])
+		d = jv_object_set(d, jv_string("error"), jv_string(o->error));
+	snprintf(subject, sizeof(subject), "ticket:%lld",
+		 (long long)ticket_id);
+	return audit_append(st, o->rule[0] ? o->rule : NULL, "ticket.route",
+			    subject, d, err);
+}
+
+int
+routing_ticket(struct store *st, int64_t ticket_id, int64_t now,
+	       struct routing_outcome *out, struct wa_err *err)
+{
+	if (decide(st, ticket_id, now, out, err) < 0)
+		return -1;
+	return out->ran ? decision_audit(st, ticket_id, out, err) : 0;
 }
 
 /* ---- the outcome in records ----------------------------------------- */

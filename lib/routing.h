@@ -42,8 +42,9 @@ struct routing_outcome {
 /*
  * Routes ticket_id, just created and holding its first message, inside
  * the caller's transaction: sets its owner, advances the rule's
- * round-robin cursor and records a "route" ticket event (actor: the
- * rule). The compiled rules are kept with the connection and compiled
+ * round-robin cursor, records a "route" ticket event (actor: the
+ * rule) and the decision, routed or not, in the audit log
+ * (ticket.route). The compiled rules are kept with the connection and compiled
  * again when the rules change. -1 only on a database error.
  */
 int routing_ticket(struct store *st, int64_t ticket_id, int64_t now,

@@ -165,12 +165,21 @@ wa-view route remove fewest >/dev/null && wa-view route remove support >/dev/nul
 	wa-view route add cy-only --where true --agent cy >/dev/null && wa-view agents remove cy >/dev/null
 recv "hi" 15557000001
 is "$(jq -c '[.routed, .route_reason, .route_rule]' "$T/ev")" '[null,"no agent available","cy-only"]' "its rule finds nobody"
+t_nobody=$(jq -r .ticket_id "$T/ev")
+exits 0 "a decision in the audit log" wa-view audit --subject "ticket:$t_nobody"
+is "$(jq -c '[.actor, .action, .detail.owner, .detail.reason]' "$T/out")" '["cy-only","ticket.route",null,"no agent available"]' \
+	"by its rule, with why nobody got the ticket"
+exits 0 "routed tickets in the audit log" wa-view audit --action ticket.route
+[ "$(jq -r 'select(.detail.owner != null) | .detail.owner' "$T/out" | sort -u | wc -l)" -ge 2 ]; ok $? "tickets went to more than one agent"
+is "$(jq -r 'select(.detail.owner != null) | .detail.owner' "$T/out" | sort -u | paste -sd, -)" \
+	"$(sql "SELECT group_concat(o, ',') FROM (SELECT DISTINCT to_value AS o FROM ticket_events WHERE action = 'route' ORDER BY o)")" \
+	"every routed ticket, by whom it went to"
 exits 0 "route remove" wa-view route remove cy-only
 is_json '[.name, .action]' '["cy-only","remove"]' "removed"
 exits 0 "rules in the audit log" wa-view audit --subject route:cy-only
 is "$(jq -r '[.actor, .action, .detail.agent] | join(" ")' "$T/out" | paste -sd, -)" \
 	"lead route.add cy,lead route.remove cy" "added and removed, by whom"
-exits 0 "routing is not in the audit log" wa-view audit --action ticket.assign
+exits 0 "routing is ticket.route, not ticket.assign" wa-view audit --action ticket.assign
 is "$(jq -r '[.actor, .subject] | join(" ")' "$T/out")" "lead ticket:$t_bob" "only the one assignment by hand"
 exits 1 "remove it again" wa-view route remove cy-only
 is_json '.error.code' '"invalid_input"' "unknown"

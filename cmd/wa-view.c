@@ -587,6 +587,13 @@ check_options(const char *cmd)
 	int route = strcmp(cmd, "route") == 0;
 	int watch = strcmp(cmd, "watch") == 0;
 	struct wa_err err;
+	static const char *const commands[] = { "list", "show", "search",
+		"assign", "unassign", "close", "reopen", "history", "create",
+		"views", "delete", "contacts", "audit", "quarantine", "agents",
+		"route", "watch", NULL };
+
+	if (!str_one_of(cmd, commands))	/* before any database is opened */
+		cli_usage_error(&cli, "unknown command '%s'", cmd);
 
 	if (watch && (people.given & 1u << PEOPLE_NOTIFY)) {
 		/* one --notify: the agent's setting, or watch's level */

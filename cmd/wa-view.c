@@ -448,6 +448,8 @@ cmd_ticket(struct store *st, struct out *o, const char *cmd, int argc,
 		cli_usage_error(&cli, "%s takes %s", cmd, want == 2 ?
 				"TICKET OWNER" : "TICKET");
 	o->cols = ticket_cols;
+	if (want == 2 && strcmp(argv[1], "me") == 0)
+		argv[1] = (char *)user;	/* assign TICKET me: take it */
 	if (views_ticket_change(st, id, a, want == 2 ? argv[1] : NULL, user,
 				wa_now(), &res, err) < 0)
 		return rejected(o, err, JV_OBJECT(

@@ -32,6 +32,9 @@ void template_phs_release(struct template_phs *p);
 /* 1 when s is one or more decimal digits. */
 int template_all_digits(const char *s);
 
+/* The index of name in names (n of them), or -1. */
+int template_name_index(char **names, int n, const char *name);
+
 /* Case-insensitive s == want; NULL s is never equal. */
 int template_ieq(const char *s, const char *want);
 

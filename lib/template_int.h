@@ -64,4 +64,20 @@ int template_upsert_source(struct store *st, const char *waba, jv tpl,
 			   int64_t now, const char *source,
 			   struct wa_err *err);
 
+/* template_check.c: err set to template_params "FIELD: message"; -1. */
+int template_bad_param(struct wa_err *err, const char *field, const char *fmt,
+		       ...) __attribute__((format(printf, 3, 4)));
+
+/* template_check_params.c, for template_validate: the placeholders of
+ * text (into ph, zeroed by the caller) and the examples of comp's
+ * example[key] for them (nested: [[...]] for a body). 0, or -1 with err
+ * template_params. */
+int template_check_placeholders(const char *text, const char *field,
+				int named, int is_body,
+				struct template_phs *ph, struct wa_err *err);
+int template_check_examples(jv comp, const char *field, const char *key,
+			    int named, int nested,
+			    const struct template_phs *ph,
+			    struct wa_err *err);
+
 #endif

@@ -156,7 +156,7 @@ int sender_recover(struct sender *s, struct wa_err *err);
 int sender_answer_orphan(struct sender *s, struct job *j, int64_t row,
 			 struct wa_err *err);
 
-/* sender_target.c: the input's ids, numbers and keys: no U+0000 in them,
+/* sender_input.c: the input's ids, numbers and keys: no U+0000 in them,
  * and the idempotency key (a string, or an integer as its decimal form)
  * into j->key; -1 with invalid_input naming the field. */
 int sender_check_input(struct job *j, struct wa_err *err);

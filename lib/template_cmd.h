@@ -47,12 +47,16 @@ void template_cmd_flag(struct template_cmd *tc, const char *key,
  * connected channel; none or several end the process. */
 char *template_cmd_one_waba(struct template_cmd *tc);
 
+/* sync: each WABA's templates from Meta into the store. */
 int template_cmd_sync(struct template_cmd *tc);
 /* list, and show NAME (one operand). */
 int template_cmd_list(struct template_cmd *tc);
+/* delete NAME [--language L]: at Meta, then in the store. */
 int template_cmd_delete(struct template_cmd *tc);
 /* set: stores what was given, then prints the settings. */
 int template_cmd_set(struct template_cmd *tc);
+/* send: template messages from the flags and the records of the
+ * operands' files, through lib/sender.c. */
 int template_cmd_send(struct template_cmd *tc);
 
 /* create and the directory commands: fn, the lib's run of them. */

@@ -12,7 +12,7 @@
 
 /*
  * Every function here runs inside the caller's transaction (store_begin)
- * and never commits. Implemented in lib/desk.c.
+ * and never commits. Implemented in lib/desk.c and lib/desk_status.c.
  */
 
 

@@ -112,7 +112,7 @@ struct graph_body {
 void graph_body_setup(CURL *h, struct graph_body *b, const char *p,
 		      size_t len);
 
-/* libcurl callback helpers shared with graph_multi.c: append a received
+/* libcurl callback helpers shared with graph_multi_run.c: append a received
  * chunk to sb unless that passes cap (then *too_big = 1 and 0 is
  * returned, which stops the transfer); the seconds of a Retry-After
  * header line, or -1 when the line is another header. */

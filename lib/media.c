@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* Incoming media: download through Graph, verify SHA-256, store by checksum, record the path. */
+/* Incoming media: download through Graph, verify SHA-256 (media_sha.c), store by checksum, record the path. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
-#include <openssl/evp.h>
 #include "jsonl.h"
 #include "media.h"
+#include "media_int.h"
 #include "util.h"
 
 int
@@ -142,108 +141,6 @@ record_done(struct store *st, const struct media_job *j, const char *path,
 	return store_commit(st, err);
 }
 
-/* ---- checksums and file names ---- */
-
-/* SHA-256 of the open file fp (rewound), as 32 bytes. */
-static int
-file_sha256(FILE *fp, unsigned char *md)
-{
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
-	unsigned char buf[65536];
-	unsigned int mdlen = 0;
-	size_t n;
-	int ok;
-
-	rewind(fp);
-	ok = c && EVP_DigestInit_ex(c, EVP_sha256(), NULL);
-	while (ok && (n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		ok = EVP_DigestUpdate(c, buf, n);
-	ok = ok && !ferror(fp) && EVP_DigestFinal_ex(c, md, &mdlen) &&
-	     mdlen == 32;
-	EVP_MD_CTX_free(c);
-	return ok ? 0 : -1;
-}
-
-/* A checksum as Meta gives it (base64 in webhooks, hex from Graph) to 32
- * bytes; -1 when it is neither. */
-static int
-sha_decode(const char *s, unsigned char *out)
-{
-	unsigned char tmp[64];
-	size_t i;
-
-	if (strlen(s) == 64 && strspn(s, "0123456789abcdefABCDEF") == 64) {
-		for (i = 0; i < 32; i++) {
-			unsigned int b;
-
-			if (sscanf(s + 2 * i, "%2x", &b) != 1)
-				return -1;
-			out[i] = (unsigned char)b;
-		}
-		return 0;
-	}
-	if (base64_decode(s, tmp, sizeof(tmp)) != 32)
-		return -1;
-	memcpy(out, tmp, 32);
-	return 0;
-}
-
-/* Checks got against want (NULL: nothing to check); who names the source. */
-static int
-sha_check(const char *want, const unsigned char *got, const char *hex,
-	  const char *who, struct wa_err *err)
-{
-	unsigned char w[32];
-
-	if (!want || !*want)
-		return 0;
-	if (sha_decode(want, w) < 0)
-		return wa_err_set(err, WA_EX_REJECTED, "graph_error",
-				  "%s sha256 '%.80s' is neither hex nor "
-				  "base64", who, want);
-	if (memcmp(w, got, 32) != 0)
-		return wa_err_set(err, WA_EX_REJECTED, "graph_error",
-				  "sha256 mismatch: got %s, %s says %s", hex,
-				  who, want);
-	return 0;
-}
-
-static const struct {
-	const char *mime, *ext;
-} exts[] = {
-	{ "image/jpeg", ".jpg" }, { "image/png", ".png" },
-	{ "image/webp", ".webp" }, { "image/gif", ".gif" },
-	{ "video/mp4", ".mp4" }, { "video/3gpp", ".3gp" },
-	{ "audio/ogg", ".ogg" }, { "audio/mpeg", ".mp3" },
-	{ "audio/aac", ".aac" }, { "audio/amr", ".amr" },
-	{ "audio/mp4", ".m4a" }, { "application/pdf", ".pdf" },
-	{ "text/plain", ".txt" }, { "application/msword", ".doc" },
-	{ "application/vnd.ms-excel", ".xls" },
-	{ "application/vnd.ms-powerpoint", ".ppt" },
-	{ "application/vnd.openxmlformats-officedocument.wordprocessingml."
-	  "document", ".docx" },
-	{ "application/vnd.openxmlformats-officedocument.spreadsheetml."
-	  "sheet", ".xlsx" },
-	{ "application/vnd.openxmlformats-officedocument.presentationml."
-	  "presentation", ".pptx" },
-};
-
-/* A file name extension for mime ("audio/ogg; codecs=opus" too), or "". */
-static const char *
-mime_ext(const char *mime)
-{
-	size_t i, n;
-
-	if (!mime)
-		return "";
-	n = strcspn(mime, "; ");
-	for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
-		if (strlen(exts[i].mime) == n &&
-		    strncasecmp(exts[i].mime, mime, n) == 0)
-			return exts[i].ext;
-	return "";
-}
-
 /* ---- fetching ---- */
 
 /* GET /{media-id}: the download URL (owned), Graph's sha256 and MIME type
@@ -312,7 +209,7 @@ download(struct graph *g, const char *dir, const char *url, char **tmp,
 	/* A retried transfer rewinds; cut what an earlier try left over. */
 	*bytes = fflush(fp) == 0 ? ftell(fp) : -1;
 	if (*bytes < 0 || ftruncate(fd, *bytes) < 0 ||
-	    file_sha256(fp, md) < 0 || fsync(fd) < 0) {
+	    media_file_sha256(fp, md) < 0 || fsync(fd) < 0) {
 		fclose(fp);
 		return wa_err_set(err, WA_EX_IOERR, "io", "cannot write a "
 				  "file in '%s': %s", dir, strerror(errno));
@@ -471,12 +368,12 @@ media_fetch(struct store *st, struct graph *g, const char *dir,
 		goto out;
 	}
 	hex_encode(md, 32, hex);
-	if (sha_check(j->sha256, md, hex, "the webhook", err) < 0 ||
-	    sha_check(gsha, md, hex, "Graph", err) < 0) {
+	if (media_sha_check(j->sha256, md, hex, "the webhook", err) < 0 ||
+	    media_sha_check(gsha, md, hex, "Graph", err) < 0) {
 		gone = 1;
 		goto out;
 	}
-	if (store_file(dir, tmp, hex, mime_ext(mime), &path, err) < 0)
+	if (store_file(dir, tmp, hex, media_mime_ext(mime), &path, err) < 0)
 		goto out;
 	free(tmp);
 	tmp = NULL;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* One webhook message object as the help desk sees it: text, media, content, reasons. */
+/* One webhook message object as the help desk sees it: text, media, content, reasons (its record: normalize_record.c). */
 #include <stdio.h>
 #include <string.h>
 #include "normalize.h"
@@ -337,19 +337,10 @@ infer_type(jv msg)
 	return found;
 }
 
-int
-norm_message(jv msg, struct norm_msg *m)
+/* The ids of msg (wamid, type, from, to, group); -1 when one is bad. */
+static int
+ids_of(jv msg, struct norm_msg *m)
 {
-	jv ctx, fw;
-
-	memset(m, 0, sizeof(*m));
-	m->content = m->media = m->context = m->referral = jv_null();
-	m->errors = jv_null();
-	if (jv_get_kind(msg) != JV_KIND_OBJECT) {
-		m->ts = -1;
-		snprintf(m->error, sizeof(m->error), "not an object");
-		return -1;
-	}
 	m->ts = -1;
 	m->wamid = id_key(msg, "id", m);
 	m->type = id_key(msg, "type", m);
@@ -365,6 +356,13 @@ norm_message(jv msg, struct norm_msg *m)
 		m->ts = -1;
 		return -1;
 	}
+	return 0;
+}
+
+/* Meta's errors (a non-empty array, else null) and the timestamp. */
+static void
+errors_and_time(jv msg, struct norm_msg *m)
+{
 	m->errors = jx_get(msg, "errors");
 	if (jv_get_kind(m->errors) != JV_KIND_ARRAY ||
 	    jv_array_length(jv_copy(m->errors)) == 0) {
@@ -373,6 +371,12 @@ norm_message(jv msg, struct norm_msg *m)
 	}
 	if (jx_intish(msg, "timestamp", &m->ts) != 1 || m->ts < 0)
 		m->ts = -1;
+}
+
+/* What the message says by its type: text, media, system, content. */
+static void
+body_of(jv msg, struct norm_msg *m)
+{
 	m->unsupported = norm_unsupported_reason(m->type, msg);
 	if (m->type && !m->unsupported) {
 		if (is_media_type(m->type))
@@ -400,6 +404,14 @@ norm_message(jv msg, struct norm_msg *m)
 		jv_free(cards);
 		set_text(m, m->content, "_text", NULL);
 	}
+}
+
+/* The context (the message replied to, forwarded) and the referral. */
+static void
+context_of(jv msg, struct norm_msg *m)
+{
+	jv ctx, fw;
+
 	ctx = jx_get(msg, "context");
 	if (jv_get_kind(ctx) == JV_KIND_OBJECT) {
 		m->context_wamid = str2(msg, "context", "id");
@@ -418,6 +430,24 @@ norm_message(jv msg, struct norm_msg *m)
 		jv_free(m->referral);
 		m->referral = jv_null();
 	}
+}
+
+int
+norm_message(jv msg, struct norm_msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->content = m->media = m->context = m->referral = jv_null();
+	m->errors = jv_null();
+	if (jv_get_kind(msg) != JV_KIND_OBJECT) {
+		m->ts = -1;
+		snprintf(m->error, sizeof(m->error), "not an object");
+		return -1;
+	}
+	if (ids_of(msg, m) < 0)
+		return -1;
+	errors_and_time(msg, m);
+	body_of(msg, m);
+	context_of(msg, m);
 	if (!m->wamid || !*m->wamid)
 		snprintf(m->error, sizeof(m->error), "message without an id");
 	else if (m->ts < 0)
@@ -437,89 +467,4 @@ norm_release(struct norm_msg *m)
 	jv_free(m->errors);
 	m->content = m->media = m->context = m->referral = jv_null();
 	m->errors = jv_null();
-}
-
-static jv
-str_or_null(const char *s)
-{
-	return s ? jv_string(s) : jv_null();
-}
-
-/* v (taken), or null when absent. */
-static jv
-or_null(jv v)
-{
-	if (!jv_is_valid(v)) {
-		jv_free(v);
-		return jv_null();
-	}
-	return v;
-}
-
-jv
-norm_record(const struct norm_msg *m, const char *event)
-{
-	jv r = JV_OBJECT(jv_string("event"), jv_string(event),
-			 jv_string("wamid"), str_or_null(m->wamid),
-			 jv_string("type"), str_or_null(m->type),
-			 jv_string("from"), str_or_null(m->from),
-			 jv_string("timestamp"), time_jv(m->ts),
-			 jv_string("text"), m->unsupported || !m->text ?
-			 jv_null() : jv_string_sized(m->text, (int)m->text_len),
-			 jv_string("media"), jv_copy(m->media),
-			 jv_string("unsupported"), str_or_null(m->unsupported));
-
-	if (m->from_bsuid)
-		r = jv_object_set(r, jv_string("from_user_id"),
-				  jv_string(m->from_bsuid));
-	if (m->group_id)
-		r = jv_object_set(r, jv_string("group_id"),
-				  jv_string(m->group_id));
-	if (m->to_bsuid)
-		r = jv_object_set(r, jv_string("to_user_id"),
-				  jv_string(m->to_bsuid));
-	if (jv_get_kind(m->content) == JV_KIND_OBJECT && !m->unsupported) {
-		jv_object_foreach(m->content, k, v) {	/* borrows */
-			if (strcmp(jv_string_value(k), "_text"))
-				r = jv_object_set(r, k, v);
-			else {
-				jv_free(k);
-				jv_free(v);
-			}
-		}
-	}
-	if (jv_get_kind(m->context) == JV_KIND_OBJECT)
-		r = jv_object_set(r, jv_string("context"),
-				  jv_copy(m->context));
-	if (m->forwarded)
-		r = jv_object_set(r, jv_string("forwarded"), jv_true());
-	if (jv_get_kind(m->referral) == JV_KIND_OBJECT)
-		r = jv_object_set(r, jv_string("referral"),
-				  jv_copy(m->referral));
-	if (jv_get_kind(m->errors) == JV_KIND_ARRAY) {
-		jv e0 = jv_array_get(jv_copy(m->errors), 0);
-		jv title = jx_get(e0, "title");
-
-		if (jv_get_kind(title) != JV_KIND_STRING) {
-			jv_free(title);
-			title = jx_get(e0, "message");
-		}
-		r = jv_object_set(r, jv_string("error"), JV_OBJECT(
-			jv_string("code"), jv_string("graph_error"),
-			jv_string("message"), jv_get_kind(title) ==
-			JV_KIND_STRING ? title :
-			(jv_free(title), jv_string("error reported by Meta")),
-			jv_string("graph_code"), or_null(jx_get(e0, "code"))));
-		r = jv_object_set(r, jv_string("errors"),
-				  jv_copy(m->errors));
-		jv_free(e0);
-	}
-	if (m->sys_type || m->sys_body)
-		r = jv_object_set(r, jv_string("system"),
-			JV_OBJECT(jv_string("type"), str_or_null(m->sys_type),
-				  jv_string("body"), str_or_null(m->sys_body),
-				  jv_string("wa_id"), str_or_null(m->sys_wa_id),
-				  jv_string("user_id"),
-				  str_or_null(m->sys_bsuid)));
-	return r;
 }

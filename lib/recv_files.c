@@ -4,100 +4,19 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
-#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include "ingest.h"
-#include "jsonl.h"
-#include "quarantine.h"
 #include "recv.h"
+#include "recv_files_int.h"
 #include "util.h"
 
-/*
- * The ingest pipeline's three stages on three threads: the reader parses
- * and plans each delivery (no database), this thread applies plans and
- * commits, the writer renders a commit's events. A plan crosses a thread
- * boundary whole, through a queue, and the thread that gave it away
- * keeps no reference (jv reference counts are not atomic); the events
- * are text, shared with nothing.
- *
- * A plan goes back to the reader to be freed: memory freed on another
- * thread than the one that allocated it takes glibc's lock of that
- * thread's arena, and with the reader allocating all the time this
- * thread spent a fifth of its time waiting for it.
- */
-
-/* IT_IDLE: the input paused (a pipe or terminal with nothing to read):
- * what is pending is committed so its events do not wait. */
-enum item_kind {
-	IT_DELIVERY, IT_BAD, IT_FATAL, IT_IDLE, IT_FILE_END, IT_END
-};
-
-struct item {
-	enum item_kind kind;
-	struct ingest_plan *plan;	/* IT_DELIVERY (a bad line too) */
-	long line;
-	struct wa_err err;		/* IT_BAD, IT_FATAL */
-	long good, nbad;		/* IT_FILE_END */
-	const char *name;
-};
-
-#define QUEUE_CAP 128		/* parsed deliveries waiting */
-#define CHUNK 16		/* handed over at once */
-#define TAKE 32			/* taken at once (what is done goes back
-				   to the reader as often) */
-#define CKPT_MS 100		/* between WAL checkpoints */
-#define OUT_CAP 1		/* committed batches waiting to be printed */
-
-/* Items on their way back to be freed (see above). */
-struct spent {
-	struct item *v;
-	int n, cap;
-};
-
-struct out_node {
-	struct ingest_events *batch;	/* a commit's events, or NULL */
-	int flush;
-	struct out_node *next;
-};
-
-struct pipe {
-	pthread_mutex_t mu;
-	pthread_cond_t can_put;		/* the reader waits for room */
-	pthread_cond_t can_take;	/* this thread waits for items, room
-					   for output, the reader's end */
-	pthread_cond_t out_ready;	/* the writer waits for output */
-	struct item q[QUEUE_CAP];
-	int head, count;
-	struct item chunk[CHUNK];	/* the reader's, not yet queued */
-	int nchunk;
-	int idle_sent;			/* the reader's: IT_IDLE since the
-					   last delivery */
-	struct item got[TAKE];		/* taken, this thread's */
-	int ngot, igot;
-	struct spent used;		/* this thread's, done with */
-	struct spent back;		/* handed back, not yet freed */
-	struct spent freeing;		/* the reader's */
-	atomic_int stop;		/* the database side is done */
-	int reader_done;
-	struct out_node *out_head, *out_tail;
-	int nout, out_end, out_failed;
-	char **files;
-	int nfiles;
-	struct quarantine *rules;	/* the reader's own copy */
-	struct ingest *in;		/* its rules are copied by the reader */
-	struct recv_batch orig;		/* sink, flush, warn, ctx */
-	struct store_ckpt *ckpt;	/* checkpoints off this thread */
-	pthread_t reader, writer;
-};
-
-static void
-item_free(struct item *it)
+void
+recv_item_free(struct item *it)
 {
 	if (it->kind == IT_DELIVERY)
 		ingest_plan_free(it->plan);
@@ -114,8 +33,8 @@ spent_add(struct spent *s, const struct item *it)
 }
 
 /* Moves everything in from to the end of to (swapped when to is empty). */
-static void
-spent_move(struct spent *to, struct spent *from)
+void
+recv_spent_move(struct spent *to, struct spent *from)
 {
 	int i;
 
@@ -131,214 +50,14 @@ spent_move(struct spent *to, struct spent *from)
 	from->n = 0;
 }
 
-static void
-spent_free(struct spent *s)
+void
+recv_spent_free(struct spent *s)
 {
 	int i;
 
 	for (i = 0; i < s->n; i++)
-		item_free(&s->v[i]);
+		recv_item_free(&s->v[i]);
 	s->n = 0;
-}
-
-/* ---- the reader ---- */
-
-/* Hands the reader's chunk over; -1 (chunk freed) once the database
- * side has stopped. */
-static int
-put_chunk(struct pipe *p)
-{
-	int i, n = p->nchunk;
-
-	p->nchunk = 0;
-	pthread_mutex_lock(&p->mu);
-	while (QUEUE_CAP - p->count < n && !p->stop)
-		pthread_cond_wait(&p->can_put, &p->mu);
-	if (p->stop) {
-		pthread_mutex_unlock(&p->mu);
-		for (i = 0; i < n; i++)
-			item_free(&p->chunk[i]);
-		return -1;
-	}
-	for (i = 0; i < n; i++)
-		p->q[(p->head + p->count++) % QUEUE_CAP] = p->chunk[i];
-	pthread_cond_signal(&p->can_take);
-	spent_move(&p->freeing, &p->back);
-	pthread_mutex_unlock(&p->mu);
-	spent_free(&p->freeing);
-	return 0;
-}
-
-/* Queues it (taken), in chunks so the threads seldom wake each other;
- * -1 when the database side has stopped. */
-static int
-put(struct pipe *p, struct item *it)
-{
-	p->chunk[p->nchunk++] = *it;
-	if (p->nchunk < CHUNK && it->kind == IT_DELIVERY)
-		return 0;
-	return put_chunk(p);
-}
-
-static int
-put_delivery(struct pipe *p, struct jsonl *r, jv v, long line)
-{
-	struct item it = { .kind = IT_DELIVERY, .line = line };
-	size_t len;
-	const char *raw = jsonl_raw(r, &len);
-	char *body;
-
-	if (raw) {
-		body = xmalloc(len + 1);
-		memcpy(body, raw, len);
-		body[len] = '\0';
-	} else {	/* several lines, or several values on one */
-		jv dump = jv_dump_string(jv_copy(v), 0);
-
-		body = xstrdup(jv_string_value(dump));
-		len = strlen(body);
-		jv_free(dump);
-	}
-	it.plan = ingest_plan_parsed(p->rules, v, body, len, line);
-	return put(p, &it);
-}
-
-/* A line that is not JSON: stored raw like any delivery, as an error
- * (rule 12), so that replay can try it again. */
-static int
-put_unreadable(struct pipe *p, struct jsonl *r, const struct wa_err *err,
-	       long line)
-{
-	struct item it = { .kind = IT_DELIVERY, .line = line };
-	size_t len = 0;
-	const char *raw = jsonl_bad_raw(r, &len);
-	char *body;
-
-	if (!raw)	/* longer than the limit: the error says so */
-		len = 0;
-	body = xmalloc(len + 1);
-	memcpy(body, raw ? raw : "", len);
-	body[len] = '\0';
-	it.plan = ingest_plan_parsed(p->rules, jv_invalid_with_msg(
-		jv_string(err->message)), body, len, line);
-	return put(p, &it);
-}
-
-static int
-stopped(struct pipe *p)
-{
-	return atomic_load_explicit(&p->stop, memory_order_relaxed);
-}
-
-/* Whether reading fp can ever wait: not for a regular file. */
-static int
-may_wait(FILE *fp)
-{
-	struct stat sb;
-
-	return fstat(fileno(fp), &sb) < 0 || !S_ISREG(sb.st_mode);
-}
-
-/* Whether reading fp now would not wait (a pipe with something in it):
- * until then the chunk is not worth holding back. */
-static int
-input_ready(FILE *fp)
-{
-	struct pollfd pfd = { .fd = fileno(fp), .events = POLLIN };
-
-	return poll(&pfd, 1, 0) > 0;
-}
-
-/* Before each read: when it would wait, what was read so far goes to
- * the database thread, with one IT_IDLE per pause. -1 once stopped. */
-static int
-before_read(struct pipe *p, FILE *fp)
-{
-	struct item idle = { .kind = IT_IDLE };
-
-	if (input_ready(fp))
-		return 0;
-	if (p->idle_sent)
-		return p->nchunk ? put_chunk(p) : 0;
-	p->idle_sent = 1;
-	return put(p, &idle);	/* sends the chunk before it */
-}
-
-/* 0 to go on with the next file, -1 to stop. */
-static int
-read_file(struct pipe *p, const char *name)
-{
-	struct item it = { .kind = IT_FILE_END, .name = name };
-	FILE *fp = strcmp(name, "-") ? fopen(name, "r") : stdin;
-	struct jsonl *r;
-	jv v;
-	int n, rc = 0, can_wait;
-
-	if (!fp) {
-		it.kind = IT_BAD;
-		wa_err_set(&it.err, WA_EX_REJECTED, "invalid_input",
-			   "cannot open '%s': %s", name, strerror(errno));
-		return put(p, &it);
-	}
-	r = jsonl_open(fp, name);
-	jsonl_set_limit(r, RECV_MAX_BODY);
-	can_wait = may_wait(fp);
-	while (!rc && !stopped(p) && (!can_wait || before_read(p, fp) == 0) &&
-	       (n = jsonl_next(r, &v, &it.line, &it.err)) != 0) {
-		if (n == 1) {
-			it.good++;
-			p->idle_sent = 0;
-			rc = put_delivery(p, r, v, it.line);
-		} else if (n == -1) {
-			it.nbad++;
-			rc = put_unreadable(p, r, &it.err, it.line);
-		} else {
-			struct item bad = { .kind = IT_FATAL, .err = it.err };
-
-			rc = put(p, &bad) < 0 ? -1 : -1;
-		}
-	}
-	jsonl_close(r);
-	if (fp != stdin)
-		fclose(fp);
-	if (rc < 0 || stopped(p))
-		return -1;
-	it.line = 0;
-	return put(p, &it);
-}
-
-static void *
-reader_main(void *arg)
-{
-	struct pipe *p = arg;
-	struct item end = { .kind = IT_END };
-	struct wa_err err;
-	int i;
-
-	/* This thread's own compiled rules (the texts are only read); a
-	 * rule that does not compile stops the run before anything is
-	 * stored (78). */
-	p->rules = quarantine_copy(ingest_rule_texts(p->in), &err);
-	if (!p->rules) {
-		struct item fatal = { .kind = IT_FATAL, .err = err };
-
-		(void)put(p, &fatal);
-	} else if (p->nfiles == 0)
-		(void)read_file(p, "-");
-	for (i = 0; p->rules && i < p->nfiles; i++)
-		if (read_file(p, p->files[i]) < 0)
-			break;
-	if (p->nchunk)
-		(void)put_chunk(p);	/* what a stop left unsent */
-	(void)put(p, &end);
-	pthread_mutex_lock(&p->mu);
-	quarantine_free(p->rules);
-	p->rules = NULL;
-	jx_cache_release();
-	p->reader_done = 1;
-	pthread_cond_signal(&p->can_take);
-	pthread_mutex_unlock(&p->mu);
-	return NULL;
 }
 
 /* ---- the writer ---- */
@@ -425,7 +144,7 @@ take(struct pipe *p)
 			p->head = (p->head + 1) % QUEUE_CAP;
 		}
 		p->igot = 0;
-		spent_move(&p->back, &p->used);
+		recv_spent_move(&p->back, &p->used);
 		pthread_cond_signal(&p->can_put);
 		pthread_mutex_unlock(&p->mu);
 	}
@@ -524,7 +243,7 @@ pipe_start(struct recv_batch *b, char **files, int n, struct wa_err *err)
 	wa_err_clear(err);
 	if (pthread_create(&p->writer, NULL, writer_main, p) != 0)
 		goto fail;
-	if (pthread_create(&p->reader, NULL, reader_main, p) != 0) {
+	if (pthread_create(&p->reader, NULL, recv_reader_main, p) != 0) {
 		pthread_mutex_lock(&p->mu);
 		p->out_end = 1;
 		pthread_cond_signal(&p->out_ready);
@@ -545,7 +264,7 @@ static void
 drop_queued(struct pipe *p)
 {
 	while (p->count) {
-		item_free(&p->q[p->head]);
+		recv_item_free(&p->q[p->head]);
 		p->head = (p->head + 1) % QUEUE_CAP;
 		p->count--;
 	}
@@ -561,11 +280,11 @@ pipe_finish(struct pipe *p)
 	int failed, joined = 1;
 
 	while (p->igot < p->ngot)
-		item_free(&p->got[p->igot++]);
-	spent_free(&p->used);
+		recv_item_free(&p->got[p->igot++]);
+	recv_spent_free(&p->used);
 	free(p->used.v);
 	pthread_mutex_lock(&p->mu);
-	spent_free(&p->back);
+	recv_spent_free(&p->back);
 	p->stop = 1;
 	pthread_cond_signal(&p->can_put);
 	clock_gettime(CLOCK_REALTIME, &until);
@@ -592,7 +311,7 @@ pipe_finish(struct pipe *p)
 		return failed;	/* p stays: the reader still uses it */
 	}
 	pthread_join(p->reader, NULL);
-	spent_free(&p->back);	/* what the reader had not collected */
+	recv_spent_free(&p->back);	/* what the reader had not collected */
 	free(p->back.v);
 	free(p->freeing.v);
 	pthread_cond_destroy(&p->can_put);

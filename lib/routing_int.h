@@ -36,7 +36,7 @@ int routing_cands_load(struct store *st, const struct routing_rule_row *r,
 		       struct routing_cands *c, struct wa_err *err);
 void routing_cands_release(struct routing_cands *c);
 
-/* The rules as one program (see routing.c): bad[i], when not NULL,
+/* The rules as one program (see routing_program.c): bad[i], when not NULL,
  * replaces rule i by an error with that message; all: every rule's
  * [i, result] in an array, else the deciding one's only. */
 void routing_program(struct strbuf *sb, const struct routing_rules *r,

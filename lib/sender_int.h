@@ -93,6 +93,23 @@ struct sender {
 	int64_t owner;			/* our locked byte there; 0 none */
 };
 
+/* sender.c: the job lists and the line of answers. */
+void sender_list_add(struct job_list *l, struct job *j);
+/* Empties l and returns its jobs. */
+struct job *sender_list_take(struct job_list *l);
+/* Emits the answers at the head of the line. */
+void sender_flush(struct sender *s);
+
+/* sender_batch.c: Graph requests and the batches around them. */
+/* Queues j's request (its media upload first, if any). */
+void sender_start_request(struct sender *s, struct job *j);
+/* Commits the intents waiting and starts their requests. */
+void sender_intents_flush(struct sender *s);
+/* Records the outcomes so far and emits what is answered. */
+void sender_settle(struct sender *s);
+/* One poll round: transfers progress, finished ones are recorded. */
+void sender_run_round(struct sender *s, int timeout_ms);
+
 /* sender.c: answers.  Each takes rec / first. */
 void sender_answer(struct job *j, jv rec);
 void sender_answer_err(struct job *j, const struct wa_err *e);
@@ -139,7 +156,7 @@ int sender_recover(struct sender *s, struct wa_err *err);
 int sender_answer_orphan(struct sender *s, struct job *j, int64_t row,
 			 struct wa_err *err);
 
-/* sender_target.c: the input's ids, numbers and keys: no U+0000 in them,
+/* sender_input.c: the input's ids, numbers and keys: no U+0000 in them,
  * and the idempotency key (a string, or an integer as its decimal form)
  * into j->key; -1 with invalid_input naming the field. */
 int sender_check_input(struct job *j, struct wa_err *err);

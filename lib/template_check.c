@@ -10,21 +10,6 @@
 #include "jsonl.h"
 #include "util.h"
 
-/* Lowercase letters, digits and '_', not starting with a digit. */
-static int
-param_name_ok(const char *s)
-{
-	const char *p;
-
-	if (!*s || isdigit((unsigned char)*s))
-		return 0;
-	for (p = s; *p; p++)
-		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) ||
-		      *p == '_'))
-			return 0;
-	return 1;
-}
-
 /* ---- offline checks of a create payload ---- */
 
 __attribute__((format(printf, 3, 4))) static int
@@ -40,11 +25,21 @@ bad(struct wa_err *err, const char *field, const char *fmt, ...)
 			  field, msg);
 }
 
-/* Like bad() for placeholders and examples: template_params. */
-#define bad_param(err, ...) \
-	(bad((err), __VA_ARGS__), \
-	 snprintf((err)->code, sizeof((err)->code), "template_params"), \
-	 (err)->action = wa_err_default_action((err)->code), -1)
+int
+template_bad_param(struct wa_err *err, const char *field, const char *fmt,
+		   ...)
+{
+	char msg[384];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	bad(err, field, "%s", msg);
+	snprintf(err->code, sizeof(err->code), "template_params");
+	err->action = wa_err_default_action(err->code);
+	return -1;
+}
 
 static int
 check_name(jv tpl, struct wa_err *err)
@@ -101,169 +96,6 @@ check_head(jv tpl, int *named, struct wa_err *err)
 	return 0;
 }
 
-/* Placeholders of one text: format, order, adjacency, ends. Names the
- * used parameters in *ph (positional: "1".."n" all present). */
-static int
-check_placeholders(const char *text, const char *field, int named,
-		   int is_body, struct template_phs *ph, struct wa_err *err)
-{
-	char *seen;
-	long long v;
-	int i, k, max = 0;
-	size_t j;
-
-	template_phs_scan(text, ph);
-	if (ph->bad)
-		return bad_param(err, field, "malformed placeholder (use "
-				 "{{1}} or {{name}})");
-	for (i = 0; i < ph->n; i++) {
-		const char *nm = ph->v[i].name;
-
-		if (named && template_all_digits(nm))
-			return bad_param(err, field, "'{{%s}}' is positional "
-					 "but parameter_format is named", nm);
-		if (!named && !template_all_digits(nm))
-			return bad_param(err, field, "'{{%s}}' is named but "
-					 "parameter_format is positional "
-					 "(set \"parameter_format\":\"named\")",
-					 nm);
-		if (named && !param_name_ok(nm))
-			return bad_param(err, field, "'{{%s}}': parameter "
-					 "names are lowercase letters, digits "
-					 "and '_'", nm);
-		for (k = 0; k < i; k++)
-			if (strcmp(ph->v[k].name, nm) == 0)
-				return bad_param(err, field, "'{{%s}}' is used "
-						 "more than once", nm);
-		if (!named) {
-			if (parse_int(nm, 1, 1000, &v) < 0)
-				return bad_param(err, field, "'{{%s}}' is out "
-						 "of range", nm);
-			if (v > max)
-				max = (int)v;
-		}
-		if (i > 0) {
-			for (j = ph->v[i - 1].end; j < ph->v[i].start; j++)
-				if (!isspace((unsigned char)text[j]))
-					break;
-			if (j == ph->v[i].start)
-				return bad_param(err, field, "'{{%s}}' is "
-						 "adjacent to the placeholder "
-						 "before it", nm);
-		}
-	}
-	if (!named && max != ph->n) {
-		seen = xcalloc((size_t)max + 1, 1);
-		for (i = 0; i < ph->n; i++)
-			if (parse_int(ph->v[i].name, 1, max, &v) == 0)
-				seen[v] = 1;
-		for (i = 1; i <= max && seen[i]; i++)
-			;
-		free(seen);
-		char num[16];
-		snprintf(num, sizeof(num), "%d", i);
-		return bad_param(err, field, "placeholders must be {{1}}, "
-				 "{{2}}, ... without gaps: {{%s}} is missing",
-				 num);
-	}
-	if (is_body && ph->n > 0) {
-		for (j = 0; j < ph->v[0].start; j++)
-			if (!isspace((unsigned char)text[j]))
-				break;
-		if (j == ph->v[0].start)
-			return bad_param(err, field, "the text may not start "
-					 "with a placeholder");
-		for (j = ph->v[ph->n - 1].end; text[j]; j++)
-			if (!isspace((unsigned char)text[j]))
-				break;
-		if (!text[j])
-			return bad_param(err, field, "the text may not end "
-					 "with a placeholder");
-	}
-	return 0;
-}
-
-/* Positional examples: ex is example[key] = [[v1..vn]] (body) or
- * [v1] (header). Named: [{"param_name","example"}] covering every name. */
-static int
-check_examples(jv comp, const char *field, const char *key, int named,
-	       int nested, const struct template_phs *ph, struct wa_err *err)
-{
-	char f[128];
-	jv ex = jx_path(comp, "example", key, NULL), row;
-	int i, n, rc = 0;
-
-	snprintf(f, sizeof(f), "%s.example.%s", field, key);
-	if (ph->n == 0) {
-		jv_free(ex);
-		return 0;
-	}
-	if (jv_get_kind(ex) != JV_KIND_ARRAY) {
-		jv_free(ex);
-		return bad_param(err, f, "missing: every parameter needs an "
-				 "example value");
-	}
-	row = nested && !named ? jv_array_get(jv_copy(ex), 0) : jv_copy(ex);
-	if (jv_get_kind(row) != JV_KIND_ARRAY) {
-		rc = bad_param(err, f, "must be an array of example "
-			       "values");
-		goto out;
-	}
-	n = jv_array_length(jv_copy(row));
-	if (!named) {
-		char cnt[48];
-
-		snprintf(cnt, sizeof(cnt), "%d values, got %d", ph->n, n);
-		if (n != ph->n) {
-			rc = bad_param(err, f, "needs %s", cnt);
-			goto out;
-		}
-		for (i = 0; i < n && rc == 0; i++) {
-			jv v = jv_array_get(jv_copy(row), i);
-
-			if (jv_get_kind(v) != JV_KIND_STRING ||
-			    !jv_string_value(v)[0])
-				rc = bad_param(err, f, "example values must "
-					       "be non-empty strings");
-			jv_free(v);
-		}
-		goto out;
-	}
-	for (i = 0; i < ph->n && rc == 0; i++) {
-		int found = 0;
-
-		jv_array_foreach(row, k, e) {
-			const char *pn = jx_cstr(e, "param_name");
-			const char *pe = jx_cstr(e, "example");
-
-			if (pn && strcmp(pn, ph->v[i].name) == 0 && pe && *pe)
-				found = 1;
-			(void)k;
-			jv_free(e);
-		}
-		if (!found)
-			rc = bad_param(err, f, "no example for '%s'",
-				       ph->v[i].name);
-	}
-	jv_array_foreach(row, k, e) {
-		const char *pn = jx_cstr(e, "param_name");
-		int m;
-
-		for (m = 0; rc == 0 && m < ph->n; m++)
-			if (pn && strcmp(pn, ph->v[m].name) == 0)
-				break;
-		if (rc == 0 && m == ph->n)
-			rc = bad_param(err, f, "'%s' is not a placeholder of "
-				       "the text", pn ? pn : "(no param_name)");
-		(void)k;
-		jv_free(e);
-	}
-out:
-	jv_free(row);
-	jv_free(ex);
-	return rc;
-}
-
 static int
 check_text_len(jv comp, const char *field, size_t max, int required,
 	       const char **text, struct wa_err *err)
@@ -300,9 +132,9 @@ check_body(jv comp, const char *field, int named, int auth,
 	if (!text)
 		return 0;
 	snprintf(f, sizeof(f), "%s.text", field);
-	rc = check_placeholders(text, f, named, 1, &ph, err);
+	rc = template_check_placeholders(text, f, named, 1, &ph, err);
 	if (rc == 0)
-		rc = check_examples(comp, field, named ?
+		rc = template_check_examples(comp, field, named ?
 				    "body_text_named_params" : "body_text",
 				    named, 1, &ph, err);
 	template_phs_release(&ph);
@@ -328,8 +160,9 @@ check_header(jv comp, const char *field, int named, struct wa_err *err)
 		     jv_array_length(jv_copy(h)) > 0;
 		jv_free(h);
 		snprintf(f, sizeof(f), "%s.example.header_handle", field);
-		return rc ? 0 : bad_param(err, f, "a %s header needs an "
-					  "example media handle", fmt);
+		return rc ? 0 : template_bad_param(err, f, "a %s header needs "
+						   "an example media handle",
+						   fmt);
 	}
 	if (template_ieq(fmt, "LOCATION"))
 		return 0;
@@ -340,12 +173,12 @@ check_header(jv comp, const char *field, int named, struct wa_err *err)
 			   err) < 0)
 		return -1;
 	snprintf(f, sizeof(f), "%s.text", field);
-	rc = check_placeholders(text, f, named, 0, &ph, err);
+	rc = template_check_placeholders(text, f, named, 0, &ph, err);
 	if (rc == 0 && ph.n > 1)
-		rc = bad_param(err, f, "a header takes at most one "
-			       "parameter");
+		rc = template_bad_param(err, f, "a header takes at most one "
+					"parameter");
 	if (rc == 0)
-		rc = check_examples(comp, field, named ?
+		rc = template_check_examples(comp, field, named ?
 				    "header_text_named_params" : "header_text",
 				    named, 0, &ph, err);
 	template_phs_release(&ph);
@@ -363,7 +196,8 @@ check_footer(jv comp, const char *field, struct wa_err *err)
 		return -1;
 	snprintf(f, sizeof(f), "%s.text", field);
 	if (strstr(text, "{{"))
-		return bad_param(err, f, "a footer takes no parameters");
+		return template_bad_param(err, f, "a footer takes no "
+					  "parameters");
 	return 0;
 }
 
@@ -389,8 +223,8 @@ check_button(jv b, const char *f, struct wa_err *err)
 	if (template_ieq(type, "COPY_CODE") && !jv_is_valid(ex)) {
 		jv_free(ex);
 		snprintf(ff, sizeof(ff), "%s.example", f);
-		return bad_param(err, ff, "a COPY_CODE button needs an "
-				 "example code");
+		return template_bad_param(err, ff, "a COPY_CODE button needs "
+					  "an example code");
 	}
 	jv_free(ex);
 	if (!template_ieq(type, "URL"))
@@ -404,15 +238,15 @@ check_button(jv b, const char *f, struct wa_err *err)
 	if (!strstr(url, "{{1}}") ||
 	    strcmp(url + strlen(url) - 5, "{{1}}") != 0 ||
 	    strstr(url, "{{1}}") != url + strlen(url) - 5)
-		return bad_param(err, ff, "a URL takes one parameter, {{1}}, "
-				 "at its end");
+		return template_bad_param(err, ff, "a URL takes one "
+					  "parameter, {{1}}, at its end");
 	ex = jx_get(b, "example");
 	if (jv_get_kind(ex) != JV_KIND_ARRAY &&
 	    jv_get_kind(ex) != JV_KIND_STRING) {
 		jv_free(ex);
 		snprintf(ff, sizeof(ff), "%s.example", f);
-		return bad_param(err, ff, "a URL with {{1}} needs an example "
-				 "URL");
+		return template_bad_param(err, ff, "a URL with {{1}} needs an "
+					  "example URL");
 	}
 	jv_free(ex);
 	return 0;

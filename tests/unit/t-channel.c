@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for lib/channel.c: channel_resolve, rule 1, URL/e-mail shapes, profile limits. */
+/* Unit tests for lib/channel*.c: channel_resolve, rule 1, URL/e-mail shapes, profile limits. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

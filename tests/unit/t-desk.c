@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for lib/desk.c: contacts (rule 4), threads (3), sessions (5), statuses (7). */
+/* Unit tests for lib/desk*.c: contacts (rule 4), threads (3), sessions (5), statuses (7). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>

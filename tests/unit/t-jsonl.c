@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for lib/jsonl.c: JSON lines and pretty input, bad lines, caps, getters. */
+/* Unit tests for lib/jsonl*.c: JSON lines and pretty input, bad lines, caps, getters. */
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>

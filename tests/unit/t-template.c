@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for lib/template.c: analysis, create checks, send objects, store. */
+/* Unit tests for lib/template*.c: analysis, create checks, send objects, store. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* lib/tz.c against the C library's own reading of the same zones, and the day starts at DST edges. */
+/* lib/tz*.c against the C library's own reading of the same zones, and the day starts at DST edges. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

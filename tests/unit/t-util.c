@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for lib/util.c: integers, time parsing and formatting, phones, encodings. */
+/* Unit tests for lib/util*.c: integers, time parsing and formatting, phones, encodings. */
 #include <stdlib.h>
 #include "tap.h"
 #include "util.h"

@@ -29,6 +29,11 @@ struct sq {
 	int id_row;		/* 1: the made row is current; 2: it was */
 	int64_t new_id;
 	char id_text[24];
+	/* text columns of the current row read back unescaped
+	 * (store_text.c), by column; NULL where the text is as stored */
+	char **plain;
+	size_t *plain_len;
+	int nplain;
 };
 
 struct store {
@@ -56,6 +61,12 @@ struct store {
 unsigned store_stmt_drops(const char *sql, int readonly);
 
 void store_q_free_all(struct store *st);
+
+/* U+0000 in text (lib/store_text.c): the text as the store writes it,
+ * or as it was given when read back; both NULL when it is the same
+ * (nearly always), else owned with its length in *out_len. */
+char *store_text_escape(const char *v, size_t len, size_t *out_len);
+char *store_text_unescape(const char *v, size_t len, size_t *out_len);
 
 /* ---- the PostgreSQL driver (lib/store_pg.c) ------------------------- */
 

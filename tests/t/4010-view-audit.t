@@ -48,8 +48,8 @@ is_json '.anchor_id' '6' "found at entry 6"
 wa-view assign 3 dave >/dev/null
 exits 0 "an anchor stays good as the log grows" wa-view audit --verify --anchor "$anchor"
 
-cp "$WA_DB" "$T/good.db"
-restore() { cp "$T/good.db" "$WA_DB"; rm -f "$WA_DB-wal" "$WA_DB-shm"; }
+store_save good
+restore() { store_restore good; }
 
 sql "UPDATE audit_log SET actor = 'mallory' WHERE id = 2"
 exits 65 "an edited actor" wa-view audit --verify

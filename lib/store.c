@@ -302,10 +302,8 @@ store_open_flags(struct store **out, const char *path, unsigned flags,
 	if ((flags & (STORE_MUST_EXIST | STORE_READ)) && stat(path, &sb) < 0) {
 		free(st);
 		return wa_err_set(err, WA_EX_CONFIG, "config",
-				  "no database at '%s': %s (a desk is made by "
-				  "wa-connect business, wa-connect add, "
-				  "wa-recv or wa-db migrate)", path,
-				  strerror(errno));
+				  "no database at '%s': %s " STORE_NO_DESK_HINT,
+				  path, strerror(errno));
 	}
 	wa_err_clear(err);
 	if ((flags & STORE_READ) && unwritable(path))

@@ -56,6 +56,11 @@ struct store {
 	struct stmt_slot slots[STMT_SLOTS];
 };
 
+/* How a desk comes to be, for the error of a command that does not make
+ * one (STORE_MUST_EXIST) where there is none. */
+#define STORE_NO_DESK_HINT "(a desk is made by wa-connect business, " \
+	"wa-connect add, wa-recv or wa-db migrate)"
+
 /* What fetching a statement of this text makes stale in the desk cache
  * (store.c); readonly is the engine's verdict on the statement. */
 unsigned store_stmt_drops(const char *sql, int readonly);

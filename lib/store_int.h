@@ -3,15 +3,8 @@
 #ifndef WA_STORE_INT_H
 #define WA_STORE_INT_H
 
+#include <sqlite3.h>
 #include "store.h"
-
-#define STMT_SLOTS 512	/* old-style statements by address (store_stmt) */
-
-struct stmt_slot {
-	const char *sql;	/* key: address of a static string */
-	sqlite3_stmt *stmt;
-	unsigned drops;		/* desk cache parts to drop when fetched */
-};
 
 struct sq_pg;	/* the PostgreSQL driver's part of a query (store_pg.c) */
 struct store_pg;	/* its part of a connection */
@@ -53,7 +46,6 @@ struct store {
 		void *p;
 		void (*free_fn)(void *p);
 	} aux[STORE_AUX_N];
-	struct stmt_slot slots[STMT_SLOTS];
 };
 
 /* How a desk comes to be, for the error of a command that does not make

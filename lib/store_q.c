@@ -71,6 +71,7 @@ struct sq *
 store_sql(struct store *st, const char *text, struct wa_err *err)
 {
 	struct sq *q = xcalloc(1, sizeof(*q));
+	size_t len;
 
 	q->st = st;
 	q->id = SQL_QUERIES;
@@ -82,11 +83,17 @@ store_sql(struct store *st, const char *text, struct wa_err *err)
 		}
 		return q;
 	}
-	if (sqlite3_prepare_v2(st->db, text, -1, &q->s, NULL) != SQLITE_OK) {
+	len = strlen(text);
+	q->last_id = returns_new_id(text, &len);
+	if (sqlite3_prepare_v2(st->db, text, (int)len, &q->s,
+			       NULL) != SQLITE_OK) {
 		store_fail(st, err, "prepare");
 		free(q);
 		return NULL;
 	}
+	q->drops = store_stmt_drops(text, sqlite3_stmt_readonly(q->s));
+	if (q->drops && !st->cache_mute)
+		desk_cache_drop(st->cache, q->drops);
 	return q;
 }
 

@@ -436,6 +436,7 @@ col_text(struct sq *q, int col, size_t *len)
 	const char *t;
 	char *u;
 	size_t ulen;
+	int text;
 
 	if (q->id_row) {
 		*len = (size_t)snprintf(q->id_text, sizeof(q->id_text),
@@ -446,9 +447,10 @@ col_text(struct sq *q, int col, size_t *len)
 		*len = q->plain_len[col];
 		return q->plain[col];
 	}
+	/* the type first: SQLite's is undefined after a conversion */
+	text = col >= 0 && sq_col_type(q, col) == SQ_TEXT;
 	t = col_raw(q, col, len);
-	if (!t || col < 0 || sq_col_type(q, col) != SQ_TEXT ||
-	    !(u = store_text_unescape(t, *len, &ulen)))
+	if (!t || !text || !(u = store_text_unescape(t, *len, &ulen)))
 		return t;
 	if (col >= q->nplain) {
 		int n = col + 8, i;

@@ -448,6 +448,8 @@ cmd_ticket(struct store *st, struct out *o, const char *cmd, int argc,
 		cli_usage_error(&cli, "%s takes %s", cmd, want == 2 ?
 				"TICKET OWNER" : "TICKET");
 	o->cols = ticket_cols;
+	if (want == 2 && strcmp(argv[1], "me") == 0)
+		argv[1] = (char *)user;	/* assign TICKET me: take it */
 	if (views_ticket_change(st, id, a, want == 2 ? argv[1] : NULL, user,
 				wa_now(), &res, err) < 0)
 		return rejected(o, err, JV_OBJECT(
@@ -587,6 +589,13 @@ check_options(const char *cmd)
 	int route = strcmp(cmd, "route") == 0;
 	int watch = strcmp(cmd, "watch") == 0;
 	struct wa_err err;
+	static const char *const commands[] = { "list", "show", "search",
+		"assign", "unassign", "close", "reopen", "history", "create",
+		"views", "delete", "contacts", "audit", "quarantine", "agents",
+		"route", "watch", NULL };
+
+	if (!str_one_of(cmd, commands))	/* before any database is opened */
+		cli_usage_error(&cli, "unknown command '%s'", cmd);
 
 	if (watch && (people.given & 1u << PEOPLE_NOTIFY)) {
 		/* one --notify: the agent's setting, or watch's level */

@@ -20,7 +20,8 @@ agents_name_check(const char *what, const char *name, struct wa_err *err)
 	if (!*name || *p || p - name > AGENTS_NAME_MAX || *name == '-')
 		return wa_err_set(err, WA_EX_USAGE, "invalid_input",
 				  "%s: bad name '%s': use letters, digits, "
-				  "'.', '_', '-', '@' and '+'", what, name);
+				  "'.', '_', '-', '@' and '+', not '-' first",
+				  what, name);
 	if (strcmp(name, "me") == 0)
 		return wa_err_set(err, WA_EX_USAGE, "invalid_input",
 				  "%s: 'me' means whoever asks, not a name",

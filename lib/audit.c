@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <openssl/evp.h>
 #include "audit.h"
 #include "config.h"
@@ -29,6 +30,26 @@ hash_field(EVP_MD_CTX *md, const char *s)
  * "LENGTH:BYTES\n" in a fixed order (id, time, actor, action, subject,
  * detail as stored, the previous hash), so no two entries encode alike.
  */
+/* SHA-256 fetched once: EVP_sha256() in a digest's init looks the
+ * implementation up again each time (OpenSSL 3), a third of an entry's
+ * cost. */
+static const EVP_MD *sha256_md;
+
+static void
+sha256_fetch(void)
+{
+	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+static const EVP_MD *
+sha256(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, sha256_fetch);
+	return sha256_md ? sha256_md : EVP_sha256();
+}
+
 static int
 entry_hash(int64_t id, int64_t at, const char *actor, const char *action,
 	   const char *subject, const char *detail, const char *prev,
@@ -36,13 +57,13 @@ entry_hash(int64_t id, int64_t at, const char *actor, const char *action,
 {
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	unsigned char d[32];
-	unsigned int n = 0, i;
+	unsigned int n = 0;
 	char num[32];
 	int ok;
 
 	if (!md)
 		return -1;
-	ok = EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+	ok = EVP_DigestInit_ex(md, sha256(), NULL);
 	if (ok) {
 		EVP_DigestUpdate(md, "wa-audit/1\n", 11);
 		snprintf(num, sizeof(num), "%lld", (long long)id);
@@ -59,8 +80,7 @@ entry_hash(int64_t id, int64_t at, const char *actor, const char *action,
 	EVP_MD_CTX_free(md);
 	if (!ok || n != sizeof(d))
 		return -1;
-	for (i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", d[i]);
+	hex_encode(d, n, out);
 	return 0;
 }
 

@@ -258,7 +258,16 @@ connect_step(struct store *st, struct graph *g, const char *id,
 		[CHANNEL_SUBSCRIBED] = "subscribed_apps",
 	};
 	char rid[CHANNEL_ID_MAX];
+	struct channel ch;
+	int rc;
 
+	/* a number not connected yet (wa-connect add-number) is verified
+	 * and registered before add: Graph only, nothing to record */
+	rc = channel_id_valid(id) ? channel_get(st, id, &ch, err) : 0;
+	if (rc < 0)
+		return -1;
+	if (rc == 1)
+		return post_edge(g, id, edges[a->step], step_body(a), err);
 	if (channel_resolve(st, id, rid, err) < 0)
 		return -1;
 	if (post_edge(g, rid, edges[a->step], step_body(a), err) < 0)
@@ -293,13 +302,20 @@ connect_step_record(struct store *st, const char *id,
 {
 	struct channel ch;
 
+	int rc;
+
 	*rec = jv_invalid();
-	if (channel_get(st, id, &ch, err) != 0)
+	rc = channel_get(st, id, &ch, err);
+	if (rc < 0)
 		return -1;
 	*rec = jv_object_merge(JV_OBJECT(jv_string("ok"), jv_true(),
-					 jv_string("channel"), jv_string(id)),
+					 jv_string("channel"),
+					 rc == 0 ? jv_string(id) : jv_null(),
+					 jv_string("phone_number_id"),
+					 jv_string(id)),
 			       step_fields(a, now));
-	*rec = jv_object_set(*rec, jv_string("phone"), jv_string(ch.phone));
+	*rec = jv_object_set(*rec, jv_string("phone"),
+			     rc == 0 ? jv_string(ch.phone) : jv_null());
 	return 0;
 }
 

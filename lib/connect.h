@@ -39,15 +39,18 @@ struct connect_step_args {
  * invalid_input (exit 64) whose message starts with the field's name. */
 int connect_step_check(struct connect_step_args *a, struct wa_err *err);
 
-/* A checked step of connected channel id: POST /{id}/request_code,
- * verify_code or register, then records it. Codes: not_connected (78
- * unknown, 1 disconnected), Graph's, store's. */
+/* A checked step of channel id: POST /{id}/request_code, verify_code
+ * or register, then records it on the channel. A phone-number id that
+ * is no channel yet (add-number, then the steps, then add) is posted
+ * and not recorded: add reads what Graph says of it. Codes:
+ * not_connected (78 not an id, 1 disconnected), Graph's, store's. */
 int connect_step(struct store *st, struct graph *g, const char *id,
 		 const struct connect_step_args *a, int64_t now,
 		 struct wa_err *err);
 
-/* The result record (owned) of a step done at now: ok, channel, what the
- * step set, phone. Store's codes. */
+/* The result record (owned) of a step done at now: ok, channel (null
+ * for a number not connected yet), phone_number_id, what the step set,
+ * phone. Store's codes. */
 int connect_step_record(struct store *st, const char *id,
 			const struct connect_step_args *a, int64_t now,
 			jv *rec, struct wa_err *err);

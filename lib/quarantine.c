@@ -39,6 +39,8 @@ struct quarantine {
 	jq_state *jq;		/* NULL until compiled, or with no rules */
 	char jq_error[256];	/* the last compile message */
 	int defaults_only;	/* the rules are exactly the defaults */
+	int lazy;		/* defaults: compiled on the first message
+				   they might hold for */
 };
 
 static void
@@ -229,6 +231,9 @@ jq_msg(void *data, jv msg)
 				 jv_string_value(m));
 		jv_free(m);
 	}
+	/* the first line: jq goes on with the program text, which is ours
+	 * (the rules wrapped), not the user's */
+	q->jq_error[strcspn(q->jq_error, "\n")] = '\0';
 	jv_free(msg);
 }
 
@@ -325,20 +330,16 @@ defaults_cannot_hold(jv rec)
 	return !may;
 }
 
-int
-quarantine_compile(struct quarantine *q, struct wa_err *err)
+/* One program, one run per message: the first rule that holds yields
+ * its name. */
+static jq_state *
+compile_all(struct quarantine *q)
 {
 	struct strbuf sb = STRBUF_INIT;
+	jq_state *jq;
 	jv name;
 	int i;
 
-	if (q->jq)
-		jq_teardown(&q->jq);
-	q->defaults_only = is_defaults(q);
-	if (!q->n)
-		return 0;
-	/* One program, one run per message: the first rule that holds
-	 * yields its name. */
 	for (i = 0; i < q->n; i++) {
 		name = jv_dump_string(jv_string(q->rules[i].name), 0);
 		sb_addf(&sb, "%s first((try (%s\n) catch false), false) then %s ",
@@ -347,8 +348,28 @@ quarantine_compile(struct quarantine *q, struct wa_err *err)
 		jv_free(name);
 	}
 	sb_adds(&sb, "else null end");
-	q->jq = compile(q, sb_str(&sb));
+	jq = compile(q, sb_str(&sb));
 	sb_release(&sb);
+	return jq;
+}
+
+int
+quarantine_compile(struct quarantine *q, struct wa_err *err)
+{
+	if (q->jq)
+		jq_teardown(&q->jq);
+	q->defaults_only = is_defaults(q);
+	q->lazy = 0;
+	if (!q->n)
+		return 0;
+	/* The defaults compile (t-quarantine): most messages cannot match
+	 * them, and a run that meets none is spared jq's compile, about as
+	 * costly as ingesting 450 deliveries. */
+	if (q->defaults_only) {
+		q->lazy = 1;
+		return 0;
+	}
+	q->jq = compile_all(q);
 	if (!q->jq)
 		return blame(q, err);
 	return 0;
@@ -361,7 +382,13 @@ quarantine_match(struct quarantine *q, jv rec)
 	jv v;
 	int i;
 
-	if (!q || !q->jq || (q->defaults_only && defaults_cannot_hold(rec)))
+	if (!q || (q->defaults_only && defaults_cannot_hold(rec)))
+		return NULL;
+	if (q->lazy) {
+		q->lazy = 0;
+		q->jq = compile_all(q);
+	}
+	if (!q->jq)
 		return NULL;
 	jq_start(q->jq, jv_copy(rec), 0);
 	v = jq_next(q->jq);

@@ -303,6 +303,9 @@ views_ticket_change(struct store *st, int64_t ticket_id,
 	if (a == VIEWS_ASSIGN && (!owner || !*owner))
 		return wa_err_set(err, WA_EX_USAGE, "invalid_input",
 				  "assign needs an owner");
+	/* a name an agent could have, agents or not ("-" is no owner) */
+	if (a == VIEWS_ASSIGN && agents_name_check("OWNER", owner, err) < 0)
+		return -1;
 	memset(&t, 0, sizeof(t));
 	t.rec = jv_invalid();
 	if (store_begin(st, err) < 0)

@@ -1179,6 +1179,7 @@ h_register(struct ctx *x, struct waba *w, int i)
 		    "valid: \"%s\".", region);
 	else {
 		number_set(w, i, "status", "CONNECTED");
+		number_set(w, i, "platform_type", "CLOUD_API");
 		reply_success(&x->rp);
 	}
 	free(pin);

@@ -28,12 +28,12 @@ test_n=0
 test_failed=0
 fake_pid=
 srv_pid=
-pg_saved=
+pg_dbs=		# more databases a test made, dropped at its end
 cleanup() {
 	[ -n "$srv_pid" ] && kill "$srv_pid" 2>/dev/null
 	[ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
 	rm -rf "$T"
-	for d in ${pg_db:-} $pg_saved; do
+	for d in ${pg_db:-} $pg_dbs; do
 		"$WA_TEST_PG_BIN/dropdb" -h "$WA_TEST_PG_HOST" -U postgres \
 			--force "$d" 2>/dev/null
 	done
@@ -123,26 +123,6 @@ store_remove() {
 		"$WA_TEST_PG_BIN/createdb" -h "$WA_TEST_PG_HOST" -U postgres "$pg_db"
 	else
 		rm -f "$WA_DB" "$WA_DB"-*
-	fi
-}
-# store_save NAME, store_restore NAME: a copy of the test database as
-# it is now, and the database put back as it was then (SQLite's backup
-# of the file; on PostgreSQL a database made from it as a template).
-store_save() {
-	if db_pg; then
-		"$WA_TEST_PG_BIN/createdb" -h "$WA_TEST_PG_HOST" -U postgres \
-			-T "$pg_db" "${pg_db}_$1" && pg_saved="$pg_saved ${pg_db}_$1"
-	else
-		sqlite3 "$WA_DB" ".backup '$T/$1.saved'"
-	fi
-}
-store_restore() {
-	if db_pg; then
-		"$WA_TEST_PG_BIN/dropdb" -h "$WA_TEST_PG_HOST" -U postgres --force "$pg_db" &&
-		"$WA_TEST_PG_BIN/createdb" -h "$WA_TEST_PG_HOST" -U postgres \
-			-T "${pg_db}_$1" "$pg_db"
-	else
-		rm -f "$WA_DB-wal" "$WA_DB-shm" && cp "$T/$1.saved" "$WA_DB"
 	fi
 }
 # hold_store SECONDS FILE: holds the test database's write lock for

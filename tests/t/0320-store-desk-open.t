@@ -22,7 +22,7 @@ test ! -e "$T/typo"; ok $? "none of them made a file or directory"
 # on PostgreSQL a database without a desk is the same: 78, nothing made
 if on_pg; then
 	"$WA_TEST_PG_BIN/createdb" -h "$WA_TEST_PG_HOST" -U postgres "${pg_db}_e" &&
-		pg_saved="$pg_saved ${pg_db}_e"
+		pg_dbs="$pg_dbs ${pg_db}_e"
 	empty="postgresql:///${pg_db}_e?host=$WA_TEST_PG_HOST&user=postgres"
 	for c in "wa-view list" "wa-view contacts add --name Ann" "wa-quota check" \
 		"wa-send --to 15551230001 --text hi" "wa-template list" \

@@ -69,7 +69,9 @@ expect_wa_config_5() {
 
 prep_wa_connect_1() {
 	start_fake
-	wa-connect add --waba 100200300400500 --phone-number-id 222222222222222 >/dev/null
+	# a number connected before it was registered
+	unreg=$(wa-connect add-number --waba 100200300400500 --cc 1 --number '555 010 3333' --display-name Acme | jq -r .phone_number_id)
+	wa-connect add --waba 100200300400500 --phone-number-id "$unreg" >/dev/null
 }
 expect_wa_connect_1() {
 	case $i in
@@ -77,18 +79,19 @@ expect_wa_connect_1() {
 	   is "$(jq -r .phone "$OUT")" 15550100000 "$name: the business's number, normalised" ;;
 	2) about "add-number" &&
 	   like "$id" "1[0-9]*" "$name: the new phone-number id is kept" ;;
-	3) about "--phone-number-id \"\$id\"" &&
-	   is "$(jq -c '[.channel, .phone, .code_verification_status]' "$OUT")" \
-		"[\"$id\",\"15550104444\",\"NOT_VERIFIED\"]" "$name: the new number is a channel" ;;
-	6) about "register" &&
-	   is "$(wa-connect show "$id" | jq -c '[.status, .code_verification_status, (.registered_at != null)]')" \
-		'["connected","VERIFIED",true]' "$name: connected, verified and registered" ;;
+	3) about "request-code" &&
+	   is "$(jq -c '[.ok, .phone_number_id]' "$OUT")" "[true,\"$id\"]" "$name: a code is on its way to the new number" ;;
+	5) about "register" &&
+	   is "$(jq -c '[.ok, .phone_number_id]' "$OUT")" "[true,\"$id\"]" "$name: registered before it is connected" ;;
+	6) about "--phone-number-id \"\$id\"" &&
+	   is "$(jq -c '[.channel, .phone, .status, .code_verification_status, .platform_type]' "$OUT")" \
+		"[\"$id\",\"15550104444\",\"connected\",\"VERIFIED\",\"CLOUD_API\"]" "$name: connected, verified and registered" ;;
 	7) about "profile" &&
 	   is "$(jq -c '[.about, .websites]' "$OUT")" '["Support, 9-5",["https://acme.example"]]' "$name: profile set" ;;
 	8) about "group_by(.waba_id)" &&
 	   is "$(jq -c . "$OUT")" '[{"waba_id":"100200300400500","connected":2}]' "$name: connected numbers per WABA" ;;
-	9) about "registered_at == null" &&
-	   is "$(cat "$OUT")" 222222222222222 "$name: the number never registered" ;;
+	9) about "CLOUD_API" &&
+	   is "$(cat "$OUT")" "$unreg" "$name: the number never registered" ;;
 	esac
 }
 

@@ -54,5 +54,11 @@ exits 64 "assign needs an owner" wa-view assign 1
 exits 64 "close takes one ticket" wa-view close 1 2
 exits 64 "a ticket is a number" wa-view reopen abc
 exits 64 "assign to nobody" wa-view assign 1 ""
+exits 64 "assign to '-', which reads as nobody" wa-view assign 1 -
+like "$(cat "$T/err")" "*OWNER: bad name '-'*" "names the owner"
+exits 64 "an owner with a space" wa-view assign 1 "bob smith"
+is "$(sql "SELECT owner FROM tickets WHERE id = 1")" bob "the owner stays"
+exits 0 "assign TICKET me: the user takes it" wa-view assign 1 me --as dora
+is_json '[.owner, .actor]' '["dora","dora"]' "dora's now"
 exits 64 "history needs a ticket" wa-view history
 done_testing

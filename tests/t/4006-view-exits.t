@@ -11,6 +11,10 @@ exits 0 "--version" wa-view --version
 like "$(cat "$T/out")" "wa-view *" "name and version"
 exits 64 "no command" wa-view
 exits 64 "unknown command" wa-view frobnicate
+for t in wa-view wa-quota wa-template wa-connect wa-db; do
+	exits 64 "$t: a mistyped command with a mistyped --db is a usage error first" $t lst --db "$T/typo.db"
+done
+[ ! -e "$T/typo.db" ]; ok $? "and makes no desk"
 exits 64 "unknown option" wa-view list --colour
 exits 64 "--ticket outside show" wa-view list --ticket 3
 exits 74 "output that cannot be written" sh -c 'wa-view list >/dev/full'

@@ -83,7 +83,7 @@ like "$(head -1 "$T/out")" "NAME*TEAMS*SKILLS*OPEN*MAX*AWAY*NOTIFY*" "columns"
 exits 1 "assign to no agent" wa-view assign 2 bobb --as ann
 is_json '[.ok, .error.code, .input.ticket_id]' '[false,"invalid_input","2"]' "refused"
 like "$(cat "$T/err")" "*OWNER: no agent 'bobb' (did you mean 'bob'?)*" "with the closest name"
-exits 1 "the phantom '-'" wa-view assign 2 - --as ann
+exits 64 "the phantom '-': a name no agent can have" wa-view assign 2 - --as ann
 is "$(sql "SELECT coalesce(owner, 'none') FROM tickets WHERE id = 2")" none "nobody owns it"
 exits 0 "assign to an agent" wa-view assign 2 bob --as ann
 is_json '[.owner, .changed, .actor]' '["bob",true,"ann"]' "bob's"

@@ -5,9 +5,14 @@ start_fake
 ID=111111111111111
 wa-db migrate >/dev/null
 
-exits 78 "request-code before add: unknown channel" wa-connect request-code $ID --method sms
-is_json '[.ok, .error.code, .channel]' "[false,\"not_connected\",\"$ID\"]" "not_connected result"
-is "$(nrequests)" "0" "no Graph call"
+# a number is verified and registered before it is connected (add-number, the steps, add)
+exits 0 "request-code before add" wa-connect request-code $ID --method sms
+is_json '[.ok, .channel, .phone_number_id, .code_method]' "[true,null,\"$ID\",\"SMS\"]" "a record with no channel yet"
+is "$(requests '.path')" "\"/$ID/request_code\"" "posted to Graph"
+is "$(sql "SELECT count(*) FROM channels")" 0 "nothing stored"
+exits 1 "verify before add with a wrong code" wa-connect verify $ID --code 000000
+is_json '[.ok, .error.code, .error.graph_code]' '[false,"graph_error",136025]' "Meta's refusal, as for a channel"
+fake_ctl reset >/dev/null
 exits 0 "add" wa-connect add --waba 100200300400500 --phone-number-id $ID
 fake_ctl reset >/dev/null
 
@@ -45,7 +50,9 @@ exits 0 "disconnect" wa-connect disconnect $ID
 exits 1 "register a disconnected channel" wa-connect register $ID --pin 654321
 is_json '[.error.code, .channel]' "[\"not_connected\",\"$ID\"]" "not_connected, exit 1"
 exits 1 "request-code on a disconnected channel" wa-connect request-code $ID --method sms
-exits 78 "verify an unknown channel" wa-connect verify 42 --code 123456
-like "$(cat "$T/err")" "*unknown channel '42'*" "names it"
+exits 1 "verify a number Graph does not know" wa-connect verify 42 --code 123456
+like "$(cat "$T/err")" "*graph_error*'42' does not exist*" "Graph's answer names it"
+exits 78 "verify what is no phone-number id" wa-connect verify nonsense --code 123456
+like "$(cat "$T/err")" "*unknown channel 'nonsense'*" "names it"
 
 done_testing

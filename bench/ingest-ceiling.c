@@ -9,10 +9,13 @@
  * The floor of what these libraries allow: one prepared INSERT per message,
  * per status and per delivery, one transaction per 500 deliveries, no contact, thread,
  * ticket, session or status logic. wa-recv is measured against it.
+ * (SQLite's own SQL: the store's ad-hoc queries, not the catalogue.)
  */
+enum { Q_DEL, Q_MSG, Q_STA, Q_CHA, NQ };
+static struct sq *q[NQ];
 static const char SQL_DELIVERY[] =
 	"INSERT INTO deliveries (received_at, source, body, body_sha256) "
-	"VALUES (?1, 'file', ?2, '')";
+	"VALUES (?1, 'file', ?2, '') RETURNING id";
 static const char SQL_MESSAGE[] =
 	"INSERT INTO messages (wamid, channel_id, direction, type, text, "
 	"from_addr, timestamp, received_at, delivery_id) "
@@ -25,7 +28,7 @@ static const char SQL_CHANNEL[] =
 	"VALUES (?1, 'bench', ?1, 0)";
 
 static void
-insert_messages(struct store *st, jv value, int64_t delivery, int64_t now)
+insert_messages(jv value, int64_t delivery, int64_t now)
 {
 	const char *pn;
 	jv meta = jx_get(value, "metadata"), msgs = jx_get(value, "messages");
@@ -33,25 +36,25 @@ insert_messages(struct store *st, jv value, int64_t delivery, int64_t now)
 
 	pn = jx_cstr(meta, "phone_number_id");
 	if (pn && jv_get_kind(msgs) == JV_KIND_ARRAY) {
-		sqlite3_stmt *c = store_stmt(st, SQL_CHANNEL);
-
-		store_bind_text(c, 1, pn);
-		store_step_done(st, c, &err);
+		sq_reset(q[Q_CHA]);
+		sq_text(q[Q_CHA], 1, pn);
+		sq_done(q[Q_CHA], &err);
 		jv_array_foreach(msgs, i, m) {
-			sqlite3_stmt *s = store_stmt(st, SQL_MESSAGE);
+			struct sq *s = q[Q_MSG];
 			jv text = jx_path(m, "text", "body", NULL);
 			int64_t ts = 0;
 
 			jx_intish(m, "timestamp", &ts);
-			store_bind_text(s, 1, jx_cstr(m, "id"));
-			store_bind_text(s, 2, pn);
-			store_bind_text(s, 3, jx_cstr(m, "type"));
-			store_bind_jv(s, 4, text);
-			store_bind_text(s, 5, jx_cstr(m, "from"));
-			store_bind_int(s, 6, ts);
-			store_bind_int(s, 7, now);
-			store_bind_int(s, 8, delivery);
-			store_step_done(st, s, &err);
+			sq_reset(s);
+			sq_text(s, 1, jx_cstr(m, "id"));
+			sq_text(s, 2, pn);
+			sq_text(s, 3, jx_cstr(m, "type"));
+			sq_jv(s, 4, text);
+			sq_text(s, 5, jx_cstr(m, "from"));
+			sq_int(s, 6, ts);
+			sq_int(s, 7, now);
+			sq_int(s, 8, delivery);
+			sq_done(s, &err);
 			jv_free(text);
 			jv_free(m);
 			(void)i;
@@ -61,17 +64,18 @@ insert_messages(struct store *st, jv value, int64_t delivery, int64_t now)
 	msgs = jx_get(value, "statuses");
 	if (pn && jv_get_kind(msgs) == JV_KIND_ARRAY)
 		jv_array_foreach(msgs, i, m) {
-			sqlite3_stmt *s = store_stmt(st, SQL_STATUS);
+			struct sq *s = q[Q_STA];
 			int64_t ts = 0;
 
 			jx_intish(m, "timestamp", &ts);
-			store_bind_text(s, 1, jx_cstr(m, "id"));
-			store_bind_text(s, 2, pn);
-			store_bind_text(s, 3, jx_cstr(m, "status"));
-			store_bind_int(s, 4, ts);
-			store_bind_text(s, 5, jx_cstr(m, "recipient_id"));
-			store_bind_int(s, 6, delivery);
-			store_step_done(st, s, &err);
+			sq_reset(s);
+			sq_text(s, 1, jx_cstr(m, "id"));
+			sq_text(s, 2, pn);
+			sq_text(s, 3, jx_cstr(m, "status"));
+			sq_int(s, 4, ts);
+			sq_text(s, 5, jx_cstr(m, "recipient_id"));
+			sq_int(s, 6, delivery);
+			sq_done(s, &err);
 			jv_free(m);
 			(void)i;
 		}
@@ -81,17 +85,17 @@ insert_messages(struct store *st, jv value, int64_t delivery, int64_t now)
 
 /* raw: the delivery's own line (as wa-recv stores it). */
 static void
-ingest(struct store *st, jv d, const char *raw, size_t len, int64_t now)
+ingest(jv d, const char *raw, size_t len, int64_t now)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_DELIVERY);
+	struct sq *s = q[Q_DEL];
 	struct wa_err err;
-	int64_t id;
+	int64_t id = 0;
 	jv entries;
 
-	store_bind_int(s, 1, now);
-	sqlite3_bind_blob(s, 2, raw, (int)len, SQLITE_STATIC);
-	store_step_done(st, s, &err);
-	id = sqlite3_last_insert_rowid(store_db(st));
+	sq_reset(s);
+	sq_int(s, 1, now);
+	sq_blob(s, 2, raw, len);
+	sq_int1(s, &id, "insert a delivery", &err);
 	entries = jx_get(d, "entry");
 	if (jv_get_kind(entries) == JV_KIND_ARRAY)
 		jv_array_foreach(entries, i, e) {
@@ -101,7 +105,7 @@ ingest(struct store *st, jv d, const char *raw, size_t len, int64_t now)
 				jv_array_foreach(changes, j, c) {
 					jv v = jx_get(c, "value");
 
-					insert_messages(st, v, id, now);
+					insert_messages(v, id, now);
 					jv_free(v);
 					jv_free(c);
 					(void)j;
@@ -133,6 +137,15 @@ main(int argc, char **argv)
 		wa_warn(&err, 0);
 		return err.sysexit;
 	}
+	q[Q_DEL] = store_sql(st, SQL_DELIVERY, &err);
+	q[Q_MSG] = store_sql(st, SQL_MESSAGE, &err);
+	q[Q_STA] = store_sql(st, SQL_STATUS, &err);
+	q[Q_CHA] = store_sql(st, SQL_CHANNEL, &err);
+	for (int i = 0; i < NQ; i++)
+		if (!q[i]) {
+			wa_warn(&err, 0);
+			return err.sysexit;
+		}
 	FILE *fp = fopen(argv[2], "r");
 	if (!fp)
 		return 66;
@@ -146,7 +159,7 @@ main(int argc, char **argv)
 		if (rc < 0)
 			continue;
 		raw = jsonl_raw(r, &len);
-		ingest(st, d, raw ? raw : "", raw ? len : 0, now);
+		ingest(d, raw ? raw : "", raw ? len : 0, now);
 		if (++n % 500 == 0) {
 			store_commit(st, &err);
 			store_begin(st, &err);
@@ -155,6 +168,8 @@ main(int argc, char **argv)
 	store_commit(st, &err);
 	jsonl_close(r);
 	fclose(fp);
+	for (int i = 0; i < NQ; i++)
+		sq_free(q[i]);
 	store_close(st);
 	return 0;
 }

@@ -38,6 +38,7 @@ load(void)
 	LOAD(transaction_status, PQtransactionStatus);
 	LOAD(error_message, PQerrorMessage);
 	LOAD(pass, PQpass);
+	LOAD(db, PQdb);
 	LOAD(set_notice_processor, PQsetNoticeProcessor);
 	LOAD(exec, PQexec);
 	LOAD(prepare, PQprepare);

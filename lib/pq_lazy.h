@@ -26,6 +26,7 @@ struct pq_lazy {
 	PGTransactionStatusType (*transaction_status)(const PGconn *);
 	char *(*error_message)(const PGconn *);
 	char *(*pass)(const PGconn *);
+	char *(*db)(const PGconn *);
 	PQnoticeProcessor (*set_notice_processor)(PGconn *, PQnoticeProcessor,
 						  void *);
 	PGresult *(*exec)(PGconn *, const char *);
@@ -68,6 +69,7 @@ int pq_lazy_load(struct wa_err *err);
 #define PQtransactionStatus (pq_lazy_fn.transaction_status)
 #define PQerrorMessage (pq_lazy_fn.error_message)
 #define PQpass (pq_lazy_fn.pass)
+#define PQdb (pq_lazy_fn.db)
 #define PQsetNoticeProcessor (pq_lazy_fn.set_notice_processor)
 #define PQexec (pq_lazy_fn.exec)
 #define PQprepare (pq_lazy_fn.prepare)

@@ -28,7 +28,9 @@ struct recv_batch {
 				   own (borrowed; NULL: none) */
 	struct ingest *in;	/* borrowed */
 	int limit;		/* deliveries per transaction */
+	int64_t hold_us;	/* and at most this long (0: no bound) */
 	int pending;		/* deliveries in the open transaction */
+	int64_t begun_us;	/* when it began (mono_us) */
 	int status;		/* 1 once a delivery or line was rejected */
 	struct ingest_sink sink;	/* committed events (a writer thread) */
 	int (*flush)(void *ctx);	/* after a commit (writer thread);

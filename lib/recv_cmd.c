@@ -10,10 +10,12 @@
 #include "util.h"
 
 #define RECV_BATCH 2000		/* deliveries per transaction in file mode */
-/* On PostgreSQL each statement is a round trip: smaller transactions, so
- * that the write lock is never held long enough (~5 s) to make another
- * writer give up. */
+/* On PostgreSQL each statement is a round trip: smaller transactions,
+ * and none held past a quarter second however slow the round trips get
+ * (a loaded host), so that the writers queued for the lock (serve, other
+ * ingests, agents; each waits at most ~5 s) get their turns. */
 #define RECV_BATCH_PG 200
+#define RECV_HOLD_PG_US 250000
 
 /* ---- standard output ------------------------------------------------ */
 
@@ -143,6 +145,7 @@ recv_cmd_files(struct recv_cmd *o, char **files, int n)
 	config_load(&cfg, o->cli.db, &err);	/* open_store checked it */
 	b.db_path = cfg.db_path;
 	b.limit = store_engine(b.st) == SQL_PG ? RECV_BATCH_PG : RECV_BATCH;
+	b.hold_us = store_engine(b.st) == SQL_PG ? RECV_HOLD_PG_US : 0;
 	b.sink = sink_of(o);
 	b.flush = flush_out;
 	b.warn = warn_line;

@@ -185,7 +185,8 @@ commit(struct pipe *p, struct recv_batch *b)
 }
 
 /* Applies one plan in the open transaction (opening one); commits every
- * limit deliveries. 0, or the exit status of a fatal error. */
+ * limit deliveries, or once it was open hold_us. 0, or the exit status
+ * of a fatal error. */
 static int
 one(struct pipe *p, struct recv_batch *b, struct item *it)
 {
@@ -193,9 +194,12 @@ one(struct pipe *p, struct recv_batch *b, struct item *it)
 	int rc;
 
 	wa_err_clear(&err);
-	if (!b->pending && store_begin(b->st, &err) < 0) {
-		b->warn(b->ctx, &err, it->line);
-		return err.sysexit;
+	if (!b->pending) {
+		if (store_begin(b->st, &err) < 0) {
+			b->warn(b->ctx, &err, it->line);
+			return err.sysexit;
+		}
+		b->begun_us = b->hold_us ? mono_us() : 0;
 	}
 	b->pending++;
 	rc = ingest_apply(b->in, it->plan, "file", NULL, &err);
@@ -208,7 +212,8 @@ one(struct pipe *p, struct recv_batch *b, struct item *it)
 	}
 	if (rc > 0)
 		b->status = wa_exit_merge(b->status, WA_EX_REJECTED);
-	if (b->pending >= b->limit)
+	if (b->pending >= b->limit ||
+	    (b->hold_us && mono_us() - b->begun_us >= b->hold_us))
 		return commit(p, b);
 	return 0;
 }

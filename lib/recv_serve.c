@@ -276,9 +276,7 @@ recv_serve_start(struct recv_serve **out, const struct whserver_opts *o,
 	rs->st = st;
 	rs->in = in;
 	rs->wal_fd = -1;
-	if (store_engine(st) == SQL_SQLITE)	/* no WAL file otherwise */
-		rs->wal_path = xstrdup(sqlite3_filename_wal(
-			sqlite3_db_filename(store_db(st), "main")));
+	rs->wal_path = store_wal_path(st);	/* none on PostgreSQL */
 	pthread_key_create(&rs->rules, rules_free);
 	ingest_defer_text(in, 1);	/* one search-index statement a group */
 	/* Every thread inherits the mask; recv_serve_wait takes signals. */

@@ -14,10 +14,13 @@
 #include "schema.h"
 #include "util.h"
 
-sqlite3 *
-store_db(struct store *st)
+char *
+store_wal_path(struct store *st)
 {
-	return st->db;
+	if (st->engine == SQL_PG)
+		return NULL;
+	return xstrdup(sqlite3_filename_wal(sqlite3_db_filename(st->db,
+								"main")));
 }
 
 int
@@ -121,23 +124,20 @@ store_stmt_drops(const char *sql, int readonly)
 	return 0;
 }
 
-static const char SQL_DATA_VERSION[] = "PRAGMA data_version";
-
 /* Called holding the write lock: PRAGMA data_version changes when
  * another connection has committed since the last look (never for our
  * own commits), and nobody else can commit until we do. */
 static void
 cache_check(struct store *st)
 {
-	sqlite3_stmt *s;
+	struct wa_err err;
 	int64_t v = -1;
 
 	if (!st->cache)
 		st->cache = desk_cache_new();
-	s = store_stmt(st, SQL_DATA_VERSION);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+	if (sq_int1(store_q(st, Q_STORE_DATA_VERSION), &v, "data_version",
+		    &err) <= 0)
+		v = -1;
 	if (v < 0 || v != st->data_version) {
 		desk_cache_drop(st->cache, DESK_CACHE_ALL);
 		st->generation++;
@@ -302,10 +302,8 @@ store_open_flags(struct store **out, const char *path, unsigned flags,
 	if ((flags & (STORE_MUST_EXIST | STORE_READ)) && stat(path, &sb) < 0) {
 		free(st);
 		return wa_err_set(err, WA_EX_CONFIG, "config",
-				  "no database at '%s': %s (a desk is made by "
-				  "wa-connect business, wa-connect add, "
-				  "wa-recv or wa-db migrate)", path,
-				  strerror(errno));
+				  "no database at '%s': %s " STORE_NO_DESK_HINT,
+				  path, strerror(errno));
 	}
 	wa_err_clear(err);
 	if ((flags & STORE_READ) && unwritable(path))
@@ -383,9 +381,6 @@ store_close(struct store *st)
 		free(st);
 		return;
 	}
-	for (i = 0; i < STMT_SLOTS; i++)
-		if (st->slots[i].stmt)
-			sqlite3_finalize(st->slots[i].stmt);
 	if (sqlite3_close(st->db) != SQLITE_OK)
 		abort();	/* an unfinalised statement is a bug */
 	desk_cache_free(st->cache);
@@ -456,175 +451,6 @@ store_in_tx(struct store *st)
 	return !sqlite3_get_autocommit(st->db);
 }
 
-sqlite3_stmt *
-store_stmt(struct store *st, const char *sql)
-{
-	uintptr_t h = (uintptr_t)sql;
-	unsigned i = (unsigned)((h >> 3) ^ (h >> 11)) % STMT_SLOTS, n;
-	struct stmt_slot *slot;
-
-	for (n = 0; n < STMT_SLOTS; n++, i = (i + 1) % STMT_SLOTS) {
-		slot = &st->slots[i];
-		if (slot->sql == sql) {
-			sqlite3_reset(slot->stmt);
-			sqlite3_clear_bindings(slot->stmt);
-			if (slot->drops && !st->cache_mute)
-				desk_cache_drop(st->cache, slot->drops);
-			return slot->stmt;
-		}
-		if (!slot->sql)
-			break;
-	}
-	if (n == STMT_SLOTS)
-		abort();
-	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-			       &slot->stmt, NULL) != SQLITE_OK) {
-		fprintf(stderr, "wa: bad SQL: %s\n%s\n", sqlite3_errmsg(st->db),
-			sql);
-		abort();
-	}
-	slot->sql = sql;
-	slot->drops = store_stmt_drops(sql,
-				       sqlite3_stmt_readonly(slot->stmt));
-	if (slot->drops && !st->cache_mute)
-		desk_cache_drop(st->cache, slot->drops);
-	return slot->stmt;
-}
-
-int
-store_step_done(struct store *st, sqlite3_stmt *s, struct wa_err *err)
-{
-	int rc = sqlite3_step(s);
-
-	if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
-		sqlite3_reset(s);
-		return 0;
-	}
-	sqlite3_reset(s);
-	return store_fail(st, err, "write");
-}
-
-int
-store_step_int(struct store *st, sqlite3_stmt *s, int64_t *out,
-	       const char *what, struct wa_err *err)
-{
-	int rc = sqlite3_step(s);
-
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		return rc == SQLITE_ROW;
-	return store_fail(st, err, what);
-}
-
-void
-store_bind_text(sqlite3_stmt *s, int idx, const char *v)
-{
-	if (v)
-		sqlite3_bind_text(s, idx, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(s, idx);
-}
-
-void
-store_bind_int(sqlite3_stmt *s, int idx, int64_t v)
-{
-	sqlite3_bind_int64(s, idx, v);
-}
-
-void
-store_bind_int_or_null(sqlite3_stmt *s, int idx, int64_t v, int isnull)
-{
-	if (isnull)
-		sqlite3_bind_null(s, idx);
-	else
-		sqlite3_bind_int64(s, idx, v);
-}
-
-void
-store_bind_jv(sqlite3_stmt *s, int idx, jv v)
-{
-	double d;
-
-	switch (jv_get_kind(v)) {
-	case JV_KIND_STRING:
-		sqlite3_bind_text(s, idx, jv_string_value(v),
-				  jv_string_length_bytes(jv_copy(v)),
-				  SQLITE_TRANSIENT);
-		break;
-	case JV_KIND_NUMBER:
-		d = jv_number_value(v);
-		if (d == (double)(int64_t)d)
-			sqlite3_bind_int64(s, idx, (int64_t)d);
-		else
-			sqlite3_bind_double(s, idx, d);
-		break;
-	case JV_KIND_TRUE:
-		sqlite3_bind_int(s, idx, 1);
-		break;
-	case JV_KIND_FALSE:
-		sqlite3_bind_int(s, idx, 0);
-		break;
-	case JV_KIND_ARRAY:
-	case JV_KIND_OBJECT: {
-		/* jsonl_dump: several times faster than jv_dump_string */
-		struct strbuf sb = STRBUF_INIT;
-		size_t len;
-
-		jsonl_dump(&sb, v);
-		len = sb.len;
-		sqlite3_bind_text64(s, idx, sb_detach(&sb), len, free,
-				    SQLITE_UTF8);
-		break;
-	}
-	default:
-		sqlite3_bind_null(s, idx);
-	}
-}
-
-jv
-store_col_str(sqlite3_stmt *s, int col)
-{
-	const unsigned char *t = sqlite3_column_text(s, col);
-
-	if (!t)
-		return jv_null();
-	return jv_string_sized((const char *)t, sqlite3_column_bytes(s, col));
-}
-
-jv
-store_col_int(sqlite3_stmt *s, int col)
-{
-	if (sqlite3_column_type(s, col) == SQLITE_NULL)
-		return jv_null();
-	return jv_number((double)sqlite3_column_int64(s, col));
-}
-
-jv
-store_col_json(sqlite3_stmt *s, int col)
-{
-	const char *t = (const char *)sqlite3_column_text(s, col);
-	jv v;
-
-	if (!t)
-		return jv_null();
-	v = jv_parse_sized(t, sqlite3_column_bytes(s, col));
-	if (!jv_is_valid(v)) {
-		jv_free(v);
-		return jv_null();
-	}
-	return v;
-}
-
-jv
-store_col_time(sqlite3_stmt *s, int col)
-{
-	if (sqlite3_column_type(s, col) == SQLITE_NULL)
-		return jv_null();
-	return time_jv(sqlite3_column_int64(s, col));
-}
-
 char *
 store_setting_get(struct store *st, const char *key)
 {
@@ -647,12 +473,4 @@ store_setting_set(struct store *st, const char *key, const char *value,
 	sq_text(q, 1, key);
 	sq_text(q, 2, value);
 	return sq_done(q, err);
-}
-
-char *
-store_col_dup(sqlite3_stmt *s, int col)
-{
-	const unsigned char *t = sqlite3_column_text(s, col);
-
-	return t ? xstrdup((const char *)t) : NULL;
 }

@@ -4,7 +4,6 @@
 #define WA_STORE_H
 
 #include <stdint.h>
-#include <sqlite3.h>
 #include <jv.h>
 #include "err.h"
 #include "sql.h"
@@ -36,7 +35,8 @@ int store_schema_version(struct store *st, int *out, struct wa_err *err);
 int store_migrate(struct store *st, struct wa_err *err);
 /* Finalises every cached statement and closes. NULL is fine. */
 void store_close(struct store *st);
-sqlite3 *store_db(struct store *st);
+/* The path of a SQLite desk's WAL file (owned), NULL on PostgreSQL. */
+char *store_wal_path(struct store *st);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. Rollback never fails loudly. */
 int store_begin(struct store *st, struct wa_err *err);
@@ -68,12 +68,6 @@ void *store_aux(struct store *st, enum store_aux which);
 void store_aux_set(struct store *st, enum store_aux which, void *p,
 		   void (*free_fn)(void *p));
 
-/* Returns the prepared statement for sql, prepared once per process
- * (SQLITE_PREPARE_PERSISTENT) and cached by the address of sql, which must
- * be a string with static storage. The statement is reset and its
- * bindings cleared. Aborts on a SQL syntax error (a bug). */
-sqlite3_stmt *store_stmt(struct store *st, const char *sql);
-
 /* Runs sql (one or more statements, no results). */
 int store_exec(struct store *st, const char *sql, struct wa_err *err);
 
@@ -81,39 +75,10 @@ int store_exec(struct store *st, const char *sql, struct wa_err *err);
  * others 74; what names the operation. Returns -1. */
 int store_fail(struct store *st, struct wa_err *err, const char *what);
 
-/* Steps a statement expected to finish (DONE); -1 with err on error.
- * Resets the statement afterwards. */
-int store_step_done(struct store *st, sqlite3_stmt *s, struct wa_err *err);
-
-/* Steps s (bound) for one integer and resets it: 1 with *out = column 0
- * of the first row, 0 when there is no row (*out untouched), -1 with err
- * ("cannot <what>: ...") on a database error. */
-int store_step_int(struct store *st, sqlite3_stmt *s, int64_t *out,
-		   const char *what, struct wa_err *err);
-
-/* Binding helpers: NULL / negative-as-null friendly. */
-void store_bind_text(sqlite3_stmt *s, int idx, const char *v);
-void store_bind_int(sqlite3_stmt *s, int idx, int64_t v);
-void store_bind_int_or_null(sqlite3_stmt *s, int idx, int64_t v, int isnull);
-/* Binds jv (borrowed): string as text, number as int/real, null/invalid
- * as NULL, arrays and objects as compact JSON text. */
-void store_bind_jv(sqlite3_stmt *s, int idx, jv v);
-
-/* Column helpers: owned jv of a column (NULL -> jv_null()). */
-jv store_col_str(sqlite3_stmt *s, int col);
-jv store_col_int(sqlite3_stmt *s, int col);
-/* Column holding JSON text parsed back (NULL -> jv_null()). */
-jv store_col_json(sqlite3_stmt *s, int col);
-/* Column as ISO time string (NULL -> jv_null()). */
-jv store_col_time(sqlite3_stmt *s, int col);
-
 /* settings table: owned value or NULL; set replaces. */
 char *store_setting_get(struct store *st, const char *key);
 int store_setting_set(struct store *st, const char *key, const char *value,
 		      struct wa_err *err);
-
-/* Column col of the current row as an owned C string, NULL for NULL. */
-char *store_col_dup(sqlite3_stmt *s, int col);
 
 /* A thread with its own connection to db_path that checkpoints the WAL
  * (PASSIVE) every ms, so the writer's commits do not wait for
@@ -165,8 +130,10 @@ struct sq *store_q(struct store *st, enum sql_id id);
  * catalogue on each engine). */
 int store_q_check(struct store *st, enum sql_id id, struct wa_err *err);
 /* A query that is not in the catalogue because its text is made at run
- * time from the schema (wa-db's copy and checks only): prepared now,
- * NULL with err on a bad text; the caller frees it with sq_free. */
+ * time from the schema (wa-db's copy and checks only; and the tests' and
+ * benchmarks' own SQL): prepared now, NULL with err on a bad text; what
+ * it may make stale in the desk cache is dropped then, as store_q does;
+ * the caller frees it with sq_free. */
 struct sq *store_sql(struct store *st, const char *text, struct wa_err *err);
 void sq_free(struct sq *q);
 enum sql_engine store_engine(struct store *st);

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
+#include <sqlite3.h>
 #include "store.h"
 #include "util.h"
 

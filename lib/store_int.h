@@ -3,15 +3,8 @@
 #ifndef WA_STORE_INT_H
 #define WA_STORE_INT_H
 
+#include <sqlite3.h>
 #include "store.h"
-
-#define STMT_SLOTS 512	/* old-style statements by address (store_stmt) */
-
-struct stmt_slot {
-	const char *sql;	/* key: address of a static string */
-	sqlite3_stmt *stmt;
-	unsigned drops;		/* desk cache parts to drop when fetched */
-};
 
 struct sq_pg;	/* the PostgreSQL driver's part of a query (store_pg.c) */
 struct store_pg;	/* its part of a connection */
@@ -29,6 +22,11 @@ struct sq {
 	int id_row;		/* 1: the made row is current; 2: it was */
 	int64_t new_id;
 	char id_text[24];
+	/* text columns of the current row read back unescaped
+	 * (store_text.c), by column; NULL where the text is as stored */
+	char **plain;
+	size_t *plain_len;
+	int nplain;
 };
 
 struct store {
@@ -48,14 +46,24 @@ struct store {
 		void *p;
 		void (*free_fn)(void *p);
 	} aux[STORE_AUX_N];
-	struct stmt_slot slots[STMT_SLOTS];
 };
+
+/* How a desk comes to be, for the error of a command that does not make
+ * one (STORE_MUST_EXIST) where there is none. */
+#define STORE_NO_DESK_HINT "(a desk is made by wa-connect business, " \
+	"wa-connect add, wa-recv or wa-db migrate)"
 
 /* What fetching a statement of this text makes stale in the desk cache
  * (store.c); readonly is the engine's verdict on the statement. */
 unsigned store_stmt_drops(const char *sql, int readonly);
 
 void store_q_free_all(struct store *st);
+
+/* U+0000 in text (lib/store_text.c): the text as the store writes it,
+ * or as it was given when read back; both NULL when it is the same
+ * (nearly always), else owned with its length in *out_len. */
+char *store_text_escape(const char *v, size_t len, size_t *out_len);
+char *store_text_unescape(const char *v, size_t len, size_t *out_len);
 
 /* ---- the PostgreSQL driver (lib/store_pg.c) ------------------------- */
 

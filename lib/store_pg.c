@@ -218,6 +218,11 @@ store_pg_open(struct store *st, const char *target, struct wa_err *err)
 				  "database schema version %d is newer than "
 				  "this wa knows (%d); upgrade wa", have,
 				  schema_version());
+	/* as a SQLite file that is not there: nothing is made */
+	if (have == 0 && (st->open_flags & (STORE_MUST_EXIST | STORE_READ)))
+		return wa_err_set(err, WA_EX_CONFIG, "config",
+				  "no desk in PostgreSQL database '%s' "
+				  STORE_NO_DESK_HINT, PQdb(pg->conn));
 	if (st->open_flags & STORE_KEEP_SCHEMA)
 		return 0;
 	return store_pg_migrate(st, err);

@@ -71,6 +71,7 @@ struct sq *
 store_sql(struct store *st, const char *text, struct wa_err *err)
 {
 	struct sq *q = xcalloc(1, sizeof(*q));
+	size_t len;
 
 	q->st = st;
 	q->id = SQL_QUERIES;
@@ -82,23 +83,49 @@ store_sql(struct store *st, const char *text, struct wa_err *err)
 		}
 		return q;
 	}
-	if (sqlite3_prepare_v2(st->db, text, -1, &q->s, NULL) != SQLITE_OK) {
+	len = strlen(text);
+	q->last_id = returns_new_id(text, &len);
+	if (sqlite3_prepare_v2(st->db, text, (int)len, &q->s,
+			       NULL) != SQLITE_OK) {
 		store_fail(st, err, "prepare");
 		free(q);
 		return NULL;
 	}
+	q->drops = store_stmt_drops(text, sqlite3_stmt_readonly(q->s));
+	if (q->drops && !st->cache_mute)
+		desk_cache_drop(st->cache, q->drops);
 	return q;
+}
+
+/* Drops the current row's unescaped texts. */
+static void
+plain_drop(struct sq *q)
+{
+	int i;
+
+	for (i = 0; i < q->nplain; i++) {
+		free(q->plain[i]);
+		q->plain[i] = NULL;
+	}
+}
+
+static void
+sq_release(struct sq *q)
+{
+	if (q->s)
+		sqlite3_finalize(q->s);
+	sq_pg_free(q->pg);
+	plain_drop(q);
+	free(q->plain);
+	free(q->plain_len);
+	free(q);
 }
 
 void
 sq_free(struct sq *q)
 {
-	if (!q)
-		return;
-	if (q->s)
-		sqlite3_finalize(q->s);
-	sq_pg_free(q->pg);
-	free(q);
+	if (q)
+		sq_release(q);
 }
 
 int
@@ -120,10 +147,7 @@ store_q_free_all(struct store *st)
 
 		if (!q)
 			continue;
-		if (q->s)
-			sqlite3_finalize(q->s);
-		sq_pg_free(q->pg);
-		free(q);
+		sq_release(q);
 		st->q[i] = NULL;
 	}
 }
@@ -183,13 +207,22 @@ sq_double(struct sq *q, int idx, double v)
 void
 sq_textn(struct sq *q, int idx, const char *v, size_t len)
 {
-	if (!v)
+	char *e;
+
+	if (!v) {
 		sq_null(q, idx);
-	else if (q->pg)
-		sq_pg_bind(q->pg, idx, v, len, 0);
-	else
+		return;
+	}
+	e = store_text_escape(v, len, &len);	/* U+0000 */
+	if (q->pg) {
+		sq_pg_bind(q->pg, idx, e ? e : v, len, 0);
+		free(e);
+	} else if (e) {
+		sqlite3_bind_text64(q->s, idx, e, len, free, SQLITE_UTF8);
+	} else {
 		sqlite3_bind_text64(q->s, idx, v, len, SQLITE_TRANSIENT,
 				    SQLITE_UTF8);
+	}
 }
 
 void
@@ -237,7 +270,7 @@ sq_jv(struct sq *q, int idx, jv v)
 
 		size_t len;
 
-		jsonl_dump(&sb, v);
+		jsonl_dump(&sb, v);	/* U+0000 as \u0000 */
 		len = sb.len;
 		if (q->pg) {
 			sq_pg_bind(q->pg, idx, sb_str(&sb), len, 0);
@@ -260,6 +293,8 @@ sq_step(struct sq *q)
 {
 	int rc;
 
+	if (q->nplain)
+		plain_drop(q);
 	if (q->pg)
 		return sq_pg_step(q);
 	if (q->id_row) {	/* past the made row */
@@ -285,6 +320,8 @@ void
 sq_reset(struct sq *q)
 {
 	q->id_row = 0;
+	if (q->nplain)
+		plain_drop(q);
 	if (q->pg) {
 		sq_pg_reset(q->pg);
 		return;
@@ -377,27 +414,77 @@ sq_col_double(struct sq *q, int col)
 	return t ? strtod(t, NULL) : 0;
 }
 
+/* Column col as the engine has it: text (or bytes) and length. */
+static const char *
+col_raw(struct sq *q, int col, size_t *len)
+{
+	const char *t;
+
+	if (q->pg) {
+		*len = sq_pg_col_bytes(q->pg, col);
+		return sq_pg_col_text(q->pg, col);
+	}
+	t = (const char *)sqlite3_column_text(q->s, col);
+	*len = (size_t)sqlite3_column_bytes(q->s, col);
+	return t;
+}
+
+/* Column col as text, unescaped (U+0000, store_text.c) when a text. */
+static const char *
+col_text(struct sq *q, int col, size_t *len)
+{
+	const char *t;
+	char *u;
+	size_t ulen;
+	int text;
+
+	if (q->id_row) {
+		*len = (size_t)snprintf(q->id_text, sizeof(q->id_text),
+					"%lld", (long long)q->new_id);
+		return q->id_text;
+	}
+	if (col >= 0 && col < q->nplain && q->plain[col]) {
+		*len = q->plain_len[col];
+		return q->plain[col];
+	}
+	/* the type first: SQLite's is undefined after a conversion */
+	text = col >= 0 && sq_col_type(q, col) == SQ_TEXT;
+	t = col_raw(q, col, len);
+	if (!t || !text || !(u = store_text_unescape(t, *len, &ulen)))
+		return t;
+	if (col >= q->nplain) {
+		int n = col + 8, i;
+
+		q->plain = xrealloc(q->plain, (size_t)n * sizeof(*q->plain));
+		q->plain_len = xrealloc(q->plain_len,
+					(size_t)n * sizeof(*q->plain_len));
+		for (i = q->nplain; i < n; i++)
+			q->plain[i] = NULL;
+		q->nplain = n;
+	}
+	q->plain[col] = u;
+	q->plain_len[col] = *len = ulen;
+	return u;
+}
+
 const char *
 sq_col_text(struct sq *q, int col)
 {
-	if (q->id_row) {
-		snprintf(q->id_text, sizeof(q->id_text), "%lld",
-			 (long long)q->new_id);
-		return q->id_text;
-	}
-	if (q->pg)
-		return sq_pg_col_text(q->pg, col);
-	return (const char *)sqlite3_column_text(q->s, col);
+	size_t len;
+
+	return col_text(q, col, &len);
 }
 
 size_t
 sq_col_bytes(struct sq *q, int col)
 {
-	if (q->id_row)
-		return strlen(sq_col_text(q, col));
-	if (q->pg)
-		return sq_pg_col_bytes(q->pg, col);
-	return (size_t)sqlite3_column_bytes(q->s, col);
+	size_t len;
+
+	if (!q->id_row && sq_col_type(q, col) == SQ_BLOB)	/* as it is */
+		return q->pg ? sq_pg_col_bytes(q->pg, col) :
+			(size_t)sqlite3_column_bytes(q->s, col);
+	col_text(q, col, &len);
+	return len;
 }
 
 const void *

@@ -12,18 +12,16 @@
  * readable when one comes.
  */
 
-static const char SQL_DATA_VERSION[] = "PRAGMA data_version";
-
 static int
 data_version(struct store *st, int64_t *out, struct wa_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_DATA_VERSION);
-	int rc = sqlite3_step(s);
+	int rc = sq_int1(store_q(st, Q_STORE_DATA_VERSION), out,
+			 "data_version", err);
 
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? 0 : store_fail(st, err, "data_version");
+	if (rc == 0)
+		return wa_err_set(err, WA_EX_IOERR, "io",
+				  "data_version: no answer");
+	return rc < 0 ? -1 : 0;
 }
 
 int

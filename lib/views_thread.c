@@ -65,9 +65,14 @@ show_message(struct sq *q, jv head)
 		"time", sq_col_time(q, 12),
 		"type", sq_col_str(q, 3), NULL);
 
-	m = jv_object_set(m, jv_string("text"), views_message_text(
-		sq_col_text(q, 3), sq_col_text(q, 4), sq_col_text(q, 5),
-		sq_col_text(q, 6), quarantined));
+	/* a text keeps every character, U+0000 included */
+	if (!hidden && sq_col_text(q, 3) && !strcmp(sq_col_text(q, 3), "text") &&
+	    !sq_col_null(q, 4))
+		m = jv_object_set(m, jv_string("text"), sq_col_str(q, 4));
+	else
+		m = jv_object_set(m, jv_string("text"), views_message_text(
+			sq_col_text(q, 3), sq_col_text(q, 4),
+			sq_col_text(q, 5), sq_col_text(q, 6), quarantined));
 	m = jv_object_set(m, jv_string("unsupported"), sq_col_str(q, 6));
 	m = jv_object_set(m, jv_string("quarantined"),
 			  jv_bool(quarantined));

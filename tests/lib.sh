@@ -28,12 +28,15 @@ test_n=0
 test_failed=0
 fake_pid=
 srv_pid=
+pg_dbs=		# more databases a test made, dropped at its end
 cleanup() {
 	[ -n "$srv_pid" ] && kill "$srv_pid" 2>/dev/null
 	[ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
 	rm -rf "$T"
-	[ -n "${pg_db:-}" ] && "$WA_TEST_PG_BIN/dropdb" -h "$WA_TEST_PG_HOST" \
-		-U postgres --force "$pg_db" 2>/dev/null
+	for d in ${pg_db:-} $pg_dbs; do
+		"$WA_TEST_PG_BIN/dropdb" -h "$WA_TEST_PG_HOST" -U postgres \
+			--force "$d" 2>/dev/null
+	done
 }
 trap cleanup EXIT
 

@@ -19,6 +19,19 @@ for c in "wa-view list" "wa-view show 1" "wa-view search refund" \
 	grep -q . "$T/out"; ok $(( ! $? )) "$c prints no record"
 done
 test ! -e "$T/typo"; ok $? "none of them made a file or directory"
+# on PostgreSQL a database without a desk is the same: 78, nothing made
+if on_pg; then
+	"$WA_TEST_PG_BIN/createdb" -h "$WA_TEST_PG_HOST" -U postgres "${pg_db}_e" &&
+		pg_dbs="$pg_dbs ${pg_db}_e"
+	empty="postgresql:///${pg_db}_e?host=$WA_TEST_PG_HOST&user=postgres"
+	for c in "wa-view list" "wa-view contacts add --name Ann" "wa-quota check" \
+		"wa-send --to 15551230001 --text hi" "wa-template list" \
+		"wa-recv replay" "wa-connect list" "wa-db check"; do
+		exits 78 "$c on a database without a desk" $c --db "$empty"
+		like "$(cat "$T/err")" "*: config: no desk in PostgreSQL database '${pg_db}_e'*" "$c names the database"
+	done
+	is "$(WA_DB=$empty sql "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" 0 "none of them made a desk"
+fi
 exits 78 "WA_DB mistyped: the same" env WA_DB="$typo" wa-quota check
 exits 78 "a path through a file is no database either" wa-quota --db "$T/typo.d/../x/wa.db"
 
@@ -34,6 +47,9 @@ done
 exits 0 "then every command reads it" wa-quota check --db "$T/a/wa.db"
 
 # ---- a read-only snapshot ------------------------------------------
+# A snapshot is a copy of a SQLite desk's file (and WAL): on PostgreSQL
+# too this part reads one (a read-only PostgreSQL is 0320-store-pg's).
+if on_pg; then WA_DB=$T/wa.db; export WA_DB; fi
 seed_day
 sql "UPDATE threads SET unread = 3 WHERE id = 1"
 mkdir "$T/snap" && cp "$WA_DB" "$T/snap/wa.db"	# closed: no WAL beside it

@@ -8,7 +8,10 @@ if [ "${WA_TEST_STORE:-}" != pg ]; then
 fi
 psql() { "$WA_TEST_PG_BIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 "$@"; }
 
-exits 0 "a tool opens a new PostgreSQL database and migrates it" wa-view contacts
+exits 78 "a database without a desk is no desk, as a missing file" wa-view contacts
+like "$(cat "$T/err")" "wa-view: config: no desk in PostgreSQL database '$pg_db'*" "naming the database"
+exits 0 "a command that sets a desk up makes one there" wa-recv /dev/null
+exits 0 "then the others read it" wa-view contacts
 exits 0 "and a new SQLite file" wa-db migrate --db "$T/lite.db"
 is "$(sql 'SELECT version FROM wa_schema')" \
    "$(sqlite3 "$T/lite.db" 'PRAGMA user_version')" "the same schema version"
@@ -83,7 +86,7 @@ is "$(sql "SELECT string_agg(c.relname || '.' || a.attname, ' ')
   FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
   JOIN pg_namespace s ON s.oid = c.relnamespace AND s.nspname = current_schema()
   WHERE c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
-  AND a.atttypid = 'text'::regtype AND a.attcollation <> 'C'::regcollation")" "" \
+  AND a.atttypid = 'text'::regtype AND a.attcollation <> '\"C\"'::regcollation")" "" \
    "every text column collates as C"
 
 # search: diacritics and case fold as FTS5's unicode61 remove_diacritics

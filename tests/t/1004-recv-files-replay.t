@@ -79,7 +79,7 @@ exits 0 "replay twice" wa-recv replay
 is "$(count)" "$before" "still nothing"
 is "$(cat "$T/err")" "" "still quiet"
 # a delivery an older version understood and this one does not is news
-sql "UPDATE deliveries SET state = 'ok', error = NULL WHERE CAST(body AS TEXT) = '{\"hello\": \"world\"}'"
+sql "UPDATE deliveries SET state = 'ok', error = NULL WHERE $BODY_TEXT = '{\"hello\": \"world\"}'"
 exits 1 "replay: a delivery not understood any more is reported" wa-recv replay
 is "$(jf 'select(.event == "error") | .code')" '"invalid_input"' "as an error"
 like "$(cat "$T/err")" "wa-recv: invalid_input: *" "on stderr too"

@@ -44,7 +44,9 @@ if on_pg; then
 	sql "ALTER DATABASE $pg_db SET default_transaction_read_only = on"
 	exits 75 "a read-only database (a standby): retry later" wa-recv serve --listen 127.0.0.1:0
 	like "$(cat "$T/err")" "*read-only*" "says why"
-	sql "ALTER DATABASE $pg_db RESET default_transaction_read_only"
+	# from another database: this one's sessions now start read-only
+	"$WA_TEST_PG_BIN/psql" -X -q -h "$WA_TEST_PG_HOST" -U postgres -d postgres \
+		-c "ALTER DATABASE $pg_db RESET default_transaction_read_only"
 elif chattr +i "$WA_DB" 2>/dev/null; then
 	exits 74 "an immutable database" wa-recv serve --listen 127.0.0.1:0
 	like "$(cat "$T/err")" "*readonly*" "says why"

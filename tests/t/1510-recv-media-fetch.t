@@ -85,7 +85,7 @@ exits 0 "a thread with nothing pending: exit 0" wa-recv media --thread "$t2"
 is "$(wc -c <"$T/out")" 0 "nothing to print"
 
 # ---- Graph errors: the run's, or the media's for now ----
-img4() { sql "SELECT media_state || ' ' || media_attempts || ' ' || coalesce(media_retry_at - $WA_NOW, '-') FROM messages WHERE wamid = 'wamid.IMG4'"; }
+img4() { sql "SELECT media_state || ' ' || media_attempts || ' ' || coalesce(CAST(media_retry_at - $WA_NOW AS TEXT), '-') FROM messages WHERE wamid = 'wamid.IMG4'"; }
 exits 77 "bad token: exit 77" env WA_TOKEN=wrong wa-recv media --pending
 is_json '[.ok, .error.code, .error.graph_code, .media_state, .retry_at]' '[false,"auth",190,"pending",null]' "bad token: an error record"
 is "$(img4)" "pending 0 -" "bad token: still pending, no wait (not the media's fault)"

@@ -10,7 +10,7 @@ deliver() {
 		--from "$4" --timestamp "${5:-1713290000}" >"$T/d.json"
 	wa-recv "$T/d.json" >/dev/null
 }
-state() { sql "SELECT media_state || ' ' || media_attempts || ' ' || coalesce(media_retry_at - $1, '-') FROM messages WHERE wamid = '$2'"; }
+state() { sql "SELECT media_state || ' ' || media_attempts || ' ' || coalesce(CAST(media_retry_at - $1 AS TEXT), '-') FROM messages WHERE wamid = '$2'"; }
 
 start_fake
 WA_NOW=1700000000 wa-connect add --waba 100200300400500 --phone-number-id 111111111111111 >/dev/null

@@ -65,7 +65,8 @@ is "$(jf 'select(.error) | .error.message | split(":")[0]' | tr '\n' ' ')" '"to"
 is_json 'select(.line == 9) | [.ok, .to]' '[true,"15551234567"]' "a text holding it is sent"
 is "$(bodies)" '"a\u0000b"' "nothing else reached Meta; the text went whole"
 is "$(requests 'select(.body.to != null) | .body.to' | sort -u)" '"+15551234567"' "never +15550000027"
-is "$(sql "SELECT hex(text) FROM messages WHERE direction = 'out' AND hex(text) LIKE '6100%'")" "610062" "stored whole"
+wa-view show "$(sql "SELECT thread_id FROM messages WHERE direction = 'out' ORDER BY id DESC LIMIT 1")" >"$T/show"
+is "$(jf 'select(.direction == "out") | .text' "$T/show" | tail -1)" '"a\u0000b"' "stored whole"
 
 # --- two kinds of message in one record; a reply_to that is not a wamid
 fake_ctl reset >/dev/null

@@ -16,8 +16,13 @@ like "$(head -1 "$T/out")" "usage: wa-template sync*" "--help prints the synopsi
 exits 0 "--version" wa-template --version
 
 exits 78 "sync where there is no database" wa-template sync
-like "$(cat "$T/err")" "wa-template: config: no database at '$WA_DB'*" "names the path"
-test ! -e "$WA_DB"; ok $? "makes no empty desk"
+if on_pg; then	# an empty database: no desk in it, and none made
+	like "$(cat "$T/err")" "wa-template: config: no desk in PostgreSQL database '$pg_db'*" "names the database"
+	is "$(sql "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" 0 "makes no empty desk"
+else
+	like "$(cat "$T/err")" "wa-template: config: no database at '$WA_DB'*" "names the path"
+	test ! -e "$WA_DB"; ok $? "makes no empty desk"
+fi
 wa-db migrate >/dev/null
 exits 78 "sync without any connected channel" wa-template sync
 like "$(cat "$T/err")" "wa-template: not_connected: no connected channel*" "says what is missing"

@@ -6,7 +6,7 @@ start_fake
 CH=111111111111111
 WA_NOW=1713200000 wa-connect add --waba 100200300400500 --phone-number-id $CH >/dev/null
 wa-template sync >/dev/null
-sql "INSERT INTO contacts (id, wa_id, created_at, updated_at) VALUES (1, '15551230001', 0, 0)"
+sql "INSERT INTO contacts (wa_id, created_at, updated_at) VALUES ('15551230001', 0, 0)"	# id 1
 conv() {	# conv KIND STARTED_AT
 	sql "INSERT INTO conversations (channel_id, contact_id, kind, started_at) VALUES ('$CH', 1, '$1', $2)"
 }
@@ -27,7 +27,8 @@ sql "UPDATE channels SET connected_at = 1713133800"	# 2024-04-14T22:30:00Z
 exits 0 "connected 22:30Z on 14 April: 15 April in Berlin" wa-quota
 is_json '[.period_start, .period_end]' '["2024-04-14T22:00:00Z","2024-05-14T22:00:00Z"]' \
 	"reset day 15, at midnight in Berlin (CEST)"
-exits 0 "the same desk in UTC" env WA_DB="$WA_DB" sh -c "sqlite3 '$WA_DB' \"UPDATE business SET timezone = NULL\" && wa-quota"
+sql "UPDATE business SET timezone = NULL"
+exits 0 "the same desk in UTC" wa-quota
 is_json '[.period_start, .timezone]' '["2024-04-14T00:00:00Z","UTC"]' "reset day 14 at midnight UTC"
 biz --timezone Europe/Berlin >/dev/null
 

@@ -37,15 +37,14 @@ scalar(const char *sql)
 static void
 elsewhere(const char *sql)
 {
-	if (sqlite3_exec(store_db(other), sql, NULL, NULL, NULL) != SQLITE_OK)
-		printf("# other connection: %s\n", sqlite3_errmsg(store_db(other)));
+	sql_run(other, sql);
 }
 
+/* Other code writes on this connection. */
 static void
 raw(const char *sql)
 {
-	if (sqlite3_exec(store_db(st), sql, NULL, NULL, NULL) != SQLITE_OK)
-		printf("# this connection: %s\n", sqlite3_errmsg(store_db(st)));
+	sql_run(st, sql);
 }
 
 static void
@@ -200,16 +199,12 @@ rollback(void)
 	commit();
 }
 
-static const char SQL_SAVEPOINT[] = "SAVEPOINT t";
-static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO t";
-static const char SQL_RELEASE[] = "RELEASE t";
-static const char SQL_LAST[] = "UPDATE sessions SET last_inbound_at = 9000";
-
+/* A query of the catalogue that returns nothing (wa-send's savepoints). */
 static void
-step(const char *sql)
+step(enum sql_id id)
 {
-	if (store_step_done(st, store_stmt(st, sql), &err) < 0)
-		printf("# %s: %s\n", sql, err.message);
+	if (sq_done(store_q(st, id), &err) < 0)
+		printf("# %s: %s\n", sql_name(id), err.message);
 }
 
 /* A savepoint rolled back (wa-send's careful batches) and writes by
@@ -224,11 +219,11 @@ same_connection(void)
 
 	begin();
 	sid = resolve(&sam, 399);
-	step(SQL_SAVEPOINT);
+	step(Q_SENDER_SAVEPOINT);
 	ok(desk_thread_open(st, CH, sid, "outbound", 400, &t, &err) == 0 &&
 	   t.created, "thread inside a savepoint");
-	step(SQL_ROLLBACK_TO);
-	step(SQL_RELEASE);
+	step(Q_SENDER_ROLLBACK_TO);
+	step(Q_SENDER_RELEASE);
 	ok(desk_thread_open(st, CH, sid, "outbound", 401, &t, &err) == 0 &&
 	   t.created, "savepoint rolled back: the thread is made again");
 	is_int(scalar("SELECT count(*) FROM threads t JOIN contacts c ON "
@@ -247,7 +242,7 @@ same_connection(void)
 		      "wa_id = '15551230001'"), 1,
 	       "changed on this connection: refreshed");
 	desk_session_touch(st, CH, ident(sid), sid, 8000, &err);
-	step(SQL_LAST);
+	raw("UPDATE sessions SET last_inbound_at = 9000");
 	ok(desk_session_record(st, CH, ident(sid), sid, 8500, &last, &err) == 0 &&
 	   last == 9000, "session written by other code: seen");
 	commit();

@@ -5,7 +5,6 @@
 #include <unistd.h>
 #include "tap.h"
 #include "testdb.h"
-#include "testdb.h"
 #include "desk.h"
 #include "store.h"
 #include "util.h"
@@ -23,14 +22,7 @@ scalar(const char *sql)
 static char *
 text(const char *sql)
 {
-	sqlite3_stmt *s;
-	char *v = NULL;
-
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
-		v = xstrdup((const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
-	return v;
+	return sql1_text(st, sql);
 }
 
 static void
@@ -67,9 +59,9 @@ contacts(void)
 	is_text("SELECT wa_id FROM contacts WHERE bsuid = 'US.111'",
 		"15551230002", "both ids kept");
 	/* A contact added by an agent (phone digits) is joined. */
-	sqlite3_exec(store_db(st), "INSERT INTO contacts (name, mobile_phone, "
-		     "created_at, updated_at) VALUES ('Agent made', "
-		     "'5511912345678', 1, 1)", NULL, NULL, NULL);
+	sql_run(st, "INSERT INTO contacts (name, mobile_phone, "
+		"created_at, updated_at) VALUES ('Agent made', "
+		"'5511912345678', 1, 1)");
 	id3 = scalar("SELECT max(id) FROM contacts");
 	ok(desk_contact_resolve(st, &br, 104, &id2, &err) == 0 && id2 == id3,
 	   "mobile_phone match joins the contact");
@@ -93,9 +85,8 @@ threads(void)
 	char ch[64], wa[32], status[8];
 	int64_t cid, tid;
 
-	sqlite3_exec(store_db(st), "INSERT INTO channels (id, waba_id, phone, "
-		     "connected_at) VALUES ('111', 'w', '15550001111', 0)",
-		     NULL, NULL, NULL);
+	sql_run(st, "INSERT INTO channels (id, waba_id, phone, "
+		"connected_at) VALUES ('111', 'w', '15550001111', 0)");
 	ok(desk_thread_open(st, "111", 1, "inbound", 200, &t1, &err) == 0 &&
 	   t1.created, "new thread and ticket");
 	ok(desk_thread_open(st, "111", 1, "inbound", 201, &t2, &err) == 0 &&
@@ -111,8 +102,7 @@ threads(void)
 	ok(tid == t1.ticket_id && cid == 1, "lookup ids");
 	is_int(desk_thread_lookup(st, 999, ch, &cid, wa, NULL, &tid, status, &err),
 	       1, "unknown thread");
-	sqlite3_exec(store_db(st), "UPDATE tickets SET status = 'closed'",
-		     NULL, NULL, NULL);
+	sql_run(st, "UPDATE tickets SET status = 'closed'");
 	ok(desk_thread_open(st, "111", 1, "inbound", 202, &t2, &err) == 0 &&
 	   t2.created && t2.thread_id != t1.thread_id,
 	   "closed ticket: new thread");
@@ -132,10 +122,10 @@ sessions(void)
 	ok(desk_session_get(st, "111", "15550001", &last, &conv, &err) == 0 &&
 	   last == -1, "no session");
 	desk_session_touch(st, "111", "15550001", 1, 1000, &err);
-	sqlite3_exec(store_db(st), "INSERT INTO conversations (id, channel_id,"
-		     " contact_id, kind, started_at) VALUES (7, '111', 1, "
-		     "'user_initiated', 1000); UPDATE sessions SET "
-		     "conversation_id = 7", NULL, NULL, NULL);
+	sql_run(st, "INSERT INTO conversations (id, channel_id, contact_id, "
+		"kind, started_at) VALUES (7, '111', 1, 'user_initiated', "
+		"1000)");
+	sql_run(st, "UPDATE sessions SET conversation_id = 7");
 	desk_session_touch(st, "111", "15550001", 1, 1000 + 86399, &err);
 	ok(desk_session_get(st, "111", "15550001", &last, &conv, &err) == 0 &&
 	   last == 1000 + 86399 && conv == 7, "inside the window: extended");
@@ -156,10 +146,10 @@ statuses(void)
 	struct desk_status ds = { "read", 10, NULL, NULL, NULL, NULL, -1 };
 	char cur[16];
 
-	sqlite3_exec(store_db(st), "INSERT INTO messages (id, wamid, "
-		     "channel_id, direction, type, timestamp, received_at, "
-		     "status) VALUES (1, 'wamid.A', '111', 'out', 'text', 1, 1,"
-		     " 'accepted')", NULL, NULL, NULL);
+	sql_run(st, "INSERT INTO messages (id, wamid, "
+		"channel_id, direction, type, timestamp, received_at, "
+		"status) VALUES (1, 'wamid.A', '111', 'out', 'text', 1, 1,"
+		" 'accepted')");
 	ok(desk_message_status(st, 1, &ds, cur, sizeof(cur), &err) == 0,
 	   "apply read");
 	is_str(cur, "read", "read");
@@ -180,16 +170,16 @@ statuses(void)
 		"error recorded");
 	is_int(desk_status_rank("played"), 5, "played ranks highest");
 	is_int(desk_status_rank("accepted"), 0, "others rank 0");
-	sqlite3_exec(store_db(st), "INSERT INTO statuses (wamid, channel_id, "
-		     "status, timestamp, pricing) VALUES ('wamid.B', '111', "
-		     "'delivered', 20, '{\"category\":\"utility\"}'), "
-		     "('wamid.B', NULL, 'sent', 19, NULL)", NULL, NULL, NULL);
+	sql_run(st, "INSERT INTO statuses (wamid, channel_id, "
+		"status, timestamp, pricing) VALUES ('wamid.B', '111', "
+		"'delivered', 20, '{\"category\":\"utility\"}'), "
+		"('wamid.B', NULL, 'sent', 19, NULL)");
 	is_int(desk_apply_pending_statuses(st, "wamid.B", &err), 0,
 	       "no message yet");
-	sqlite3_exec(store_db(st), "INSERT INTO messages (id, wamid, "
-		     "channel_id, direction, type, timestamp, received_at, "
-		     "status) VALUES (2, 'wamid.B', '111', 'out', 'text', 1, 1,"
-		     " 'accepted')", NULL, NULL, NULL);
+	sql_run(st, "INSERT INTO messages (id, wamid, "
+		"channel_id, direction, type, timestamp, received_at, "
+		"status) VALUES (2, 'wamid.B', '111', 'out', 'text', 1, 1,"
+		" 'accepted')");
 	is_int(desk_apply_pending_statuses(st, "wamid.B", &err), 2,
 	       "both pending applied");
 	is_text("SELECT status || ',' || sent_at || ',' || delivered_at || "

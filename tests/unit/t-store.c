@@ -40,8 +40,7 @@ test_open(void)
 	struct store *st = NULL;
 	struct wa_err err;
 	struct stat sb;
-	static const char SQL_COUNT[] = "SELECT count(*) FROM channels";
-	sqlite3_stmt *a, *b;
+	struct sq *a, *b;
 
 	ok(store_open(&st, p, &err) == 0, "store_open creates parent dirs");
 	ok(stat(p, &sb) == 0 && (sb.st_mode & 0777) == 0600,
@@ -51,9 +50,9 @@ test_open(void)
 	is_int((int)sql1(st, "PRAGMA foreign_keys"), 1, "foreign keys on");
 	ok((int)sql1(st, "SELECT count(*) FROM sqlite_schema "
 		  "WHERE name = 'messages_fts'") == 1, "FTS5 table exists");
-	a = store_stmt(st, SQL_COUNT);
-	b = store_stmt(st, SQL_COUNT);
-	ok(a == b, "statements are cached by SQL address");
+	a = store_q(st, Q_SETTING_GET);
+	b = store_q(st, Q_SETTING_GET);
+	ok(a == b, "a query is prepared once a connection");
 	ok(store_begin(st, &err) == 0 && store_in_tx(st), "BEGIN IMMEDIATE");
 	ok(store_setting_set(st, "k", "v1", &err) == 0, "setting set");
 	ok(store_setting_set(st, "k", "v2", &err) == 0, "setting replaced");
@@ -67,16 +66,10 @@ test_open(void)
 	store_close(st);
 	ok(store_open(&st, p, &err) == 0, "reopen an existing database");
 	{
-		sqlite3_stmt *s;
-		int wal = 0;
+		char *mode = sql1_text(st, "PRAGMA journal_mode");
 
-		sqlite3_prepare_v2(store_db(st), "PRAGMA journal_mode", -1, &s,
-				   NULL);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			wal = strcmp((const char *)sqlite3_column_text(s, 0),
-				     "wal") == 0;
-		sqlite3_finalize(s);
-		ok(wal, "journal mode is WAL");
+		is_str(mode, "wal", "journal mode is WAL");
+		free(mode);
 	}
 	store_close(st);
 	free(p);

@@ -27,6 +27,7 @@ struct body {
 
 struct sink {
 	struct store *st;
+	struct sq *put;		/* SQL_PUT, prepared at the first */
 	int queued;		/* events waiting for the after callback */
 };
 
@@ -60,7 +61,6 @@ static const char SQL_PUT[] =
 static int
 put(struct sink *k, const struct body *b, struct wa_err *err)
 {
-	sqlite3_stmt *s;
 	struct timespec ts = { 0, 2000000 };
 
 	if (b->len >= 4 && memcmp(b->buf, "SLOW", 4) == 0)
@@ -68,10 +68,12 @@ put(struct sink *k, const struct body *b, struct wa_err *err)
 	nanosleep(&ts, NULL);	/* slow enough for requests to pile up */
 	if (b->len >= 6 && memcmp(b->buf, "POISON", 6) == 0)
 		return wa_err_set(err, WA_EX_IOERR, "io", "poisoned");
-	s = store_stmt(k->st, SQL_PUT);
-	sqlite3_bind_blob(s, 1, b->buf, (int)b->len, SQLITE_TRANSIENT);
-	store_bind_text(s, 2, b->sig);
-	return store_step_done(k->st, s, err);
+	if (!k->put && !(k->put = store_sql(k->st, SQL_PUT, err)))
+		return -1;
+	sq_reset(k->put);
+	sq_blob(k->put, 1, b->buf, b->len);
+	sq_text(k->put, 2, b->sig);
+	return sq_done(k->put, err);
 }
 
 static void log_err(void *ctx, const struct wa_err *err);
@@ -216,15 +218,7 @@ call(const char *method, const char *path, const char *body,
 static long
 rows(struct store *st)
 {
-	sqlite3_stmt *s;
-	long n = -1;
-
-	if (sqlite3_prepare_v2(store_db(st), "SELECT count(*) FROM deliveries",
-			       -1, &s, NULL) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW)
-		n = (long)sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return n;
+	return (long)sql1(st, "SELECT count(*) FROM deliveries");
 }
 
 /* ---- the tests ---- */
@@ -499,6 +493,7 @@ main(void)
 	ok(emitted >= NPAR, "events handed on after commit (%d)", emitted);
 	ok(logged > 0, "refusals were logged (%d)", logged);
 
+	sq_free(k.put);
 	store_close(st);
 	testdb_remove(dir);
 	curl_global_cleanup();

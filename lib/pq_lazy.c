@@ -38,7 +38,7 @@ load(void)
 	LOAD(transaction_status, PQtransactionStatus);
 	LOAD(error_message, PQerrorMessage);
 	LOAD(pass, PQpass);
-	LOAD(set_notice_processor, PQsetNoticeProcessor);
+	LOAD(set_notice_receiver, PQsetNoticeReceiver);
 	LOAD(exec, PQexec);
 	LOAD(prepare, PQprepare);
 	LOAD(exec_prepared, PQexecPrepared);

@@ -98,12 +98,30 @@ events_add(struct evlist **tail, struct ingest_events *q)
 	return *tail = e;
 }
 
+/*
+ * PostgreSQL's COMMIT waits for a synchronous standby only when the
+ * transaction wrote: a group of duplicates writes nothing, yet the first
+ * copy of one may still be on the primary alone (its commit's wait for
+ * the standby was cancelled, and answered 503). A row written again makes
+ * this commit wait until the standby has everything before it, so that
+ * the duplicate's 200 means the same as any other.
+ */
+static int
+must_wait(struct recv_serve *rs, int64_t before, struct wa_err *err)
+{
+	if (store_engine(rs->st) != SQL_PG ||
+	    store_total_changes(rs->st) != before)
+		return 0;
+	return sq_done(store_q(rs->st, Q_INGEST_SERVE_TOUCH), err);
+}
+
 /* 0 committed; -1 failed; -2 failed for now (the store is unreachable,
  * read-only or busy: exit status 75), when trying again may work. */
 static int
 apply_group(struct recv_serve *rs, struct whserver_item *it, size_t n,
 	    struct wa_err *err)
 {
+	int64_t before = store_total_changes(rs->st);
 	size_t i;
 
 	wa_err_clear(err);
@@ -116,6 +134,8 @@ apply_group(struct recv_serve *rs, struct whserver_item *it, size_t n,
 			goto rollback;
 	/* the group's texts into the search index in one statement */
 	if (ingest_finish(rs->in, err) < 0)
+		goto rollback;
+	if (must_wait(rs, before, err) < 0)
 		goto rollback;
 	if (store_commit(rs->st, err) < 0)
 		goto fail;

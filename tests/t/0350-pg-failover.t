@@ -78,6 +78,41 @@ awk 'NR % 2 == 0' "$T/all" >"$T/b"
 start_serve
 [ -s "$T/srv.port" ]; ok $? "wa-recv serve starts on the primary"
 
+# ---- a commit the standby did not confirm is no 200 ----
+# With the standby down, a commit waits for it; cancelled (as a
+# statement_timeout would), the server says COMMIT with a WARNING. serve
+# answers 503, and a resend of the same body (a duplicate, that writes
+# nothing) is no 200 either until the standby has the first copy.
+wa-webhook text --wamid wamid.UNSYNCED --text "while the standby is down" \
+	--timestamp 1713290000 >"$T/u.json"
+post_u() {
+	curl -s -o /dev/null -m 30 -w '%{http_code}' \
+		-H "X-Hub-Signature-256: $(sig "$T/u.json")" \
+		--data-binary @"$T/u.json" "$SRV/webhook"
+}
+# cancel_waits: cancels every commit waiting for the standby, every
+# 0.2 s, until $T/posted exists.
+cancel_waits() {
+	while [ ! -e "$T/posted" ]; do
+		psql -h "$pg/p" -d postgres -c "SELECT pg_cancel_backend(pid)
+			FROM pg_stat_activity WHERE wait_event = 'SyncRep'" >/dev/null
+		sleep 0.2
+	done
+	rm -f "$T/posted"
+}
+$as "$bin/pg_ctl" -D "$pg/s.data" -m fast -w stop >/dev/null
+cancel_waits & cw=$!
+u1=$(post_u); touch "$T/posted"; wait $cw
+cancel_waits & cw=$!
+u2=$(post_u); touch "$T/posted"; wait $cw
+start s "-c hot_standby=on"
+is "$u1/$u2" 503/503 "a commit the standby did not confirm is answered 503, and so is its resend"
+i=0
+while [ "$(psql -h "$pg/p" -d postgres -c "SELECT count(*) FROM pg_stat_replication WHERE sync_state = 'sync'")" != 1 ] &&
+	[ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+is "$(post_u)/$(sql "SELECT count(*) FROM messages WHERE wamid = 'wamid.UNSYNCED'")" 200/1 \
+	"with the standby back, the resend is answered 200, stored once"
+
 # poster FILE: POSTs each "sha256=SIG BODY" line of FILE with curl, one
 # request after the other, until $T/stop exists; prints "LINE CODE
 # PHASE" for each, PHASE being what $T/phase said as the request began.
@@ -155,7 +190,7 @@ rm -f "$T/stop"
 echo again >"$T/phase"
 poster "$T/again" >"$T/again.codes"
 is "$(awk '$2 != 200' "$T/again.codes" | grep -c .)" 0 "the deliveries sent again are answered 200"
-is "$(sql 'SELECT count(*), count(DISTINCT wamid) FROM messages')" "$posted|$posted" \
+is "$(sql "SELECT count(*), count(DISTINCT wamid) FROM messages WHERE wamid <> 'wamid.UNSYNCED'")" "$posted|$posted" \
 	"every posted delivery is stored, once ($posted)"
 stop_serve
 is "$srv_rc" 0 "serve stops cleanly"

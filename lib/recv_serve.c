@@ -151,13 +151,13 @@ fail:
 
 /*
  * A group the store cannot take for now (PostgreSQL's connection lost in
- * a failover, a standby that is read-only, a lock past its timeout) is
- * tried again: at once, on a connection made again (libpq tries each
- * host of the target; target_session_attrs holds), then after waits
- * that double, RETRY_MS in all. Still failing, the group is answered 503
- * and Meta sends it again; the next group tries again. A commit whose
- * answer was lost may have happened: the resent body is then a
- * duplicate, stored once.
+ * a failover, a standby that is read-only, a lock past its timeout;
+ * SQLite busy) is tried again: at once, on a connection made again
+ * (libpq tries each host of the target; target_session_attrs holds),
+ * then after waits that double, until RETRY_MS have passed. Still
+ * failing, the group is answered 503 and Meta sends it again; the next
+ * group tries again. A commit whose answer was lost may have happened:
+ * the resent body is then a duplicate, stored once.
  */
 #define RETRY_MS 1500
 
@@ -170,16 +170,28 @@ sleep_ms(unsigned ms)
 		;
 }
 
+static long
+elapsed_ms(const struct timespec *since)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - since->tv_sec) * 1000L +
+	       (now.tv_nsec - since->tv_nsec) / 1000000L;
+}
+
 static int
 apply_retrying(struct recv_serve *rs, struct whserver_item *it, size_t n)
 {
-	unsigned wait = 0, waited = 0;
+	struct timespec start;
+	unsigned wait = 0;
 	struct wa_err err;
 	int rc;
 
-	while ((rc = apply_group(rs, it, n, &err)) == -2 && waited < RETRY_MS) {
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while ((rc = apply_group(rs, it, n, &err)) == -2 &&
+	       elapsed_ms(&start) + (long)wait < RETRY_MS) {
 		sleep_ms(wait);
-		waited += wait;
 		wait = wait ? wait * 2 : 50;
 	}
 	if (rc < 0 && rs->cb.log)

@@ -101,10 +101,14 @@ migrate(struct store *st, struct out *o, struct wa_err *err)
 static int
 check(struct store *st, struct out *o, struct wa_err *err)
 {
-	int n = store_check(st, emit, o, err);
+	int pages, n = store_check(st, emit, o, &pages, err);
 
 	if (n < 0)
 		return -1;
+	if (!pages)
+		wa_warnx("pages and indexes not checked: the amcheck extension "
+			 "is not installed in the database (CREATE EXTENSION "
+			 "amcheck)");
 	out_record(o, JV_OBJECT(jv_string("ok"), jv_bool(n == 0),
 				jv_string("problems"), jv_number(n)));
 	return n ? 1 : 0;

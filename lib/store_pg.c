@@ -224,7 +224,8 @@ store_pg_open(struct store *st, const char *target, struct wa_err *err)
 				  "database schema version %d is newer than "
 				  "this wa knows (%d); upgrade wa", have,
 				  schema_version());
-	if (st->open_flags & STORE_KEEP_SCHEMA)
+	/* current: no second look (each is a round trip) */
+	if ((st->open_flags & STORE_KEEP_SCHEMA) || have == schema_version())
 		return 0;
 	return store_pg_migrate(st, err);
 }

@@ -142,6 +142,9 @@ pm=$(head -1 "$pg/p.data/postmaster.pid")
 kids=$(ps -o pid= --ppid "$pm")
 echo down >"$T/phase"
 kill -9 "$pm" $kids
+# its pid file names a process that is gone: pg_ctl must not signal
+# whatever process gets that number next
+rm -f "$pg/p.data/postmaster.pid"
 up_acked=$(acked)
 sleep 2
 $as "$bin/pg_ctl" -D "$pg/s.data" -w -t 60 promote >/dev/null

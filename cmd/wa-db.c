@@ -32,6 +32,7 @@ static const struct option longopts[] = {
 
 static struct cli cli = { usage, NULL, OUT_AUTO };
 static int opt_check, opt_force;
+static int pages_unchecked;	/* check on PostgreSQL without amcheck */
 static const char *opt_from, *opt_to;
 
 static const struct out_col copy_cols[] = {
@@ -105,10 +106,7 @@ check(struct store *st, struct out *o, struct wa_err *err)
 
 	if (n < 0)
 		return -1;
-	if (!pages)
-		wa_warnx("pages and indexes not checked: the amcheck extension "
-			 "is not installed in the database (CREATE EXTENSION "
-			 "amcheck)");
+	pages_unchecked = !pages;	/* said once the record is out */
 	out_record(o, JV_OBJECT(jv_string("ok"), jv_bool(n == 0),
 				jv_string("problems"), jv_number(n)));
 	return n ? 1 : 0;
@@ -239,6 +237,10 @@ main(int argc, char **argv)
 	}
 	if (out_finish(&o) < 0)
 		status = wa_output_failed(status, o.error);
+	else if (pages_unchecked)
+		wa_warnx("pages and indexes not checked: the amcheck extension "
+			 "is not installed in the database (CREATE EXTENSION "
+			 "amcheck)");
 	config_release(&cfg);
 	return status;
 }

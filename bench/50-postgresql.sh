@@ -186,3 +186,7 @@ measure() {	# measure NAME TARGET_MS CMD...
 measure "view on PostgreSQL: list --status open --limit 50" 20 wa-view --db "$db" list --status open --limit 50
 measure "view on PostgreSQL: search refund (50 newest)" 100 wa-view --db "$db" search refund
 measure "view on PostgreSQL: show (one thread)" 20 wa-view --db "$db" show 1
+# what any program pays for a connection here (a server process forked,
+# its caches filled), for the figures above
+f=$(ms "$bin/psql" -X -q -A -t -h "$pg" -U postgres -d view -c SELECT)
+record "view on PostgreSQL: psql -c SELECT (a connection's floor)" "$f" ms "" "" "" "" ""

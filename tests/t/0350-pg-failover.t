@@ -85,10 +85,13 @@ start_serve
 # nothing) is no 200 either until the standby has the first copy.
 wa-webhook text --wamid wamid.UNSYNCED --text "while the standby is down" \
 	--timestamp 1713290000 >"$T/u.json"
+# a delivery with no entries: stored, but its resend changes no row
+printf '%s' '{"object":"whatsapp_business_account","entry":[]}' >"$T/s.json"
+# post_u [FILE]: POSTs u.json (or FILE) signed; prints the status.
 post_u() {
 	curl -s -o /dev/null -m 30 -w '%{http_code}' \
-		-H "X-Hub-Signature-256: $(sig "$T/u.json")" \
-		--data-binary @"$T/u.json" "$SRV/webhook"
+		-H "X-Hub-Signature-256: $(sig "${1:-$T/u.json}")" \
+		--data-binary @"${1:-$T/u.json}" "$SRV/webhook"
 }
 # cancel_waits: cancels every commit waiting for the standby, every
 # 0.2 s, until $T/posted exists.
@@ -105,8 +108,14 @@ cancel_waits & cw=$!
 u1=$(post_u); touch "$T/posted"; wait $cw
 cancel_waits & cw=$!
 u2=$(post_u); touch "$T/posted"; wait $cw
+# one whose resend changes no row: its commit must wait all the same
+cancel_waits & cw=$!
+s1=$(post_u "$T/s.json"); touch "$T/posted"; wait $cw
+cancel_waits & cw=$!
+s2=$(post_u "$T/s.json"); touch "$T/posted"; wait $cw
 start s "-c hot_standby=on"
 is "$u1/$u2" 503/503 "a commit the standby did not confirm is answered 503, and so is its resend"
+is "$s1/$s2" 503/503 "so is a resend that writes nothing"
 i=0
 while [ "$(psql -h "$pg/p" -d postgres -c "SELECT count(*) FROM pg_stat_replication WHERE sync_state = 'sync'")" != 1 ] &&
 	[ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done

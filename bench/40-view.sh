@@ -32,8 +32,9 @@ INSERT INTO threads (id, channel_id, contact_id, created_at, last_message_at,
 INSERT INTO tickets (id, thread_id, status, owner, created_at, updated_at)
  SELECT id, id, CASE id % 3 WHEN 0 THEN 'closed' ELSE 'open' END,
   CASE id % 4 WHEN 0 THEN 'ann' ELSE NULL END, created_at, created_at FROM threads;
-INSERT INTO sessions (channel_id, contact_id, opened_at, last_inbound_at)
- SELECT channel_id, contact_id, created_at, last_inbound_at FROM threads;
+INSERT INTO sessions (channel_id, identity, contact_id, opened_at, last_inbound_at)
+ SELECT channel_id, 15550000000 + contact_id, contact_id, created_at,
+  last_inbound_at FROM threads;
 WITH RECURSIVE k(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM k WHERE j < $PER)
 INSERT INTO messages (id, wamid, channel_id, thread_id, contact_id, direction,
  type, text, from_addr, to_addr, timestamp, received_at)

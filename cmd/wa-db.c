@@ -32,6 +32,7 @@ static const struct option longopts[] = {
 
 static struct cli cli = { usage, NULL, OUT_AUTO };
 static int opt_check, opt_force;
+static int pages_unchecked;	/* check on PostgreSQL without amcheck */
 static const char *opt_from, *opt_to;
 
 static const struct out_col copy_cols[] = {
@@ -101,10 +102,11 @@ migrate(struct store *st, struct out *o, struct wa_err *err)
 static int
 check(struct store *st, struct out *o, struct wa_err *err)
 {
-	int n = store_check(st, emit, o, err);
+	int pages, n = store_check(st, emit, o, &pages, err);
 
 	if (n < 0)
 		return -1;
+	pages_unchecked = !pages;	/* said once the record is out */
 	out_record(o, JV_OBJECT(jv_string("ok"), jv_bool(n == 0),
 				jv_string("problems"), jv_number(n)));
 	return n ? 1 : 0;
@@ -235,6 +237,10 @@ main(int argc, char **argv)
 	}
 	if (out_finish(&o) < 0)
 		status = wa_output_failed(status, o.error);
+	else if (pages_unchecked)
+		wa_warnx("pages and indexes not checked: the amcheck extension "
+			 "is not installed in the database (CREATE EXTENSION "
+			 "amcheck)");
 	config_release(&cfg);
 	return status;
 }

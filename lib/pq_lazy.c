@@ -39,7 +39,7 @@ load(void)
 	LOAD(error_message, PQerrorMessage);
 	LOAD(pass, PQpass);
 	LOAD(db, PQdb);
-	LOAD(set_notice_processor, PQsetNoticeProcessor);
+	LOAD(set_notice_receiver, PQsetNoticeReceiver);
 	LOAD(exec, PQexec);
 	LOAD(prepare, PQprepare);
 	LOAD(exec_prepared, PQexecPrepared);

@@ -27,8 +27,8 @@ struct pq_lazy {
 	char *(*error_message)(const PGconn *);
 	char *(*pass)(const PGconn *);
 	char *(*db)(const PGconn *);
-	PQnoticeProcessor (*set_notice_processor)(PGconn *, PQnoticeProcessor,
-						  void *);
+	PQnoticeReceiver (*set_notice_receiver)(PGconn *, PQnoticeReceiver,
+						void *);
 	PGresult *(*exec)(PGconn *, const char *);
 	PGresult *(*prepare)(PGconn *, const char *, const char *, int,
 			     const Oid *);
@@ -70,7 +70,7 @@ int pq_lazy_load(struct wa_err *err);
 #define PQerrorMessage (pq_lazy_fn.error_message)
 #define PQpass (pq_lazy_fn.pass)
 #define PQdb (pq_lazy_fn.db)
-#define PQsetNoticeProcessor (pq_lazy_fn.set_notice_processor)
+#define PQsetNoticeReceiver (pq_lazy_fn.set_notice_receiver)
 #define PQexec (pq_lazy_fn.exec)
 #define PQprepare (pq_lazy_fn.prepare)
 #define PQexecPrepared (pq_lazy_fn.exec_prepared)

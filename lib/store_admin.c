@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Looking after the store as a whole: integrity, backup, copying a desk between stores. */
+/* Looking after the store as a whole: backup, copying a desk between stores (the check: store_check.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,59 +12,6 @@
 #include "store_int.h"
 #include "schema.h"
 #include "util.h"
-
-/* ---- check ---------------------------------------------------------- */
-
-static int
-each_row_problem(struct store *st, const char *text, int table_col,
-		 const char *ok_text, void (*fn)(jv rec, void *ctx),
-		 void *ctx, struct wa_err *err)
-{
-	struct sq *q = store_sql(st, text, err);
-	int n = 0, rc;
-
-	if (!q)
-		return -1;
-	while ((rc = sq_step(q)) > 0) {
-		const char *t = sq_col_text(q, 0);
-
-		if (ok_text && t && strcmp(t, ok_text) == 0)
-			continue;
-		n++;
-		if (table_col)
-			fn(JV_OBJECT(jv_string("table"), sq_col_str(q, 0),
-				     jv_string("rowid"), sq_col_jint(q, 1),
-				     jv_string("problem"),
-				     jv_string_fmt("row breaks its foreign key "
-						   "to %s", sq_col_text(q, 2) ?
-						   sq_col_text(q, 2) : "?")),
-			   ctx);
-		else
-			fn(JV_OBJECT(jv_string("problem"), sq_col_str(q, 0)),
-			   ctx);
-	}
-	if (rc < 0)
-		n = sq_fail(q, err, "check");
-	sq_free(q);
-	return n;
-}
-
-int
-store_check(struct store *st, void (*fn)(jv rec, void *ctx), void *ctx,
-	    struct wa_err *err)
-{
-	int a, b;
-
-	if (st->engine == SQL_PG)
-		return 0;	/* the server enforces its constraints */
-	a = each_row_problem(st, "PRAGMA integrity_check", 0, "ok", fn, ctx,
-			     err);
-	if (a < 0)
-		return -1;
-	b = each_row_problem(st, "PRAGMA foreign_key_check", 1, NULL, fn, ctx,
-			     err);
-	return b < 0 ? -1 : a + b;
-}
 
 /* ---- backup --------------------------------------------------------- */
 

@@ -1,17 +1,20 @@
 /* SPDX-License-Identifier: MIT */
-/* Looking after the store as a whole: integrity, backup, copying a desk between stores (wa-db). */
+/* Looking after the store as a whole: its check, backup, copying a desk between stores (wa-db). */
 #ifndef WA_STORE_ADMIN_H
 #define WA_STORE_ADMIN_H
 
 #include <jv.h>
 #include "store.h"
 
-/* Checks the database: SQLite's integrity_check and foreign_key_check;
- * on PostgreSQL the rows that break a foreign key. Calls fn with one
- * record per problem found ({"table":..,"problem":..}); returns the
- * number of problems, or -1 with err. */
+/* Checks the database (lib/store_check.c), calling fn with one record
+ * per problem found ({"table":..,"problem":..}, "rowid" for a row):
+ * SQLite's integrity_check and foreign_key_check; on PostgreSQL the rows
+ * that break a foreign key and, when the amcheck extension is installed
+ * in the database, its check of every table and B-tree index. *pages says whether pages and indexes
+ * were checked (always on SQLite; on PostgreSQL with amcheck). Returns
+ * the number of problems, or -1 with err. */
 int store_check(struct store *st, void (*fn)(jv rec, void *ctx), void *ctx,
-		struct wa_err *err);
+		int *pages, struct wa_err *err);
 
 /* Copies a SQLite store to dest_path with SQLite's online backup, made
  * mode 0600 and renamed into place only when complete. An existing

@@ -91,10 +91,16 @@ std_release(const int held[3])
 			close(held[i]);
 }
 
-/* libpq prints notices on stderr by default: nothing of ours to show. */
+/* libpq prints notices on stderr by default: nothing of ours to show,
+ * but a WARNING is noted (store_pg_commit). */
 static void
-quiet(void *arg, const char *message)
+notice(void *arg, const PGresult *r)
 {
+	struct store_pg *pg = arg;
+	const char *sev = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
+
+	if (sev && strcmp(sev, "WARNING") == 0)
+		pg->warned = 1;
 }
 
 /* Runs sql on the connection; the error noted on failure. */
@@ -200,7 +206,7 @@ store_pg_open(struct store *st, const char *target, struct wa_err *err)
 	if (!pg->conn)
 		return wa_err_set(err, WA_EX_IOERR, "io",
 				  "cannot connect to PostgreSQL: out of memory");
-	PQsetNoticeProcessor(pg->conn, quiet, NULL);
+	PQsetNoticeReceiver(pg->conn, notice, pg);
 	if (PQstatus(pg->conn) != CONNECTION_OK) {
 		pgerr_note(&pg->e, pg->conn, NULL, NULL);
 		return wa_err_set(err, WA_EX_TEMPFAIL, "busy",
@@ -223,7 +229,8 @@ store_pg_open(struct store *st, const char *target, struct wa_err *err)
 		return wa_err_set(err, WA_EX_CONFIG, "config",
 				  "no desk in PostgreSQL database '%s' "
 				  STORE_NO_DESK_HINT, PQdb(pg->conn));
-	if (st->open_flags & STORE_KEEP_SCHEMA)
+	/* current: no second look (each is a round trip) */
+	if ((st->open_flags & STORE_KEEP_SCHEMA) || have == schema_version())
 		return 0;
 	return store_pg_migrate(st, err);
 }
@@ -278,12 +285,33 @@ store_pg_begin(struct store *st, struct wa_err *err)
 	return 0;
 }
 
+/*
+ * With a synchronous standby (synchronous_standby_names), COMMIT waits
+ * until the standby has the commit. When that wait is cancelled (a
+ * statement_timeout, pg_cancel_backend) the server says COMMIT all the
+ * same, with a WARNING that the commit may not have reached the standby:
+ * that is no durable commit, and it fails here as retryable (75), so that
+ * nothing is acknowledged on its strength. The rows are committed on the
+ * primary; a retry finds them (wa-recv serve makes its commit wait for
+ * the standby then too).
+ */
 int
 store_pg_commit(struct store *st, struct wa_err *err)
 {
 	struct store_pg *pg = st->pg;
-	PGresult *r = PQexec(pg->conn, "COMMIT");
-	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	PGresult *r;
+	int ok;
+
+	pg->warned = 0;
+	r = PQexec(pg->conn, "COMMIT");
+	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (ok && pg->warned && strcmp(PQcmdStatus(r), "COMMIT") == 0) {
+		PQclear(r);
+		return wa_err_set(err, WA_EX_TEMPFAIL, "busy",
+				  "commit: not confirmed by the synchronous "
+				  "standby (the wait for it was cancelled): "
+				  "retry later");
+	}
 
 	/* COMMIT of a transaction that failed earlier answers ROLLBACK */
 	if (ok && strcmp(PQcmdStatus(r), "COMMIT") != 0) {

@@ -15,6 +15,7 @@ struct store_pg {
 	struct pgerr e;		/* the last error */
 	unsigned adhoc;		/* store_sql's statements named so far */
 	unsigned listening;	/* gen of the LISTEN for watchers, 0 none */
+	int warned;		/* the server sent a WARNING (store_pg_commit) */
 };
 
 /* The connection is usable: reconnected when it was lost, outside a

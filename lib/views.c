@@ -387,6 +387,7 @@ views_list(struct store *st, const struct views_filter *f, int64_t now,
 		goto out;
 	q = store_q(st, Q_VIEWS_LIST);
 	list_bind(q, f, &lq);
+	sq_int(q, 11, lq.limit > 0 && !w.jq && !lq.window ? lq.limit : -1);
 	while ((lq.limit == 0 || n < lq.limit) && (step = sq_step(q)) > 0) {
 		int64_t li = sq_col_null(q, 16) ? -1 : sq_col_int(q, 16);
 		jv row;

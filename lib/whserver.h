@@ -22,6 +22,8 @@ struct whserver;
 struct whserver_item {
 	void *payload;		/* what prepare made of the body */
 	int stored;		/* out: 1 once committed (answered 200) */
+	int retry;		/* out: not stored because the store cannot
+				   be reached now (answered 503) */
 };
 
 /* Called on the HTTP thread that read a correctly signed body: takes body
@@ -37,8 +39,8 @@ typedef void (*whserver_release_fn)(void *ctx, void *payload);
  * Called in the single writer thread with every delivery queued since the
  * last call: store them (one transaction for all, ideally) and set
  * stored = 1 on each one whose transaction committed. Those are answered
- * 200 once a sync covers the commit; the others 500, so Meta sends them
- * again. Reports its own errors. Returns what after gets (may be NULL).
+ * 200 once a sync covers the commit; the others 500, or 503 when it set
+ * retry (the store is unreachable for now), so Meta sends them again. Reports its own errors. Returns what after gets (may be NULL).
  */
 typedef void *(*whserver_batch_fn)(void *ctx, struct whserver_item *it,
 				   size_t n);

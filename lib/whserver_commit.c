@@ -10,7 +10,7 @@
  * next group at once. The syncer makes every group committed so far
  * durable with one sync callback and only then resumes their
  * connections, which answer 200 (or 500 if the commit or the sync
- * failed). So every 200 follows a durable commit, 64 concurrent
+ * failed, 503 if the store could not be reached). So every 200 follows a durable commit, 64 concurrent
  * deliveries cost one commit, not 64, and the next group is applied
  * while the last one's sync waits for the disk.
  */
@@ -38,6 +38,7 @@ take(struct whserver *s, struct req **reqs, struct whserver_item *items)
 		reqs[n] = r;
 		items[n].payload = r->payload;
 		items[n].stored = 0;
+		items[n].retry = 0;
 		n++;
 	}
 	return n;
@@ -53,6 +54,7 @@ committed(struct whserver *s, struct req **reqs, struct whserver_item *items,
 
 	for (i = 0; i < n; i++) {
 		reqs[i]->status = items[i].stored ? MHD_HTTP_OK :
+			items[i].retry ? MHD_HTTP_SERVICE_UNAVAILABLE :
 			MHD_HTTP_INTERNAL_SERVER_ERROR;
 		reqs[i]->next = i + 1 < n ? reqs[i + 1] : NULL;
 	}

@@ -119,16 +119,20 @@ template_file_release(struct template_file *f)
 
 /* ---- checks ---- */
 
-/* "at line N" of jq's parse error, else 1. */
+/* "at line N" of jq's parse error, else 1; never past the file's last
+ * line. Only before " (while parsing": jq quotes the input after it,
+ * and a file may say "at line 5" itself (fuzz-template-file). */
 static long
-parse_error_line(const char *msg)
+parse_error_line(const char *msg, const struct template_file *f)
 {
 	const char *at = strstr(msg, "at line ");
+	const char *quoted = strstr(msg, " (while parsing");
 	long long v;
+	long lines = 1;
 	char num[24];
-	size_t n;
+	size_t n, i;
 
-	if (!at)
+	if (!at || (quoted && at > quoted))
 		return 1;
 	at += strlen("at line ");
 	n = strspn(at, "0123456789");
@@ -136,7 +140,11 @@ parse_error_line(const char *msg)
 		return 1;
 	memcpy(num, at, n);
 	num[n] = '\0';
-	return parse_int(num, 1, 1L << 30, &v) == 0 ? (long)v : 1;
+	if (parse_int(num, 1, 1L << 30, &v) < 0)
+		return 1;
+	for (i = 0; i < f->len; i++)
+		lines += f->text[i] == '\n';
+	return v < lines ? (long)v : lines;
 }
 
 /* The line of the field an error message starts with ("FIELD: ..."). */
@@ -245,7 +253,7 @@ template_file_check(const struct template_file *f, int full, long *line,
 		snprintf(msg, sizeof(msg), "%s", jv_get_kind(v) ==
 			 JV_KIND_STRING ? jv_string_value(v) : "not JSON");
 		jv_free(v);
-		*line = parse_error_line(msg);
+		*line = parse_error_line(msg, f);
 		jsonl_clean_message(msg);
 		return wa_err_set(err, WA_EX_REJECTED, "invalid_input",
 				  "not JSON: %s", msg);

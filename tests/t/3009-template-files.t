@@ -156,4 +156,8 @@ exits 65 "diff with a file that is not JSON" wa-template diff "$D"
 like "$(cat "$T/err")" "*broken.en_US.json:2: invalid_input: not JSON*" "names the file and the line"
 is "$(jf 'select(.change) | .change' | wc -l | tr -d ' ')" "5" "the others are still compared"
 exits 66 "diff of a missing directory" wa-template diff "$T/nowhere"
+# a file that says "at line 5" in its own text is still cut on line 1
+printf '{"name at line 5": \036"x"' >"$T/ci/says.en_US.json"
+exits 65 "lint a one-line file that quotes a line number" wa-template lint "$T/ci/says.en_US.json"
+like "$(cat "$T/err")" "*says.en_US.json:1: invalid_input: not JSON*" "the error is on its only line"
 done_testing

@@ -110,13 +110,46 @@ target_thread(struct sender *s, struct job *j, int64_t id,
 	return 0;
 }
 
+/* 1 when s is a WhatsApp id as Meta and wa's records write it: the
+ * international digits alone, no '+', no separator, no leading 0. */
+static int
+is_wa_id(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+
+	return s[n] == '\0' && n >= 7 && n <= 15 && s[0] != '0';
+}
+
+/* Whose number to is. A record's wa_id, and a bare international
+ * number that is already a contact's, are never read as national:
+ * WA_DEFAULT_CC=1 must not make Iceland's 3545551234 (a wa_id of ten
+ * digits) into 13545551234. Anything else is as the user typed it. */
+static int
+number_of(struct sender *s, const char *to, int from_wa_id, char *out,
+	  size_t len, struct wa_err *err)
+{
+	int64_t contact = 0;
+
+	if (is_wa_id(to) && strlen(to) < len) {
+		if (!from_wa_id &&
+		    identity_contact_id(s->st, NULL, to, &contact, err) < 0)
+			return -1;
+		if (from_wa_id || contact) {
+			snprintf(out, len, "%s", to);
+			return 0;
+		}
+	}
+	return phone_normalize(to, s->cfg->default_cc, out, len, err);
+}
+
 static int
 target_number(struct sender *s, struct job *j, struct wa_err *err)
 {
 	const char *to = jx_cstr(j->msg, "to");
+	int from_wa_id = 0;
 
-	if (!to)
-		to = jx_cstr(j->msg, "wa_id");
+	if (!to && (to = jx_cstr(j->msg, "wa_id")))
+		from_wa_id = 1;
 	if (!to)
 		to = jx_cstr(j->msg, "user_id");
 	if (to && is_bsuid(to) && strlen(to) < sizeof(j->bsuid)) {
@@ -135,8 +168,7 @@ target_number(struct sender *s, struct job *j, struct wa_err *err)
 				  "to: phone numbers must be strings" :
 				  "no recipient: give thread_id, to or wa_id");
 	}
-	if (phone_normalize(to, s->cfg->default_cc, j->wa_id,
-			    sizeof(j->wa_id), err) < 0)
+	if (number_of(s, to, from_wa_id, j->wa_id, sizeof(j->wa_id), err) < 0)
 		return -1;
 	/* rule 4, as ingest applies it */
 	if (identity_contact_id(s->st, NULL, j->wa_id, &j->contact_id,

@@ -91,4 +91,17 @@ n=$(sent_count)
 exits 1 "an authentication template to a BSUID-only user" wa-template send welcome --thread "$ut"
 is_json '.error.code' '"invalid_phone"' "refused before any request: Meta needs a number"
 is "$(sent_count)" "$n" "nothing sent"
+# ---- a WhatsApp id of ten digits is never read as a national number ----
+# (Iceland: +354 and seven digits) with WA_DEFAULT_CC=1 in force
+inbound 3545551234 60
+fake_ctl reset >/dev/null
+WA_DEFAULT_CC=1 exits 0 "a record's to that is a contact's wa_id" sh -c 'echo "{\"to\":\"3545551234\",\"text\":\"hi\"}" | wa-send'
+is "$(to_of)" "individual +3545551234" "goes to that contact, not to +1 354..."
+is_json .wa_id '"3545551234"' "and says so"
+WA_DEFAULT_CC=1 exits 1 "a record's wa_id, even one never seen" sh -c 'echo "{\"wa_id\":\"3545559999\",\"text\":\"hi\"}" | wa-send'
+is_json '[.error.code, .wa_id]' '["window_closed","3545559999"]' "is that number (whose window is closed)"
+WA_DEFAULT_CC=1 exits 1 "what a user types is still national" wa-send --to "555 123 9999" --text hi
+is_json .wa_id '"15551239999"' "(555) numbers get the default code"
+WA_DEFAULT_CC=1 exits 1 "and so are bare digits nobody has" wa-send --to 5551239998 --text hi
+is_json .wa_id '"15551239998"' "as before"
 done_testing

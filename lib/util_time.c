@@ -112,6 +112,9 @@ parse_offset(const char *p, int64_t *off)
 	return 0;
 }
 
+/* 9999-12-31T23:59:59Z */
+#define TIME_MAX_SECONDS 253402300799LL
+
 static int
 parse_iso(const char *s, int64_t *out)
 {
@@ -145,7 +148,9 @@ parse_iso(const char *s, int64_t *out)
 		return -1;
 	}
 	*out = time_from_ymd(y, mo, d) + hh * 3600 + mi * 60 + ss - off;
-	return 0;
+	/* the range Unix seconds have here: before 1970 is "never" to
+	 * the desk, and past year 9999 would not print back */
+	return *out < 0 || *out > TIME_MAX_SECONDS ? -1 : 0;
 }
 
 int
@@ -153,7 +158,7 @@ time_parse(const char *s, int64_t *out, struct wa_err *err)
 {
 	long long v;
 
-	if (s && parse_int(s, 0, 253402300799LL, &v) == 0) {
+	if (s && parse_int(s, 0, TIME_MAX_SECONDS, &v) == 0) {
 		*out = v;
 		return 0;
 	}
@@ -189,6 +194,8 @@ duration_parse(const char *s, int64_t *out)
 		if (end[1])
 			return -1;
 	}
+	if (v > TIME_MAX_SECONDS / mult)	/* no overflow (fuzz-values) */
+		return -1;
 	*out = (int64_t)v * mult;
 	return 0;
 }

@@ -45,6 +45,10 @@ static const struct {
 	{ "-5", -1 },
 	{ "1970-01-01T00:00:00Z", 0 },
 	{ "2038-01-19T03:14:08Z", 2147483648LL },
+	{ "9999-12-31T23:59:59Z", 253402300799LL },
+	{ "9999-12-31T23:59:12-11", -1 },	/* year 10000 (fuzz-values) */
+	{ "1969-12-31T23:59:59Z", -1 },		/* before 1970 is "never" */
+	{ "1970-01-01T00:30:00+01:00", -1 },
 };
 
 static void
@@ -94,6 +98,8 @@ test_duration(void)
 	ok(duration_parse("90", &s) == 0 && s == 90, "duration 90");
 	ok(duration_parse("15m", &s) == 0 && s == 900, "duration 15m");
 	ok(duration_parse("1h", &s) == 0 && s == 3600, "duration 1h");
+	ok(duration_parse("155555555555555555m", &s) < 0,
+	   "a duration past year 9999 is refused, not overflowed");
 	ok(duration_parse("2d", &s) == 0 && s == 172800, "duration 2d");
 	ok(duration_parse("1x", &s) < 0, "duration 1x refused");
 	ok(duration_parse("h", &s) < 0, "duration h refused");

@@ -54,22 +54,17 @@ one_run() {
 		;;
 	esac
 	pid=$!
-	w=0	# not i: the caller counts runs in i
-	while [ ! -s "$d/port" ] && [ $w -lt 200 ]; do sleep 0.05; w=$((w + 1)); done
-	if [ ! -s "$d/port" ]; then
+	if ! wait_port "$d/port"; then
 		kill "$pid" 2>/dev/null
 		wait "$pid"
 		pid=
 		echo "bench: $prog server did not start: $(cat "$d/serve.err")" >&2
 		return 1
 	fi
-	wrk -t"$WA_BENCH_THREADS" -c64 -d"${SECS}s" --latency \
-		-s "$top/bench/post-signed.lua" \
-		"http://127.0.0.1:$(cat "$d/port")/webhook" >"$d/wrk.out" 2>&1
+	res=$(wrk_post "$d/port" "$d/wrk.out")
 	kill -TERM "$pid"
 	wait "$pid"
 	pid=
-	res=$(grep '^{"measure"' "$d/wrk.out")
 	[ -n "$res" ] || { echo "bench: wrk against $prog: $(cat "$d/wrk.out")" >&2; return 1; }
 	case $prog in
 	wa)	# "wa-recv: stopped: N deliveries stored in ..." (200 after commit)

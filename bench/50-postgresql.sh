@@ -97,16 +97,11 @@ while [ $i -lt "$RUNS" ]; do
 	wa-recv serve --listen 127.0.0.1:0 --port-file "$d/port" \
 		--db "$(uri serve)" >/dev/null 2>"$d/serve.err" &
 	pid=$!
-	w=0
-	while [ ! -s "$d/port" ] && [ $w -lt 200 ]; do sleep 0.05; w=$((w + 1)); done
-	[ -s "$d/port" ] || { echo "bench: serve did not start: $(cat "$d/serve.err")" >&2; exit 1; }
-	wrk -t"$WA_BENCH_THREADS" -c64 -d"${SECS}s" --latency \
-		-s "$top/bench/post-signed.lua" \
-		"http://127.0.0.1:$(cat "$d/port")/webhook" >"$d/wrk.out" 2>&1
+	wait_port "$d/port" || { echo "bench: serve did not start: $(cat "$d/serve.err")" >&2; exit 1; }
+	res=$(wrk_post "$d/port" "$d/wrk.out")
 	kill -TERM "$pid"
 	wait "$pid"
 	pid=
-	res=$(grep '^{"measure"' "$d/wrk.out")
 	[ -n "$res" ] || { echo "bench: wrk: $(cat "$d/wrk.out")" >&2; exit 1; }
 	acked=$(sed -n 's/^wa-recv: stopped: \([0-9]*\) deliveries stored.*/\1/p' "$d/serve.err")
 	stored=$(psql -d serve -c "SELECT count(*) FROM deliveries")

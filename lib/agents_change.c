@@ -220,15 +220,19 @@ unassign_all(struct store *st, const char *name, const char *actor,
 	if (rc < 0)
 		rc = sq_fail(q, err, "read tickets");
 	for (i = 0; rc == 0 && i < n; i++) {
+		struct desk_ticket t = { .rec = jv_invalid() };
+
 		q = store_q(st, Q_AGENTS_TICKET_UNASSIGN);
 		sq_int(q, 1, v[i]);
 		sq_int(q, 2, now);
 		if (sq_done(q, err) < 0 ||
 		    desk_ticket_event(st, v[i], "unassign", actor, name, NULL,
 				      now, err) < 0 ||
-		    desk_ticket_log(st, v[i], "unassign", name, NULL, actor,
+		    desk_ticket_get(st, v[i], &t, err) < 0 ||
+		    desk_ticket_log(st, &t, "unassign", name, NULL, actor,
 				    now, err) < 0)
 			rc = -1;
+		desk_ticket_release(&t);
 		*ids = jv_array_append(*ids, id_jv(v[i]));
 	}
 	free(v);

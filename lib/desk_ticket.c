@@ -64,25 +64,18 @@ desk_ticket_release(struct desk_ticket *t)
 }
 
 int
-desk_ticket_log(struct store *st, int64_t id, const char *action,
-		const char *from, const char *to, const char *actor,
-		int64_t now, struct wa_err *err)
+desk_ticket_log(struct store *st, const struct desk_ticket *t,
+		const char *action, const char *from, const char *to,
+		const char *actor, int64_t now, struct wa_err *err)
 {
-	struct desk_ticket t;
-	jv rec;
+	jv rec = JV_OBJECT(jv_string("event"), jv_string("ticket"),
+			   jv_string("action"), jv_string(action));
 
-	if (desk_ticket_get(st, id, &t, err) < 0) {
-		desk_ticket_release(&t);
-		return -1;
-	}
-	rec = JV_OBJECT(jv_string("event"), jv_string("ticket"),
-			jv_string("action"), jv_string(action));
-	rec = jv_object_merge(rec, jv_copy(t.rec));
+	rec = jv_object_merge(rec, jv_copy(t->rec));
 	rec = jv_object_merge(rec, JV_OBJECT(
 		jv_string("from"), from ? jv_string(from) : jv_null(),
 		jv_string("to"), to ? jv_string(to) : jv_null(),
 		jv_string("actor"), actor ? jv_string(actor) : jv_null(),
 		jv_string("at"), time_jv(now)));
-	desk_ticket_release(&t);
 	return evlog_append(st, rec, now, NULL, err);
 }

@@ -21,12 +21,12 @@ int desk_ticket_get(struct store *st, int64_t id, struct desk_ticket *t,
 		    struct wa_err *err);
 void desk_ticket_release(struct desk_ticket *t);
 
-/* The change of ticket id in the event log (lib/evlog.h), in the
- * caller's transaction, for watchers: the ticket as it is now, action
- * (assign, unassign, close, reopen), from and to (an owner or a
+/* The change of ticket t (as read after the change) in the event log
+ * (lib/evlog.h), in the caller's transaction, for watchers: the ticket,
+ * action (assign, unassign, close, reopen), from and to (an owner or a
  * status, NULL none) and who changed it. */
-int desk_ticket_log(struct store *st, int64_t id, const char *action,
-		    const char *from, const char *to, const char *actor,
-		    int64_t now, struct wa_err *err);
+int desk_ticket_log(struct store *st, const struct desk_ticket *t,
+		    const char *action, const char *from, const char *to,
+		    const char *actor, int64_t now, struct wa_err *err);
 
 #endif

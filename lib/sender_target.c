@@ -123,23 +123,32 @@ is_wa_id(const char *s)
 /* Whose number to is. A record's wa_id, and a bare international
  * number that is already a contact's, are never read as national:
  * WA_DEFAULT_CC=1 must not make Iceland's 3545551234 (a wa_id of ten
- * digits) into 13545551234. Anything else is as the user typed it. */
+ * digits) into 13545551234. Anything else is as the user typed it; the
+ * contacts are asked only when the two readings differ. */
 static int
 number_of(struct sender *s, const char *to, int from_wa_id, char *out,
 	  size_t len, struct wa_err *err)
 {
+	struct wa_err lookup;
 	int64_t contact = 0;
+	int rc;
 
-	if (is_wa_id(to) && strlen(to) < len) {
-		if (!from_wa_id &&
-		    identity_contact_id(s->st, NULL, to, &contact, err) < 0)
+	if (!is_wa_id(to) || strlen(to) >= len)
+		return phone_normalize(to, s->cfg->default_cc, out, len, err);
+	if (!from_wa_id) {
+		rc = phone_normalize(to, s->cfg->default_cc, out, len, err);
+		if (rc == 0 && strcmp(out, to) == 0)
+			return 0;	/* one reading */
+		if (identity_contact_id(s->st, NULL, to, &contact,
+					&lookup) < 0) {
+			*err = lookup;
 			return -1;
-		if (from_wa_id || contact) {
-			snprintf(out, len, "%s", to);
-			return 0;
 		}
+		if (!contact)
+			return rc;	/* as typed, or why not */
 	}
-	return phone_normalize(to, s->cfg->default_cc, out, len, err);
+	snprintf(out, len, "%s", to);
+	return 0;
 }
 
 static int

@@ -270,7 +270,7 @@ ticket_log(struct store *st, const struct desk_ticket *was,
 {
 	int by_status = a == VIEWS_CLOSE || a == VIEWS_REOPEN;
 
-	return desk_ticket_log(st, was->id, action_names[a],
+	return desk_ticket_log(st, now_t, action_names[a],
 			       by_status ? was->status : was->owner,
 			       by_status ? now_t->status : now_t->owner,
 			       actor, now, err);

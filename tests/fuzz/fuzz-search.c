@@ -8,7 +8,7 @@
 #include "store.h"
 #include "util.h"
 #include "views.h"
-#include "ingest.h"
+#include "desk.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -24,23 +24,13 @@ setup(void)
 		"Olá, está atrasado o pedido",
 		"x@y.com wrote: \"late order\" again",
 	};
-	char path[] = "/tmp/wa-fuzz.XXXXXX";
 	struct ingest *in;
 	struct wa_err err;
 	struct strbuf sb = STRBUF_INIT;
 	size_t i;
-	int fd = mkstemp(path);
 
-	if (fd < 0)
-		abort();
-	close(fd);
-	unlink(path);
-	if (store_open(&st, path, &err) < 0 || ingest_new(&in, st, &err) < 0)
-		abort();
-	if (store_exec(st, "INSERT INTO channels (id, waba_id, phone, "
-		       "connected_at) VALUES ('111111111111111', "
-		       "'100200300400500', '15550001111', 0)", &err) < 0 ||
-	    store_begin(st, &err) < 0)
+	fuzz_desk(&st, &in);
+	if (store_begin(st, &err) < 0)
 		abort();
 	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
 		struct ingest_plan *p;

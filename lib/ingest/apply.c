@@ -19,11 +19,13 @@
 
 /* Messages inserted with index_later = 1 get into the search index at
  * ingest_finish, with one statement for the batch (lib/sql/ingest.def):
- * the rows from pending_from on. */
+ * the rows from pending_from on. SQLite only: PostgreSQL computes the
+ * search column as the row is inserted, and marking the row done would
+ * write every message twice (an UPDATE computes it again). */
 void
 ingest_defer_text(struct ingest *in, int on)
 {
-	in->defer_text = on;
+	in->defer_text = on && store_engine(in->st) == SQL_SQLITE;
 }
 
 void

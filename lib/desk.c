@@ -28,10 +28,12 @@ own_q(struct store *st, enum sql_id id)
 	return store_q(st, id);
 }
 
+/* Runs the desk's own write, which nothing here reads back (sq_later),
+ * and unmutes the cache. */
 static int
-own_done(struct store *st, struct sq *q, struct wa_err *err)
+own_later(struct store *st, struct sq *q, struct wa_err *err)
 {
-	int rc = sq_done(q, err);
+	int rc = sq_later(q, err);
 
 	store_cache_mute(st, 0);
 	return rc;
@@ -305,7 +307,7 @@ desk_thread_touch(struct store *st, int64_t thread_id, int64_t message_id,
 	sq_int(q, 3, ts);
 	sq_int(q, 4, inbound ? 1 : 0);
 	sq_text(q, 5, reply_to);
-	return own_done(st, q, err);
+	return own_later(st, q, err);
 }
 
 /* ---- sessions (rule 5) ---------------------------------------------- */
@@ -388,7 +390,7 @@ desk_session_record(struct store *st, const char *channel_id,
 	sq_int(q, 3, inbound_ts);
 	if (!extend)
 		sq_int_or_null(q, 4, contact_id, contact_id <= 0);
-	if (own_done(st, q, err) < 0)
+	if (own_later(st, q, err) < 0)
 		return -1;
 	desk_cache_session_put(store_cache(st), channel_id,
 			       identity_key(identity), inbound_ts);

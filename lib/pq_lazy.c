@@ -58,6 +58,11 @@ load(void)
 	LOAD(socket, PQsocket);
 	LOAD(consume_input, PQconsumeInput);
 	LOAD(notifies, PQnotifies);
+	LOAD(enter_pipeline_mode, PQenterPipelineMode);
+	LOAD(exit_pipeline_mode, PQexitPipelineMode);
+	LOAD(pipeline_sync, PQpipelineSync);
+	LOAD(send_query_prepared, PQsendQueryPrepared);
+	LOAD(get_result, PQgetResult);
 	ok = 1;
 	return;
 missing:

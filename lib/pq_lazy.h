@@ -50,6 +50,14 @@ struct pq_lazy {
 	int (*socket)(const PGconn *);
 	int (*consume_input)(PGconn *);
 	PGnotify *(*notifies)(PGconn *);
+	/* pipeline mode (libpq 14) */
+	int (*enter_pipeline_mode)(PGconn *);
+	int (*exit_pipeline_mode)(PGconn *);
+	int (*pipeline_sync)(PGconn *);
+	int (*send_query_prepared)(PGconn *, const char *, int,
+				   const char *const *, const int *,
+				   const int *, int);
+	PGresult *(*get_result)(PGconn *);
 };
 
 /* The table; valid after pq_lazy_load() returned 0. */
@@ -89,5 +97,10 @@ int pq_lazy_load(struct wa_err *err);
 #define PQsocket (pq_lazy_fn.socket)
 #define PQconsumeInput (pq_lazy_fn.consume_input)
 #define PQnotifies (pq_lazy_fn.notifies)
+#define PQenterPipelineMode (pq_lazy_fn.enter_pipeline_mode)
+#define PQexitPipelineMode (pq_lazy_fn.exit_pipeline_mode)
+#define PQpipelineSync (pq_lazy_fn.pipeline_sync)
+#define PQsendQueryPrepared (pq_lazy_fn.send_query_prepared)
+#define PQgetResult (pq_lazy_fn.get_result)
 
 #endif

@@ -161,6 +161,13 @@ void sq_reset(struct sq *q);
 int sq_fail(struct sq *q, struct wa_err *err, const char *what);
 /* Steps to the end (a write, or a row ignored); 0 or -1 with err. */
 int sq_done(struct sq *q, struct wa_err *err);
+/* A write inside a transaction whose outcome only the transaction needs:
+ * SQLite runs it now (sq_done); PostgreSQL sends it without waiting for
+ * the answer, which is read before the next statement or the commit, so
+ * its failure is reported there (and the transaction fails). Nothing may
+ * depend on its rows changed but store_changes/store_total_changes,
+ * which wait for it. Outside a transaction, sq_done. */
+int sq_later(struct sq *q, struct wa_err *err);
 /* Steps for one integer: 1 with *out = column 0 of the first row, 0 no
  * row (*out untouched), -1 with err ("cannot <what>: ..."). Resets. */
 int sq_int1(struct sq *q, int64_t *out, const char *what,

@@ -129,6 +129,8 @@ store_pg_alive(struct store *st)
 	struct store_pg *pg = st->pg;
 	int held[3];
 
+	if (store_pg_drain(st) < 0)
+		return -1;
 	if (PQstatus(pg->conn) == CONNECTION_OK)
 		return 0;
 	if (st->in_tx) {
@@ -303,6 +305,11 @@ store_pg_commit(struct store *st, struct wa_err *err)
 	int ok;
 
 	pg->warned = 0;
+	if (store_pg_drain(st) < 0) {
+		store_pg_fail(st, err, "commit");
+		store_pg_rollback(st);
+		return -1;
+	}
 	r = PQexec(pg->conn, "COMMIT");
 	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (ok && pg->warned && strcmp(PQcmdStatus(r), "COMMIT") == 0) {
@@ -335,8 +342,11 @@ store_pg_commit(struct store *st, struct wa_err *err)
 void
 store_pg_rollback(struct store *st)
 {
-	PGTransactionStatusType t = PQtransactionStatus(st->pg->conn);
+	PGTransactionStatusType t;
 
+	(void)store_pg_drain(st);
+	st->pg->pipe_failed = 0;
+	t = PQtransactionStatus(st->pg->conn);
 	if (t == PQTRANS_INTRANS || t == PQTRANS_INERROR)
 		PQclear(PQexec(st->pg->conn, "ROLLBACK"));
 }
@@ -356,14 +366,18 @@ store_pg_fail(struct store *st, struct wa_err *err, const char *what)
 	return pgerr_fill(&st->pg->e, err, what);
 }
 
+/* Both count the writes sent ahead too (a failure among them is
+ * reported by the next statement or the commit). */
 int64_t
 store_pg_changes(struct store *st)
 {
+	(void)store_pg_drain(st);
 	return st->pg->changes;
 }
 
 int64_t
 store_pg_total_changes(struct store *st)
 {
+	(void)store_pg_drain(st);
 	return st->pg->total;
 }

@@ -156,6 +156,7 @@ sq_pg_free(struct sq_pg *p)
 	if (!p)
 		return;
 	pg = p->st->pg;
+	(void)store_pg_drain(p->st);
 	if (p->adhoc && p->gen == pg->gen && PQstatus(pg->conn) == CONNECTION_OK) {
 		char sql[32];
 
@@ -230,6 +231,160 @@ count(struct store_pg *pg, PGresult *r)
 	pg->total += pg->changes;
 }
 
+/* PostgreSQL's text cannot hold U+0000: a bound text that does is
+ * refused (noted as the server would), -1; else 0. */
+static int
+refuse_nul(struct sq_pg *p, struct store_pg *pg)
+{
+	if (!p->nul)
+		return 0;
+	snprintf(pg->e.state, sizeof(pg->e.state), "22021");
+	snprintf(pg->e.msg, sizeof(pg->e.msg), "a text holds U+0000, "
+		 "which PostgreSQL cannot store");
+	snprintf(pg->e.query, sizeof(pg->e.query), "%s", p->label);
+	pg->e.lost = 0;
+	return -1;
+}
+
+/*
+ * sq_later inside a transaction: the write is sent in pipeline mode and
+ * its answer read by store_pg_drain, which the next statement that needs
+ * an answer (and the commit) calls first. A delivery's writes that need
+ * no answer then cost no round trip of their own.
+ */
+int
+sq_pg_later(struct sq *q)
+{
+	struct sq_pg *p = q->pg;
+	struct store_pg *pg = q->st->pg;
+
+	if (!q->st->in_tx || pg->piped >= STORE_PG_PIPE_MAX ||
+	    p->gen != pg->gen) {	/* prepared (again) outside the pipeline */
+		int rc;
+
+		while ((rc = sq_pg_step(q)) > 0)
+			;
+		return rc;
+	}
+	if (pg->pipe_failed || PQstatus(pg->conn) != CONNECTION_OK) {
+		if (!pg->pipe_failed)
+			pgerr_note(&pg->e, pg->conn, NULL, p->label);
+		return -1;
+	}
+	if (refuse_nul(p, pg) < 0)
+		return -1;
+	if ((!pg->piped && !PQenterPipelineMode(pg->conn)) ||
+	    !PQsendQueryPrepared(pg->conn, p->name, p->nparams,
+				 (const char *const *)p->val, p->len, p->fmt,
+				 0)) {
+		pgerr_note(&pg->e, pg->conn, NULL, p->label);
+		if (pg->piped)
+			(void)store_pg_drain(q->st);
+		else
+			(void)PQexitPipelineMode(pg->conn);
+		pg->pipe_failed = 1;
+		return -1;
+	}
+	pg->piped_label[pg->piped++] = p->label;
+	return 0;
+}
+
+/*
+ * Ends the pipeline: a sync, the answers of the writes sent ahead (the
+ * first failure noted), and when mine is not NULL the answer of one more
+ * statement sent after them, returned in *mine (to PQclear): a read
+ * after writes sent ahead costs one round trip for all.
+ */
+static int
+pipe_end(struct store_pg *pg, PGresult **mine)
+{
+	PGresult *r;
+	int i;
+
+	if (!PQpipelineSync(pg->conn) && !pg->pipe_failed) {
+		pgerr_note(&pg->e, pg->conn, NULL, pg->piped_label[0]);
+		pg->pipe_failed = 1;
+	}
+	for (i = 0; i < pg->piped; i++)
+		while ((r = PQgetResult(pg->conn))) {
+			switch (PQresultStatus(r)) {
+			case PGRES_COMMAND_OK:
+			case PGRES_TUPLES_OK:
+				count(pg, r);
+				break;
+			case PGRES_PIPELINE_ABORTED:	/* after a failure */
+				break;
+			default:
+				if (!pg->pipe_failed)
+					pgerr_note(&pg->e, pg->conn, r,
+						   pg->piped_label[i]);
+				pg->pipe_failed = 1;
+			}
+			PQclear(r);
+		}
+	if (mine) {
+		*mine = PQgetResult(pg->conn);
+		while ((r = PQgetResult(pg->conn)))	/* its end (NULL) */
+			PQclear(r);
+	}
+	while ((r = PQgetResult(pg->conn))) {	/* up to the sync's */
+		ExecStatusType s = PQresultStatus(r);
+
+		PQclear(r);
+		if (s == PGRES_PIPELINE_SYNC)
+			break;
+	}
+	(void)PQexitPipelineMode(pg->conn);
+	pg->piped = 0;
+	return pg->pipe_failed ? -1 : 0;
+}
+
+int
+store_pg_drain(struct store *st)
+{
+	struct store_pg *pg = st->pg;
+
+	if (!pg->piped)
+		return pg->pipe_failed ? -1 : 0;
+	return pipe_end(pg, NULL);
+}
+
+/* Runs p: behind the writes sent ahead, in the same round trip, when
+ * there are some; NULL with the error noted when it was not run. */
+static PGresult *
+run(struct store *st, struct sq_pg *p)
+{
+	struct store_pg *pg = st->pg;
+	PGresult *r = NULL;
+
+	if (pg->piped && !pg->pipe_failed && p->gen == pg->gen && !p->nul &&
+	    PQstatus(pg->conn) == CONNECTION_OK) {
+		if (!PQsendQueryPrepared(pg->conn, p->name, p->nparams,
+					 (const char *const *)p->val, p->len,
+					 p->fmt, 0)) {
+			pgerr_note(&pg->e, pg->conn, NULL, p->label);
+			pg->pipe_failed = 1;
+			(void)pipe_end(pg, NULL);
+			return NULL;
+		}
+		if (pipe_end(pg, &r) < 0) {
+			PQclear(r);
+			return NULL;
+		}
+	} else {
+		if (store_pg_alive(st) < 0 ||
+		    (p->gen != pg->gen && prepare(p) < 0) ||
+		    refuse_nul(p, pg) < 0)
+			return NULL;
+		r = PQexecPrepared(pg->conn, p->name, p->nparams,
+				   (const char *const *)p->val, p->len, p->fmt,
+				   0);
+	}
+	if (!r)		/* the connection is gone (or memory) */
+		pgerr_note(&pg->e, pg->conn, NULL, p->label);
+	return r;
+}
+
 int
 sq_pg_step(struct sq *q)
 {
@@ -244,20 +399,8 @@ sq_pg_step(struct sq *q)
 		results_drop(p);
 		return 0;
 	}
-	if (store_pg_alive(q->st) < 0)
+	if (!(r = run(q->st, p)))
 		return -1;
-	if (p->gen != pg->gen && prepare(p) < 0)
-		return -1;
-	if (p->nul) {
-		snprintf(pg->e.state, sizeof(pg->e.state), "22021");
-		snprintf(pg->e.msg, sizeof(pg->e.msg), "a text holds U+0000, "
-			 "which PostgreSQL cannot store");
-		snprintf(pg->e.query, sizeof(pg->e.query), "%s", p->label);
-		pg->e.lost = 0;
-		return -1;
-	}
-	r = PQexecPrepared(pg->conn, p->name, p->nparams,
-			   (const char *const *)p->val, p->len, p->fmt, 0);
 	switch (PQresultStatus(r)) {
 	case PGRES_COMMAND_OK:
 		count(pg, r);

@@ -353,6 +353,16 @@ sq_done(struct sq *q, struct wa_err *err)
 }
 
 int
+sq_later(struct sq *q, struct wa_err *err)
+{
+	if (!q->pg)
+		return sq_done(q, err);
+	if (q->nplain)
+		plain_drop(q);
+	return sq_pg_later(q) < 0 ? sq_fail(q, err, "write") : 0;
+}
+
+int
 sq_int1(struct sq *q, int64_t *out, const char *what, struct wa_err *err)
 {
 	int rc = sq_step(q);

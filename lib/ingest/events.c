@@ -52,7 +52,7 @@ log_line(struct ingest *in, struct strbuf *text, struct ingest_ev *ev,
 	sq_int_or_null(q, 2, in->delivery_id, in->delivery_id <= 0);
 	sq_int(q, 3, in->now);
 	sq_textn(q, 4, text->buf, text->len);
-	if (sq_done(q, err) < 0)
+	if (sq_later(q, err) < 0)
 		return -1;
 	in->next_seq++;
 	ev->len = text->len;

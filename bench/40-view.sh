@@ -14,7 +14,7 @@ export WA_NOW
 # A deterministic help desk straight into the schema: contact i writes PER
 # messages on one of two channels; every 100th message mentions "refund";
 # a third of the tickets are closed; conversations for the quota.
-wa-quota --db "$db" >/dev/null 2>&1
+wa-db migrate --db "$db" >/dev/null
 sqlite3 "$db" <<SQL
 PRAGMA synchronous = OFF;
 BEGIN;

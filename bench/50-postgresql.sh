@@ -130,7 +130,7 @@ fi
 # writes 10 messages on one of two channels, every 100th mentions
 # "refund", a third of the tickets closed.
 psql -d postgres -c "CREATE DATABASE view" &&
-wa-quota --db "$(uri view)" >/dev/null 2>&1 &&
+wa-db migrate --db "$(uri view)" >/dev/null &&
 psql -d view >/dev/null <<SQL || exit 1
 BEGIN;
 INSERT INTO channels (id, waba_id, phone, connected_at) VALUES

@@ -151,17 +151,20 @@ store_pg_alive(struct store *st)
 }
 
 /* A parse error of libpq quotes the part it did not understand, which
- * may be the password: the quoted parts are left out. */
+ * may be the password: each quoted part becomes "...". Into out (n
+ * bytes), not in place: "..." is longer than a short quoted part ("]"),
+ * and writing ahead of the reading shifted the quotes, which then showed
+ * the whole URI, password and all. */
 static void
-unquote(char *s)
+unquote(const char *s, char *out, size_t n)
 {
-	char *o = s;
+	size_t o = 0;
 	int in = 0;
 
-	for (; *s; s++) {
+	for (; *s && o + 5 < n; s++) {
 		if (*s == '"') {
 			if (!in) {
-				memcpy(o, "\"...", 4);
+				memcpy(out + o, "\"...", 4);
 				o += 4;
 			}
 			in = !in;
@@ -169,9 +172,9 @@ unquote(char *s)
 				continue;
 		}
 		if (!in)
-			*o++ = *s;
+			out[o++] = *s;
 	}
-	*o = '\0';
+	out[o] = '\0';
 }
 
 int
@@ -191,15 +194,15 @@ store_pg_open(struct store *st, const char *target, struct wa_err *err)
 		return -1;
 	opts = PQconninfoParse(target, &perr);
 	if (!opts) {
-		char msg[300];
+		char msg[300], shown[400];
 
 		pgerr_clean(msg, sizeof(msg), perr ? perr : "out of memory",
 			    NULL);
 		PQfreemem(perr);
-		unquote(msg);
+		unquote(msg, shown, sizeof(shown));
 		return wa_err_set(err, WA_EX_CONFIG, "config",
 				  "invalid PostgreSQL connection string: %s",
-				  msg);
+				  shown);
 	}
 	PQconninfoFree(opts);
 	std_hold(held);

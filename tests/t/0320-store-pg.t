@@ -124,6 +124,16 @@ exits 78 "a broken URI is a configuration error (78)" wa-view contacts --db "pos
 grep -q s3cr3t "$T/out" "$T/err"; is $? 1 "and the password is not in its message"
 exits 78 "so is a broken conninfo" wa-view contacts --db "host=x password=s3cr3t port"
 grep -q s3cr3t "$T/out" "$T/err"; is $? 1 "without the password"
+# libpq quotes what it could not parse; a short quoted part ("]") once
+# shifted the hiding of the others and showed the whole URI
+for t in "postgresql://wa:s3cr3t@[bad/$pg_db" "postgresql://wa:s3cr3t@[::1/$pg_db" \
+	"postgresql://wa:s3cr3t@/$pg_db?x\"y=1" "postgresql://wa:s3cr3t@/$pg_db?a=\"]\"" \
+	"password=s3cr3t dbname='x" "password='s3cr3t host=x" "password=s3cr3t \"=x"; do
+	wa-view contacts --db "$t" >"$T/out" 2>"$T/err"
+	rc=$?
+	[ $rc -eq 78 ] || [ $rc -eq 75 ]; ok $? "a broken target is refused ($rc): $(cat "$T/err")"
+	grep -q s3cr3t "$T/out" "$T/err"; is $? 1 "and its message hides the password"
+done
 
 # a read-only connection (a standby, a database in read-only mode) is
 # retryable, like a busy SQLite file

@@ -79,6 +79,9 @@ int store_pg_exec(struct store *st, const char *sql, struct wa_err *err);
 int store_pg_begin(struct store *st, struct wa_err *err);
 int store_pg_commit(struct store *st, struct wa_err *err);
 void store_pg_rollback(struct store *st);
+/* 0 when libpq can parse target; else -1 with err config (78), libpq's
+ * message with every part it quotes hidden (it may be the password). */
+int store_pg_parse(const char *target, struct wa_err *err);
 int store_pg_in_tx(struct store *st);
 int store_pg_fail(struct store *st, struct wa_err *err, const char *what);
 int64_t store_pg_changes(struct store *st);

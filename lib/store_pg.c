@@ -150,31 +150,41 @@ store_pg_alive(struct store *st)
 	return 0;
 }
 
-/* A parse error of libpq quotes the part it did not understand, which
- * may be the password: each quoted part becomes "...". Into out (n
- * bytes), not in place: "..." is longer than a short quoted part ("]"),
- * and writing ahead of the reading shifted the quotes, which then showed
- * the whole URI, password and all. */
-static void
-unquote(const char *s, char *out, size_t n)
+/*
+ * A parse error of libpq quotes the parts it did not understand, which
+ * may hold the password. The target itself may hold quotes too, so no
+ * count of them tells libpq's from the user's: everything from libpq's
+ * first quote to its last (its own closing one) becomes one "...", in
+ * the whole message (cut first, the last quote might be the user's).
+ */
+int
+store_pg_parse(const char *target, struct wa_err *err)
 {
-	size_t o = 0;
-	int in = 0;
+	PQconninfoOption *opts;
+	const char *m, *first, *last;
+	char *perr = NULL, msg[300];
+	struct strbuf hidden = STRBUF_INIT;
 
-	for (; *s && o + 5 < n; s++) {
-		if (*s == '"') {
-			if (!in) {
-				memcpy(out + o, "\"...", 4);
-				o += 4;
-			}
-			in = !in;
-			if (in)
-				continue;
-		}
-		if (!in)
-			out[o++] = *s;
+	if (pq_lazy_load(err) < 0)
+		return -1;
+	opts = PQconninfoParse(target, &perr);
+	if (opts) {
+		PQconninfoFree(opts);
+		return 0;
 	}
-	out[o] = '\0';
+	m = perr ? perr : "out of memory";
+	first = strchr(m, '"');
+	last = strrchr(m, '"');
+	if (first)
+		sb_addf(&hidden, "%.*s\"...\"%s", (int)(first - m), m,
+			last > first ? last + 1 : "");
+	else
+		sb_adds(&hidden, m);
+	PQfreemem(perr);
+	pgerr_clean(msg, sizeof(msg), sb_str(&hidden), NULL);
+	sb_release(&hidden);
+	return wa_err_set(err, WA_EX_CONFIG, "config",
+			  "invalid PostgreSQL connection string: %s", msg);
 }
 
 int
@@ -185,26 +195,11 @@ store_pg_open(struct store *st, const char *target, struct wa_err *err)
 	};
 	const char *const vals[] = { target, "wa", NULL };
 	struct store_pg *pg = xcalloc(1, sizeof(*pg));
-	PQconninfoOption *opts;
-	char *perr = NULL;
 	int have, held[3];
 
 	st->pg = pg;
-	if (pq_lazy_load(err) < 0)
+	if (store_pg_parse(target, err) < 0)
 		return -1;
-	opts = PQconninfoParse(target, &perr);
-	if (!opts) {
-		char msg[300], shown[400];
-
-		pgerr_clean(msg, sizeof(msg), perr ? perr : "out of memory",
-			    NULL);
-		PQfreemem(perr);
-		unquote(msg, shown, sizeof(shown));
-		return wa_err_set(err, WA_EX_CONFIG, "config",
-				  "invalid PostgreSQL connection string: %s",
-				  shown);
-	}
-	PQconninfoFree(opts);
 	std_hold(held);
 	pg->conn = PQconnectdbParams(keys, vals, 1);
 	std_release(held);

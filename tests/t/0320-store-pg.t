@@ -125,10 +125,15 @@ grep -q s3cr3t "$T/out" "$T/err"; is $? 1 "and the password is not in its messag
 exits 78 "so is a broken conninfo" wa-view contacts --db "host=x password=s3cr3t port"
 grep -q s3cr3t "$T/out" "$T/err"; is $? 1 "without the password"
 # libpq quotes what it could not parse; a short quoted part ("]") once
-# shifted the hiding of the others and showed the whole URI
+# shifted the hiding of the others and showed the whole URI, and so did
+# quotes of the user's own (tests/fuzz/fuzz-dbtarget found those) and a
+# long target whose closing quote fell past a cut message
+long=$(printf '%0300d' 0)
 for t in "postgresql://wa:s3cr3t@[bad/$pg_db" "postgresql://wa:s3cr3t@[::1/$pg_db" \
 	"postgresql://wa:s3cr3t@/$pg_db?x\"y=1" "postgresql://wa:s3cr3t@/$pg_db?a=\"]\"" \
-	"password=s3cr3t dbname='x" "password='s3cr3t host=x" "password=s3cr3t \"=x"; do
+	"password=s3cr3t dbname='x" "password='s3cr3t host=x" "password=s3cr3t \"=x" \
+	"postgresql://wa@[bad\"/=\"/\"/$pg_db?password=s3cr3t" \
+	"postgresql://wa:s3cr3t@[h$long\"/\"/$pg_db"; do
 	wa-view contacts --db "$t" >"$T/out" 2>"$T/err"
 	rc=$?
 	[ $rc -eq 78 ] || [ $rc -eq 75 ]; ok $? "a broken target is refused ($rc): $(cat "$T/err")"

@@ -52,6 +52,7 @@ pgerr_note(struct pgerr *e, PGconn *conn, const PGresult *r,
 	snprintf(e->query, sizeof(e->query), "%s", query ? query : "");
 	pgerr_clean(e->msg, sizeof(e->msg), msg, conn ? PQpass(conn) : NULL);
 	e->lost = !conn || PQstatus(conn) == CONNECTION_BAD;
+	e->ahead = 0;
 }
 
 int
@@ -82,6 +83,8 @@ pgerr_fill(const struct pgerr *e, struct wa_err *err, const char *what)
 {
 	char where[80] = "";
 
+	if (e->ahead)	/* not what the caller was doing when it came */
+		what = "write";
 	if (*e->state || *e->query)
 		snprintf(where, sizeof(where), " (postgresql%s%s%s%s)",
 			 *e->state ? " " : "", e->state,

@@ -13,6 +13,8 @@ struct pgerr {
 	char msg[300];		/* one line, the password replaced */
 	char query[48];		/* the catalogue query that failed, or "" */
 	int lost;		/* the connection is gone */
+	int ahead;		/* of a write sent ahead (sq_later), read
+				   with a later statement's answer */
 };
 
 /* Notes the error of r (NULL: of the connection itself) on conn, while

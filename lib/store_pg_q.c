@@ -315,9 +315,11 @@ pipe_end(struct store_pg *pg, PGresult **mine)
 			case PGRES_PIPELINE_ABORTED:	/* after a failure */
 				break;
 			default:
-				if (!pg->pipe_failed)
+				if (!pg->pipe_failed) {
 					pgerr_note(&pg->e, pg->conn, r,
 						   pg->piped_label[i]);
+					pg->e.ahead = 1;
+				}
 				pg->pipe_failed = 1;
 			}
 			PQclear(r);

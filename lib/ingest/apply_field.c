@@ -118,10 +118,18 @@ template_event(struct ingest *in, const char *field, const char *waba,
 	if (t.quality)
 		*ev = jv_object_set(*ev, jv_string("quality"),
 				    jv_string(t.quality));
-	if (stage) {
+	if (stage) {	/* the category after the change, and before it:
+			   an announcement's new_category is the current
+			   one, correct_category the one to come */
+		int done = strcmp(stage, "completed") == 0;
+
 		*ev = jv_object_set(*ev, jv_string("stage"), jv_string(stage));
 		*ev = jv_object_set(*ev, jv_string("category"), str_or_null(
-			jx_cstr(value, "new_category")));
+			jx_cstr(value, done ? "new_category" :
+				"correct_category")));
+		*ev = jv_object_set(*ev, jv_string("previous_category"),
+				    str_or_null(jx_cstr(value, done ?
+					"previous_category" : "new_category")));
 	} else if (t.category)
 		*ev = jv_object_set(*ev, jv_string("category"),
 				    jv_string(t.category));

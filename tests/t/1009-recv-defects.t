@@ -115,13 +115,14 @@ env1 '{"field":"history","value":{'"$meta"',"history":[{"metadata":{"phase":0},"
 exits 0 "a history chunk" wa-recv "$T/d"
 is "$(sql "SELECT count(*) FROM threads")" "$threads" "history never becomes threads"
 sql "INSERT INTO templates (waba_id, name, language, category, status, updated_at) VALUES ('100200300400500', 'promo', 'en_US', 'UTILITY', 'APPROVED', 0)"
-env1 '{"field":"template_category_update","value":{"message_template_id":1,"message_template_name":"promo","message_template_language":"en_US","correct_category":"MARKETING","new_category":"MARKETING","category_update_timestamp":'$((T0 + 86400))'}}' >"$T/d"
+env1 '{"field":"template_category_update","value":{"message_template_id":1,"message_template_name":"promo","message_template_language":"en_US","correct_category":"MARKETING","new_category":"UTILITY","category_update_timestamp":'$((T0 + 86400))'}}' >"$T/d"
 exits 0 "an impending category change" wa-recv "$T/d"
-is_json '[.event, .stage, .category, .applied]' '["template_category","impending","MARKETING",false]' "said, not applied"
+is_json '[.event, .stage, .category, .previous_category, .applied]' '["template_category","impending","MARKETING","UTILITY",false]' \
+	"said (the category to come, and the current one: Meta's new_category), not applied"
 is "$(sql "SELECT category FROM templates WHERE name = 'promo'")" UTILITY "routing unchanged"
 env1 '{"field":"template_category_update","value":{"message_template_id":1,"message_template_name":"promo","message_template_language":"en_US","previous_category":"UTILITY","new_category":"MARKETING"}}' >"$T/d"
 exits 0 "the completed change" wa-recv "$T/d"
-is_json '[.stage, .applied]' '["completed",true]' "applied"
+is_json '[.stage, .category, .previous_category, .applied]' '["completed","MARKETING","UTILITY",true]' "applied"
 is "$(sql "SELECT category FROM templates WHERE name = 'promo'")" MARKETING "the template's category changed"
 
 # ---- 9. what cannot be attributed is an error ----

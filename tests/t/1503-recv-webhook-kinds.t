@@ -97,7 +97,8 @@ cat >"$T/category-doc.json" <<'JSON'
 JSON
 kind category-impending template-category --timestamp $ts --template order_update --category MARKETING
 like_real "category change announced" "$T/category-impending.json" "$conf/template-category-update.json" "$T/category-doc.json"
-is_json '[.event, .stage]' '["template_category","impending"]' "an impending category change"
+is_json '[.event, .stage, .category, .previous_category]' '["template_category","impending","MARKETING","UTILITY"]' \
+	"an impending category change: to MARKETING (correct_category), from UTILITY (new_category)"
 kind category-done template-category --timestamp $ts --template order_update --previous-category UTILITY --category MARKETING
 like_real "category changed" "$T/category-done.json" "$conf/template-category-update.json" "$T/category-doc.json"
 is_json '[.event, .stage, .category]' '["template_category","completed","MARKETING"]' "a completed category change"

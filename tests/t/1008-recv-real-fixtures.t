@@ -6,7 +6,8 @@ dir="$top/tests/fixtures/real/webhooks"
 expect="$top/tests/fixtures/real/expect.jsonl"
 
 # Bodies whose placeholders make an element unreadable (a "from" of
-# "PHONE_NUMBER" with no number in contacts[], a "TIMESTAMP"): that
+# "PHONE_NUMBER" or a masked "91XXXXXXXXX" with no number in contacts[],
+# a "TIMESTAMP"; one synthetic text without its text object): that
 # element is an error, reported with its path, and the rest goes on.
 # file  what is an error
 placeholders='
@@ -19,6 +20,10 @@ message-reaction-removed-no-emoji-netflie.json from
 message-system-user-changed-number-customer-netflie.json from
 status-sent-cbp-placeholders-restfb.json timestamp
 multi-change-eighteen-fields-kapso.json cannot be attributed
+message-interactive-flow-response-json-string-wapoc.json from
+message-order-placeholder-from-string-quantities-wapoc.json from
+message-reaction-placeholder-from-timestamp-cloudapitypes.json valid timestamp
+multi-change-text-without-body-and-account-alerts-heicg.json text.body
 '
 fresh() {	# fresh FILE: an empty desk with every channel FILE names
 	store_remove

@@ -111,7 +111,7 @@ demo:
 # libFuzzer (clang): make fuzz [FUZZ_SECONDS=30]. Every tests/fuzz/fuzz-*.c
 # is built against lib/ compiled once with coverage, ASan and UBSan
 # (tests/fuzz/build/), then run for FUZZ_SECONDS on its committed regression
-# corpus tests/fuzz/corpus/NAME/ and the conformance webhooks (FUZZ_SEEDS).
+# corpus tests/fuzz/corpus/NAME/ and the conformance and real webhooks (FUZZ_SEEDS).
 # What it finds goes to the scratch corpus tests/fuzz/corpus-NAME/ (its log
 # is corpus-NAME.log); a failing input to tests/fuzz/crash-NAME-*, which is
 # the file to add to the committed corpus once fixed. Crashes, ASan and UBSan
@@ -121,7 +121,7 @@ demo:
 FUZZ_SECONDS ?= 30
 FUZZ_FLAGS   ?= -detect_leaks=0
 FUZZ_CC      ?= clang
-FUZZ_SEEDS   ?= tests/fixtures/conformance/webhooks
+FUZZ_SEEDS   ?= tests/fixtures/conformance/webhooks tests/fixtures/real/webhooks
 FUZZ_SRC      = $(sort $(wildcard tests/fuzz/fuzz-*.c))
 FUZZ_BIN      = $(FUZZ_SRC:.c=)
 FUZZ_OBJ      = $(patsubst %.c,tests/fuzz/build/%.o,$(LIB_SRC))

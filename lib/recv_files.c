@@ -167,6 +167,7 @@ batch_commit(struct pipe *p, struct recv_batch *b, struct wa_err *err)
 		return -1;
 	}
 	(void)pipe_push(p, ingest_take_events(b->in), 0);
+	store_turn_yield(b->st);	/* an agent waiting gets in */
 	return 0;
 }
 

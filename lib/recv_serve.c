@@ -141,6 +141,7 @@ apply_group(struct recv_serve *rs, struct whserver_item *it, size_t n,
 		goto fail;
 	for (i = 0; i < n; i++)
 		it[i].stored = 1;
+	store_turn_yield(rs->st);	/* an agent waiting gets in */
 	return 0;
 rollback:
 	store_rollback(rs->st);

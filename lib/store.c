@@ -238,7 +238,7 @@ open_readonly(struct store *st, const char *path, struct wa_err *err)
 		return -1;
 	st->readonly = 1;
 	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_busy_timeout(st->db, 5000);
+	store_turn_open(st, path, 0);
 	if (schema_check_newer(st->db, err) < 0 ||
 	    store_schema_version(st, &have, err) < 0)
 		return -1;
@@ -268,7 +268,7 @@ open_readwrite(struct store *st, const char *path, struct wa_err *err)
 	if (rc != SQLITE_OK)
 		return -1;
 	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_busy_timeout(st->db, 5000);
+	store_turn_open(st, path, 1);
 	/* A newer schema is refused before anything (even WAL) is written. */
 	if (schema_check_newer(st->db, err) < 0 || pragma_wal(st, err) < 0 ||
 	    store_exec(st, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-4096; "
@@ -287,6 +287,7 @@ store_open_flags(struct store **out, const char *path, unsigned flags,
 	struct stat sb;
 	int rc;
 
+	st->turn_fd = -1;
 	*out = NULL;
 	st->data_version = -1;
 	st->open_flags = flags;
@@ -383,6 +384,7 @@ store_close(struct store *st)
 	}
 	if (sqlite3_close(st->db) != SQLITE_OK)
 		abort();	/* an unfinalised statement is a bug */
+	store_turn_close(st);
 	desk_cache_free(st->cache);
 	free(st);
 }
@@ -390,11 +392,15 @@ store_close(struct store *st)
 int
 store_exec(struct store *st, const char *sql, struct wa_err *err)
 {
+	int rc;
+
 	desk_cache_drop(st->cache, DESK_CACHE_ALL);	/* any SQL at all */
 	st->generation++;
 	if (st->engine == SQL_PG)
 		return store_pg_exec(st, sql, err);
-	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+	rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+	store_turn_done(st);
+	if (rc != SQLITE_OK)
 		return store_fail(st, err, "exec");
 	return 0;
 }
@@ -402,6 +408,8 @@ store_exec(struct store *st, const char *sql, struct wa_err *err)
 int
 store_begin(struct store *st, struct wa_err *err)
 {
+	int rc;
+
 	if (st->engine == SQL_PG) {
 		st->generation++;	/* other hosts write */
 		if (store_pg_begin(st, err) < 0)
@@ -409,7 +417,9 @@ store_begin(struct store *st, struct wa_err *err)
 		st->in_tx = 1;
 		return 0;
 	}
-	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL))
+	rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	store_turn_done(st);
+	if (rc != SQLITE_OK)
 		return store_fail(st, err, "begin transaction");
 	st->in_tx = 1;
 	cache_check(st);

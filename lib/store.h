@@ -42,6 +42,11 @@ char *store_wal_path(struct store *st);
 int store_begin(struct store *st, struct wa_err *err);
 int store_commit(struct store *st, struct wa_err *err);
 void store_rollback(struct store *st);
+/* For a writer that goes on writing (an import, the webhook server),
+ * after a commit: while another connection waits for the write lock,
+ * waits a little (at most 200 ms) for it to begin. SQLite only
+ * (lib/store_turn.c); PostgreSQL's lock queue is fair already. */
+void store_turn_yield(struct store *st);
 int store_in_tx(struct store *st);
 
 /* The desk cache (lib/desk_cache.h) of the connection while it holds

@@ -41,6 +41,10 @@ struct store {
 	int64_t data_version;		/* at the last store_begin, -1 none */
 	uint64_t generation;		/* store_generation */
 	int64_t watch_version;		/* at the last store_watch_changed */
+	int turn_fd;			/* "<db>-turn.lock" (store_turn.c), -1 */
+	int turn_waiting;		/* holds its shared lock */
+	int turn_stuck;			/* a waiter did not begin in time */
+	int64_t turn_since;		/* the wait began (mono_us) */
 	struct sq *q[SQL_QUERIES];	/* prepared on first use */
 	struct {			/* store_aux */
 		void *p;
@@ -58,6 +62,13 @@ struct store {
 unsigned store_stmt_drops(const char *sql, int readonly);
 
 void store_q_free_all(struct store *st);
+
+/* Writers' turns on SQLite (lib/store_turn.c): the busy handler, and
+ * for a writer the turn lock file beside path; done once the statement
+ * that waited has run. */
+void store_turn_open(struct store *st, const char *path, int writer);
+void store_turn_done(struct store *st);
+void store_turn_close(struct store *st);
 
 /* U+0000 in text (lib/store_text.c): the text as the store writes it,
  * or as it was given when read back; both NULL when it is the same

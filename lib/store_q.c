@@ -302,6 +302,7 @@ sq_step(struct sq *q)
 		return 0;
 	}
 	rc = sqlite3_step(q->s);
+	store_turn_done(q->st);
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc == SQLITE_DONE) {

@@ -115,7 +115,7 @@ fts_indexed() {
 	else sql "SELECT count(*) FROM messages_fts_docsize"; fi
 }
 # store_remove: the test database gone, as if never made: the file
-# with its WAL and send lock, or on PostgreSQL a new empty database of
+# with its WAL and lock files, or on PostgreSQL a new empty database of
 # the same name.
 store_remove() {
 	if db_pg; then

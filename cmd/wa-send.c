@@ -128,6 +128,9 @@ on_opt(int opt, const char *arg, void *ctx)
 	long long n;
 	size_t i;
 
+	if (opt == OPT_THREAD && parse_int(arg, 1, INT64_MAX, &n) < 0)
+		cli_usage_error(&o->cli, "--thread: '%s' is not a thread id",
+				arg);	/* as wa-template send says */
 	for (i = 0; i < sizeof(keymap) / sizeof(keymap[0]); i++)
 		if (keymap[i].opt == opt) {
 			o->flags = jv_object_set(o->flags,

@@ -60,6 +60,28 @@ config_user(void)
 	return login_name();
 }
 
+/* A secret goes into an HTTP header (the token) or a key: a control
+ * character (a second line) would make it another header. NULL with
+ * *why naming where it came from (never the value), or s. */
+static char *
+one_line(char *s, const char *from, char **why)
+{
+	const unsigned char *p;
+	struct strbuf sb = STRBUF_INIT;
+
+	for (p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			break;
+	if (!*p)
+		return s;
+	memset(s, 0, strlen(s));
+	free(s);
+	sb_addf(&sb, "%s holds a control character (a line break?): "
+		"a secret is one line", from);
+	*why = sb_detach(&sb);
+	return NULL;
+}
+
 /* The secret in NAME, else in the file NAME_FILE names (trailing newline
  * stripped); owned, NULL when neither is set or the file is of no use,
  * then *why (owned) says why, naming the file (never its content). */
@@ -74,7 +96,7 @@ secret(const char *name, char **why)
 
 	*why = NULL;
 	if (v && *v)
-		return xstrdup(v);
+		return one_line(xstrdup(v), name, why);
 	snprintf(fname, sizeof(fname), "%s_FILE", name);
 	path = getenv(fname);
 	if (!path || !*path)
@@ -101,7 +123,7 @@ secret(const char *name, char **why)
 			      sb.buf[sb.len - 1] == '\r'))
 		sb.buf[--sb.len] = '\0';
 	if (sb.len > 0)
-		return sb_detach(&sb);
+		return one_line(sb_detach(&sb), fname, why);
 	sb_release(&sb);
 	sb_addf(&sb, "%s: '%s' is empty", fname, path);
 	*why = sb_detach(&sb);

@@ -300,6 +300,7 @@ struct import_ctx {
 	void (*fn)(jv rec, void *ctx);
 	void *ctx;
 	int status;
+	long good;		/* records that were JSON */
 };
 
 /* One record of contacts import: -1 stops the run (fatal). */
@@ -310,10 +311,10 @@ import_one(jv rec, long line, const struct wa_err *bad, void *ctx)
 	struct wa_err err;
 	jv res;
 
-	if (bad) {
+	if (bad)
 		err = *bad;
-	} else if (contacts_upsert(c->st, rec, c->default_cc, c->now, &res,
-				   &err) == 0) {
+	else if (++c->good && contacts_upsert(c->st, rec, c->default_cc,
+					      c->now, &res, &err) == 0) {
 		c->fn(res, c->ctx);
 		jv_free(rec);
 		return 0;
@@ -329,10 +330,12 @@ contacts_import(struct store *st, int n, char **files,
 		void (*fn)(jv rec, void *ctx), void *ctx, int *status,
 		struct wa_err *err)
 {
-	struct import_ctx c = { st, default_cc, now, fn, ctx, 0 };
+	struct import_ctx c = { st, default_cc, now, fn, ctx, 0, 0 };
 	long line;
 	int rc = jsonl_files_each(n, files, import_one, &c, &line, err);
 
-	*status = c.status;
+	/* input with no JSON at all is unusable as a whole (65) */
+	*status = !c.good && c.status == WA_EX_REJECTED ? WA_EX_DATAERR :
+		c.status;
 	return rc == -2 ? -1 : 0;
 }

@@ -18,16 +18,22 @@ is_url(const char *s)
 	return strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0;
 }
 
-/* Records other tools write (wa-recv events, result records) carry the
- * customer's text or our last result: never content to send. */
+/* Records other tools write (wa-recv events, result records, wa-view
+ * show's thread and message records) carry the customer's text or our
+ * last result: never content to send. */
 static int
 is_foreign(jv rec)
 {
-	jv ev = jx_get(rec, "event"), ok = jx_get(rec, "ok");
-	int r = jv_is_valid(ev) || jv_is_valid(ok);
+	static const char *const keys[] = { "event", "ok", "record" };
+	size_t i;
+	int r = 0;
 
-	jv_free(ev);
-	jv_free(ok);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]) && !r; i++) {
+		jv v = jx_get(rec, keys[i]);
+
+		r = jv_is_valid(v);
+		jv_free(v);
+	}
 	return r;
 }
 
@@ -376,10 +382,12 @@ static int
 check_reply_to(jv rec, jv flags, struct wa_err *err)
 {
 	jv v = pick(rec, flags, "reply_to");
-	int k = jv_get_kind(v);
+	int k = jv_get_kind(v), empty = k == JV_KIND_STRING &&
+		!*jv_string_value(v);
 
 	jv_free(v);
-	if (k != JV_KIND_STRING && k != JV_KIND_INVALID && k != JV_KIND_NULL)
+	if ((k != JV_KIND_STRING && k != JV_KIND_INVALID &&
+	     k != JV_KIND_NULL) || empty)
 		return bad(err, "reply_to", "want the wamid (a string) of the "
 			   "message to answer");
 	return 0;

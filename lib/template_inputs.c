@@ -74,6 +74,7 @@ struct send {
 	struct store *st;
 	jv flags;		/* borrowed */
 	struct wa_err err;	/* the fatal one */
+	long good;		/* inputs that were JSON */
 };
 
 /* One input: its checks and the shared pipeline. -1 when fatal. */
@@ -86,6 +87,7 @@ send_one(jv rec, long line, const struct wa_err *bad, void *ctx)
 		sender_reject(c->s, bad, jv_invalid(), line);
 		return 0;
 	}
+	c->good++;
 	/* from flags (line 0): the flags are the input */
 	return template_submit(c->s, c->st, rec, c->flags, line ?
 			       jv_copy(rec) : jv_copy(c->flags), line,
@@ -98,7 +100,7 @@ template_send_files(struct store *st, const struct wa_config *cfg,
 		    char **files, sender_emit_fn emit, void *ctx,
 		    int *status, struct wa_err *err)
 {
-	struct send c = { NULL, st, flags, { .code = "" } };
+	struct send c = { NULL, st, flags, { .code = "" }, 0 };
 	struct wa_err ferr;
 	long line;
 	int rc, fin;
@@ -115,8 +117,9 @@ template_send_files(struct store *st, const struct wa_config *cfg,
 	fin = sender_finish(c.s, &ferr);
 	if (fin < 0 || rc < 0)
 		*err = fin < 0 ? ferr : c.err;
-	else
-		*status = sender_status(c.s);
+	else	/* input with no JSON at all is unusable as a whole (65) */
+		*status = n >= 0 && !c.good && sender_status(c.s) == 1 ?
+			WA_EX_DATAERR : sender_status(c.s);
 	sender_free(c.s);
 	return fin < 0 || rc < 0 ? -1 : 0;
 }

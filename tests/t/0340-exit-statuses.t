@@ -20,6 +20,17 @@ for c in "wa-recv $none" "wa-send $none" "wa-view contacts import $none" \
 	is "$(nrequests)" 0 "$c: nothing sent"
 done
 
+# ---- input that holds no JSON at all is 65 in every record tool -----
+echo 'hello world' >"$T/prose"
+for c in "wa-send $T/prose" "wa-view contacts import $T/prose" \
+	"wa-template send welcome --language en_US $T/prose" "wa-recv $T/prose"; do
+	fake_ctl reset >/dev/null
+	exits 65 "$c" $c
+	is "$(nrequests)" 0 "$c: nothing sent"
+done
+printf 'hello\n{"name":"Bea","phone":"+15551239999"}\n' >"$T/half"
+exits 1 "one line of JSON among prose is a rejected record, not 65" wa-view contacts import "$T/half"
+
 # ---- a closed pipe ends a tool quietly, never as 74 ----------------
 # closed CMD...: CMD writing to a pipe whose reader has gone; its status
 # in $T/rc, its standard error in $T/err

@@ -139,4 +139,37 @@ fake_ctl fault '{"method":"POST","path_suffix":"/messages","http":500,"times":1}
 exits 0 "a 500 to a read receipt" wa-send --mark-read "$W"
 is "$(sent_count)" 2 "the receipt retried"
 
+# --- wa-view show piped in: its records name the thread, never content
+fake_ctl reset >/dev/null
+inbound 15551234567 30 "$CH" "my card is 4111 1111 1111 1111"
+t=$(sql "SELECT thread_id FROM messages WHERE text LIKE 'my card%'")
+wa-view show "$t" >"$T/show"
+exits 0 "wa-view show | wa-send --text" sh -c 'wa-send --text "We are on it" <"$1"' sh "$T/show"
+is "$(bodies | sort -u)" '"We are on it"' "only the reply is sent: show's message records never supply content"
+is "$(requests 'select(.path | endswith("/messages")) | .body.to' | sort -u)" '"+15551234567"' "to the thread's customer"
+fake_ctl reset >/dev/null
+exits 0 "its thread record alone" sh -c 'head -1 "$1" | wa-send --text "once"' sh "$T/show"
+is "$(sent_count)" 1 "sends one reply"
+
+# --- a flag names a thread by its id: anything else is a usage error
+exits 64 "--thread abc" wa-send --thread abc --text hi
+like "$(cat "$T/err")" "wa-send: usage: --thread: 'abc' is not a thread id*" "as wa-template send says it"
+exits 64 "--thread 0" wa-send --thread 0 --text hi
+
+# --- reply_to is a wamid: an empty one is refused, never sent as ""
+exits 1 "--reply-to ''" wa-send --thread "$t" --text hi --reply-to ''
+is_json '[.error.code, (.error.message | test("reply_to"))]' '["invalid_input",true]' "invalid_input naming reply_to"
+exits 1 "a record's empty reply_to" sh -c 'echo "{\"thread_id\":$1,\"text\":\"hi\",\"reply_to\":\"\"}" | wa-send' sh "$t"
+
+# --- a token is one line: a second one would be another HTTP header
+printf 'test-token\nX-Injected: yes\n' >"$T/token"
+fake_ctl reset >/dev/null
+exits 78 "WA_TOKEN_FILE with two lines" env -u WA_TOKEN WA_TOKEN_FILE="$T/token" wa-send --thread "$t" --text hi
+like "$(cat "$T/err")" "wa-send: config: WA_TOKEN_FILE holds a control character*" "says so, without the token"
+grep -q "test-token" "$T/err" "$T/out"; is $? 1 "and without showing it"
+exits 78 "WA_TOKEN with a line break" env WA_TOKEN="$(printf 'a\nb')" wa-send --thread "$t" --text hi
+is "$(sent_count)" 0 "nothing sent"
+printf 'test-token\r\n' >"$T/token"
+exits 0 "a token file ending in CRLF is one line" env -u WA_TOKEN WA_TOKEN_FILE="$T/token" wa-send --thread "$t" --text crlf
+
 done_testing

@@ -127,6 +127,16 @@ backup(struct store *st, const char *dest, struct out *o,
 	return 0;
 }
 
+/* 1 when both paths are one existing file (however they are written). */
+static int
+same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 static int
 copy(struct out *o, struct wa_err *err)
 {
@@ -136,6 +146,9 @@ copy(struct out *o, struct wa_err *err)
 
 	if (strncmp(from, "sqlite:", 7) == 0)
 		from += 7;
+	if (same_file(from, opt_to))	/* else: busy, which no retry helps */
+		return wa_err_set(err, WA_EX_USAGE, "usage", "--from and --to "
+				  "name the same file '%s'", from);
 	if (store_open_flags(&src, from, STORE_READ | STORE_KEEP_SCHEMA,
 			     err) < 0)
 		return -1;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <limits.h>
 #include "wa.h"
+#include "channel.h"
 #include "recv_cmd.h"
 
 static const char usage[] =
@@ -58,6 +59,9 @@ on_opt(int opt, const char *arg, void *ctx)
 		o->seq = num_arg(&o->cli, "--since", arg, 0, INT64_MAX);
 		break;
 	case OPT_CHANNEL:
+		if (!channel_id_valid(arg))
+			cli_usage_error(&o->cli, "--channel: '%s' is not a "
+					"phone-number id", arg);
 		o->channel = arg;
 		break;
 	case OPT_LISTEN:

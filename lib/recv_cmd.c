@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include "recv_cmd.h"
+#include "channel.h"
 #include "config.h"
 #include "jsonl_files.h"
 #include "out.h"
@@ -171,6 +172,17 @@ recv_cmd_replay(struct recv_cmd *o)
 	if ((rc = open_store(o, STORE_MUST_EXIST, &st, &in)))
 		return rc;
 	wa_err_clear(&err);
+	if (o->channel) {	/* a channel the desk never had: 78 */
+		struct channel ch;
+
+		rc = channel_get(st, o->channel, &ch, &err);
+		if (rc == 1)
+			wa_err_set(&err, WA_EX_CONFIG, "not_connected",
+				   "unknown channel '%s' (see 'wa-connect "
+				   "list')", o->channel);
+		if (rc != 0)
+			return close_store(st, in, -1, &err);
+	}
 	rc = ingest_replay(in, o->since, o->channel, &sink, &stats, &err);
 	return close_store(st, in, rc, &err);
 }

@@ -151,7 +151,7 @@ void sq_double(struct sq *q, int idx, double v);
 void sq_text(struct sq *q, int idx, const char *v);
 void sq_textn(struct sq *q, int idx, const char *v, size_t len);
 /* Bytes kept as they are (raw deliveries): the caller keeps them alive
- * until the query is stepped. */
+ * until the query is stepped. NULL with len 0 is the empty blob. */
 void sq_blob(struct sq *q, int idx, const void *v, size_t len);
 /* jv (borrowed): string as text, number as int/real, true/false as 1/0,
  * null/invalid as NULL, arrays and objects as compact JSON text. */

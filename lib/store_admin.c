@@ -40,7 +40,7 @@ store_backup(struct store *st, const char *dest_path, int force,
 	if (sqlite3_open_v2(tmp.buf, &dest, SQLITE_OPEN_READWRITE |
 			    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		umask(old);
-		wa_err_set(err, WA_EX_CANTCREAT, "io", "cannot create '%s': %s",
+		wa_err_set(err, WA_EX_IOERR, "io", "cannot create '%s': %s",
 			   tmp.buf, dest ? sqlite3_errmsg(dest) : "no memory");
 		goto out;
 	}

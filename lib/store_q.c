@@ -234,6 +234,10 @@ sq_text(struct sq *q, int idx, const char *v)
 void
 sq_blob(struct sq *q, int idx, const void *v, size_t len)
 {
+	/* no bytes are an empty blob, never NULL (a zero-length blob read
+	 * back has no pointer: an empty delivery's body, copied) */
+	if (!v)
+		v = "";
 	if (q->pg)
 		sq_pg_bind(q->pg, idx, v, len, 1);
 	else

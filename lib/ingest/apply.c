@@ -433,7 +433,7 @@ ingest_replay(struct ingest *in, int64_t since, const char *channel,
 	}
 	in->replay = 1;
 	in->only_channel = channel;
-	in->defer_text = 1;
+	ingest_defer_text(in, 1);
 	while (rc == 0 && (n = replay_page(in, after, since, pg, err)) > 0) {
 		rc = store_begin(in->st, err);
 		for (i = 0; i < n; i++)

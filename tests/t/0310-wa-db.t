@@ -3,7 +3,7 @@
 # wa-db: migrate (--check), check, backup and copy keep a desk whole and never make one by mistake.
 . "$(dirname "$0")/../lib.sh"
 
-plan 31
+plan 36
 # backup, check and the copy's checks here are about SQLite files: on
 # PostgreSQL too (0330 copies this desk to PostgreSQL)
 on_pg && WA_DB="$T/wa.db"
@@ -48,6 +48,7 @@ is "$(sqlite3 "$T/b.db" 'SELECT count(*) FROM messages')" "$n" "with every messa
 exits 73 "an existing file is not replaced" wa-db backup "$T/b.db"
 exits 0 "unless --force" wa-db backup --force "$T/b.db"
 ls "$T"/b.db.tmp-* >/dev/null 2>&1; is $? 2 "no temporary file is left"
+exits 74 "a backup where no file can be made is an I/O error" wa-db backup "$T/no/such/dir/b.db"
 
 # copy (SQLite to SQLite here; check-pg runs it to PostgreSQL)
 exits 0 "copy to an empty store" wa-db copy --from "sqlite:$WA_DB" --to "$T/copy.db"
@@ -58,3 +59,11 @@ cmp -s "$T/a" "$T/b"; ok $? "wa-view list reads the same from the copy"
 exits 65 "a store with rows is refused" wa-db copy --from "$WA_DB" --to "$T/copy.db"
 exits 65 "a source with pending migrations is refused" wa-db copy --from "$T/new.db" --to "$T/copy2.db"
 exits 64 "copy without --to is a usage error" wa-db copy --from "$WA_DB"
+exits 64 "copy onto its own source (which only busy would stop)" wa-db copy --from "sqlite:$WA_DB" --to "$(dirname "$WA_DB")/./$(basename "$WA_DB")"
+like "$(cat "$T/err")" "wa-db: usage: --from and --to name the same file*" "says so"
+# an empty delivery (a signed empty POST is stored raw) is an empty body,
+# never NULL, in the copy
+wa-db migrate --db "$T/e.db" >/dev/null
+sqlite3 "$T/e.db" "INSERT INTO deliveries (received_at, source, body, body_sha256, state, parser_version, body_key) VALUES (1, 'http', x'', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 'error', 2, 1)"
+exits 0 "a desk with an empty delivery copies" wa-db copy --from "sqlite:$T/e.db" --to "$T/e2.db"
+is "$(sqlite3 "$T/e2.db" 'SELECT typeof(body) || length(body) FROM deliveries')" blob0 "its body an empty blob"

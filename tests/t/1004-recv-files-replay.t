@@ -91,6 +91,10 @@ is "$(count)" "$before" "everything derived again"
 is "$(fts_ids pretty | wc -l)" "1" "search index rebuilt too"
 states=$(sql "SELECT state FROM deliveries ORDER BY id" | tr '
 ' ,)
+exits 78 "replay of a channel the desk never had" wa-recv replay --channel 999
+like "$(cat "$T/err")" "wa-recv: not_connected: unknown channel '999'*" "names it"
+exits 64 "a channel that is no phone-number id" wa-recv replay --channel abc
+sql "INSERT INTO channels (id, waba_id, phone, connected_at) VALUES ('999', '100200300400500', '15550009999', 0)"
 exits 0 "replay one channel" wa-recv replay --channel 999
 is "$(jf 'select(.event != "error" and .reason != "known_errors")' | wc -l | tr -d ' ')" "0" "no events for another channel"
 is "$(sql "SELECT state FROM deliveries ORDER BY id" | tr '

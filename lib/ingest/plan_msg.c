@@ -61,14 +61,24 @@ who_from_contacts(jv contacts, struct desk_who *who)
 	jv_free(c);
 }
 
+/* 1 when number is the business's own (display: its digits, or NULL). */
+static int
+is_display(const char *number, const char *display)
+{
+	return display && strcmp(number, display) == 0;
+}
+
 /* The user of a message: the party that is not the business number. */
 static const char *
 msg_who(const struct norm_msg *m, int echo, const char *display,
 	jv contacts, struct desk_who *who)
 {
-	const char *user = echo ? (m->to && (!display ||
-				   strcmp(m->to, display)) ? m->to : m->from) :
-		m->from;
+	/* an echo's user is its to; never the business's own number (an
+	 * echo to a user known by BSUID alone has only to_user_id: its
+	 * from, the business, is not the user) */
+	const char *user = !echo ? m->from :
+		m->to && !is_display(m->to, display) ? m->to :
+		m->from && !is_display(m->from, display) ? m->from : NULL;
 
 	memset(who, 0, sizeof(*who));
 	who->wa_id = user;

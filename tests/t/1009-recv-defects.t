@@ -183,4 +183,15 @@ exits 1 "messages as an object, a from of letters, a number for a text" wa-recv 
 is "$(jf '.message' | tr '\n' ' ')" "\"entry[0].changes[0].value.messages is not an array\" \"entry[0].changes[0].value.messages[0]: 'from' is not a phone number\" \"entry[0].changes[0].value.messages[0]: 'text.body' is not a string\" " "each an error with its path"
 is "$(sql "SELECT count(*) FROM messages WHERE wamid LIKE 'wamid.M%'")" 0 "none stored as a message"
 is "$(sql "SELECT count(*) FROM contacts WHERE wa_id = 'abc' OR phone = 'abc'")" 0 "no contact 'abc'"
+# ---- an echo to a user known by BSUID alone: never the business's number ----
+env1 '{"field":"messages","value":{'"$meta"',"contacts":[{"profile":{"name":"Uma","username":"uma"},"user_id":"US.501"}],"messages":[{"from_user_id":"US.501","id":"wamid.U1","timestamp":"'$T0'","type":"text","text":{"body":"hi"}}]}}' >"$T/d"
+exits 0 "a message from a user with no number" wa-recv "$T/d"
+thread=$(jf .thread_id)
+env1 '{"field":"smb_message_echoes","value":{'"$meta"',"message_echoes":[{"from":"15550001111","to_user_id":"US.501","id":"wamid.U2","timestamp":"'$((T0 + 60))'","type":"text","text":{"body":"echo"}}]}}' >"$T/d"
+exits 0 "the business app answers by user id" wa-recv "$T/d"
+is_json '[.event, .wa_id, .user_id, .thread_id]' '["echo",null,"US.501",'"$thread"']' "the user's echo, in the user's thread, with no number"
+is "$(sql "SELECT coalesce(wa_id, '-') || ' ' || coalesce(phone, '-') FROM contacts WHERE bsuid = 'US.501'")" "- -" \
+	"the user did not get the business's number"
+is "$(sql "SELECT count(*) FROM contacts WHERE wa_id = '15550001111' OR phone = '15550001111'")" 0 "nobody did"
+
 done_testing

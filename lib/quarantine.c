@@ -18,13 +18,22 @@ const char *const quarantine_defaults[][2] = {
 	  ".media.filename != null and (.media.filename | test(\"\\\\."
 	  "(exe|scr|bat|cmd|com|pif|vbs|vbe|js|jse|jar|msi|apk|ps1|dll|hta|"
 	  "lnk|wsf|cpl|reg)$\"; \"i\"))" },
+	/* the type without its parameters, in any case */
 	{ "executable_mime",
-	  ".media.mime_type != null and (.media.mime_type as $m | any("
+	  ".media.mime_type != null and ((.media.mime_type | tostring |"
+	  " ascii_downcase | sub(\"\\\\s*;.*$\"; \"\") | sub(\"^\\\\s+\"; \"\"))"
+	  " as $m | any("
 	  "\"application/x-msdownload\", \"application/x-msdos-program\","
 	  " \"application/x-dosexec\", \"application/x-executable\","
+	  " \"application/x-pie-executable\", \"application/x-sharedlib\","
+	  " \"application/x-elf\", \"application/x-mach-binary\","
+	  " \"application/vnd.microsoft.portable-executable\","
 	  " \"application/vnd.android.package-archive\","
 	  " \"application/java-archive\", \"application/x-ms-installer\","
-	  " \"application/x-sh\"; . == $m))" },
+	  " \"application/x-msi\", \"application/x-bat\","
+	  " \"application/x-sh\", \"application/x-shellscript\","
+	  " \"application/x-csh\", \"text/x-sh\", \"text/x-shellscript\";"
+	  " . == $m))" },
 	{ NULL, NULL }
 };
 

@@ -35,6 +35,18 @@ is "$(sql "SELECT quarantined, quarantine_rule, text FROM messages WHERE wamid =
 	"1|ip_link|click http://192.168.10.7/login now" "flagged; raw text kept for an admin"
 is "$(fts_ids login | wc -l)" "0" "hidden from search"
 is "$(sql "SELECT media_state IS NULL FROM messages WHERE wamid = 'wamid.Q2'")" "1" "quarantined media is not queued for download"
+# executable types as file(1) names them, in any case, with parameters
+: >"$T/d"
+i=0
+for m in application/x-pie-executable text/x-shellscript APPLICATION/X-MSDOWNLOAD \
+	"application/x-msdownload; charset=binary" application/x-sharedlib "text/plain; x=application/x-sh"; do
+	i=$((i + 1))
+	typed 15551230001 "wamid.QM$i" $T0 document '{"id":"9'$i'","mime_type":"'"$m"'","sha256":"x","filename":"tool"}' >>"$T/d"
+done
+exits 0 "executable mime types" wa-recv "$T/d"
+is "$(jf '[.quarantined, .quarantine_rule]' | tr '\n' ' ')" \
+	'[true,"executable_mime"] [true,"executable_mime"] [true,"executable_mime"] [true,"executable_mime"] [true,"executable_mime"] [false,null] ' \
+	"Linux executables and scripts too, the type in any case and without its parameters; a parameter is no type"
 
 # Rule 10: the user's rules, from a file and from the table.
 cat >"$T/rules" <<'EOF'

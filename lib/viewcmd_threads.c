@@ -135,6 +135,10 @@ viewcmd_list(struct store *st, struct out *o, const struct viewcmd_opts *vo,
 			jv_string("view"), jv_string(vo->view)));
 	}
 	views_filter_merge(&f, &vo->filter);
+	/* --owner me (or a saved view's): the user, as assign and watch
+	 * take it */
+	if (f.v[VIEWS_OWNER] && strcmp(f.v[VIEWS_OWNER], "me") == 0 && user)
+		(void)views_filter_set(&f, VIEWS_OWNER, user, err);
 	if (o->table && views_channels(st, &channels, err) < 0) {
 		views_filter_release(&f);
 		wa_warn(err, 0);

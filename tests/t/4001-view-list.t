@@ -65,6 +65,11 @@ exits 0 "--status all" wa-view list --status all
 is "$(ids)" "1,6,5,4,2,3" "all tickets"
 exits 0 "--owner" wa-view list --owner alice
 is "$(ids)" "4" "alice's"
+exits 0 "--owner me" wa-view list --owner me --as alice
+is "$(ids)" "4" "me is the user (--as), as for assign and watch"
+exits 0 "a saved view of mine" wa-view create mine-alice --owner me --sharing everyone --as alice
+exits 0 "listed by its owner" wa-view list --view mine-alice --as alice
+is "$(ids)" "4" "me is whoever lists it"
 exits 0 "--unassigned" wa-view list --unassigned
 is "$(ids)" "1,6,5,3" "open and without owner"
 exits 0 "--status sent" wa-view list --status sent

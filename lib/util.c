@@ -221,7 +221,10 @@ phone_normalize(const char *in, const char *default_cc, char *out,
 		p++;
 	}
 	for (; *p; p++) {
-		if (isdigit((unsigned char)*p)) {
+		if (intl && n > 0 && strncmp(p, "(0)", 3) == 0) {
+			p += 2;	/* +44 (0)20 ...: the trunk 0, not dialled
+				   from abroad */
+		} else if (isdigit((unsigned char)*p)) {
 			if (n + 1 >= sizeof(dig))
 				goto bad;
 			dig[n++] = *p;

@@ -128,9 +128,8 @@ on_opt(int opt, const char *arg, void *ctx)
 	long long n;
 	size_t i;
 
-	if (opt == OPT_THREAD && parse_int(arg, 1, INT64_MAX, &n) < 0)
-		cli_usage_error(&o->cli, "--thread: '%s' is not a thread id",
-				arg);	/* as wa-template send says */
+	if (opt == OPT_THREAD)
+		(void)cli_thread_arg(&o->cli, arg);
 	for (i = 0; i < sizeof(keymap) / sizeof(keymap[0]); i++)
 		if (keymap[i].opt == opt) {
 			o->flags = jv_object_set(o->flags,
@@ -254,7 +253,8 @@ run_files(struct sender *s, struct opts *o, int argc, char **argv)
 		wa_warn(&err, 0);
 		return err.sysexit;
 	}
-	return c.good == 0 && sender_status(s) == 1 ? WA_EX_DATAERR : 0;
+	return jsonl_files_status(c.good, sender_status(s)) == WA_EX_DATAERR ?
+	       WA_EX_DATAERR : 0;
 }
 
 /* Ids whole; a dry run shows each request as key: value lines. */

@@ -123,9 +123,7 @@ handle(int opt, const char *arg, void *ctx)
 		tc.opt_flag_target = 1;
 		break;
 	case OPT_THREAD:
-		if (parse_int(arg, 1, INT64_MAX, &v) < 0)
-			cli_usage_error(&cli, "--thread: '%s' is not a thread "
-					"id", arg);
+		v = cli_thread_arg(&cli, arg);
 		tc.flags = jv_object_set(tc.flags, jv_string("thread_id"),
 				      jv_number((double)v));
 		tc.opt_flag_target = 1;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "cli.h"
 #include "err.h"
+#include "util.h"
 
 extern char *program_invocation_short_name;
 
@@ -76,4 +77,14 @@ cli_parse(struct cli *cli, int argc, char **argv, const char *shortopts,
 			cli_usage_error(cli, "unexpected option");
 	}
 	return optind;
+}
+
+long long
+cli_thread_arg(const struct cli *cli, const char *arg)
+{
+	long long v;
+
+	if (parse_int(arg, 1, INT64_MAX, &v) < 0)
+		cli_usage_error(cli, "--thread: '%s' is not a thread id", arg);
+	return v;
 }

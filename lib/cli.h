@@ -39,6 +39,9 @@ int cli_common(struct cli *cli, int opt, const char *arg);
 void cli_usage_error(const struct cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
 
+/* --thread N of the sending tools: the thread id, else a usage error. */
+long long cli_thread_arg(const struct cli *cli, const char *arg);
+
 /* Runs getopt_long over argv (options may follow operands); calls
  * handle(opt, optarg, ctx) for every tool option, cli_common for the
  * shared ones. Afterwards argv[optind..argc) are the operands. */

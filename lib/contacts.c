@@ -334,8 +334,6 @@ contacts_import(struct store *st, int n, char **files,
 	long line;
 	int rc = jsonl_files_each(n, files, import_one, &c, &line, err);
 
-	/* input with no JSON at all is unusable as a whole (65) */
-	*status = !c.good && c.status == WA_EX_REJECTED ? WA_EX_DATAERR :
-		c.status;
+	*status = jsonl_files_status(c.good, c.status);
 	return rc == -2 ? -1 : 0;
 }

@@ -100,3 +100,9 @@ jsonl_files_each(int n, char **files,
 	}
 	return rc;
 }
+
+int
+jsonl_files_status(long good, int status)
+{
+	return good == 0 && status == WA_EX_REJECTED ? WA_EX_DATAERR : status;
+}

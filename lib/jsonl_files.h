@@ -27,6 +27,11 @@ int jsonl_paths_check(jv rec, const char *const *keys, struct wa_err *err);
  * (invalid_input, exit 66).
  * Returns 0 when all was read, -1 when fn stopped or a failure ended
  * the reading, -2 as above. */
+/* A record tool's exit status after jsonl_files_each: 65 (data unusable
+ * as a whole) when something was rejected and not one input was JSON,
+ * else status. */
+int jsonl_files_status(long good, int status);
+
 int jsonl_files_each(int n, char **files,
 		     int (*fn)(jv rec, long line, const struct wa_err *bad,
 			       void *ctx),

@@ -118,7 +118,8 @@ void sq_pg_reset(struct sq_pg *p);	/* results and bindings */
 void sq_pg_bind(struct sq_pg *p, int idx, const char *v, size_t len,
 		int binary);
 int sq_pg_step(struct sq *q);		/* as sq_step */
-int sq_pg_later(struct sq *q);		/* as sq_later, -1 noted */
+int sq_pg_later(struct sq *q);		/* sq_later: 0 sent ahead, 1 run
+					   it now (sq_done), -1 noted */
 enum sq_type sq_pg_col_type(struct sq_pg *p, int col);
 const char *sq_pg_col_text(struct sq_pg *p, int col);
 size_t sq_pg_col_bytes(struct sq_pg *p, int col);

@@ -259,13 +259,8 @@ sq_pg_later(struct sq *q)
 	struct store_pg *pg = q->st->pg;
 
 	if (!q->st->in_tx || pg->piped >= STORE_PG_PIPE_MAX ||
-	    p->gen != pg->gen) {	/* prepared (again) outside the pipeline */
-		int rc;
-
-		while ((rc = sq_pg_step(q)) > 0)
-			;
-		return rc;
-	}
+	    p->gen != pg->gen)	/* prepared (again) outside the pipeline */
+		return 1;
 	if (pg->pipe_failed || PQstatus(pg->conn) != CONNECTION_OK) {
 		if (!pg->pipe_failed)
 			pgerr_note(&pg->e, pg->conn, NULL, p->label);

@@ -360,11 +360,16 @@ sq_done(struct sq *q, struct wa_err *err)
 int
 sq_later(struct sq *q, struct wa_err *err)
 {
+	int rc;
+
 	if (!q->pg)
 		return sq_done(q, err);
 	if (q->nplain)
 		plain_drop(q);
-	return sq_pg_later(q) < 0 ? sq_fail(q, err, "write") : 0;
+	rc = sq_pg_later(q);
+	if (rc > 0)
+		return sq_done(q, err);
+	return rc < 0 ? sq_fail(q, err, "write") : 0;
 }
 
 int

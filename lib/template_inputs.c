@@ -7,7 +7,7 @@
 
 struct create {
 	const struct template_files_run *r;
-	long good, bad;
+	long good;		/* inputs that were JSON */
 	int status;
 	struct wa_err fatal;	/* the error that ended the run */
 	int failed;		/* fatal is set */
@@ -35,10 +35,8 @@ create_one(jv rec, long line, const struct wa_err *bad, void *ctx)
 	jv res;
 	int rc = 0;
 
-	if (bad) {
-		c->bad++;
+	if (bad)
 		return refuse(c, bad, jv_invalid(), line);
-	}
 	c->good++;
 	if (template_create(c->r->st, c->r->g, c->r->waba, rec, c->r->now, &res,
 			    &err) == 0)
@@ -53,7 +51,7 @@ int
 template_create_files(const struct template_files_run *r, int *status,
 		      struct wa_err *err)
 {
-	struct create c = { r, 0, 0, 0, { .code = "" }, 0 };
+	struct create c = { r, 0, 0, { .code = "" }, 0 };
 	long line;
 
 	*status = 0;
@@ -65,7 +63,7 @@ template_create_files(const struct template_files_run *r, int *status,
 		*err = c.fatal;
 		return -1;
 	}
-	*status = c.good == 0 && c.bad > 0 ? WA_EX_DATAERR : c.status;
+	*status = jsonl_files_status(c.good, c.status);
 	return 0;
 }
 
@@ -117,9 +115,9 @@ template_send_files(struct store *st, const struct wa_config *cfg,
 	fin = sender_finish(c.s, &ferr);
 	if (fin < 0 || rc < 0)
 		*err = fin < 0 ? ferr : c.err;
-	else	/* input with no JSON at all is unusable as a whole (65) */
-		*status = n >= 0 && !c.good && sender_status(c.s) == 1 ?
-			WA_EX_DATAERR : sender_status(c.s);
+	else
+		*status = n < 0 ? sender_status(c.s) :
+			jsonl_files_status(c.good, sender_status(c.s));
 	sender_free(c.s);
 	return fin < 0 || rc < 0 ? -1 : 0;
 }
